@@ -1,0 +1,1 @@
+console.log("klog cli: not built yet");
