@@ -1,1 +1,20 @@
-export {};
+// Public API of @klog/log-core. Other packages import only from here.
+export { LogStore } from './log-store.js';
+export type {
+  LogStoreOptions, PartitionInfo, RawReadResult, ReadOptions, ReadResult, StoreStats, TopicDescription,
+} from './log-store.js';
+export type { AppendResult } from './partition-log.js';
+export { DEFAULT_TOPIC_CONFIG, resolveTopicConfig, validateTopicName } from './topic-config.js';
+export type { TopicConfig } from './topic-config.js';
+export type { FsyncPolicy } from './fsync-policy.js';
+export { KlogError, isKlogError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export type { Compression, Header, RecordInput, StoredRecord } from './types.js';
+export {
+  BATCH_HEADER_SIZE, LOG_OVERHEAD, batchSizeAt, decodeBatch, encodeBatch, iterateBatches, readBatchHeader,
+  setBaseOffset, validateBatch,
+} from './batch/record-batch.js';
+export type { BatchHeader, BatchLimits, EncodeOptions } from './batch/record-batch.js';
+export { crc32c } from './batch/crc32c.js';
+export { murmur2, toPositive } from './murmur2.js';
+export { Partitioner, partitionForKey } from './partitioner.js';

@@ -1,0 +1,155 @@
+/**
+ * One record inside a RecordBatch v2 records section:
+ *
+ *   length varint (bytes after this field) | attributes int8 (unused, 0) | timestampDelta varlong |
+ *   offsetDelta varint | keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value |
+ *   headerCount varint | headers: (keyLength varint, key utf8, valueLength varint (-1 = null), value)*
+ *
+ * Encoding is two-pass — {@link recordBodySize} then {@link writeRecord} — so a batch is one allocation
+ * written in place. Decoding returns key, value and header values as views of the source buffer.
+ */
+import { KlogError } from '../errors.js';
+import type { Header, RecordInput, StoredRecord } from '../types.js';
+import { readVarint, readVarlong, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong, type Cursor } from './varint.js';
+
+/** attributes + timestampDelta + offsetDelta + keyLength + valueLength + headerCount, each at least 1 byte. */
+export const MIN_RECORD_BODY_SIZE = 6;
+
+function invalid(index: number, what: string): KlogError {
+  return new KlogError('INVALID_RECORD', `record ${index}: ${what}`);
+}
+
+function corrupt(what: string): KlogError {
+  return new KlogError('CORRUPT_BATCH', `malformed record: ${what}`);
+}
+
+function sizeOfBytes(bytes: Uint8Array | null | undefined): number {
+  return bytes == null ? 1 : sizeOfVarint(bytes.length) + bytes.length;
+}
+
+function checkBytes(bytes: unknown, index: number, field: string): void {
+  if (bytes != null && !(bytes instanceof Uint8Array)) throw invalid(index, `${field} must be a Buffer or null`);
+}
+
+function headersSize(headers: Header[], index: number): number {
+  if (!Array.isArray(headers)) throw invalid(index, 'headers must be an array');
+  let size = sizeOfVarint(headers.length);
+  for (const header of headers) {
+    if (header === null || typeof header !== 'object' || typeof header.key !== 'string') {
+      throw invalid(index, 'each header needs a string key');
+    }
+    checkBytes(header.value, index, `header '${header.key}' value`);
+    const keyBytes = Buffer.byteLength(header.key, 'utf8');
+    size += sizeOfVarint(keyBytes) + keyBytes + sizeOfBytes(header.value);
+  }
+  return size;
+}
+
+/**
+ * Size of a record after its length field, checking the input's shape on the way (this is the one pass
+ * that looks at every field before anything is written).
+ */
+export function recordBodySize(rec: RecordInput, offsetDelta: number, timestampDelta: number): number {
+  checkBytes(rec.key, offsetDelta, 'key');
+  checkBytes(rec.value, offsetDelta, 'value');
+  if (rec.value === undefined) throw invalid(offsetDelta, 'value must be a Buffer or null');
+  return (
+    1 +
+    sizeOfVarlong(timestampDelta) +
+    sizeOfVarint(offsetDelta) +
+    sizeOfBytes(rec.key) +
+    sizeOfBytes(rec.value) +
+    (rec.headers === undefined ? 1 : headersSize(rec.headers, offsetDelta))
+  );
+}
+
+function writeBytes(buf: Buffer, pos: number, bytes: Uint8Array | null | undefined): number {
+  if (bytes == null) {
+    buf[pos] = 1; // zigzag(-1)
+    return pos + 1;
+  }
+  pos = writeVarint(buf, pos, bytes.length);
+  buf.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/** Writes a record whose body size {@link recordBodySize} gave; returns the position after it. */
+export function writeRecord(
+  buf: Buffer,
+  pos: number,
+  rec: RecordInput,
+  bodySize: number,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
+  pos = writeVarint(buf, pos, bodySize);
+  buf[pos++] = 0;
+  pos = writeVarlong(buf, pos, timestampDelta);
+  pos = writeVarint(buf, pos, offsetDelta);
+  pos = writeBytes(buf, pos, rec.key);
+  pos = writeBytes(buf, pos, rec.value);
+  const headers = rec.headers;
+  if (headers === undefined) {
+    buf[pos++] = 0;
+    return pos;
+  }
+  pos = writeVarint(buf, pos, headers.length);
+  for (const header of headers) {
+    const keyBytes = Buffer.byteLength(header.key, 'utf8');
+    pos = writeVarint(buf, pos, keyBytes);
+    pos += buf.write(header.key, pos, keyBytes, 'utf8');
+    pos = writeBytes(buf, pos, header.value);
+  }
+  return pos;
+}
+
+function readBytes(buf: Buffer, cur: Cursor, limit: number): Buffer | null {
+  const length = readVarint(buf, cur);
+  if (length === -1) return null;
+  const start = cur.pos;
+  const end = start + length;
+  if (length < -1 || end > limit) throw corrupt(`field length ${length} at byte ${start} overruns its record`);
+  cur.pos = end;
+  return buf.subarray(start, end);
+}
+
+/** What a decoded record's offset and timestamp are relative to. */
+export interface RecordBase {
+  baseOffset: number;
+  baseTimestamp: number;
+  /** Set for log-append-time batches: every record then carries the batch's max timestamp. */
+  logAppendTime: number | null;
+}
+
+/** Reads the record at `cur.pos` (which must lie before `limit`) and moves the cursor past it. */
+export function readRecord(buf: Buffer, cur: Cursor, limit: number, base: RecordBase): StoredRecord {
+  const length = readVarint(buf, cur);
+  const end = cur.pos + length;
+  if (length < MIN_RECORD_BODY_SIZE || end > limit) {
+    throw corrupt(`record length ${length} at byte ${cur.pos} does not fit its batch`);
+  }
+  cur.pos++; // attributes: unused in v2
+  const timestampDelta = readVarlong(buf, cur);
+  const offsetDelta = readVarint(buf, cur);
+  const key = readBytes(buf, cur, end);
+  const value = readBytes(buf, cur, end);
+  const headerCount = readVarint(buf, cur);
+  // Each header takes at least 2 bytes; the bound stops a forged count from looping for long.
+  if (headerCount < 0 || headerCount * 2 > end - cur.pos) throw corrupt(`header count ${headerCount} does not fit`);
+  const headers: Header[] = [];
+  for (let i = 0; i < headerCount; i++) {
+    const keyLength = readVarint(buf, cur);
+    const keyStart = cur.pos;
+    if (keyLength < 0 || keyStart + keyLength > end) throw corrupt(`header key length ${keyLength} at byte ${keyStart}`);
+    cur.pos += keyLength;
+    headers.push({ key: buf.toString('utf8', keyStart, cur.pos), value: readBytes(buf, cur, end) });
+  }
+  if (cur.pos !== end) throw corrupt(`record ending at byte ${cur.pos} declared its end at byte ${end}`);
+  return {
+    offset: base.baseOffset + offsetDelta,
+    key,
+    value,
+    timestamp: base.logAppendTime ?? base.baseTimestamp + timestampDelta,
+    headers,
+  };
+}

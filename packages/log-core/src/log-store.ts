@@ -1,0 +1,434 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { decodeBatch, encodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
+import { KlogError } from './errors.js';
+import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
+import { HandlePool } from './handle-pool.js';
+import { acquireLock } from './lock-file.js';
+import { defaultLogger } from './logger.js';
+import { PartitionLog, syncDir, type AppendResult } from './partition-log.js';
+import { Partitioner } from './partitioner.js';
+import { validateRecords } from './record-input.js';
+import { loadTopics, saveTopics } from './topic-registry.js';
+import { resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
+import type { RecordInput, StoredRecord } from './types.js';
+
+export interface LogStoreOptions {
+  fsync?: FsyncPolicy;
+  logger?: Logger;
+  /** Defaults for topics created without an explicit setting. */
+  defaults?: Partial<TopicConfig>;
+  /** How often retention runs on its own (it also runs after every segment roll). Default 5 minutes. */
+  retentionCheckMs?: number;
+  /** Most segment files open at once for reading older segments. Default 256. */
+  maxOpenSegments?: number;
+  /** Clock, for tests of time-based retention and rolling. */
+  now?: () => number;
+}
+
+export interface PartitionInfo {
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  sizeBytes: number;
+  segments: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  config: TopicConfig;
+  partitions: PartitionInfo[];
+}
+
+export interface ReadOptions {
+  offset: number;
+  /** Byte budget for the batches read (at least one batch is returned, even a larger one). Default 1 MiB. */
+  maxBytes?: number;
+}
+
+export interface ReadResult {
+  records: StoredRecord[];
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+export interface RawReadResult {
+  /** Whole RecordBatch v2 batches back to back, as stored. The first may begin before the offset asked for. */
+  data: Buffer;
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+}
+
+export interface StoreStats {
+  /** Partitions that needed crash recovery at open, and the bytes recovery cut from them. */
+  recoveredPartitions: number;
+  truncatedBytes: number;
+  rebuiltIndexes: number;
+}
+
+const CLEAN_MARKER = '.clean-shutdown';
+const DEFAULT_MAX_READ = 1024 * 1024;
+
+interface Topic {
+  config: TopicConfig;
+  partitions: PartitionLog[];
+  partitioner: Partitioner;
+}
+
+/**
+ * A durable, partitioned, append-only log in a directory: the embeddable heart of klog.
+ * One LogStore per directory per machine (a lock file enforces it).
+ */
+export class LogStore {
+  private readonly topics = new Map<string, Topic>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  private retentionRunning: Promise<void> | null = null;
+  readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
+
+  private constructor(
+    readonly dir: string,
+    readonly fsync: FsyncPolicy,
+    private readonly defaults: Partial<TopicConfig>,
+    private readonly logger: Logger,
+    private readonly pool: HandlePool,
+    private readonly now: () => number,
+    private readonly releaseLock: () => void,
+  ) {}
+
+  static async open(dir: string, opts: LogStoreOptions = {}): Promise<LogStore> {
+    const fsync = validateFsyncPolicy(opts.fsync ?? 'never');
+    const logger = opts.logger ?? defaultLogger();
+    if (opts.defaults) resolveTopicConfig(opts.defaults); // reject bad defaults now, not at first createTopic
+    mkdirSync(dir, { recursive: true });
+    const releaseLock = acquireLock(dir, (pid) =>
+      logger.warn({ dir, pid }, 'took over a lock file left by a process that is no longer running'));
+    try {
+      const clean = existsSync(join(dir, CLEAN_MARKER));
+      if (clean) {
+        // From here on a crash must be recovered from: the marker goes, durably, before any write.
+        unlinkSync(join(dir, CLEAN_MARKER));
+        syncDir(dir);
+      }
+      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(opts.maxOpenSegments ?? 256),
+        opts.now ?? Date.now, releaseLock);
+      const configs = loadTopics(dir);
+      for (const [name, config] of configs) await store.openTopic(name, config, clean);
+      store.removeOrphanDirectories(configs);
+      store.startTimers(opts.retentionCheckMs ?? 5 * 60_000);
+      return store;
+    } catch (err) {
+      releaseLock();
+      throw err;
+    }
+  }
+
+  private async openTopic(name: string, config: TopicConfig, clean: boolean): Promise<Topic> {
+    const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
+    for (let p = 0; p < config.partitions; p++) {
+      const { log, recovery } = await PartitionLog.open({
+        topic: name,
+        partition: p,
+        dir: join(this.dir, `${name}-${p}`),
+        config: () => topic.config,
+        fsync: this.fsync,
+        pool: this.pool,
+        logger: this.logger,
+        now: this.now,
+        onRoll: () => this.scheduleRetention(),
+      }, clean);
+      if (recovery) {
+        this.stats.recoveredPartitions++;
+        this.stats.truncatedBytes += recovery.truncatedBytes;
+        if (recovery.rebuiltIndex) this.stats.rebuiltIndexes++;
+      }
+      topic.partitions.push(log);
+    }
+    this.topics.set(name, topic);
+    return topic;
+  }
+
+  /** A directory left by a topic deletion that a crash interrupted. */
+  private removeOrphanDirectories(configs: Map<string, TopicConfig>): void {
+    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const m = /^(.+)-(\d+)$/.exec(entry.name);
+      if (!m) continue;
+      const config = configs.get(m[1]);
+      if (config && Number(m[2]) < config.partitions) continue;
+      this.logger.warn({ dir: entry.name }, 'removing the directory of a deleted topic');
+      rmSync(join(this.dir, entry.name), { recursive: true, force: true });
+    }
+  }
+
+  private startTimers(retentionCheckMs: number): void {
+    const retention = setInterval(() => this.scheduleRetention(), retentionCheckMs);
+    retention.unref();
+    this.timers.push(retention);
+    if (typeof this.fsync === 'object') {
+      const syncer = setInterval(() => {
+        this.flush().catch((err) => this.logger.error({ err }, 'periodic fsync failed'));
+      }, this.fsync.intervalMs);
+      syncer.unref();
+      this.timers.push(syncer);
+    }
+  }
+
+  private scheduleRetention(): void {
+    if (this.retentionRunning || this.closed) return;
+    this.retentionRunning = this.enforceRetention()
+      .catch((err) => this.logger.error({ err }, 'retention failed'))
+      .finally(() => {
+        this.retentionRunning = null;
+      });
+  }
+
+  // ---- topics ---------------------------------------------------------------------------------------------
+
+  async createTopic(name: string, config: Partial<TopicConfig> = {}): Promise<TopicDescription> {
+    this.checkOpen();
+    validateTopicName(name);
+    if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
+    const resolved = resolveTopicConfig(config, this.defaults);
+    const configs = this.configs();
+    configs.set(name, resolved);
+    // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
+    await this.openTopic(name, resolved, true);
+    saveTopics(this.dir, configs);
+    return this.describeTopic(name);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const topic = this.topic(name);
+    this.topics.delete(name);
+    saveTopics(this.dir, this.configs());
+    for (const p of topic.partitions) await p.delete();
+    for (let p = 0; p < topic.partitions.length; p++) {
+      rmSync(join(this.dir, `${name}-${p}`), { recursive: true, force: true });
+    }
+  }
+
+  hasTopic(name: string): boolean {
+    return this.topics.has(name);
+  }
+
+  listTopics(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  describeTopic(name: string): TopicDescription {
+    const topic = this.topic(name);
+    return {
+      name,
+      config: { ...topic.config },
+      partitions: topic.partitions.map((p, i) => ({
+        partition: i,
+        logStartOffset: p.logStartOffset,
+        logEndOffset: p.highWatermark,
+        sizeBytes: p.sizeBytes,
+        segments: p.segmentCount,
+      })),
+    };
+  }
+
+  partitionCount(topic: string): number {
+    return this.topic(topic).partitions.length;
+  }
+
+  // ---- appending ------------------------------------------------------------------------------------------
+
+  /**
+   * Appends records. Each goes to `opts.partition` if given, else keyed records to murmur2(key) mod partitions
+   * (as Kafka's client does) and keyless ones to one partition per call. Resolves with one ack per record, in
+   * order, once every record is acknowledged under the store's fsync policy.
+   */
+  async append(topicName: string, records: RecordInput[], opts: { partition?: number } & Pick<EncodeOptions, 'compression'> = {}): Promise<{ partition: number; offset: number }[]> {
+    const topic = this.topic(topicName);
+    validateRecords(records);
+    const n = topic.partitions.length;
+    if (opts.partition !== undefined) this.partition(topicName, opts.partition);
+    const byPartition = new Map<number, number[]>();
+    for (let i = 0; i < records.length; i++) {
+      const p = opts.partition ?? topic.partitioner.partition(records[i].key, n);
+      let list = byPartition.get(p);
+      if (!list) byPartition.set(p, (list = []));
+      list.push(i);
+    }
+    topic.partitioner.nextBatch();
+    const acks = new Array<{ partition: number; offset: number }>(records.length);
+    const now = this.now();
+    await Promise.all([...byPartition].map(async ([p, indexes]) => {
+      const log = topic.partitions[p];
+      for (const chunk of this.chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)) {
+        const { baseOffset } = await this.appendEncoded(log, chunk.batch);
+        for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
+      }
+    }));
+    return acks;
+  }
+
+  /** Encodes records into batches no larger than the topic's limit (one record over it is an error). */
+  private *chunksUnderLimit(records: RecordInput[], max: number, now: number, compression: EncodeOptions['compression']): Generator<{ batch: Buffer; first: number; count: number }> {
+    const pending: [number, number][] = [[0, records.length]];
+    while (pending.length > 0) {
+      const [first, count] = pending.shift()!;
+      const batch = encodeBatch(records.slice(first, first + count), { now, compression });
+      if (batch.length <= max) {
+        yield { batch, first, count };
+      } else if (count === 1) {
+        throw new KlogError('RECORD_TOO_LARGE', `a record of ${batch.length} bytes (encoded) exceeds maxBatchBytes ${max}`);
+      } else {
+        const half = Math.ceil(count / 2);
+        pending.unshift([first, half], [first + half, count - half]);
+      }
+    }
+  }
+
+  /**
+   * Appends one already-encoded RecordBatch v2 (magic 2) to a partition: validated (length, CRC, record count,
+   * size limit), its base offset assigned in place, stored byte for byte. The broker's produce path.
+   */
+  async appendBatch(topic: string, partition: number, batch: Buffer): Promise<AppendResult> {
+    const log = this.partition(topic, partition);
+    return this.appendEncoded(log, batch, this.topic(topic).config.maxBatchBytes);
+  }
+
+  private appendEncoded(log: PartitionLog, batch: Buffer, maxBatchBytes?: number): Promise<AppendResult> {
+    const header = validateBatch(batch, 0, { maxBatchBytes });
+    if (header.sizeInBytes !== batch.length) {
+      throw new KlogError('INVALID_BATCH', `expected exactly one batch of ${header.sizeInBytes} bytes, got ${batch.length} bytes`);
+    }
+    return log.appendBatch(batch, header);
+  }
+
+  // ---- reading --------------------------------------------------------------------------------------------
+
+  async read(topic: string, partition: number, opts: ReadOptions): Promise<ReadResult> {
+    const log = this.partition(topic, partition);
+    const batches = await log.read(opts.offset, opts.maxBytes ?? DEFAULT_MAX_READ);
+    const records: StoredRecord[] = [];
+    for (const b of batches) {
+      for (const r of decodeBatch(b.buf).records) if (r.offset >= opts.offset) records.push(r);
+    }
+    return { records, nextOffset: nextOffsetAfter(batches, opts.offset), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+  }
+
+  async readBatches(topic: string, partition: number, opts: ReadOptions): Promise<RawReadResult> {
+    const log = this.partition(topic, partition);
+    const batches = await log.read(opts.offset, opts.maxBytes ?? DEFAULT_MAX_READ);
+    const data = batches.length === 1 ? batches[0].buf : Buffer.concat(batches.map((b) => b.buf));
+    return { data, nextOffset: nextOffsetAfter(batches, opts.offset), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+  }
+
+  /** Every record from `offset` on, waiting for new ones at the end, until `signal` aborts or the store closes. */
+  async *tail(topic: string, partition: number, opts: { offset: number; signal?: AbortSignal; maxBytes?: number }): AsyncGenerator<StoredRecord> {
+    const log = this.partition(topic, partition);
+    let offset = opts.offset;
+    log.checkOffset(offset);
+    while (!opts.signal?.aborted && !this.closed) {
+      if (offset < log.highWatermark) {
+        const res = await this.read(topic, partition, { offset, maxBytes: opts.maxBytes });
+        for (const r of res.records) {
+          if (opts.signal?.aborted) return;
+          yield r;
+        }
+        offset = res.nextOffset;
+      } else {
+        await log.waitForAppend(offset, 60_000, opts.signal);
+      }
+    }
+  }
+
+  waitForAppend(topic: string, partition: number, afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.partition(topic, partition).waitForAppend(afterOffset, timeoutMs, signal);
+  }
+
+  logStartOffset(topic: string, partition: number): number {
+    return this.partition(topic, partition).logStartOffset;
+  }
+
+  logEndOffset(topic: string, partition: number): number {
+    return this.partition(topic, partition).highWatermark;
+  }
+
+  /** The first offset whose record timestamp is >= `timestamp`, or null if every record is older. */
+  async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
+    const log = this.partition(topic, partition);
+    const batch = await log.firstBatchFromTime(timestamp);
+    if (!batch) return null;
+    for (const r of decodeBatch(batch.buf).records) {
+      if (r.timestamp >= timestamp && r.offset >= log.logStartOffset) return r.offset;
+    }
+    return null;
+  }
+
+  // ---- retention and maintenance --------------------------------------------------------------------------
+
+  async deleteRecordsBefore(topic: string, partition: number, offset: number): Promise<void> {
+    await this.partition(topic, partition).deleteRecordsBefore(offset);
+  }
+
+  async enforceRetention(): Promise<void> {
+    for (const [name, topic] of this.topics) {
+      for (let p = 0; p < topic.partitions.length; p++) {
+        const deleted = await topic.partitions[p].enforceRetention();
+        if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
+      }
+    }
+  }
+
+  /** fdatasync of everything written so far. */
+  async flush(): Promise<void> {
+    for (const topic of this.topics.values()) await Promise.all(topic.partitions.map((p) => p.sync()));
+  }
+
+  /** Flushes and closes every partition and leaves the clean-shutdown marker, so the next open skips recovery. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.retentionRunning;
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) await p.close();
+    }
+    writeFileSync(join(this.dir, CLEAN_MARKER), `${new Date(this.now()).toISOString()}\n`, { flush: true });
+    syncDir(this.dir);
+    this.releaseLock();
+  }
+
+  // ---- lookups --------------------------------------------------------------------------------------------
+
+  private configs(): Map<string, TopicConfig> {
+    return new Map([...this.topics].map(([name, t]) => [name, t.config]));
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KlogError('STORE_CLOSED', `the log store at ${this.dir} is closed`);
+  }
+
+  private topic(name: string): Topic {
+    this.checkOpen();
+    const topic = this.topics.get(name);
+    if (!topic) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} does not exist`);
+    return topic;
+  }
+
+  private partition(topicName: string, partition: number): PartitionLog {
+    const topic = this.topic(topicName);
+    const log = Number.isInteger(partition) ? topic.partitions[partition] : undefined;
+    if (!log) {
+      throw new KlogError('UNKNOWN_PARTITION',
+        `topic ${topicName} has partitions 0 to ${topic.partitions.length - 1}; there is no partition ${partition}`);
+    }
+    return log;
+  }
+}
+
+function nextOffsetAfter(batches: { header: { baseOffset: number; lastOffsetDelta: number } }[], offset: number): number {
+  if (batches.length === 0) return offset;
+  const last = batches[batches.length - 1].header;
+  return last.baseOffset + last.lastOffsetDelta + 1;
+}

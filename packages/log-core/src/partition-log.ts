@@ -1,0 +1,384 @@
+import { mkdirSync, openSync, fsyncSync, closeSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { setBaseOffset, type BatchHeader } from './batch/record-batch.js';
+import { KlogError } from './errors.js';
+import type { FsyncPolicy } from './fsync-policy.js';
+import type { HandlePool } from './handle-pool.js';
+import { ProducerState } from './producer-state.js';
+import { Segment, type BatchSlice, type RecoveryReport } from './segment.js';
+import { segmentBaseOffsets } from './segment-files.js';
+import type { TopicConfig } from './topic-config.js';
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+}
+
+export interface PartitionContext {
+  topic: string;
+  partition: number;
+  dir: string;
+  config: () => TopicConfig;
+  fsync: FsyncPolicy;
+  pool: HandlePool;
+  logger: Logger;
+  now: () => number;
+  /** Called after a segment roll, so the store can run retention. */
+  onRoll: () => void;
+}
+
+interface Waiter {
+  afterOffset: number;
+  wake: () => void;
+}
+
+const LOG_START_FILE = 'log-start-offset';
+
+/**
+ * One partition's log: an ordered list of segments, the last of which takes appends. Offsets are assigned
+ * here, densely; the high watermark is the end of what is acknowledged (written, and under fsync 'always'
+ * synced), and readers see nothing beyond it.
+ */
+export class PartitionLog {
+  private segments: Segment[] = [];
+  private nextOffset = 0;
+  private hw = 0;
+  private startOffset = 0;
+  private producers: ProducerState | null = null;
+  private waiters = new Set<Waiter>();
+  /** Under fsync 'always': appends written but not yet synced, settled by the next group sync. */
+  private unsynced: { lastOffset: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private syncing: Promise<void> | null = null;
+  private dirty = false;
+  private closed = false;
+
+  private constructor(private readonly ctx: PartitionContext) {}
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get sizeBytes(): number {
+    return this.segments.reduce((n, s) => n + s.size, 0);
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Opens (or creates) the partition directory. After an unclean shutdown the last segment is recovered:
+   * every batch after its last sound index entry is verified and the file is cut at the first bad one.
+   */
+  static async open(ctx: PartitionContext, clean: boolean): Promise<{ log: PartitionLog; recovery: RecoveryReport | null }> {
+    mkdirSync(ctx.dir, { recursive: true });
+    const log = new PartitionLog(ctx);
+    const bases = segmentBaseOffsets(readdirSync(ctx.dir));
+    let recovery: RecoveryReport | null = null;
+    if (bases.length === 0) {
+      log.segments.push(Segment.create(ctx.dir, 0, ctx.pool, ctx.now()));
+      syncDir(ctx.dir);
+    } else {
+      for (const base of bases) log.segments.push(await Segment.load(ctx.dir, base, ctx.pool));
+      recovery = clean ? await log.active.activate() : await log.active.recover();
+      if (recovery) {
+        if (recovery.truncatedBytes > 0 || recovery.rebuiltIndex) {
+          ctx.logger.warn({ topic: ctx.topic, partition: ctx.partition, segment: log.active.logPath, ...recovery },
+            recovery.truncatedBytes > 0
+              ? `recovery cut ${recovery.truncatedBytes} bytes of torn or corrupt data from the end of the log`
+              : 'recovery rebuilt the index of the last segment');
+        }
+      }
+      await log.active.activate();
+    }
+    log.nextOffset = log.active.nextOffset;
+    log.hw = log.nextOffset;
+    log.startOffset = Math.min(Math.max(log.segments[0].baseOffset, readLogStart(ctx.dir)), log.hw);
+    return { log, recovery };
+  }
+
+  // ---- appending ------------------------------------------------------------------------------------------
+
+  /**
+   * Appends one validated batch, assigning its offsets (the 8-byte base offset is patched in place; the CRC
+   * does not cover it). A batch from an idempotent producer that repeats one of its recent batches is not
+   * appended again: the answer is the original offsets.
+   */
+  appendBatch(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new KlogError('STORE_CLOSED', 'the log store is closed'));
+    const max = this.ctx.config().maxBatchBytes;
+    if (buf.length > max) {
+      return Promise.reject(new KlogError('RECORD_TOO_LARGE',
+        `batch of ${buf.length} bytes exceeds maxBatchBytes ${max} of topic ${this.ctx.topic}`));
+    }
+    if (ProducerState.isIdempotent(header)) return this.appendIdempotent(buf, header);
+    return this.write(buf, header);
+  }
+
+  private async appendIdempotent(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
+    const producers = await this.producerState();
+    const check = producers.check(header);
+    if (check.kind === 'duplicate') return check.result;
+    const result = this.write(buf, header);
+    producers.record(header, result);
+    result.catch(() => producers.forget(header.producerId, result));
+    return result;
+  }
+
+  private write(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
+    const baseOffset = this.nextOffset;
+    const lastOffset = baseOffset + header.lastOffsetDelta;
+    setBaseOffset(buf, 0, baseOffset);
+    const slice: BatchSlice = { buf, header: { ...header, baseOffset } };
+    try {
+      this.maybeRoll(buf.length);
+      const seg = this.active;
+      const before = seg.size;
+      try {
+        seg.writeSync([slice]);
+      } catch (err) {
+        seg.truncateTo(before);
+        throw err;
+      }
+    } catch (err) {
+      return Promise.reject(new KlogError('STORAGE_ERROR',
+        `could not write to ${this.ctx.topic}-${this.ctx.partition}: ${(err as Error).message}`, { cause: err }));
+    }
+    this.nextOffset = lastOffset + 1;
+    this.dirty = true;
+    if (this.ctx.fsync !== 'always') {
+      this.advance(this.nextOffset);
+      return Promise.resolve({ baseOffset, lastOffset });
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.unsynced.push({ lastOffset, resolve, reject });
+      this.syncSoon();
+    }).then(() => ({ baseOffset, lastOffset }));
+  }
+
+  /** Group commit: one fdatasync covers every append written before it started. */
+  private syncSoon(): void {
+    if (this.syncing) return;
+    this.syncing = (async () => {
+      while (this.unsynced.length > 0) {
+        const group = this.unsynced.splice(0);
+        try {
+          await this.active.sync();
+          this.dirty = this.unsynced.length > 0;
+          this.advance(group[group.length - 1].lastOffset + 1);
+          for (const w of group) w.resolve();
+        } catch (err) {
+          const e = new KlogError('STORAGE_ERROR',
+            `fsync of ${this.ctx.topic}-${this.ctx.partition} failed: ${(err as Error).message}`, { cause: err });
+          for (const w of group) w.reject(e);
+        }
+      }
+    })().finally(() => {
+      this.syncing = null;
+    });
+  }
+
+  private maybeRoll(incoming: number): void {
+    const seg = this.active;
+    if (seg.isEmpty) return;
+    const cfg = this.ctx.config();
+    const tooBig = seg.size + incoming > cfg.segmentBytes;
+    const tooOld = this.ctx.now() - seg.createdAt >= cfg.segmentMs;
+    // Index entries hold offsets relative to the segment base in 32 bits.
+    const tooManyOffsets = this.nextOffset - seg.baseOffset > 0x7fffffff;
+    if (!tooBig && !tooOld && !tooManyOffsets) return;
+    seg.seal(this.ctx.fsync !== 'never');
+    this.segments.push(Segment.create(this.ctx.dir, this.nextOffset, this.ctx.pool, this.ctx.now()));
+    if (this.ctx.fsync !== 'never') syncDir(this.ctx.dir);
+    this.ctx.onRoll();
+  }
+
+  private advance(hw: number): void {
+    if (hw <= this.hw) return;
+    this.hw = hw;
+    for (const w of this.waiters) {
+      if (hw > w.afterOffset) w.wake();
+    }
+  }
+
+  /** fdatasync of what was written since the last sync (the interval policy's timer calls this). */
+  async sync(): Promise<void> {
+    if (!this.dirty || this.closed) return;
+    this.dirty = false;
+    this.active.flushIndexes();
+    await this.active.sync();
+  }
+
+  // ---- reading --------------------------------------------------------------------------------------------
+
+  /** Whole batches from the one holding `offset`, up to about maxBytes (at least one batch). */
+  async read(offset: number, maxBytes: number): Promise<BatchSlice[]> {
+    this.checkOffset(offset);
+    let i = this.segmentIndexFor(offset);
+    while (i < this.segments.length) {
+      const batches = await this.segments[i].read(offset, maxBytes);
+      const visible = batches.filter((b) => b.header.baseOffset < this.hw);
+      if (visible.length > 0 || batches.length > 0) return visible;
+      i++; // offset lies past this segment's end (e.g. in a gap left by retention); try the next one
+    }
+    return [];
+  }
+
+  checkOffset(offset: number): void {
+    if (!Number.isSafeInteger(offset) || offset < this.startOffset || offset > this.hw) {
+      throw new KlogError('OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is out of range for ${this.ctx.topic}-${this.ctx.partition}: valid offsets are ${this.startOffset} to ${this.hw}`);
+    }
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.segments[mid].baseOffset <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Resolves when the high watermark passes `afterOffset`, after `timeoutMs`, or on abort. */
+  waitForAppend(afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.hw > afterOffset || this.closed || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const waiter: Waiter = { afterOffset, wake: done };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      this.waiters.add(waiter);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** First offset whose record timestamp is >= timestamp, or null when there is none. */
+  async firstBatchFromTime(timestamp: number): Promise<BatchSlice | null> {
+    for (const seg of this.segments) {
+      await seg.ensureIndexes();
+      if (seg.nextOffset <= this.startOffset) continue;
+      const found = await seg.firstBatchFromTime(timestamp);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  // ---- retention ------------------------------------------------------------------------------------------
+
+  /** Deletes whole old segments past the time or size limit; never the active one. Returns segments deleted. */
+  async enforceRetention(): Promise<number> {
+    const cfg = this.ctx.config();
+    const now = this.ctx.now();
+    let deleted = 0;
+    let total = this.sizeBytes;
+    while (this.segments.length > 1) {
+      const oldest = this.segments[0];
+      await oldest.ensureIndexes();
+      const expired = cfg.retentionMs !== -1 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > cfg.retentionMs;
+      const oversize = cfg.retentionBytes !== -1 && total - oldest.size >= cfg.retentionBytes;
+      const belowStart = oldest.nextOffset <= this.startOffset;
+      if (!expired && !oversize && !belowStart) break;
+      await this.dropOldest();
+      total -= oldest.size;
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Kafka's DeleteRecords: the log start offset moves up to `offset`; segments wholly below it are deleted. */
+  async deleteRecordsBefore(offset: number): Promise<void> {
+    if (offset < this.startOffset) return;
+    this.checkOffset(offset);
+    this.startOffset = offset;
+    writeLogStart(this.ctx.dir, offset);
+    while (this.segments.length > 1 && this.segments[1].baseOffset <= offset) await this.dropOldest();
+  }
+
+  private async dropOldest(): Promise<void> {
+    const oldest = this.segments.shift()!;
+    if (this.startOffset < this.segments[0].baseOffset) this.startOffset = this.segments[0].baseOffset;
+    await oldest.delete();
+  }
+
+  // ---- idempotence ----------------------------------------------------------------------------------------
+
+  /** Producer sequence state, rebuilt lazily from the batch headers of the active segment. */
+  private async producerState(): Promise<ProducerState> {
+    if (this.producers) return this.producers;
+    const state = new ProducerState();
+    const seg = this.active;
+    let offset = seg.baseOffset;
+    while (offset < this.hw) {
+      const batches = await seg.read(offset, 1 << 20);
+      if (batches.length === 0) break;
+      for (const b of batches) {
+        if (ProducerState.isIdempotent(b.header)) {
+          const h = b.header;
+          state.record(h, Promise.resolve({ baseOffset: h.baseOffset, lastOffset: h.baseOffset + h.lastOffsetDelta }));
+        }
+      }
+      const last = batches[batches.length - 1].header;
+      offset = last.baseOffset + last.lastOffsetDelta + 1;
+    }
+    this.producers ??= state;
+    return this.producers;
+  }
+
+  // ---- closing --------------------------------------------------------------------------------------------
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.syncing) await this.syncing;
+    this.closed = true;
+    for (const w of [...this.waiters]) w.wake();
+    const seg = this.active;
+    seg.seal(this.ctx.fsync !== 'never');
+    for (const s of this.segments) await s.close();
+  }
+
+  async delete(): Promise<void> {
+    await this.close();
+    for (const s of this.segments) await s.delete();
+  }
+}
+
+function readLogStart(dir: string): number {
+  try {
+    const n = Number(readFileSync(join(dir, LOG_START_FILE), 'utf8').trim());
+    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function writeLogStart(dir: string, offset: number): void {
+  const tmp = join(dir, `${LOG_START_FILE}.tmp`);
+  writeFileSync(tmp, `${offset}\n`);
+  renameSync(tmp, join(dir, LOG_START_FILE));
+}
+
+/** fsync of a directory, so that a file just created or renamed in it survives an OS crash. */
+export function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

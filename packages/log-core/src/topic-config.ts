@@ -1,0 +1,63 @@
+import { KlogError } from './errors.js';
+
+/** Per-topic settings. Sizes are bytes, times are milliseconds; -1 means "no limit" for retention. */
+export interface TopicConfig {
+  partitions: number;
+  retentionMs: number;
+  retentionBytes: number;
+  segmentBytes: number;
+  segmentMs: number;
+  /** Largest batch (and so largest record) a partition accepts; Kafka's max.message.bytes. */
+  maxBatchBytes: number;
+}
+
+export const DEFAULT_TOPIC_CONFIG: Readonly<TopicConfig> = Object.freeze({
+  partitions: 1,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  segmentBytes: 128 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
+  maxBatchBytes: 1024 * 1024,
+});
+
+/** Offsets and positions are kept in 32-bit index fields, so a segment must stay well below 4 GiB. */
+const MAX_SEGMENT_BYTES = 2 ** 31 - 1;
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+export function validateTopicName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !TOPIC_NAME.test(name) || name === '.' || name === '..') {
+    throw new KlogError(
+      'INVALID_TOPIC_NAME',
+      `invalid topic name ${JSON.stringify(name)}: use 1-249 characters from [a-zA-Z0-9._-], not "." or ".."`,
+    );
+  }
+}
+
+function checkInteger(name: keyof TopicConfig, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
+    throw new KlogError('INVALID_CONFIG', `topic config ${name} must be an integer ${range}, got ${value}`);
+  }
+}
+
+/** Merges a partial config over defaults and rejects values that would make the log misbehave. */
+export function resolveTopicConfig(partial: Partial<TopicConfig> = {}, defaults: Partial<TopicConfig> = {}): TopicConfig {
+  const known = new Set(Object.keys(DEFAULT_TOPIC_CONFIG));
+  for (const key of Object.keys(partial)) {
+    if (!known.has(key)) {
+      throw new KlogError('INVALID_CONFIG', `unknown topic config "${key}" (known: ${[...known].join(', ')})`);
+    }
+  }
+  const config: TopicConfig = { ...DEFAULT_TOPIC_CONFIG, ...defaults, ...stripUndefined(partial) };
+  checkInteger('partitions', config.partitions, 1, 100_000);
+  if (config.retentionMs !== -1) checkInteger('retentionMs', config.retentionMs, 1);
+  if (config.retentionBytes !== -1) checkInteger('retentionBytes', config.retentionBytes, 1);
+  checkInteger('segmentBytes', config.segmentBytes, 1024, MAX_SEGMENT_BYTES);
+  checkInteger('segmentMs', config.segmentMs, 1);
+  checkInteger('maxBatchBytes', config.maxBatchBytes, 128, config.segmentBytes);
+  return config;
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

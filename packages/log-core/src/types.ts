@@ -1,0 +1,24 @@
+/** A record header: Kafka allows a null header value, so do we. */
+export interface Header {
+  key: string;
+  value: Buffer | null;
+}
+
+/** What a caller gives to append: key and value are bytes (or null); timestamp defaults to now. */
+export interface RecordInput {
+  key?: Buffer | null;
+  value: Buffer | null;
+  timestamp?: number;
+  headers?: Header[];
+}
+
+/** A record as read back: its offset is assigned by the log. */
+export interface StoredRecord {
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  headers: Header[];
+}
+
+export type Compression = 'none' | 'gzip' | 'lz4';
