@@ -11,7 +11,7 @@ import { KlogError } from '../errors.js';
 import type { Compression } from '../types.js';
 
 /** The attribute bits that hold the codec id. */
-export const COMPRESSION_CODEC_MASK = 0x07;
+const COMPRESSION_CODEC_MASK = 0x07;
 
 const CODEC_ID: Record<Compression, number> = { none: 0, gzip: 1, lz4: 3 };
 const UNSUPPORTED_CODEC_NAME: Record<number, string> = { 2: 'snappy', 4: 'zstd' };

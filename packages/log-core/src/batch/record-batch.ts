@@ -219,7 +219,10 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
   };
 }
 
-/** Size of the batch at `pos` (LOG_OVERHEAD + batchLength) if its 12-byte prefix is present, else -1. */
+/**
+ * Size of the batch at `pos` (LOG_OVERHEAD + batchLength) if its 12-byte prefix is present, else -1.
+ * Any other value below BATCH_HEADER_SIZE means a damaged length field.
+ */
 export function batchSizeAt(buf: Buffer, pos: number): number {
   if (buf.length - pos < LOG_OVERHEAD) return -1;
   return LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
@@ -342,12 +345,13 @@ export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; record
  */
 export function* iterateBatches(buf: Buffer): Generator<{ pos: number; header: BatchHeader }> {
   let pos = 0;
-  for (;;) {
+  while (buf.length - pos >= LOG_OVERHEAD) {
     const size = batchSizeAt(buf, pos);
-    if (size === -1 || pos + size > buf.length) return;
+    // Checked before the end-of-buffer test: a damaged length must not pass for a partial batch.
     if (size < BATCH_HEADER_SIZE) {
       throw new KlogError('CORRUPT_BATCH', `batch at byte ${pos} declares ${size} bytes, less than a batch header`);
     }
+    if (pos + size > buf.length) return;
     yield { pos, header: readBatchHeader(buf, pos) };
     pos += size;
   }
