@@ -33,7 +33,18 @@ export type ErrorCode =
   // idempotent producers and storage
   | 'OUT_OF_ORDER_SEQUENCE'
   | 'INVALID_PRODUCER_EPOCH'
-  | 'STORAGE_ERROR';
+  | 'STORAGE_ERROR'
+  // broker protocol and client
+  | 'INVALID_REQUEST'
+  | 'UNKNOWN_API'
+  | 'UNSUPPORTED_VERSION'
+  | 'FRAME_TOO_LARGE'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'BROKER_SHUTTING_DOWN'
+  | 'BROKER_NOT_AVAILABLE'
+  | 'CONNECTION_LOST'
+  | 'REQUEST_TIMED_OUT'
+  | 'CLIENT_CLOSED';
 
 export class KlogError extends Error {
   readonly code: ErrorCode;

@@ -260,9 +260,13 @@ export class LogStore {
     topic.partitioner.nextBatch();
     const acks = new Array<{ partition: number; offset: number }>(records.length);
     const now = this.now();
-    await Promise.all([...byPartition].map(async ([p, indexes]) => {
+    // Every batch is encoded before any is appended, so a record the encoder rejects (too large, bad
+    // timestamp) fails the whole call with nothing written.
+    const encoded = [...byPartition].map(([p, indexes]) =>
+      ({ p, indexes, chunks: [...this.chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
+    await Promise.all(encoded.map(async ({ p, indexes, chunks }) => {
       const log = topic.partitions[p];
-      for (const chunk of this.chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)) {
+      for (const chunk of chunks) {
         const { baseOffset } = await this.appendEncoded(log, chunk.batch);
         for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
       }
@@ -357,12 +361,16 @@ export class LogStore {
   /** The first offset whose record timestamp is >= `timestamp`, or null if every record is older. */
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null> {
     const log = this.partition(topic, partition);
-    const batch = await log.firstBatchFromTime(timestamp);
-    if (!batch) return null;
-    for (const r of decodeBatch(batch.buf).records) {
-      if (r.timestamp >= timestamp && r.offset >= log.logStartOffset) return r.offset;
+    let from = log.logStartOffset;
+    for (;;) {
+      const batch = await log.firstBatchFromTime(timestamp, from);
+      if (!batch) return null;
+      for (const r of decodeBatch(batch.buf).records) {
+        if (r.timestamp >= timestamp && r.offset >= from) return r.offset;
+      }
+      // A batch that straddles the log start offset matched only by its deleted records: search on after it.
+      from = batch.header.baseOffset + batch.header.lastOffsetDelta + 1;
     }
-    return null;
   }
 
   // ---- retention and maintenance --------------------------------------------------------------------------
@@ -378,6 +386,11 @@ export class LogStore {
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
       }
     }
+  }
+
+  /** fdatasync of everything written to one partition so far (what produce with acks 'all' waits for). */
+  async flushPartition(topic: string, partition: number): Promise<void> {
+    await this.partition(topic, partition).sync();
   }
 
   /** fdatasync of everything written so far. */

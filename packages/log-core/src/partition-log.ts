@@ -47,10 +47,9 @@ export class PartitionLog {
   private startOffset = 0;
   private producers: ProducerState | null = null;
   private waiters = new Set<Waiter>();
-  /** Under fsync 'always': appends written but not yet synced, settled by the next group sync. */
-  private unsynced: { lastOffset: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** Every offset below this is on disk (fdatasync done); sealed segments are synced when they roll. */
+  private syncedOffset = 0;
   private syncing: Promise<void> | null = null;
-  private dirty = false;
   private closed = false;
 
   private constructor(private readonly ctx: PartitionContext) {}
@@ -102,6 +101,7 @@ export class PartitionLog {
     }
     log.nextOffset = log.active.nextOffset;
     log.hw = log.nextOffset;
+    log.syncedOffset = log.nextOffset;
     log.startOffset = Math.min(Math.max(log.segments[0].baseOffset, readLogStart(ctx.dir)), log.hw);
     return { log, recovery };
   }
@@ -154,37 +154,40 @@ export class PartitionLog {
         `could not write to ${this.ctx.topic}-${this.ctx.partition}: ${(err as Error).message}`, { cause: err }));
     }
     this.nextOffset = lastOffset + 1;
-    this.dirty = true;
+    const result = { baseOffset, lastOffset };
     if (this.ctx.fsync !== 'always') {
       this.advance(this.nextOffset);
-      return Promise.resolve({ baseOffset, lastOffset });
+      return Promise.resolve(result);
     }
-    return new Promise<void>((resolve, reject) => {
-      this.unsynced.push({ lastOffset, resolve, reject });
-      this.syncSoon();
-    }).then(() => ({ baseOffset, lastOffset }));
+    return this.sync().then(() => {
+      this.advance(lastOffset + 1);
+      return result;
+    });
   }
 
-  /** Group commit: one fdatasync covers every append written before it started. */
-  private syncSoon(): void {
-    if (this.syncing) return;
-    this.syncing = (async () => {
-      while (this.unsynced.length > 0) {
-        const group = this.unsynced.splice(0);
-        try {
-          await this.active.sync();
-          this.dirty = this.unsynced.length > 0;
-          this.advance(group[group.length - 1].lastOffset + 1);
-          for (const w of group) w.resolve();
-        } catch (err) {
-          const e = new KlogError('STORAGE_ERROR',
+  /**
+   * fdatasync of everything written before the call. Concurrent callers share one fdatasync, and callers whose
+   * data was written while one was in flight are covered by the next: group commit.
+   */
+  async sync(): Promise<void> {
+    const target = this.nextOffset;
+    while (this.syncedOffset < target && !this.closed) {
+      if (!this.syncing) {
+        const upTo = this.nextOffset;
+        const seg = this.active;
+        this.syncing = (async () => {
+          seg.flushIndexes();
+          await seg.sync();
+          this.syncedOffset = Math.max(this.syncedOffset, upTo);
+        })().catch((err) => {
+          throw new KlogError('STORAGE_ERROR',
             `fsync of ${this.ctx.topic}-${this.ctx.partition} failed: ${(err as Error).message}`, { cause: err });
-          for (const w of group) w.reject(e);
-        }
+        }).finally(() => {
+          this.syncing = null;
+        });
       }
-    })().finally(() => {
-      this.syncing = null;
-    });
+      await this.syncing;
+    }
   }
 
   private maybeRoll(incoming: number): void {
@@ -196,7 +199,9 @@ export class PartitionLog {
     // Index entries hold offsets relative to the segment base in 32 bits.
     const tooManyOffsets = this.nextOffset - seg.baseOffset > 0x7fffffff;
     if (!tooBig && !tooOld && !tooManyOffsets) return;
-    seg.seal(this.ctx.fsync !== 'never');
+    // Sealing syncs the old segment whatever the policy (once per segment, cheap): sync() only covers the
+    // active one, and an acks 'all' produce must not be acknowledged with data still unsynced behind a roll.
+    seg.seal(true);
     this.segments.push(Segment.create(this.ctx.dir, this.nextOffset, this.ctx.pool, this.ctx.now()));
     if (this.ctx.fsync !== 'never') syncDir(this.ctx.dir);
     this.ctx.onRoll();
@@ -208,14 +213,6 @@ export class PartitionLog {
     for (const w of this.waiters) {
       if (hw > w.afterOffset) w.wake();
     }
-  }
-
-  /** fdatasync of what was written since the last sync (the interval policy's timer calls this). */
-  async sync(): Promise<void> {
-    if (!this.dirty || this.closed) return;
-    this.dirty = false;
-    this.active.flushIndexes();
-    await this.active.sync();
   }
 
   // ---- reading --------------------------------------------------------------------------------------------
@@ -268,12 +265,12 @@ export class PartitionLog {
     });
   }
 
-  /** First offset whose record timestamp is >= timestamp, or null when there is none. */
-  async firstBatchFromTime(timestamp: number): Promise<BatchSlice | null> {
+  /** The first batch holding offsets >= `fromOffset` whose max timestamp is >= timestamp, or null when there is none. */
+  async firstBatchFromTime(timestamp: number, fromOffset: number): Promise<BatchSlice | null> {
     for (const seg of this.segments) {
       await seg.ensureIndexes();
-      if (seg.nextOffset <= this.startOffset) continue;
-      const found = await seg.firstBatchFromTime(timestamp);
+      if (seg.nextOffset <= fromOffset) continue;
+      const found = await seg.firstBatchFromTime(timestamp, fromOffset);
       if (found) return found;
     }
     return null;
@@ -286,16 +283,17 @@ export class PartitionLog {
     const cfg = this.ctx.config();
     const now = this.ctx.now();
     let deleted = 0;
-    let total = this.sizeBytes;
     while (this.segments.length > 1) {
       const oldest = this.segments[0];
       await oldest.ensureIndexes();
+      // Another run (a roll's, or deleteRecordsBefore) may have dropped segments meanwhile: judge afresh.
+      if (oldest !== this.segments[0]) continue;
+      const total = this.sizeBytes;
       const expired = cfg.retentionMs !== -1 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > cfg.retentionMs;
       const oversize = cfg.retentionBytes !== -1 && total - oldest.size >= cfg.retentionBytes;
       const belowStart = oldest.nextOffset <= this.startOffset;
       if (!expired && !oversize && !belowStart) break;
       await this.dropOldest();
-      total -= oldest.size;
       deleted++;
     }
     return deleted;

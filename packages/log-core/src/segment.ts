@@ -216,14 +216,14 @@ export class Segment implements PooledFile {
     return out;
   }
 
-  /** The first batch of this segment whose max timestamp is >= `timestamp`, or null. */
-  async firstBatchFromTime(timestamp: number): Promise<BatchSlice | null> {
+  /** The first batch of this segment holding offsets >= `minOffset` whose max timestamp is >= `timestamp`, or null. */
+  async firstBatchFromTime(timestamp: number, minOffset: number): Promise<BatchSlice | null> {
     if (this.maxTimestamp < timestamp) return null;
     await this.ensureIndexes();
     // Time-index keys are running maxima: every batch before the last entry below `timestamp` holds only
     // smaller timestamps, so the scan can start at that entry's batch.
     const i = this.timeIndex.floor(timestamp - 1);
-    let offset = i < 0 ? this.baseOffset : this.baseOffset + readTimeEntry(this.timeIndex, i).relativeOffset;
+    let offset = Math.max(minOffset, i < 0 ? this.baseOffset : this.baseOffset + readTimeEntry(this.timeIndex, i).relativeOffset);
     while (offset < this.nextOffset) {
       const batches = await this.read(offset, 256 * 1024);
       if (batches.length === 0) break;

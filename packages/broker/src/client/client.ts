@@ -1,0 +1,73 @@
+import { KlogError } from '@klog/log-core';
+import { Admin } from './admin.js';
+import { BrokerConnection, parseAddress, type ConnectionOptions } from './broker-connection.js';
+import { Consumer, type ConsumerOptions } from './consumer.js';
+import { MetadataCache } from './metadata-cache.js';
+import { Producer, type ProducerOptions } from './producer.js';
+
+export interface ClientOptions {
+  /** host:port of the broker(s). Default ['127.0.0.1:7420']. */
+  brokers?: string[];
+  clientId?: string;
+  connectTimeoutMs?: number;
+  /** How long a request may go unanswered (fetches add their long-poll wait). Default 30 s. */
+  requestTimeoutMs?: number;
+  maxFrameBytes?: number;
+}
+
+/**
+ * Entry point of the client: producers, consumers and admin share these settings. Each producer and consumer
+ * gets a connection of its own, so a consumer's long-poll never delays a producer's answer.
+ */
+export class Client {
+  private readonly connections = new Set<BrokerConnection>();
+  private readonly adminConn: BrokerConnection;
+  private readonly connOpts: ConnectionOptions;
+
+  constructor(opts: ClientOptions = {}) {
+    const brokers = opts.brokers ?? ['127.0.0.1:7420'];
+    if (!Array.isArray(brokers) || brokers.length === 0) throw new KlogError('INVALID_CONFIG', 'brokers must list at least one host:port');
+    brokers.forEach(parseAddress);
+    this.connOpts = {
+      brokers,
+      clientId: opts.clientId ?? 'klog-client',
+      connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+      maxFrameBytes: opts.maxFrameBytes ?? 256 * 1024 * 1024,
+    };
+    this.adminConn = this.connection();
+  }
+
+  get clientId(): string {
+    return this.connOpts.clientId;
+  }
+
+  /** A new connection owned by this client (closed with it). */
+  connection(): BrokerConnection {
+    const conn = new BrokerConnection(this.connOpts);
+    this.connections.add(conn);
+    return conn;
+  }
+
+  producer(opts: ProducerOptions = {}): Producer {
+    const conn = this.connection();
+    return new Producer(conn, new MetadataCache(conn), opts);
+  }
+
+  consumer(opts: ConsumerOptions = {}): Consumer {
+    return new Consumer(this.connection(), opts);
+  }
+
+  admin(): Admin {
+    return new Admin(this.adminConn);
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.connections) c.close();
+    this.connections.clear();
+  }
+}
+
+export function createClient(opts: ClientOptions = {}): Client {
+  return new Client(opts);
+}

@@ -1,0 +1,65 @@
+import { decodeBatch, iterateBatches, KlogError, type StoredRecord } from '@klog/log-core';
+import type { BrokerConnection } from './broker-connection.js';
+
+export interface FetchPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+export interface FetchedPartition {
+  topic: string;
+  partition: number;
+  records: StoredRecord[];
+  /** Offset to fetch next. */
+  nextOffset: number;
+  highWatermark: number;
+  logStartOffset: number;
+  error?: KlogError;
+}
+
+export interface FetchLimits {
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  maxBytesPerPartition: number;
+}
+
+/**
+ * One fetch round for a set of positions: asks the broker for the stored batches, decodes them, and drops the
+ * records before each position (a batch may begin before the offset asked for).
+ */
+export async function fetchOnce(conn: BrokerConnection, positions: FetchPosition[], limits: FetchLimits, timeoutMs: number): Promise<FetchedPartition[]> {
+  const byTopic = new Map<string, { partition: number; offset: number; maxBytes: number }[]>();
+  for (const p of positions) {
+    let list = byTopic.get(p.topic);
+    if (!list) byTopic.set(p.topic, (list = []));
+    list.push({ partition: p.partition, offset: p.offset, maxBytes: limits.maxBytesPerPartition });
+  }
+  const res = await conn.request('fetch', {
+    maxWaitMs: limits.maxWaitMs, minBytes: limits.minBytes, maxBytes: limits.maxBytes,
+    topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+  }, { timeoutMs });
+  const out: FetchedPartition[] = [];
+  const wanted = new Map(positions.map((p) => [`${p.partition}:${p.topic}`, p.offset]));
+  for (const t of res.topics as { topic: string; partitions: Record<string, unknown>[] }[]) {
+    for (const p of t.partitions) {
+      const partition = p.partition as number;
+      const from = wanted.get(`${partition}:${t.topic}`) ?? 0;
+      const base = { topic: t.topic, partition, highWatermark: (p.highWatermark as number) ?? 0, logStartOffset: (p.logStartOffset as number) ?? 0 };
+      if (typeof p.errorCode === 'string') {
+        out.push({ ...base, records: [], nextOffset: from, error: new KlogError(p.errorCode as 'INVALID_REQUEST', `${t.topic}-${partition}: ${String(p.errorMessage)}`) });
+        continue;
+      }
+      const data = p.records as Buffer;
+      const records: StoredRecord[] = [];
+      let next = from;
+      for (const { pos, header } of iterateBatches(data)) {
+        for (const r of decodeBatch(data, pos).records) if (r.offset >= from) records.push(r);
+        next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
+      }
+      out.push({ ...base, records, nextOffset: next });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,311 @@
+import { encodeBatch, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
+import { isRetriable } from '../protocol/wire-error.js';
+import type { BrokerConnection } from './broker-connection.js';
+import type { MetadataCache } from './metadata-cache.js';
+import { toBytes, type Serializer } from './serializers.js';
+
+export type AcksSetting = 0 | 1 | -1 | 'all';
+
+export interface ProducerOptions {
+  /** How long a batch waits for more records before it is sent. Default 5 ms. */
+  lingerMs?: number;
+  /** A batch is sent once it holds about this many bytes. Default 512 KiB (the broker accepts 1 MiB by default). */
+  batchBytes?: number;
+  /** 0: no answer; 1: written by the broker (default); 'all' (-1): flushed to disk before the answer. */
+  acks?: AcksSetting;
+  compression?: Compression;
+  /** Records buffered (not yet acknowledged) at most; `send` waits for room beyond it. Default 32 MiB. */
+  bufferBytes?: number;
+  /** How long a batch is retried (broker down, connection lost) before its send fails. Default 30 s. */
+  maxRetryTimeMs?: number;
+  /** Broker-side de-duplication of retried batches. Default on (off with acks 0). */
+  idempotent?: boolean;
+  keySerializer?: Serializer;
+  valueSerializer?: Serializer;
+}
+
+export interface ProducerMessage {
+  key?: unknown;
+  value: unknown;
+  partition?: number;
+  timestamp?: number | Date;
+  headers?: Record<string, unknown>;
+}
+
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  /** Offset of the record; -1 with acks 0, where the broker does not answer. */
+  offset: number;
+}
+
+interface Batch {
+  topic: string;
+  partition: number;
+  records: RecordInput[];
+  bytes: number;
+  resolve: (baseOffset: number) => void;
+  reject: (err: unknown) => void;
+  done: Promise<number>;
+  encoded: Buffer | null;
+  deadline: number;
+  notBefore: number;
+  attempts: number;
+}
+
+const RECORD_OVERHEAD = 32;
+const HEADER_OVERHEAD = 12;
+const BATCH_OVERHEAD = 128;
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Batches records per partition and sends them when a batch is full or has lingered long enough. At most one
+ * batch per partition is in flight, so order is kept even across retries; with idempotence on, the broker drops
+ * a retried batch it already has. Memory is bounded: `send` waits while the buffer is full, it never drops.
+ */
+export class Producer {
+  private readonly open = new Map<string, Batch>();
+  private readonly queues = new Map<string, Batch[]>();
+  private readonly inFlight = new Set<string>();
+  private readonly sequences = new Map<string, number>();
+  private readonly partitioner = new Partitioner();
+  private readonly spaceWaiters: (() => void)[] = [];
+  private readonly outstanding = new Set<Promise<number>>();
+  private buffered = 0;
+  private producerId: Promise<{ producerId: number; producerEpoch: number }> | null = null;
+  private pumpTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly acks: 0 | 1 | -1;
+  private readonly opts: Required<Omit<ProducerOptions, 'keySerializer' | 'valueSerializer' | 'acks'>> & Pick<ProducerOptions, 'keySerializer' | 'valueSerializer'>;
+
+  constructor(private readonly conn: BrokerConnection, private readonly metadata: MetadataCache, options: ProducerOptions = {}) {
+    this.acks = options.acks === 'all' ? -1 : (options.acks ?? 1);
+    if (![0, 1, -1].includes(this.acks)) throw new KlogError('INVALID_CONFIG', `acks must be 0, 1 or 'all', got ${String(options.acks)}`);
+    this.opts = {
+      lingerMs: options.lingerMs ?? 5,
+      batchBytes: options.batchBytes ?? 512 * 1024,
+      compression: options.compression ?? 'none',
+      bufferBytes: options.bufferBytes ?? 32 * 1024 * 1024,
+      maxRetryTimeMs: options.maxRetryTimeMs ?? 30_000,
+      idempotent: options.idempotent ?? this.acks !== 0,
+      keySerializer: options.keySerializer,
+      valueSerializer: options.valueSerializer,
+    };
+  }
+
+  /** Sends messages to a topic; resolves once the broker acknowledged every one (per `acks`). */
+  async send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
+    if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
+    if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
+    const partitions = await this.metadata.partitions(topic, true);
+    const results: Promise<RecordMetadata>[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const record = this.toRecord(m, i);
+      const partition = m.partition ?? this.partitioner.partition(record.key, partitions);
+      if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+        throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
+      }
+      const size = estimate(record);
+      if (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes) await this.waitForSpace(size);
+      results.push(this.add(topic, partition, record, size));
+    }
+    this.partitioner.nextBatch();
+    return Promise.all(results);
+  }
+
+  /** Sends everything buffered now and waits until all of it is acknowledged (or failed). */
+  async flush(): Promise<void> {
+    for (const key of [...this.open.keys()]) this.seal(key);
+    while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+  }
+
+  private toRecord(m: ProducerMessage, i: number): RecordInput {
+    if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
+    const headers: Header[] = [];
+    for (const [k, v] of Object.entries(m.headers ?? {})) headers.push({ key: k, value: toBytes(v, undefined, `message ${i} header ${k}`) });
+    const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : m.timestamp;
+    return {
+      key: toBytes(m.key, this.opts.keySerializer, `message ${i} key`),
+      value: toBytes(m.value, this.opts.valueSerializer, `message ${i} value`),
+      timestamp: ts ?? Date.now(),
+      headers,
+    };
+  }
+
+  private add(topic: string, partition: number, record: RecordInput, size: number): Promise<RecordMetadata> {
+    const key = `${partition}:${topic}`;
+    let batch = this.open.get(key);
+    if (batch && batch.bytes + size > this.opts.batchBytes - BATCH_OVERHEAD) {
+      this.seal(key);
+      batch = undefined;
+    }
+    if (!batch) {
+      batch = this.newBatch(topic, partition);
+      this.open.set(key, batch);
+      const sealing = batch;
+      const timer = setTimeout(() => {
+        if (this.open.get(key) === sealing) this.seal(key);
+      }, this.opts.lingerMs);
+      timer.unref?.();
+    }
+    const index = batch.records.length;
+    batch.records.push(record);
+    batch.bytes += size;
+    this.buffered += size;
+    return batch.done.then((base) => ({ topic, partition, offset: base < 0 ? -1 : base + index }));
+  }
+
+  private newBatch(topic: string, partition: number): Batch {
+    let resolve!: (n: number) => void;
+    let reject!: (e: unknown) => void;
+    const done = new Promise<number>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const batch: Batch = { topic, partition, records: [], bytes: 0, resolve, reject, done, encoded: null, deadline: 0, notBefore: 0, attempts: 0 };
+    this.outstanding.add(done);
+    const release = (): void => {
+      this.outstanding.delete(done);
+      this.buffered -= batch.bytes;
+      while (this.spaceWaiters.length > 0 && this.buffered < this.opts.bufferBytes) this.spaceWaiters.shift()!();
+    };
+    done.then(release, release);
+    return batch;
+  }
+
+  private seal(key: string): void {
+    const batch = this.open.get(key);
+    if (!batch) return;
+    this.open.delete(key);
+    batch.deadline = Date.now() + this.opts.maxRetryTimeMs;
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = []));
+    queue.push(batch);
+    this.pump();
+  }
+
+  private waitForSpace(size: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.buffered === 0 || this.buffered + size <= this.opts.bufferBytes) resolve();
+        else this.spaceWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Sends the head batch of every partition that has nothing in flight, together in one request. */
+  private pump(): void {
+    const now = Date.now();
+    const ready: Batch[] = [];
+    let bytes = 0;
+    let nextTry = Infinity;
+    for (const [key, queue] of this.queues) {
+      if (this.inFlight.has(key) || queue.length === 0) continue;
+      const head = queue[0];
+      if (head.notBefore > now) {
+        nextTry = Math.min(nextTry, head.notBefore);
+        continue;
+      }
+      if (ready.length > 0 && bytes + head.bytes > MAX_REQUEST_BYTES) break;
+      this.inFlight.add(key);
+      ready.push(head);
+      bytes += head.bytes;
+    }
+    if (nextTry < Infinity && !this.pumpTimer) {
+      this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = null;
+        this.pump();
+      }, nextTry - now);
+    }
+    if (ready.length > 0) void this.sendBatches(ready);
+  }
+
+  private async sendBatches(batches: Batch[]): Promise<void> {
+    let response: Record<string, unknown> | null = null;
+    let requestError: unknown = null;
+    try {
+      for (const b of batches) b.encoded ??= await this.encode(b);
+      const byTopic = new Map<string, { partition: number; batch: Buffer }[]>();
+      for (const b of batches) {
+        let list = byTopic.get(b.topic);
+        if (!list) byTopic.set(b.topic, (list = []));
+        list.push({ partition: b.partition, batch: b.encoded! });
+      }
+      response = await this.conn.request('produce', {
+        acks: this.acks,
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      }, { noResponse: this.acks === 0 });
+    } catch (err) {
+      requestError = err;
+    }
+    for (const b of batches) {
+      const outcome = requestError ? { error: requestError } : this.acks === 0 ? { baseOffset: -1 } : resultFor(response!, b);
+      this.settle(b, outcome);
+    }
+    this.pump();
+  }
+
+  private settle(b: Batch, outcome: { baseOffset: number } | { error: unknown }): void {
+    const key = `${b.partition}:${b.topic}`;
+    this.inFlight.delete(key);
+    if ('baseOffset' in outcome) {
+      this.queues.get(key)!.shift();
+      b.resolve(outcome.baseOffset);
+      return;
+    }
+    const err = outcome.error;
+    if (isRetriable(err) && Date.now() < b.deadline && !this.closed) {
+      b.attempts++;
+      b.notBefore = Date.now() + Math.min(50 * 2 ** (b.attempts - 1), 1_000);
+      return; // stays at the head of its queue, same bytes, same sequence
+    }
+    this.queues.get(key)!.shift();
+    if (b.encoded && this.opts.idempotent) {
+      // It was not appended: the next batch takes its sequence numbers. Batches behind it are not encoded yet.
+      this.sequences.set(key, (this.sequences.get(key) ?? 0) - b.records.length);
+    }
+    b.reject(err);
+  }
+
+  private async encode(b: Batch): Promise<Buffer> {
+    if (!this.opts.idempotent) return encodeBatch(b.records, { compression: this.opts.compression });
+    this.producerId ??= this.conn.request('initProducerId', {}).then((r) => ({
+      producerId: r.producerId as number, producerEpoch: r.producerEpoch as number,
+    }));
+    let ids;
+    try {
+      ids = await this.producerId;
+    } catch (err) {
+      this.producerId = null;
+      throw err;
+    }
+    const key = `${b.partition}:${b.topic}`;
+    const baseSequence = this.sequences.get(key) ?? 0;
+    this.sequences.set(key, (baseSequence + b.records.length) % 0x80000000);
+    return encodeBatch(b.records, { compression: this.opts.compression, ...ids, baseSequence });
+  }
+}
+
+function estimate(r: RecordInput): number {
+  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+  return n;
+}
+
+function resultFor(response: Record<string, unknown>, b: Batch): { baseOffset: number } | { error: unknown } {
+  const topics = response.topics as { topic: string; partitions: { partition: number; baseOffset?: number; errorCode?: string; errorMessage?: string }[] }[];
+  const p = topics?.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
+  if (!p) return { error: new KlogError('INVALID_REQUEST', `the broker's produce answer lacks ${b.topic}-${b.partition}`) };
+  if (p.errorCode) {
+    return { error: new KlogError(p.errorCode as 'INVALID_REQUEST', `produce to ${b.topic}-${b.partition}: ${p.errorMessage ?? p.errorCode}`) };
+  }
+  return { baseOffset: p.baseOffset as number };
+}

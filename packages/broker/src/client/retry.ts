@@ -1,0 +1,39 @@
+import { isRetriable } from '../protocol/wire-error.js';
+
+export interface RetryOptions {
+  /** Give up once this much time has passed since the first attempt. */
+  maxRetryTimeMs: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  signal?: AbortSignal;
+  onRetry?: (err: unknown, attempt: number) => void;
+}
+
+/** Runs `fn` until it succeeds, a non-retriable error occurs, or the retry time is up (exponential backoff). */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  const deadline = Date.now() + opts.maxRetryTimeMs;
+  let backoff = opts.initialBackoffMs ?? 50;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetriable(err) || Date.now() + backoff > deadline || opts.signal?.aborted) throw err;
+      opts.onRetry?.(err, attempt);
+      await sleep(backoff, opts.signal);
+      backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? 2_000);
+    }
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

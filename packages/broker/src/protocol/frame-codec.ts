@@ -1,0 +1,85 @@
+import { Packr } from 'msgpackr';
+
+/**
+ * Frames on the wire: a 4-byte big-endian length, then that many bytes of msgpack. Record batches ride inside
+ * as msgpack binary fields, byte for byte.
+ */
+const packr = new Packr({ useRecords: false, moreTypes: false, int64AsType: 'number' });
+
+export const FRAME_HEADER_BYTES = 4;
+
+export function encodeFrame(message: unknown): Buffer {
+  const body = packr.pack(message);
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
+  frame.writeUInt32BE(body.length, 0);
+  body.copy(frame, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+export function decodeBody(body: Buffer): unknown {
+  return packr.unpack(body);
+}
+
+export class FrameTooLargeError extends Error {
+  constructor(readonly declared: number, readonly max: number) {
+    super(`frame of ${declared} bytes exceeds the limit of ${max} bytes`);
+  }
+}
+
+/**
+ * Splits a byte stream into frame bodies. A declared length over `maxFrameBytes` is refused as soon as the
+ * 4-byte header arrives, before any of the body is buffered, so a lying length cannot make us allocate.
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private need = -1;
+
+  constructor(private readonly maxFrameBytes: number) {}
+
+  get bufferedBytes(): number {
+    return this.buffered;
+  }
+
+  /** Feeds bytes; returns the complete frame bodies now available. Throws FrameTooLargeError. */
+  push(data: Buffer): Buffer[] {
+    this.chunks.push(data);
+    this.buffered += data.length;
+    const frames: Buffer[] = [];
+    for (;;) {
+      if (this.need < 0) {
+        if (this.buffered < FRAME_HEADER_BYTES) break;
+        const declared = this.take(FRAME_HEADER_BYTES).readUInt32BE(0);
+        if (declared > this.maxFrameBytes) throw new FrameTooLargeError(declared, this.maxFrameBytes);
+        this.need = declared;
+      }
+      if (this.buffered < this.need) break;
+      frames.push(this.take(this.need));
+      this.need = -1;
+    }
+    return frames;
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      let copied = 0;
+      while (copied < n) {
+        const c = this.chunks[0];
+        const k = Math.min(c.length, n - copied);
+        c.copy(out, copied, 0, k);
+        copied += k;
+        if (k === c.length) this.chunks.shift();
+        else this.chunks[0] = c.subarray(k);
+      }
+    }
+    this.buffered -= n;
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+import type { FsyncPolicy, LogStore, TopicConfig } from '@klog/log-core';
+import type { Logger } from 'pino';
+
+export interface BrokerOptions {
+  /** Directory the broker owns (one broker per directory; a lock file enforces it). */
+  dataDir: string;
+  /** Interface to listen on. Default 127.0.0.1: reachable from this machine only, unless told otherwise. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 7420. */
+  port?: number;
+  /** The store's fsync policy (see @klog/log-core). Default 'never'. */
+  fsync?: FsyncPolicy;
+  /** Create a topic on first produce or metadata request that names it. Default true. */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics (and of createTopics without a count). Default 1. */
+  defaultPartitions?: number;
+  /** Defaults for topics created without a setting. */
+  topicDefaults?: Partial<TopicConfig>;
+  /** Largest request frame accepted; larger ones close the connection. Default 64 MiB. */
+  maxFrameBytes?: number;
+  /** Connections beyond this are refused with TOO_MANY_CONNECTIONS. Default 10,000. */
+  maxConnections?: number;
+  /** Response bytes queued on one socket before the broker stops reading its requests. Default 32 MiB. */
+  maxBufferedBytesPerConnection?: number;
+  /** Requests in progress on one connection before the broker stops reading more. Default 256. */
+  maxInFlightPerConnection?: number;
+  /** pino logger; default: JSON to stderr at `logLevel`. */
+  logger?: Logger;
+  logLevel?: string;
+  /** Use this store instead of opening dataDir (embedding a broker next to in-process use). */
+  store?: LogStore;
+}
+
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel'>> & {
+  topicDefaults: Partial<TopicConfig>;
+  fsync: FsyncPolicy;
+};
+
+export function resolveBrokerConfig(opts: BrokerOptions): BrokerConfig {
+  return {
+    dataDir: opts.dataDir,
+    host: opts.host ?? '127.0.0.1',
+    port: opts.port ?? 7420,
+    fsync: opts.fsync ?? 'never',
+    autoCreateTopics: opts.autoCreateTopics ?? true,
+    defaultPartitions: opts.defaultPartitions ?? 1,
+    topicDefaults: opts.topicDefaults ?? {},
+    maxFrameBytes: opts.maxFrameBytes ?? 64 * 1024 * 1024,
+    maxConnections: opts.maxConnections ?? 10_000,
+    maxBufferedBytesPerConnection: opts.maxBufferedBytesPerConnection ?? 32 * 1024 * 1024,
+    maxInFlightPerConnection: opts.maxInFlightPerConnection ?? 256,
+  };
+}

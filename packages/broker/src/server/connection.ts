@@ -1,0 +1,170 @@
+import type { Socket } from 'node:net';
+import { KlogError } from '@klog/log-core';
+import type { Logger } from 'pino';
+import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
+import { toWireError } from '../protocol/wire-error.js';
+import type { BrokerContext } from './broker-context.js';
+import { findHandler, type ExtraApis } from './dispatch.js';
+
+interface Envelope {
+  api: string;
+  version: number;
+  correlationId: number;
+}
+
+/**
+ * One client connection. Requests are handled concurrently (pipelining) and answered in the order they came,
+ * each response carrying its correlation id. Back-pressure: while the socket holds more unsent response bytes
+ * than the limit, or too many requests are in progress, the broker stops reading from it — a slow reader
+ * never makes the broker buffer without bound.
+ */
+export class Connection {
+  private readonly reader: FrameReader;
+  private readonly queue: Promise<Buffer | null>[] = [];
+  private flushing = false;
+  private paused = false;
+  private readonly closed = new AbortController();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: BrokerContext,
+    private readonly extra: ExtraApis,
+    readonly id: number,
+  ) {
+    this.reader = new FrameReader(ctx.config.maxFrameBytes);
+    this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.on('close', () => this.closed.abort());
+  }
+
+  get inFlight(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once every request already read has been answered. */
+  async drained(): Promise<void> {
+    while (this.queue.length > 0) await Promise.allSettled(this.queue);
+  }
+
+  /** Stops reading requests (graceful shutdown): what is in flight is still answered. */
+  stopReading(): void {
+    this.socket.pause();
+    this.socket.removeAllListeners('data');
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.reader.push(chunk);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) {
+        this.log.warn({ declared: err.declared, max: err.max }, 'closing connection: frame too large');
+        this.fatal('FRAME_TOO_LARGE', `${err.message}; the connection is closed`);
+        return;
+      }
+      throw err;
+    }
+    for (const body of frames) {
+      if (this.closed.signal.aborted) return;
+      this.handleFrame(body);
+    }
+    this.maybePause();
+  }
+
+  private handleFrame(body: Buffer): void {
+    let message: unknown;
+    try {
+      message = decodeBody(body);
+    } catch {
+      this.log.warn('closing connection: frame is not valid msgpack');
+      this.fatal('INVALID_REQUEST', 'frame is not valid msgpack; the connection is closed');
+      return;
+    }
+    const env = envelopeOf(message);
+    if (!env) {
+      this.log.warn('closing connection: request without api, version and correlationId');
+      this.fatal('INVALID_REQUEST', 'a request needs { api: string, version: integer, correlationId: integer }; the connection is closed');
+      return;
+    }
+    const req = message as Record<string, unknown>;
+    this.enqueue(this.answer(env, req));
+  }
+
+  private async answer(env: Envelope, req: Record<string, unknown>): Promise<Buffer | null> {
+    let body: Record<string, unknown> | null;
+    try {
+      const handler = findHandler(env.api, env.version, this.extra);
+      body = await handler(req, this.ctx, this.closed.signal);
+      if (body === null) return null;
+    } catch (err) {
+      if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
+      body = toWireError(err) as unknown as Record<string, unknown>;
+    }
+    return encodeFrame({ correlationId: env.correlationId, ...body });
+  }
+
+  private enqueue(response: Promise<Buffer | null>): void {
+    this.queue.push(response);
+    if (!this.flushing) void this.flush();
+  }
+
+  /** Writes answers strictly in request order, as each becomes ready. */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const frame = await this.queue[0];
+        this.queue.shift();
+        if (frame && !this.socket.destroyed) this.socket.write(frame);
+        this.maybeResume();
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private maybePause(): void {
+    const cfg = this.ctx.config;
+    if (!this.paused && (this.queue.length >= cfg.maxInFlightPerConnection || this.socket.writableLength > cfg.maxBufferedBytesPerConnection)) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    const cfg = this.ctx.config;
+    if (this.paused && this.queue.length < cfg.maxInFlightPerConnection && this.socket.writableLength <= cfg.maxBufferedBytesPerConnection) {
+      this.paused = false;
+      this.socket.resume();
+    } else if (!this.paused) {
+      this.maybePause();
+    }
+  }
+
+  /** Answers with an error that has no request to belong to, then closes: the stream cannot be trusted. */
+  private fatal(code: 'FRAME_TOO_LARGE' | 'INVALID_REQUEST', message: string): void {
+    this.stopReading();
+    this.closed.abort();
+    const frame = encodeFrame({ correlationId: -1, errorCode: code, errorMessage: message });
+    void this.drained().then(() => {
+      if (!this.socket.destroyed) this.socket.end(frame);
+    });
+    // A peer that never reads its socket must not hold the connection open.
+    setTimeout(() => this.socket.destroy(), 5_000).unref();
+  }
+}
+
+function envelopeOf(m: unknown): Envelope | null {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return null;
+  const { api, version, correlationId } = m as Record<string, unknown>;
+  if (typeof api !== 'string' || !Number.isSafeInteger(version) || !Number.isSafeInteger(correlationId)) return null;
+  return { api, version: version as number, correlationId: correlationId as number };
+}

@@ -1,0 +1,38 @@
+import { KlogError } from '@klog/log-core';
+import { bytes, int, objects, str } from '../../protocol/fields.js';
+import { toWireError } from '../../protocol/wire-error.js';
+import type { BrokerContext } from '../broker-context.js';
+
+/**
+ * Appends the batches as they arrived (validated by the store: length, CRC, record count, size limit; only the
+ * base offset is written). acks 0 gets no answer; 1 answers once written; -1 ('all') once flushed to disk.
+ */
+export async function produce(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown> | null> {
+  const acks = int(req, 'acks', 'produce', { default: 1 });
+  if (acks !== 0 && acks !== 1 && acks !== -1) {
+    throw new KlogError('INVALID_REQUEST', `produce.acks must be 0, 1 or -1 ('all'), got ${acks}`);
+  }
+  const topics = await Promise.all(objects(req, 'topics', 'produce').map(async ([t, tPath]) => {
+    const topic = str(t, 'topic', tPath);
+    const parts = objects(t, 'partitions', tPath);
+    try {
+      await ctx.ensureTopic(topic);
+    } catch (err) {
+      const e = toWireError(err);
+      return { topic, partitions: parts.map(([p, pPath]) => ({ partition: int(p, 'partition', pPath), ...e })) };
+    }
+    const partitions = await Promise.all(parts.map(async ([p, pPath]) => {
+      const partition = int(p, 'partition', pPath);
+      try {
+        const batch = bytes(p, 'batch', pPath);
+        const { baseOffset, lastOffset } = await ctx.store.appendBatch(topic, partition, batch);
+        if (acks === -1) await ctx.store.flushPartition(topic, partition);
+        return { partition, baseOffset, lastOffset };
+      } catch (err) {
+        return { partition, ...toWireError(err) };
+      }
+    }));
+    return { topic, partitions };
+  }));
+  return acks === 0 ? null : { topics };
+}

@@ -1,0 +1,85 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { LogStore } from '@klog/log-core';
+import { pino, type Logger } from 'pino';
+import { encodeFrame } from '../protocol/frame-codec.js';
+import { BrokerContext } from './broker-context.js';
+import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
+import { Connection } from './connection.js';
+import type { ExtraApis } from './dispatch.js';
+import { ProducerIdAllocator } from './producer-ids.js';
+
+export interface Broker {
+  readonly host: string;
+  readonly port: number;
+  readonly store: LogStore;
+  /** Stops accepting, answers requests in flight, flushes and closes the store cleanly. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Time given to requests in flight (e.g. long-polls, which end at once) before connections are cut. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** Starts a broker on dataDir, listening on host:port (127.0.0.1:7420 by default; port 0 picks a free one). */
+export async function startBroker(opts: BrokerOptions): Promise<Broker> {
+  const config = resolveBrokerConfig(opts);
+  const logger: Logger = opts.logger ?? pino({ name: 'klog-broker', level: opts.logLevel ?? 'info' }, pino.destination(2));
+  const ownStore = !opts.store;
+  const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults }));
+  const server = createServer();
+  let address = { host: config.host, port: config.port };
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), () => address);
+  const extra: ExtraApis = {};
+  const connections = new Set<Connection>();
+  let nextId = 1;
+
+  server.on('connection', (socket: Socket) => {
+    if (connections.size >= config.maxConnections) {
+      logger.warn({ max: config.maxConnections }, 'refusing connection: too many connections');
+      socket.end(encodeFrame({ correlationId: -1, errorCode: 'TOO_MANY_CONNECTIONS',
+        errorMessage: `the broker accepts at most ${config.maxConnections} connections` }));
+      return;
+    }
+    const conn = new Connection(socket, ctx, extra, nextId++);
+    connections.add(conn);
+    socket.on('close', () => connections.delete(conn));
+  });
+
+  try {
+    await listen(server, config.host, config.port);
+  } catch (err) {
+    if (ownStore) await store.close();
+    throw err;
+  }
+  const bound = server.address();
+  if (bound && typeof bound === 'object') address = { host: config.host, port: bound.port };
+  logger.info({ host: address.host, port: address.port, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info('broker shutting down');
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      ctx.shutdown.abort();
+      for (const c of connections) c.stopReading();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+      await Promise.race([Promise.all([...connections].map((c) => c.drained())), grace]);
+      for (const c of connections) c.end();
+      if (ownStore) await store.close();
+      await Promise.race([stopped, grace]);
+      logger.info('broker stopped cleanly');
+    })();
+    return closing;
+  };
+
+  return { host: address.host, port: address.port, store, close };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
