@@ -1,0 +1,364 @@
+import { randomUUID } from 'node:crypto';
+import { KlogError } from '@klog/log-core';
+import type { TopicPartition } from './assignors/assignor.js';
+import { assignors } from './assignors/registry.js';
+import type { Clock } from './clock.js';
+import { deferred } from './deferred.js';
+import type { Logger } from './logger.js';
+import { type JoinSpec, type Member, newMember, updateMember } from './member.js';
+import { resolveTopics } from './subscription.js';
+import {
+  type GroupState,
+  type JoinResult,
+  type MemberAssignment,
+  NATIVE_PROTOCOL_TYPE,
+  type SyncRequest,
+  type SyncResult,
+} from './types.js';
+
+export interface GroupContext {
+  clock: Clock;
+  logger: Logger;
+  /** How long an Empty group waits after its first join for others to arrive before forming a generation. */
+  initialRebalanceDelayMs: number;
+  /** Existing topics with their partition counts: native groups resolve subscriptions against this. */
+  topics(): Map<string, number>;
+}
+
+const EMPTY_ASSIGNMENT: Buffer = Buffer.alloc(0);
+
+/**
+ * One consumer group's membership, as a state machine in the spirit of Kafka's classic group protocol:
+ *
+ *   Empty --join--> PreparingRebalance --all known members joined, or rebalance timeout--> (generation + 1)
+ *     native groups: Stable (the coordinator computed the assignment)
+ *     opaque groups: CompletingRebalance --leader's sync--> Stable
+ *   Stable / CompletingRebalance --join, leave, session expiry, subscribed topics changed--> PreparingRebalance
+ *   a generation that forms with nobody left --> Empty;  close or delete --> Dead
+ *
+ * Everything here is synchronous except the join and sync answers, which wait for the group; time comes from
+ * the injected clock only.
+ */
+export class Group {
+  state: GroupState = 'Empty';
+  generationId = 0;
+  protocolType: string | null = null;
+  protocolName: string | null = null;
+  leaderId: string | null = null;
+  /** Insertion order is join order: the first member's preferences choose the protocol. */
+  readonly members = new Map<string, Member>();
+  private rebalanceTimer: unknown = undefined;
+  private initialDelayTimer: unknown = undefined;
+  /** Native groups: the subscribed topics and partition counts the current assignment was computed from. */
+  private assignedView = '';
+
+  constructor(
+    readonly groupId: string,
+    private readonly ctx: GroupContext,
+  ) {}
+
+  get isNative(): boolean {
+    return this.protocolType === NATIVE_PROTOCOL_TYPE;
+  }
+
+  join(spec: JoinSpec): Promise<JoinResult> {
+    this.checkProtocolFits(spec);
+    let member: Member;
+    if (spec.memberId !== null) {
+      const known = this.members.get(spec.memberId);
+      if (known === undefined) throw unknownMember(this.groupId, spec.memberId);
+      member = known;
+      updateMember(member, spec);
+    } else {
+      member = newMember(`${spec.clientId || 'member'}-${randomUUID()}`, spec);
+      this.members.set(member.memberId, member);
+    }
+    this.protocolType = spec.protocolType;
+    this.clearSessionTimer(member);
+    member.pendingJoin?.reject(new KlogError('REBALANCE_IN_PROGRESS', 'superseded by a newer join from the same member'));
+    const answer = deferred<JoinResult>();
+    member.pendingJoin = answer;
+    if (this.state !== 'PreparingRebalance') this.prepareRebalance(`member ${member.memberId} joined`);
+    this.maybeCompleteJoin();
+    return answer.promise;
+  }
+
+  sync(req: SyncRequest): Promise<SyncResult> {
+    const member = this.currentMember(req.memberId, req.generationId);
+    if (this.state === 'PreparingRebalance') throw rebalancing(this.groupId);
+    if (this.state === 'Stable') return Promise.resolve(this.syncResult(member));
+    // CompletingRebalance: wait for the leader's assignments.
+    this.startSessionTimer(member);
+    member.pendingSync?.reject(new KlogError('REBALANCE_IN_PROGRESS', 'superseded by a newer sync from the same member'));
+    const answer = deferred<SyncResult>();
+    member.pendingSync = answer;
+    if (member.memberId === this.leaderId) this.applyLeaderAssignments(req.assignments ?? []);
+    return answer.promise;
+  }
+
+  heartbeat(memberId: string, generationId: number): void {
+    const member = this.currentMember(memberId, generationId);
+    if (member.pendingJoin === null) this.startSessionTimer(member);
+    if (this.state === 'PreparingRebalance') throw rebalancing(this.groupId);
+  }
+
+  leave(memberId: string): void {
+    if (!this.members.has(memberId)) throw unknownMember(this.groupId, memberId);
+    this.removeMember(memberId, 'left the group');
+  }
+
+  /**
+   * May this caller commit offsets for these partitions now? Kafka's rules: anyone may commit with generation -1
+   * to a group without members (simple consumers, admin tools); otherwise only a member of the current
+   * generation, and not while the leader is still assigning. Native groups also refuse partitions the member
+   * does not own in this generation. A member's commit counts as a heartbeat.
+   */
+  checkCommit(memberId: string, generationId: number, partitions: TopicPartition[]): void {
+    if (this.state === 'Dead') throw new KlogError('COORDINATOR_NOT_AVAILABLE', `group ${this.groupId} is being deleted`);
+    if (generationId < 0 && this.members.size === 0) return;
+    if (this.state === 'CompletingRebalance') throw rebalancing(this.groupId);
+    const member = this.currentMember(memberId, generationId);
+    if (this.isNative && member.assignment?.type === 'partitions') {
+      const owned = new Set(member.assignment.partitions.map((tp) => `${tp.partition}@${tp.topic}`));
+      const foreign = partitions.find((tp) => !owned.has(`${tp.partition}@${tp.topic}`));
+      if (foreign !== undefined) {
+        throw new KlogError(
+          'PARTITION_NOT_ASSIGNED',
+          `member ${memberId} does not own ${foreign.topic}-${foreign.partition} in generation ${generationId} of group ${this.groupId}`,
+        );
+      }
+    }
+    if (member.pendingJoin === null) this.startSessionTimer(member);
+  }
+
+  /** The broker reports topic changes; a native group rebalances when its subscribed view changed. */
+  onTopicsChanged(): void {
+    if (!this.isNative || this.state !== 'Stable') return;
+    const { view } = this.assignorInput(this.ctx.topics());
+    if (view !== this.assignedView) this.prepareRebalance('subscribed topics changed');
+  }
+
+  /** Owner of each partition in this generation, when the coordinator knows the assignment (native groups). */
+  owners(): Map<string, { memberId: string; tp: TopicPartition }> {
+    const owners = new Map<string, { memberId: string; tp: TopicPartition }>();
+    for (const m of this.members.values()) {
+      if (m.assignment?.type !== 'partitions') continue;
+      for (const tp of m.assignment.partitions) owners.set(`${tp.partition}@${tp.topic}`, { memberId: m.memberId, tp });
+    }
+    return owners;
+  }
+
+  /** Close or delete: stop every timer and answer every waiting request. */
+  shutdown(reason: string): void {
+    this.clearTimer('rebalanceTimer');
+    this.clearTimer('initialDelayTimer');
+    const err = new KlogError('COORDINATOR_NOT_AVAILABLE', `group ${this.groupId}: ${reason}`);
+    for (const m of this.members.values()) {
+      this.clearSessionTimer(m);
+      m.pendingJoin?.reject(err);
+      m.pendingSync?.reject(err);
+      m.pendingJoin = m.pendingSync = null;
+    }
+    this.members.clear();
+    this.state = 'Dead';
+  }
+
+  private checkProtocolFits(spec: JoinSpec): void {
+    const others = [...this.members.values()].filter((m) => m.memberId !== spec.memberId);
+    if (others.length === 0) return;
+    if (spec.protocolType !== this.protocolType) {
+      throw new KlogError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `group ${this.groupId} uses protocol type ${this.protocolType}, the member asked for ${spec.protocolType}`,
+      );
+    }
+    if (commonProtocols([...others.map((m) => m.protocolNames), spec.protocolNames]).length === 0) {
+      throw new KlogError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `none of [${spec.protocolNames.join(', ')}] is supported by every member of group ${this.groupId}`,
+      );
+    }
+  }
+
+  private currentMember(memberId: string, generationId: number): Member {
+    const member = this.members.get(memberId);
+    if (member === undefined) throw unknownMember(this.groupId, memberId);
+    if (generationId !== this.generationId) {
+      throw new KlogError(
+        'ILLEGAL_GENERATION',
+        `generation ${generationId} is not the current generation ${this.generationId} of group ${this.groupId}`,
+      );
+    }
+    return member;
+  }
+
+  private prepareRebalance(reason: string): void {
+    // A sync still waiting belongs to a generation that will never complete: the member must rejoin.
+    for (const m of this.members.values()) {
+      m.pendingSync?.reject(rebalancing(this.groupId));
+      m.pendingSync = null;
+    }
+    const wasEmpty = this.state === 'Empty';
+    this.state = 'PreparingRebalance';
+    const timeout = Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
+    this.ctx.logger.info({ groupId: this.groupId, generationId: this.generationId, reason }, 'preparing rebalance');
+    this.clearTimer('rebalanceTimer');
+    this.rebalanceTimer = this.ctx.clock.setTimeout(() => {
+      this.rebalanceTimer = undefined;
+      this.completeJoin();
+    }, timeout);
+    if (wasEmpty && this.ctx.initialRebalanceDelayMs > 0) {
+      this.initialDelayTimer = this.ctx.clock.setTimeout(
+        () => {
+          this.initialDelayTimer = undefined;
+          this.maybeCompleteJoin();
+        },
+        Math.min(this.ctx.initialRebalanceDelayMs, timeout),
+      );
+    }
+  }
+
+  private maybeCompleteJoin(): void {
+    if (this.state !== 'PreparingRebalance' || this.initialDelayTimer !== undefined) return;
+    for (const m of this.members.values()) if (m.pendingJoin === null) return;
+    this.completeJoin();
+  }
+
+  /** Form the next generation from the members that (re)joined; the others are dropped. */
+  private completeJoin(): void {
+    this.clearTimer('rebalanceTimer');
+    this.clearTimer('initialDelayTimer');
+    for (const m of [...this.members.values()]) {
+      if (m.pendingJoin === null) this.removeSilently(m, 'did not rejoin before the rebalance timeout');
+    }
+    this.generationId++;
+    if (this.members.size === 0) {
+      this.state = 'Empty';
+      this.protocolName = this.leaderId = null;
+      this.ctx.logger.info({ groupId: this.groupId, generationId: this.generationId }, 'group is empty');
+      return;
+    }
+    const members = [...this.members.values()];
+    this.protocolName = commonProtocols(members.map((m) => m.protocolNames))[0];
+    if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = members[0].memberId;
+    if (this.isNative) {
+      this.assignNative();
+      this.state = 'Stable';
+    } else {
+      for (const m of members) m.assignment = null;
+      this.state = 'CompletingRebalance';
+    }
+    this.ctx.logger.info(
+      { groupId: this.groupId, generationId: this.generationId, members: members.length, protocol: this.protocolName },
+      'generation formed',
+    );
+    for (const m of members) {
+      const answer = m.pendingJoin!;
+      m.pendingJoin = null;
+      this.startSessionTimer(m);
+      answer.resolve(this.joinResult(m));
+    }
+  }
+
+  private assignNative(): void {
+    const topics = this.ctx.topics();
+    const { input, view } = this.assignorInput(topics);
+    const result = assignors.get(this.protocolName!)!(input, topics);
+    for (const m of this.members.values()) m.assignment = { type: 'partitions', partitions: result.get(m.memberId)! };
+    this.assignedView = view;
+  }
+
+  private assignorInput(topics: Map<string, number>) {
+    const names = [...topics.keys()];
+    const input = [...this.members.values()].map((m) => ({
+      memberId: m.memberId,
+      subscription: resolveTopics(m.subscription!, names),
+      previous: m.assignment?.type === 'partitions' ? m.assignment.partitions : undefined,
+    }));
+    const view = JSON.stringify(input.map((m) => [m.memberId, m.subscription.map((t) => [t, topics.get(t)])]));
+    return { input, view };
+  }
+
+  private joinResult(m: Member): JoinResult {
+    const isLeader = m.memberId === this.leaderId;
+    return {
+      groupId: this.groupId,
+      memberId: m.memberId,
+      generationId: this.generationId,
+      leaderId: this.leaderId!,
+      protocolType: this.protocolType!,
+      protocolName: this.protocolName!,
+      members:
+        isLeader && !this.isNative
+          ? [...this.members.values()].map((o) => ({
+              memberId: o.memberId,
+              metadata: o.protocols.find((p) => p.name === this.protocolName)!.metadata,
+            }))
+          : [],
+      assignment: this.isNative ? m.assignment : null,
+    };
+  }
+
+  private applyLeaderAssignments(assignments: { memberId: string; assignment: Buffer }[]): void {
+    const given = new Map(assignments.map((a) => [a.memberId, a.assignment]));
+    this.state = 'Stable';
+    for (const m of this.members.values()) {
+      m.assignment = { type: 'opaque', data: given.get(m.memberId) ?? EMPTY_ASSIGNMENT };
+      const answer = m.pendingSync;
+      m.pendingSync = null;
+      answer?.resolve(this.syncResult(m));
+    }
+  }
+
+  private syncResult(m: Member): SyncResult {
+    const assignment: MemberAssignment = m.assignment ?? { type: 'opaque', data: EMPTY_ASSIGNMENT };
+    return { generationId: this.generationId, protocolType: this.protocolType!, protocolName: this.protocolName!, assignment };
+  }
+
+  private removeMember(memberId: string, reason: string): void {
+    this.removeSilently(this.members.get(memberId)!, reason);
+    if (this.state === 'Stable' || this.state === 'CompletingRebalance') this.prepareRebalance(`member ${memberId} ${reason}`);
+    this.maybeCompleteJoin();
+  }
+
+  private removeSilently(m: Member, reason: string): void {
+    this.clearSessionTimer(m);
+    const err = unknownMember(this.groupId, m.memberId);
+    m.pendingJoin?.reject(err);
+    m.pendingSync?.reject(err);
+    this.members.delete(m.memberId);
+    this.ctx.logger.info({ groupId: this.groupId, memberId: m.memberId, reason }, 'member removed');
+  }
+
+  private startSessionTimer(m: Member): void {
+    this.clearSessionTimer(m);
+    m.sessionTimer = this.ctx.clock.setTimeout(() => {
+      m.sessionTimer = undefined;
+      this.removeMember(m.memberId, 'missed its session timeout');
+    }, m.sessionTimeoutMs);
+  }
+
+  private clearSessionTimer(m: Member): void {
+    if (m.sessionTimer !== undefined) this.ctx.clock.clearTimeout(m.sessionTimer);
+    m.sessionTimer = undefined;
+  }
+
+  private clearTimer(which: 'rebalanceTimer' | 'initialDelayTimer'): void {
+    if (this[which] !== undefined) this.ctx.clock.clearTimeout(this[which]);
+    this[which] = undefined;
+  }
+}
+
+/** Protocols every list contains, in the order of the first list (the longest-standing member's preference). */
+export function commonProtocols(lists: string[][]): string[] {
+  const [first, ...rest] = lists;
+  return first.filter((name) => rest.every((l) => l.includes(name)));
+}
+
+function unknownMember(groupId: string, memberId: string): KlogError {
+  return new KlogError('UNKNOWN_MEMBER_ID', `member ${JSON.stringify(memberId)} is not in group ${groupId}; rejoin without a member id`);
+}
+
+function rebalancing(groupId: string): KlogError {
+  return new KlogError('REBALANCE_IN_PROGRESS', `group ${groupId} is rebalancing; rejoin`);
+}
