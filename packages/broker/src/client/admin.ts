@@ -10,6 +10,25 @@ export interface TopicMetadata {
   partitions: { partition: number; logStartOffset: number; logEndOffset: number }[];
 }
 
+export interface GroupListing {
+  groupId: string;
+  state: string;
+  protocolType: string;
+  members: number;
+}
+
+export interface GroupInfo {
+  groupId: string;
+  state: string;
+  generationId: number;
+  protocolType: string;
+  protocolName: string | null;
+  leaderId: string | null;
+  members: { memberId: string; clientId: string; clientHost: string; assignment: { topic: string; partition: number }[] | null }[];
+  partitions: { topic: string; partition: number; memberId: string | null; committedOffset: number | null;
+    logStartOffset: number | null; logEndOffset: number | null; lag: number | null }[];
+}
+
 type Result = { name: string; errorCode?: string; errorMessage?: string };
 
 function throwIfError(r: Result | undefined, what: string): void {
@@ -42,6 +61,28 @@ export class Admin {
     const list = res.topics as (TopicMetadata & Result)[];
     for (const t of list) throwIfError(t, `topic ${t.name}`);
     return list;
+  }
+
+  async listGroups(): Promise<GroupListing[]> {
+    return (await this.conn.request('listGroups', {})).groups as GroupListing[];
+  }
+
+  /** State, members with their partitions, and committed offset, end offset and lag per partition. */
+  async describeGroup(groupId: string): Promise<GroupInfo> {
+    return (await this.conn.request('describeGroup', { groupId })) as unknown as GroupInfo;
+  }
+
+  /** Moves a group's committed offsets (the group must have no active members). */
+  async resetOffsets(groupId: string, topic: string, to: 'earliest' | 'latest' | { offset: number } | { timestamp: number }, partitions?: number[]): Promise<{ topic: string; partition: number; offset: number }[]> {
+    return (await this.conn.request('resetOffsets', { groupId, topic, to, partitions })).offsets as { topic: string; partition: number; offset: number }[];
+  }
+
+  async fetchCommittedOffsets(groupId: string, partitions?: { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; offset: number; metadata: string }[]> {
+    return (await this.conn.request('offsetFetch', { groupId, partitions })).offsets as { topic: string; partition: number; offset: number; metadata: string }[];
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.conn.request('deleteGroup', { groupId });
   }
 
   /** Offsets per partition: 'earliest', 'latest', or the first offset at or after a time (ms). */

@@ -2,6 +2,7 @@ import { KlogError } from '@klog/log-core';
 import { Admin } from './admin.js';
 import { BrokerConnection, parseAddress, type ConnectionOptions } from './broker-connection.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
+import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 
@@ -54,7 +55,13 @@ export class Client {
     return new Producer(conn, new MetadataCache(conn), opts);
   }
 
-  consumer(opts: ConsumerOptions = {}): Consumer {
+  /** With a groupId: a group member (subscribe, run, commit). Without: a consumer of partitions you assign. */
+  consumer(opts: GroupConsumerOptions): GroupConsumer;
+  consumer(opts?: ConsumerOptions): Consumer;
+  consumer(opts: ConsumerOptions | GroupConsumerOptions = {}): Consumer | GroupConsumer {
+    if ('groupId' in opts && opts.groupId !== undefined) {
+      return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, ...opts });
+    }
     return new Consumer(this.connection(), opts);
   }
 

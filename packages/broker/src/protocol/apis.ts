@@ -11,6 +11,16 @@ export const API_VERSIONS = {
   produce: { min: 0, max: 0 },
   fetch: { min: 0, max: 0 },
   initProducerId: { min: 0, max: 0 },
+  joinGroup: { min: 0, max: 0 },
+  syncGroup: { min: 0, max: 0 },
+  heartbeat: { min: 0, max: 0 },
+  leaveGroup: { min: 0, max: 0 },
+  offsetCommit: { min: 0, max: 0 },
+  offsetFetch: { min: 0, max: 0 },
+  listGroups: { min: 0, max: 0 },
+  describeGroup: { min: 0, max: 0 },
+  resetOffsets: { min: 0, max: 0 },
+  deleteGroup: { min: 0, max: 0 },
 } as const;
 
 export type ApiName = keyof typeof API_VERSIONS;

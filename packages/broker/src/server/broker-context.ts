@@ -1,3 +1,4 @@
+import type { GroupCoordinator } from '@klog/consumer-group';
 import { KlogError, type LogStore } from '@klog/log-core';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from './broker-config.js';
@@ -14,8 +15,13 @@ export class BrokerContext {
     readonly config: BrokerConfig,
     readonly logger: Logger,
     readonly producerIds: ProducerIdAllocator,
+    readonly coordinator: GroupCoordinator,
     readonly address: () => { host: string; port: number },
   ) {}
+
+  topicsChanged(): void {
+    this.coordinator.onTopicsChanged();
+  }
 
   /**
    * Makes sure a topic exists, creating it with the default partition count when auto-creation is on. Concurrent
@@ -29,6 +35,7 @@ export class BrokerContext {
     let pending = this.creating.get(name);
     if (!pending) {
       pending = this.store.createTopic(name, { partitions: this.config.defaultPartitions })
+        .then(() => this.topicsChanged())
         .then(() => this.logger.info({ topic: name, partitions: this.config.defaultPartitions }, 'auto-created topic'))
         .finally(() => this.creating.delete(name));
       this.creating.set(name, pending);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
 import { toWireError } from '../protocol/wire-error.js';
 import type { BrokerContext } from './broker-context.js';
-import { findHandler, type ExtraApis } from './dispatch.js';
+import { findHandler, type RequestContext } from './dispatch.js';
 
 interface Envelope {
   api: string;
@@ -25,14 +25,15 @@ export class Connection {
   private paused = false;
   private readonly closed = new AbortController();
   private readonly log: Logger;
+  private readonly requestContext: RequestContext;
 
   constructor(
     private readonly socket: Socket,
     private readonly ctx: BrokerContext,
-    private readonly extra: ExtraApis,
     readonly id: number,
   ) {
     this.reader = new FrameReader(ctx.config.maxFrameBytes);
+    this.requestContext = { closed: this.closed.signal, remoteHost: socket.remoteAddress ?? 'unknown' };
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
@@ -101,8 +102,8 @@ export class Connection {
   private async answer(env: Envelope, req: Record<string, unknown>): Promise<Buffer | null> {
     let body: Record<string, unknown> | null;
     try {
-      const handler = findHandler(env.api, env.version, this.extra);
-      body = await handler(req, this.ctx, this.closed.signal);
+      const handler = findHandler(env.api, env.version);
+      body = await handler(req, this.ctx, this.requestContext);
       if (body === null) return null;
     } catch (err) {
       if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');

@@ -2,14 +2,24 @@ import { KlogError } from '@klog/log-core';
 import { API_VERSIONS, type ApiName } from '../protocol/apis.js';
 import type { BrokerContext } from './broker-context.js';
 import { fetch } from './handlers/fetch.js';
+import {
+  deleteGroup, describeGroup, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, resetOffsets, syncGroup,
+} from './handlers/groups.js';
 import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
 import { createTopics, deleteTopics } from './handlers/topics.js';
 
+/** What a handler knows of the connection its request came on. */
+export interface RequestContext {
+  /** Aborted when the connection closes (ends long-polls early). */
+  closed: AbortSignal;
+  remoteHost: string;
+}
+
 /** A handler answers with a response body, or null for no answer at all (produce with acks 0). */
-export type Handler = (req: Record<string, unknown>, ctx: BrokerContext, closed: AbortSignal) => Promise<Record<string, unknown> | null>;
+export type Handler = (req: Record<string, unknown>, ctx: BrokerContext, conn: RequestContext) => Promise<Record<string, unknown> | null>;
 
 const HANDLERS: Record<ApiName, Handler> = {
   apiVersions,
@@ -20,14 +30,20 @@ const HANDLERS: Record<ApiName, Handler> = {
   produce,
   fetch,
   initProducerId,
+  joinGroup,
+  syncGroup,
+  heartbeat,
+  leaveGroup,
+  offsetCommit,
+  offsetFetch,
+  listGroups,
+  describeGroup,
+  resetOffsets,
+  deleteGroup,
 };
 
-/** Extra APIs a broker adds (the group coordinator's), with their versions. */
-export type ExtraApis = Record<string, { handler: Handler; min: number; max: number }>;
-
-export function findHandler(api: string, version: number, extra: ExtraApis): Handler {
-  const own = Object.hasOwn(HANDLERS, api) ? { handler: HANDLERS[api as ApiName], ...API_VERSIONS[api as ApiName] } : null;
-  const entry = own ?? (Object.hasOwn(extra, api) ? extra[api] : null);
+export function findHandler(api: string, version: number): Handler {
+  const entry = Object.hasOwn(HANDLERS, api) ? { handler: HANDLERS[api as ApiName], ...API_VERSIONS[api as ApiName] } : null;
   if (!entry) throw new KlogError('UNKNOWN_API', `unknown api ${JSON.stringify(api)}; call apiVersions for the list`);
   if (version < entry.min || version > entry.max) {
     throw new KlogError('UNSUPPORTED_VERSION', `api ${api} version ${version} is not supported (supported: ${entry.min} to ${entry.max})`);

@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { GroupCoordinator } from '@klog/consumer-group';
 import { LogStore } from '@klog/log-core';
 import { pino, type Logger } from 'pino';
 import { encodeFrame } from '../protocol/frame-codec.js';
 import { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
 import { Connection } from './connection.js';
-import type { ExtraApis } from './dispatch.js';
 import { ProducerIdAllocator } from './producer-ids.js';
 
 export interface Broker {
@@ -25,10 +25,16 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const logger: Logger = opts.logger ?? pino({ name: 'klog-broker', level: opts.logLevel ?? 'info' }, pino.destination(2));
   const ownStore = !opts.store;
   const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults }));
+  let coordinator: GroupCoordinator;
+  try {
+    coordinator = await GroupCoordinator.open(store, { logger });
+  } catch (err) {
+    if (ownStore) await store.close();
+    throw err;
+  }
   const server = createServer();
   let address = { host: config.host, port: config.port };
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), () => address);
-  const extra: ExtraApis = {};
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, () => address);
   const connections = new Set<Connection>();
   let nextId = 1;
 
@@ -39,7 +45,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
         errorMessage: `the broker accepts at most ${config.maxConnections} connections` }));
       return;
     }
-    const conn = new Connection(socket, ctx, extra, nextId++);
+    const conn = new Connection(socket, ctx, nextId++);
     connections.add(conn);
     socket.on('close', () => connections.delete(conn));
   });
@@ -47,6 +53,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   try {
     await listen(server, config.host, config.port);
   } catch (err) {
+    await coordinator.close();
     if (ownStore) await store.close();
     throw err;
   }
@@ -64,6 +71,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
       await Promise.race([Promise.all([...connections].map((c) => c.drained())), grace]);
       for (const c of connections) c.end();
+      await coordinator.close();
       if (ownStore) await store.close();
       await Promise.race([stopped, grace]);
       logger.info('broker stopped cleanly');

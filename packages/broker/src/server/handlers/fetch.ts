@@ -2,6 +2,7 @@ import { KlogError } from '@klog/log-core';
 import { int, objects, str } from '../../protocol/fields.js';
 import { toWireError } from '../../protocol/wire-error.js';
 import type { BrokerContext } from '../broker-context.js';
+import type { RequestContext } from '../dispatch.js';
 
 interface Wanted {
   topic: string;
@@ -17,7 +18,7 @@ const MAX_WAIT_MS = 60_000;
  * Reads whole stored batches, byte for byte, for each partition from its offset. Long-poll: when fewer than
  * minBytes are available, waits up to maxWaitMs for appends to any of the partitions.
  */
-export async function fetch(req: Record<string, unknown>, ctx: BrokerContext, closed: AbortSignal): Promise<Record<string, unknown>> {
+export async function fetch(req: Record<string, unknown>, ctx: BrokerContext, { closed }: RequestContext): Promise<Record<string, unknown>> {
   const maxWaitMs = int(req, 'maxWaitMs', 'fetch', { default: 500, min: 0, max: MAX_WAIT_MS });
   const minBytes = int(req, 'minBytes', 'fetch', { default: 1, min: 0 });
   const maxBytes = int(req, 'maxBytes', 'fetch', { default: 50 * 1024 * 1024, min: 1 });

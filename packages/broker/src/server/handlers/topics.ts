@@ -35,6 +35,7 @@ export async function createTopics(req: Record<string, unknown>, ctx: BrokerCont
       results.push({ name, ...toWireError(err) });
     }
   }
+  ctx.topicsChanged();
   return { topics: results };
 }
 
@@ -50,5 +51,6 @@ export async function deleteTopics(req: Record<string, unknown>, ctx: BrokerCont
       results.push({ name, ...toWireError(err) });
     }
   }
+  ctx.topicsChanged();
   return { topics: results };
 }
