@@ -150,8 +150,11 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   }
 
   private toMessage(topic: string, partition: number, r: StoredRecord): ConsumedMessage {
-    const headers: Record<string, Buffer | null> = {};
-    for (const h of r.headers) headers[h.key] = h.value;
+    let headers = NO_HEADERS;
+    if (r.headers.length > 0) {
+      headers = {};
+      for (const h of r.headers) headers[h.key] = h.value;
+    }
     return {
       topic, partition, offset: r.offset, timestamp: r.timestamp, headers,
       key: fromBytes(r.key, this.opts.keyDeserializer),
@@ -174,6 +177,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
   }
 }
+
+const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;

@@ -1,4 +1,4 @@
-import { encodeBatch, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
+import { encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
 import { isRetriable } from '../protocol/wire-error.js';
 import type { BrokerConnection } from './broker-connection.js';
 import type { MetadataCache } from './metadata-cache.js';
@@ -20,6 +20,8 @@ export interface ProducerOptions {
   maxRetryTimeMs?: number;
   /** Broker-side de-duplication of retried batches. Default on (off with acks 0). */
   idempotent?: boolean;
+  /** Batches per partition sent before the first is answered (order is kept by sequence numbers). Default 5. */
+  maxInFlightPerPartition?: number;
   keySerializer?: Serializer;
   valueSerializer?: Serializer;
 }
@@ -48,6 +50,7 @@ interface Batch {
   reject: (err: unknown) => void;
   done: Promise<number>;
   encoded: Buffer | null;
+  state: 'queued' | 'inflight' | 'retry';
   deadline: number;
   notBefore: number;
   attempts: number;
@@ -66,7 +69,6 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 export class Producer {
   private readonly open = new Map<string, Batch>();
   private readonly queues = new Map<string, Batch[]>();
-  private readonly inFlight = new Set<string>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
   private readonly spaceWaiters: (() => void)[] = [];
@@ -88,6 +90,7 @@ export class Producer {
       bufferBytes: options.bufferBytes ?? 32 * 1024 * 1024,
       maxRetryTimeMs: options.maxRetryTimeMs ?? 30_000,
       idempotent: options.idempotent ?? this.acks !== 0,
+      maxInFlightPerPartition: options.maxInFlightPerPartition ?? 5,
       keySerializer: options.keySerializer,
       valueSerializer: options.valueSerializer,
     };
@@ -98,7 +101,9 @@ export class Producer {
     if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
     if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
     const partitions = await this.metadata.partitions(topic, true);
-    const results: Promise<RecordMetadata>[] = [];
+    // Where each message went: its batch and index there. One promise per batch, not per record: at a million
+    // records a second, per-record promises are most of the client's cost.
+    const placed: { batch: Batch; index: number }[] = new Array(messages.length);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i];
       const record = this.toRecord(m, i);
@@ -108,10 +113,16 @@ export class Producer {
       }
       const size = estimate(record);
       if (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes) await this.waitForSpace(size);
-      results.push(this.add(topic, partition, record, size));
+      placed[i] = this.add(topic, partition, record, size);
     }
     this.partitioner.nextBatch();
-    return Promise.all(results);
+    const batches = new Set(placed.map((p) => p.batch));
+    const bases = new Map<Batch, number>();
+    await Promise.all([...batches].map(async (b) => bases.set(b, await b.done)));
+    return placed.map(({ batch, index }) => {
+      const base = bases.get(batch)!;
+      return { topic, partition: batch.partition, offset: base < 0 ? -1 : base + index };
+    });
   }
 
   /** Sends everything buffered now and waits until all of it is acknowledged (or failed). */
@@ -128,8 +139,11 @@ export class Producer {
 
   private toRecord(m: ProducerMessage, i: number): RecordInput {
     if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
-    const headers: Header[] = [];
-    for (const [k, v] of Object.entries(m.headers ?? {})) headers.push({ key: k, value: toBytes(v, undefined, `message ${i} header ${k}`) });
+    let headers: Header[] | undefined;
+    if (m.headers) {
+      headers = [];
+      for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, `message ${i} header ${k}`) });
+    }
     const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : m.timestamp;
     return {
       key: toBytes(m.key, this.opts.keySerializer, `message ${i} key`),
@@ -139,7 +153,7 @@ export class Producer {
     };
   }
 
-  private add(topic: string, partition: number, record: RecordInput, size: number): Promise<RecordMetadata> {
+  private add(topic: string, partition: number, record: RecordInput, size: number): { batch: Batch; index: number } {
     const key = `${partition}:${topic}`;
     let batch = this.open.get(key);
     if (batch && batch.bytes + size > this.opts.batchBytes - BATCH_OVERHEAD) {
@@ -159,7 +173,7 @@ export class Producer {
     batch.records.push(record);
     batch.bytes += size;
     this.buffered += size;
-    return batch.done.then((base) => ({ topic, partition, offset: base < 0 ? -1 : base + index }));
+    return { batch, index };
   }
 
   private newBatch(topic: string, partition: number): Batch {
@@ -169,7 +183,7 @@ export class Producer {
       resolve = res;
       reject = rej;
     });
-    const batch: Batch = { topic, partition, records: [], bytes: 0, resolve, reject, done, encoded: null, deadline: 0, notBefore: 0, attempts: 0 };
+    const batch: Batch = { topic, partition, records: [], bytes: 0, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
     this.outstanding.add(done);
     const release = (): void => {
       this.outstanding.delete(done);
@@ -201,23 +215,32 @@ export class Producer {
     });
   }
 
-  /** Sends the head batch of every partition that has nothing in flight, together in one request. */
+  /**
+   * Sends, for every partition, the batches next in line, up to maxInFlightPerPartition unanswered, together in
+   * one request. A batch waiting to be retried holds back those behind it, so the log keeps the send order.
+   */
   private pump(): void {
     const now = Date.now();
     const ready: Batch[] = [];
     let bytes = 0;
     let nextTry = Infinity;
-    for (const [key, queue] of this.queues) {
-      if (this.inFlight.has(key) || queue.length === 0) continue;
-      const head = queue[0];
-      if (head.notBefore > now) {
-        nextTry = Math.min(nextTry, head.notBefore);
-        continue;
+    for (const queue of this.queues.values()) {
+      let inFlight = 0;
+      for (const b of queue) {
+        if (b.state === 'inflight') {
+          inFlight++;
+          continue;
+        }
+        if (b.state === 'retry' && b.notBefore > now) {
+          nextTry = Math.min(nextTry, b.notBefore);
+          break;
+        }
+        if (inFlight >= this.opts.maxInFlightPerPartition || (ready.length > 0 && bytes + b.bytes > MAX_REQUEST_BYTES)) break;
+        b.state = 'inflight';
+        inFlight++;
+        ready.push(b);
+        bytes += b.bytes;
       }
-      if (ready.length > 0 && bytes + head.bytes > MAX_REQUEST_BYTES) break;
-      this.inFlight.add(key);
-      ready.push(head);
-      bytes += head.bytes;
     }
     if (nextTry < Infinity && !this.pumpTimer) {
       this.pumpTimer = setTimeout(() => {
@@ -254,25 +277,37 @@ export class Producer {
   }
 
   private settle(b: Batch, outcome: { baseOffset: number } | { error: unknown }): void {
-    const key = `${b.partition}:${b.topic}`;
-    this.inFlight.delete(key);
+    const queue = this.queues.get(`${b.partition}:${b.topic}`)!;
     if ('baseOffset' in outcome) {
-      this.queues.get(key)!.shift();
+      queue.splice(queue.indexOf(b), 1);
       b.resolve(outcome.baseOffset);
       return;
     }
     const err = outcome.error;
-    if (isRetriable(err) && Date.now() < b.deadline && !this.closed) {
+    const retryable = Date.now() < b.deadline && !this.closed;
+    if (retryable && isKlogError(err, 'OUT_OF_ORDER_SEQUENCE') && !queue.slice(0, queue.indexOf(b)).some((x) => x.state === 'retry')) {
+      // A gap the broker saw that no earlier retry explains (an earlier batch failed for good): start a new
+      // producer id, whose sequences begin again at 0, and re-encode what is not yet answered.
+      this.restartSequences();
+    }
+    if (retryable && (isRetriable(err) || isKlogError(err, 'OUT_OF_ORDER_SEQUENCE'))) {
       b.attempts++;
+      b.state = 'retry';
       b.notBefore = Date.now() + Math.min(50 * 2 ** (b.attempts - 1), 1_000);
-      return; // stays at the head of its queue, same bytes, same sequence
+      return; // keeps its place in the queue, its bytes and its sequence numbers
     }
-    this.queues.get(key)!.shift();
-    if (b.encoded && this.opts.idempotent) {
-      // It was not appended: the next batch takes its sequence numbers. Batches behind it are not encoded yet.
-      this.sequences.set(key, (this.sequences.get(key) ?? 0) - b.records.length);
-    }
+    queue.splice(queue.indexOf(b), 1);
+    if (b.encoded && this.opts.idempotent) this.restartSequences();
     b.reject(err);
+  }
+
+  /** Batches behind one that failed for good carry sequence numbers with a gap: a fresh producer id clears it. */
+  private restartSequences(): void {
+    this.producerId = null;
+    this.sequences.clear();
+    for (const queue of this.queues.values()) {
+      for (const x of queue) if (x.state !== 'inflight') x.encoded = null;
+    }
   }
 
   private async encode(b: Batch): Promise<Buffer> {
