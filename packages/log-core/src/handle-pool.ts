@@ -9,6 +9,8 @@ export interface PooledFile {
   /** Set while a read is using the handle, so eviction never closes it under the reader. */
   inUse: number;
   handle: FileHandle | null;
+  /** Called when the pool closes the handle to make room: drop whatever else is cached for the file. */
+  evicted(): void;
 }
 
 export class HandlePool {
@@ -56,6 +58,7 @@ export class HandlePool {
       if (this.lru.size <= this.maxOpen) return;
       if (file.inUse > 0) continue;
       await this.forget(file);
+      file.evicted();
     }
   }
 }

@@ -101,6 +101,14 @@ export class SparseIndex {
     this.stale = false;
   }
 
+  /** Frees the entries' memory; the file is untouched and `load` brings them back. */
+  unload(): void {
+    this.buf = Buffer.alloc(this.entrySize * 64);
+    this.count = 0;
+    this.flushed = 0;
+    this.stale = false;
+  }
+
   clear(): void {
     this.count = 0;
     this.stale = true;

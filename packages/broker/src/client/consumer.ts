@@ -15,9 +15,10 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number;
   keyDeserializer?: Deserializer;
   valueDeserializer?: Deserializer;
+  /** Where warnings go (e.g. a position reset). Default: a line on stderr. */
+  onWarning?: (message: string) => void;
   /** Give up after the broker has been unreachable this long. Default: keep trying. */
   maxRetryTimeMs?: number;
-  onWarning?: (message: string) => void;
 }
 
 export interface ConsumedMessage {
@@ -135,8 +136,9 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       if (!pos) continue; // unassigned meanwhile
       if (f.error) {
         if (isKlogError(f.error, 'OFFSET_OUT_OF_RANGE')) {
-          const to = pos.offset < f.logStartOffset ? 'earliest' : 'latest';
-          this.opts.onWarning?.(`${f.topic}-${f.partition}: offset ${pos.offset} is out of range (${f.logStartOffset} to ${f.highWatermark}); resetting to ${to}`);
+          // As Kafka's auto.offset.reset: where a new consumer would start (e.g. retention deleted the position).
+          const to = this.opts.fromBeginning ? 'earliest' : 'latest';
+          this.warn(`${f.topic}-${f.partition}: offset ${pos.offset} is out of range (${f.logStartOffset} to ${f.highWatermark}); resetting to ${to}`);
           this.seek({ topic: f.topic, partition: f.partition, offset: to });
           continue;
         }
@@ -147,6 +149,11 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       out.push(f.records.map((r) => this.toMessage(f.topic, f.partition, r)));
     }
     return out;
+  }
+
+  protected warn(message: string): void {
+    if (this.opts.onWarning) this.opts.onWarning(message);
+    else process.stderr.write(`klog consumer: ${message}\n`);
   }
 
   private toMessage(topic: string, partition: number, r: StoredRecord): ConsumedMessage {

@@ -148,7 +148,7 @@ export class GroupConsumer extends Consumer {
       try {
         if (this.group.autoCommit) await this.commit();
       } catch (err) {
-        this.opts.onWarning?.(`commit on close failed: ${(err as Error).message}`);
+        this.warn(`commit on close failed: ${(err as Error).message}`);
       }
       try {
         await this.coord.request('leaveGroup', { groupId: this.group.groupId, memberId: this.memberId });
@@ -192,7 +192,7 @@ export class GroupConsumer extends Consumer {
     } catch (err) {
       if (isKlogError(err) && REJOIN.has(err.code)) this.needRejoin(err.code);
       else if (!isKlogError(err) || !['CONNECTION_LOST', 'BROKER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT'].includes(err.code)) throw err;
-      this.opts.onWarning?.(`commit failed: ${(err as Error).message}`);
+      this.warn(`commit failed: ${(err as Error).message}`);
     }
   }
 
