@@ -45,7 +45,7 @@ export class PartitionLog {
   private nextOffset = 0;
   private hw = 0;
   private startOffset = 0;
-  private producers: ProducerState | null = null;
+  private producers: Promise<ProducerState> | null = null;
   private waiters = new Set<Waiter>();
   /** Every offset below this is on disk (fdatasync done); sealed segments are synced when they roll. */
   private syncedOffset = 0;
@@ -316,9 +316,19 @@ export class PartitionLog {
 
   // ---- idempotence ----------------------------------------------------------------------------------------
 
-  /** Producer sequence state, rebuilt lazily from the batch headers of the active segment. */
-  private async producerState(): Promise<ProducerState> {
-    if (this.producers) return this.producers;
+  /**
+   * Producer sequence state, rebuilt lazily from the batch headers of the active segment. Every caller awaits
+   * the one load, so batches sent back to back are checked (and appended) in the order they arrived.
+   */
+  private producerState(): Promise<ProducerState> {
+    this.producers ??= this.loadProducerState().catch((err: unknown) => {
+      this.producers = null; // let the next append try again
+      throw err;
+    });
+    return this.producers;
+  }
+
+  private async loadProducerState(): Promise<ProducerState> {
     const state = new ProducerState();
     const seg = this.active;
     let offset = seg.baseOffset;
@@ -334,8 +344,7 @@ export class PartitionLog {
       const last = batches[batches.length - 1].header;
       offset = last.baseOffset + last.lastOffsetDelta + 1;
     }
-    this.producers ??= state;
-    return this.producers;
+    return state;
   }
 
   // ---- closing --------------------------------------------------------------------------------------------

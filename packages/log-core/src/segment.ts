@@ -91,11 +91,24 @@ export class Segment implements PooledFile {
   // ---- writing --------------------------------------------------------------------------------------------
 
   /**
+   * An older segment's indexes are dropped with its file handle, so memory stays proportional to the open
+   * files, not to the size of the log; they are read back (or rebuilt) on the next read.
+   */
+  evicted(): void {
+    if (this.fd !== null) return;
+    this.indexesLoaded = false;
+    this.offsetIndex.unload();
+    this.timeIndex.unload();
+  }
+
+  /**
    * Makes this the partition's active segment, keeping a read-write descriptor until sealed. If the bytes after
    * the last index entry are not sound (a shutdown marked clean that was not), the segment is recovered first.
    */
   async activate(): Promise<RecoveryReport | null> {
-    await this.ensureIndexes();
+    // The tail is verified: the end of the log comes from its headers, and a damaged lastOffsetDelta (which
+    // only the CRC reveals) would otherwise move the offset of every later append.
+    await this.ensureIndexes(true);
     const report = this.damage ? await this.recover() : null;
     this.fd ??= openSync(this.logPath, 'r+');
     return report;
@@ -258,9 +271,10 @@ export class Segment implements PooledFile {
 
   /**
    * Loads the indexes of a segment on first use, trusting them after a clean shutdown when they fit the file.
-   * A missing or inconsistent index is rebuilt from the log: indexes are derived data.
+   * A missing or inconsistent index is rebuilt from the log: indexes are derived data. `verifyTail` checks the
+   * CRCs of the batches after the last index entry too (see activate).
    */
-  async ensureIndexes(): Promise<void> {
+  async ensureIndexes(verifyTail = false): Promise<void> {
     if (this.indexesLoaded) return;
     const from = await this.loadIndexes();
     if (from === null) {
@@ -268,7 +282,7 @@ export class Segment implements PooledFile {
     } else {
       // nextOffset and maxTimestamp come from the batches after the last index entry.
       this.nextOffset = from.offset;
-      if (await this.scan(from.position, false, false)) this.damage = await this.rebuildIndexes();
+      if (await this.scan(from.position, verifyTail, false)) this.damage = await this.rebuildIndexes();
     }
     this.indexesLoaded = true;
   }
@@ -281,11 +295,26 @@ export class Segment implements PooledFile {
     this.timeIndex.load(times);
     if (this.size > 0 && this.offsetIndex.length === 0) return null;
     if (!this.indexesAreConsistent()) return null;
-    const last = this.offsetIndex.length - 1;
-    if (last < 0) return { position: 0, offset: this.baseOffset };
-    if (this.timeIndex.length > 0) this.maxTimestamp = this.timeIndex.key(this.timeIndex.length - 1);
-    const { position, relativeOffset } = readOffsetEntry(this.offsetIndex, last);
-    return { position, offset: this.baseOffset + relativeOffset };
+    if (this.offsetIndex.length === 0) return { position: 0, offset: this.baseOffset };
+    const restart = this.lastTimeEntryBatch();
+    if (restart === null) return null;
+    this.maxTimestamp = restart.maxTimestamp;
+    return { position: restart.position, offset: this.baseOffset + restart.relativeOffset };
+  }
+
+  /**
+   * Where a scan of the tail must start for maxTimestamp to come out right: the batch of the last time entry,
+   * whose key is the exact running maximum up to there. Starting at the last offset entry instead would miss
+   * batches between the two (or after time entries lost from the end of the file) that raised the maximum.
+   * Null when the time index cannot say (the first batch always has a time entry): rebuild.
+   */
+  private lastTimeEntryBatch(): { position: number; relativeOffset: number; maxTimestamp: number } | null {
+    if (this.timeIndex.length === 0) return null;
+    const { timestamp, relativeOffset } = readTimeEntry(this.timeIndex, this.timeIndex.length - 1);
+    const o = this.offsetIndex.floor(relativeOffset);
+    if (o < 0) return null;
+    const entry = readOffsetEntry(this.offsetIndex, o);
+    return { position: entry.position, relativeOffset: entry.relativeOffset, maxTimestamp: timestamp };
   }
 
   private indexesAreConsistent(): boolean {
@@ -362,7 +391,9 @@ export class Segment implements PooledFile {
    * verifies every batch after the last of them, and cuts the file at the first torn or corrupt one.
    */
   async recover(): Promise<RecoveryReport> {
-    const fileSize = this.size;
+    // The length on disk: `size` may already stop at the damage, if ensureIndexes found it first.
+    const fileSize = (await stat(this.logPath)).size;
+    this.size = fileSize;
     let rebuiltIndex = false;
     let damage: { position: number; reason: string } | null;
     const from = await this.loadIndexesForRecovery();
@@ -413,15 +444,14 @@ export class Segment implements PooledFile {
     if (keep === 0) return null;
     this.offsetIndex.drop(keep);
     if (!this.indexesAreConsistent()) return null;
-    // Restart from the last good entry's batch: drop it and later time entries, the scan adds them back.
-    const { relativeOffset, position } = readOffsetEntry(this.offsetIndex, keep - 1);
-    let t = this.timeIndex.length;
-    while (t > 0 && readTimeEntry(this.timeIndex, t - 1).relativeOffset >= relativeOffset) t--;
-    this.timeIndex.drop(t);
-    this.offsetIndex.drop(keep - 1);
-    this.maxTimestamp = t > 0 ? this.timeIndex.key(t - 1) : -1;
-    this.nextOffset = this.baseOffset + relativeOffset;
-    return position;
+    // Restart from the batch of the last time entry (which stays: the scan does not repeat it); the offset
+    // entries from there on are dropped and the scan adds them back.
+    const restart = this.lastTimeEntryBatch();
+    if (restart === null) return null;
+    this.offsetIndex.drop(this.offsetIndex.floor(restart.relativeOffset));
+    this.maxTimestamp = restart.maxTimestamp;
+    this.nextOffset = this.baseOffset + restart.relativeOffset;
+    return restart.position;
   }
 }
 
