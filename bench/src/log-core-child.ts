@@ -1,0 +1,133 @@
+/**
+ * One step of the log-core benchmark, run in a fresh process so that its peak RSS (VmHWM) and CPU are its own.
+ * Prints one `RESULT <json>` line; the `fill-until-killed` step prints `FILLED` and keeps appending until its
+ * parent SIGKILLs it by PID, which is how the benchmark produces a log that was not closed cleanly.
+ *
+ *   append <dir> <topic> <records> <perCall> <keyBytes> <valueBytes>
+ *   read <dir> <topic>
+ *   fill <dir> <topic> <bytes> <keyBytes> <valueBytes>                (then closes cleanly)
+ *   fill-until-killed <dir> <topic> <bytes> <keyBytes> <valueBytes>   (never closes)
+ *   open <dir>
+ */
+import { performance } from 'node:perf_hooks';
+import { LogStore } from '@klog/log-core';
+import { peakRssBytes } from './proc-stats.js';
+import { MessageSource } from './workload.js';
+
+export interface ChildResult {
+  seconds: number;
+  records: number;
+  bytes: number;
+  peakRssBytes: number;
+  cpuSeconds: number;
+}
+
+const FILL_BATCH = 1000;
+
+async function append(store: LogStore, topic: string, source: MessageSource, records: number, perCall: number): Promise<void> {
+  for (let done = 0; done < records; done += perCall) await store.append(topic, source.next(Math.min(perCall, records - done)), { partition: 0 });
+}
+
+async function openStore(dir: string): Promise<LogStore> {
+  return LogStore.open(dir, { fsync: 'never' });
+}
+
+async function ensureTopic(store: LogStore, topic: string): Promise<void> {
+  if (!store.hasTopic(topic)) await store.createTopic(topic, { partitions: 1 });
+}
+
+interface Step {
+  /** The measured part; returns the records and bytes it handled. */
+  timed(): Promise<{ records: number; bytes: number }>;
+  /** Unmeasured cleanup (closing the store) so that close is not counted in append, read or open time. */
+  after(): Promise<void>;
+}
+
+async function prepare(args: string[]): Promise<Step> {
+  const [mode, dir, topic, a, b, c, d] = args;
+  switch (mode) {
+    case 'append': {
+      const [records, perCall, keyBytes, valueBytes] = [a, b, c, d].map(Number);
+      const store = await openStore(dir);
+      await ensureTopic(store, topic);
+      const source = new MessageSource(keyBytes, valueBytes);
+      return {
+        timed: async () => {
+          await append(store, topic, source, records, perCall);
+          return { records, bytes: records * (keyBytes + valueBytes) };
+        },
+        after: () => store.close(),
+      };
+    }
+    case 'read': {
+      const store = await openStore(dir);
+      return {
+        timed: async () => {
+          let records = 0;
+          let bytes = 0;
+          const end = store.logEndOffset(topic, 0);
+          for (let offset = store.logStartOffset(topic, 0); offset < end; ) {
+            const result = await store.read(topic, 0, { offset, maxBytes: 1024 * 1024 });
+            for (const r of result.records) bytes += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+            records += result.records.length;
+            offset = result.nextOffset;
+          }
+          return { records, bytes };
+        },
+        after: () => store.close(),
+      };
+    }
+    case 'fill':
+    case 'fill-until-killed': {
+      const [targetBytes, keyBytes, valueBytes] = [a, b, c].map(Number);
+      const store = await openStore(dir);
+      await ensureTopic(store, topic);
+      const source = new MessageSource(keyBytes, valueBytes);
+      const records = Math.ceil(targetBytes / ((keyBytes + valueBytes) * FILL_BATCH)) * FILL_BATCH;
+      return {
+        timed: async () => {
+          await append(store, topic, source, records, FILL_BATCH);
+          return { records, bytes: records * (keyBytes + valueBytes) };
+        },
+        after: async () => {
+          if (mode === 'fill') return store.close();
+          process.stdout.write('FILLED\n');
+          // Append until killed: the kill lands mid-write, leaving whatever tail the OS had at that instant.
+          for (;;) await append(store, topic, source, FILL_BATCH, FILL_BATCH);
+        },
+      };
+    }
+    case 'open': {
+      let store: LogStore | undefined;
+      return {
+        timed: async () => {
+          store = await openStore(dir);
+          // What the open found: the records and bytes the log holds (after any recovery truncation).
+          const parts = store.listTopics().flatMap((t) => store?.describeTopic(t).partitions ?? []);
+          return {
+            records: parts.reduce((n, p) => n + p.logEndOffset - p.logStartOffset, 0),
+            bytes: parts.reduce((n, p) => n + p.sizeBytes, 0),
+          };
+        },
+        after: async () => store?.close(),
+      };
+    }
+    default:
+      throw new Error(`log-core-child: unknown step ${mode}`);
+  }
+}
+
+const work = await prepare(process.argv.slice(2));
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const handled = await work.timed();
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const result: ChildResult = {
+  seconds,
+  ...handled,
+  peakRssBytes: peakRssBytes(process.pid) ?? 0,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+};
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+await work.after();

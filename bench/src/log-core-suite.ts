@@ -1,0 +1,160 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildResult } from './log-core-child.js';
+import { loadavg } from 'node:os';
+import { loadWarning, machine } from './machine.js';
+import { writeJson } from './report.js';
+import { tempDataDir } from './temp-dir.js';
+
+/**
+ * The log-core engine benchmark: append in batches and one record per call, sequential read, and open time of
+ * a large log after a clean close and after a kill — each step in a fresh child process (log-core-child.ts),
+ * one partition, fsync 'never'.
+ */
+
+const CHILD = fileURLToPath(new URL('./log-core-child.js', import.meta.url));
+const TOPIC = 'bench';
+/** How long the fill child keeps appending after reaching the size before it is killed. */
+const KILL_AFTER_MS = 250;
+
+interface LogCoreOptions {
+  records: number;
+  keyBytes: number;
+  valueBytes: number;
+  openBytes: number;
+}
+
+export interface LogCoreRow {
+  step: string;
+  records: number;
+  seconds: number;
+  recordsPerSec: number;
+  mbPerSec: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+  /** False for open steps: their records are what the log held, not a rate. */
+  isRate: boolean;
+}
+
+function parse(argv: string[]): LogCoreOptions {
+  const o: LogCoreOptions = { records: 1_000_000, keyBytes: 16, valueBytes: 100, openBytes: 1024 ** 3 };
+  if (argv.includes('--quick')) Object.assign(o, { records: 100_000, openBytes: 128 * 1024 ** 2 });
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    if (flag === '--quick') continue;
+    const n = Number(argv[++i]);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} expects a positive number`);
+    if (flag === '--records') o.records = Math.floor(n);
+    else if (flag === '--key-bytes') o.keyBytes = Math.floor(n);
+    else if (flag === '--value-bytes') o.valueBytes = Math.floor(n);
+    else if (flag === '--open-mb') o.openBytes = n * 1024 ** 2;
+    else throw new Error(`log-core bench: unknown flag ${flag} (flags: --records N --key-bytes N --value-bytes N --open-mb MB --quick)`);
+  }
+  return o;
+}
+
+/** Runs a child step to completion; or, with killOnLine, SIGKILLs it (by PID) shortly after it prints that line. */
+function runChild(args: string[], killOnLine?: string): Promise<ChildResult | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (killOnLine && out.includes(`${killOnLine}\n`) && child.pid !== undefined) {
+        const pid = child.pid;
+        setTimeout(() => process.kill(pid, 'SIGKILL'), KILL_AFTER_MS);
+        killOnLine = undefined;
+      }
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (signal === 'SIGKILL') return resolve(null);
+      if (code !== 0 || !line) return reject(new Error(`log-core step ${args[0]} failed (exit ${code ?? signal})`));
+      resolve(JSON.parse(line.slice('RESULT '.length)) as ChildResult);
+    });
+  });
+}
+
+function row(step: string, r: ChildResult, isRate = true): LogCoreRow {
+  return {
+    step,
+    records: r.records,
+    seconds: r.seconds,
+    recordsPerSec: isRate ? r.records / r.seconds : 0,
+    mbPerSec: isRate ? r.bytes / r.seconds / 1e6 : 0,
+    peakRssMb: r.peakRssBytes / 1e6,
+    cpuSeconds: r.cpuSeconds,
+    isRate,
+  };
+}
+
+function table(rows: LogCoreRow[]): string {
+  const f = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  return [
+    '| step | records | seconds | rec/s | MB/s | peak RSS MB | CPU s |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.step} | ${f(r.records)} | ${f(r.seconds, 3)} | ${r.isRate ? f(r.recordsPerSec) : ''} | ${r.isRate ? f(r.mbPerSec, 1) : ''} | ${f(r.peakRssMb)} | ${f(r.cpuSeconds, 2)} |`,
+    ),
+  ].join('\n');
+}
+
+function log(line: string): void {
+  process.stderr.write(`bench log-core: ${line}\n`);
+}
+
+export async function runLogCoreSuite(argv: string[], resultsDir: string): Promise<void> {
+  const o = parse(argv);
+  const startedAt = new Date();
+  const loadAtStart = loadavg()[0];
+  const shape = [String(o.keyBytes), String(o.valueBytes)];
+  const rows: LogCoreRow[] = [];
+  const add = (r: LogCoreRow): void => {
+    rows.push(r);
+    log(`${r.step}: ${r.seconds.toFixed(3)} s, ${r.records.toLocaleString('en-US')} records` + (r.isRate ? `, ${Math.round(r.recordsPerSec).toLocaleString('en-US')} rec/s` : ''));
+  };
+
+  const work = tempDataDir('log-core');
+  const big = tempDataDir('log-core-open');
+  try {
+    const batched = await runChild(['append', work.path, 'batched', String(o.records), '1000', ...shape]);
+    if (batched) add(row('append, batches of 1000', batched));
+    const single = await runChild(['append', work.path, 'single', String(o.records), '1', ...shape]);
+    if (single) add(row('append, 1 record per call', single));
+    const read = await runChild(['read', work.path, 'batched']);
+    if (read) add(row('sequential read (key+value bytes)', read));
+
+    const gb = (o.openBytes / 1024 ** 3).toFixed(2);
+    log(`filling a ${gb} GiB log for the open-time steps`);
+    const fill = await runChild(['fill', big.path, TOPIC, String(o.openBytes), ...shape]);
+    if (fill) add(row(`fill ${gb} GiB (append, batches of 1000)`, fill));
+    const cleanOpen = await runChild(['open', big.path]);
+    if (cleanOpen) add(row(`open ${gb} GiB log after clean close (records found)`, cleanOpen, false));
+    // Reopen the same log, append a little more and SIGKILL the writer mid-append: the next open must recover.
+    await runChild(['fill-until-killed', big.path, TOPIC, String(16 * 1024 * 1024), ...shape], 'FILLED');
+    const crashOpen = await runChild(['open', big.path]);
+    if (crashOpen) add(row(`open ${gb} GiB log after SIGKILL (records found)`, crashOpen, false));
+  } finally {
+    work.remove();
+    big.remove();
+  }
+
+  const warning = loadWarning(loadAtStart);
+  process.stdout.write(
+    `## klog log-core benchmark — ${startedAt.toISOString()}\n\n` +
+      (warning ? `${warning}\n\n` : '') +
+      `${o.records.toLocaleString('en-US')} records of ${o.keyBytes} B keys + ${o.valueBytes} B random values, one partition, fsync 'never'; ` +
+      `each step in a fresh process (peak RSS = its VmHWM); open times are with a warm page cache.\n\n${table(rows)}\n`,
+  );
+  const file = writeJson(resultsDir, 'log-core', startedAt, {
+    suite: 'log-core',
+    startedAt: startedAt.toISOString(),
+    machine: machine(),
+    loadAverageAtStart: loadAtStart,
+    options: o,
+    rows,
+  });
+  process.stdout.write(`\nJSON: ${file}\n`);
+}

@@ -1,0 +1,120 @@
+/** Command-line flags of the side-by-side benchmark; defaults are the workload the issue specifies. */
+export type Suite = 'throughput' | 'latency' | 'scale';
+
+export interface BenchOptions {
+  records: number;
+  keyBytes: number;
+  valueBytes: number;
+  /** klog targets also run at these partition counts; peers have one stream each. */
+  klogPartitions: number[];
+  latencyRate: number;
+  latencySeconds: number;
+  scaleValueBytes: number[];
+  scalePartitions: number[];
+  /** Upper bound on bytes written per scale case, so 10 KB records do not take ten times as long. */
+  scaleBytesBudget: number;
+  suites: Suite[];
+  /** Target filters: a system name (`redis`) or system:setting (`redis:memory`); empty = all. */
+  only: string[];
+  resultsDir: string;
+}
+
+const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale'];
+
+export function defaultOptions(resultsDir: string): BenchOptions {
+  return {
+    records: 1_000_000,
+    keyBytes: 16,
+    valueBytes: 100,
+    klogPartitions: [1, 6],
+    latencyRate: 10_000,
+    latencySeconds: 10,
+    scaleValueBytes: [10, 100, 1_000, 10_000],
+    scalePartitions: [1, 10, 100, 1_000],
+    scaleBytesBudget: 100 * 1024 * 1024,
+    suites: [...SUITES],
+    only: [],
+    resultsDir,
+  };
+}
+
+/** `--quick` shrinks everything so a full pass takes about a minute: for iterating, not for publishing. */
+function applyQuick(o: BenchOptions): void {
+  o.records = 100_000;
+  o.latencySeconds = 3;
+  o.scaleBytesBudget = 16 * 1024 * 1024;
+}
+
+function numberList(flag: string, text: string): number[] {
+  const list = text.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${flag} expects a comma-separated list of positive integers, got "${text}"`);
+  }
+  return list;
+}
+
+function positive(flag: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} expects a positive number, got "${text}"`);
+  return n;
+}
+
+export function parseArgs(argv: string[], resultsDir: string): BenchOptions {
+  const o = defaultOptions(resultsDir);
+  // --quick first, so that explicit flags given with it still win whatever their order.
+  if (argv.includes('--quick')) applyQuick(o);
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--records': o.records = Math.floor(positive(flag, value())); break;
+      case '--key-bytes': o.keyBytes = Math.floor(positive(flag, value())); break;
+      case '--value-bytes': o.valueBytes = Math.floor(positive(flag, value())); break;
+      case '--klog-partitions': o.klogPartitions = numberList(flag, value()); break;
+      case '--latency-rate': o.latencyRate = positive(flag, value()); break;
+      case '--latency-seconds': o.latencySeconds = positive(flag, value()); break;
+      case '--scale-value-bytes': o.scaleValueBytes = numberList(flag, value()); break;
+      case '--scale-partitions': o.scalePartitions = numberList(flag, value()); break;
+      case '--scale-mb': o.scaleBytesBudget = positive(flag, value()) * 1024 * 1024; break;
+      case '--suites': {
+        const list = value().split(',').map((s) => s.trim());
+        const bad = list.filter((s) => !SUITES.includes(s as Suite));
+        if (bad.length > 0) throw new Error(`--suites: unknown ${bad.join(',')} (known: ${SUITES.join(',')})`);
+        o.suites = list as Suite[];
+        break;
+      }
+      case '--only': o.only = value().split(',').map((s) => s.trim()).filter((s) => s !== ''); break;
+      case '--results-dir': o.resultsDir = value(); break;
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        process.exit(0);
+      default:
+        throw new Error(`unknown flag ${flag}\n${USAGE}`);
+    }
+  }
+  // Latency values carry their send time in their first 8 bytes.
+  if (o.valueBytes < 8) throw new Error('--value-bytes must be at least 8 (the latency timestamp lives there)');
+  // NATS carries the key inside the payload behind a one-byte length.
+  if (o.keyBytes > 255) throw new Error('--key-bytes must be at most 255');
+  return o;
+}
+
+export const USAGE = `usage: npm run bench -- [flags]
+  --suite side-by-side|log-core   which benchmark (default side-by-side; log-core = the engine benchmark)
+  --quick                         small sizes for iterating (100k records, 3 s latency, 16 MB scale cases)
+  --records N                     records per produce/consume phase (default 1000000)
+  --key-bytes N --value-bytes N   record shape (default 16 and 100)
+  --klog-partitions 1,6           partition counts for klog targets (peers use one stream)
+  --latency-rate N --latency-seconds S   end-to-end latency workload (default 10000/s for 10 s)
+  --scale-value-bytes 10,100,1000,10000 --scale-partitions 1,10,100,1000 --scale-mb MB
+  --suites throughput,latency,scale
+  --only redis,nats:file,klog-embedded,klog-broker:fsync-never   targets to run (system or system:setting)
+  --results-dir DIR               where the JSON goes (default bench/results)
+`;
