@@ -49,6 +49,10 @@ export function resolveTopicConfig(partial: Partial<TopicConfig> = {}, defaults:
     }
   }
   const config: TopicConfig = { ...DEFAULT_TOPIC_CONFIG, ...defaults, ...stripUndefined(partial) };
+  // A small segmentBytes alone must not make the default batch limit invalid: the limit follows it down.
+  if (partial.maxBatchBytes === undefined && defaults.maxBatchBytes === undefined) {
+    config.maxBatchBytes = Math.min(config.maxBatchBytes, config.segmentBytes);
+  }
   checkInteger('partitions', config.partitions, 1, 100_000);
   if (config.retentionMs !== -1) checkInteger('retentionMs', config.retentionMs, 1);
   if (config.retentionBytes !== -1) checkInteger('retentionBytes', config.retentionBytes, 1);
