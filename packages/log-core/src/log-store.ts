@@ -366,6 +366,7 @@ export class LogStore {
       const batch = await log.firstBatchFromTime(timestamp, from);
       if (!batch) return null;
       for (const r of decodeBatch(batch.buf).records) {
+        if (r.offset >= log.highWatermark) return null; // not acknowledged yet: invisible to readers
         if (r.timestamp >= timestamp && r.offset >= from) return r.offset;
       }
       // A batch that straddles the log start offset matched only by its deleted records: search on after it.

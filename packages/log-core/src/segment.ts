@@ -205,6 +205,7 @@ export class Segment implements PooledFile {
     }
     const out: BatchSlice[] = [];
     let taken = 0;
+    let previousEnd = -1;
     await this.withReadHandle(async (fh) => {
       const chunk = Math.min(Math.max(maxBytes, 16 * 1024), 4 * 1024 * 1024);
       for await (const step of walkBatches(fh, this.positionFor(offset), this.size, chunk)) {
@@ -213,6 +214,12 @@ export class Segment implements PooledFile {
           throw this.corrupt(step.position, step.reason);
         }
         const header = readBatchHeader(step.buf, 0);
+        // The base offset is outside the CRC: batches must follow each other without gap or overlap.
+        if (previousEnd >= 0 && header.baseOffset !== previousEnd) {
+          if (out.length > 0) return;
+          throw this.corrupt(step.position, `batch base offset ${header.baseOffset} does not follow the previous batch (expected ${previousEnd})`);
+        }
+        previousEnd = header.baseOffset + header.lastOffsetDelta + 1;
         if (header.baseOffset + header.lastOffsetDelta < offset) continue;
         if (out.length > 0 && taken + step.buf.length > maxBytes) return;
         try {
