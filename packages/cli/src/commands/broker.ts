@@ -1,0 +1,61 @@
+import { startBroker } from '@klog/broker';
+import { KlogError, type FsyncPolicy } from '@klog/log-core';
+import { pino, type Logger } from 'pino';
+import type { Argv, CommandModule } from 'yargs';
+import { DEFAULT_BROKER } from '../broker-address.js';
+import type { Runtime } from '../runtime.js';
+
+interface BrokerCommandArgs {
+  'data-dir': string;
+  host: string;
+  port: number;
+  fsync: string;
+  'log-level': string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const [DEFAULT_HOST, DEFAULT_PORT] = DEFAULT_BROKER.split(':');
+
+export function parseFsync(text: string): FsyncPolicy {
+  if (text === 'always' || text === 'never') return text;
+  const ms = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(ms > 0)) throw new KlogError('INVALID_CONFIG', `--fsync must be never, always, or a number of milliseconds between syncs, got ${JSON.stringify(text)}`);
+  return { intervalMs: ms };
+}
+
+/**
+ * JSON lines for machines; colours and aligned text only when a person watches the terminal (pino-pretty is
+ * loaded only then).
+ */
+async function makeLogger(level: string, toTerminal: boolean): Promise<Logger> {
+  const options = { name: 'klog-broker', level };
+  if (!toTerminal) return pino(options, pino.destination(2));
+  const { default: pretty } = await import('pino-pretty');
+  return pino(options, pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+}
+
+export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandArgs> {
+  return {
+    command: 'broker',
+    describe: 'Run a broker in the foreground on a data directory (Ctrl-C stops it cleanly)',
+    builder: (y) => y
+      .option('data-dir', { alias: 'd', type: 'string', default: './klog-data', describe: 'Directory holding the log (created if missing; one broker per directory)' })
+      .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
+      .option('port', { type: 'number', default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
+      .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
+      .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
+      .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
+      .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '') as unknown as Argv<BrokerCommandArgs>,
+    handler: async (args) => {
+      const broker = await startBroker({
+        dataDir: args['data-dir'],
+        host: args.host,
+        port: args.port,
+        fsync: parseFsync(args.fsync),
+        logger: await makeLogger(args['log-level'], rt.stderrIsTty),
+      });
+      if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));
+      await broker.close();
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import type { Admin } from '@klog/broker';
+import { KlogError } from '@klog/log-core';
+import type { Argv, CommandModule } from 'yargs';
+import { withClient, type BrokerArgs } from '../client-session.js';
+import { parseTimePoint } from '../duration.js';
+import type { Runtime } from '../runtime.js';
+import { renderTable } from '../table.js';
+
+interface GroupArgs extends BrokerArgs {
+  group: string;
+}
+
+interface ResetArgs extends GroupArgs {
+  topic: string;
+  partition?: number[];
+  'to-earliest'?: boolean;
+  'to-latest'?: boolean;
+  'to-offset'?: number;
+  'to-time'?: string;
+}
+
+type ResetTarget = Parameters<Admin['resetOffsets']>[2];
+
+function targetOf(args: ResetArgs): ResetTarget {
+  const given = [args['to-earliest'] && 'to-earliest', args['to-latest'] && 'to-latest',
+    args['to-offset'] !== undefined && 'to-offset', args['to-time'] !== undefined && 'to-time'].filter(Boolean);
+  if (given.length !== 1) {
+    throw new KlogError('INVALID_CONFIG', 'say where to move the offsets with exactly one of --to-earliest, --to-latest, --to-offset N, --to-time T');
+  }
+  if (args['to-earliest']) return 'earliest';
+  if (args['to-latest']) return 'latest';
+  if (args['to-offset'] !== undefined) {
+    if (!Number.isInteger(args['to-offset']) || args['to-offset'] < 0) throw new KlogError('INVALID_CONFIG', '--to-offset must be a non-negative integer');
+    return { offset: args['to-offset'] };
+  }
+  return { timestamp: parseTimePoint(args['to-time']!, '--to-time', Date.now()) };
+}
+
+function list(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs> {
+  return {
+    command: 'list',
+    describe: 'List consumer groups with their state and number of members',
+    handler: (args) => withClient(args, rt.env, async (client) => {
+      const groups = (await client.admin().listGroups()).sort((a, b) => a.groupId.localeCompare(b.groupId));
+      await rt.out.write(renderTable(['GROUP', 'STATE', 'MEMBERS'], groups.map((g) => [g.groupId, g.state, g.members])));
+    }),
+  };
+}
+
+function describe(rt: Runtime): CommandModule<BrokerArgs, GroupArgs> {
+  return {
+    command: 'describe <group>',
+    describe: 'Show a group\'s members, who reads which partition, and the lag per partition',
+    builder: (y) => y.positional('group', { type: 'string', demandOption: true })
+      .example('$0 group describe g1', '') as Argv<GroupArgs>,
+    handler: (args) => withClient(args, rt.env, async (client) => {
+      const g = await client.admin().describeGroup(args.group);
+      const members = renderTable(['MEMBER', 'CLIENT', 'HOST', 'PARTITIONS'], g.members.map((m) => [
+        m.memberId, m.clientId, m.clientHost, (m.assignment ?? []).map((a) => `${a.topic}/${a.partition}`).join(',') || null,
+      ]));
+      const partitions = renderTable(['TOPIC', 'PARTITION', 'MEMBER', 'COMMITTED', 'END', 'LAG'], g.partitions.map((p) => [
+        p.topic, p.partition, p.memberId, p.committedOffset, p.logEndOffset, p.lag,
+      ]));
+      await rt.out.write(`group ${g.groupId}: ${g.state}, generation ${g.generationId}, ${g.members.length} member(s)`
+        + `${g.protocolName ? `, assignor ${g.protocolName}` : ''}\n\n${members}\n${partitions}`);
+    }),
+  };
+}
+
+function resetOffsets(rt: Runtime): CommandModule<BrokerArgs, ResetArgs> {
+  return {
+    command: 'reset-offsets <group>',
+    describe: 'Move a group\'s committed offsets on a topic (the group must have no running consumers)',
+    builder: (y) => y.positional('group', { type: 'string', demandOption: true })
+      .option('topic', { alias: 't', type: 'string', demandOption: true, describe: 'Topic whose offsets move' })
+      .option('partition', { alias: 'p', type: 'number', array: true, describe: 'Only these partitions (default: all)' })
+      .option('to-earliest', { type: 'boolean', describe: 'To the first record kept' })
+      .option('to-latest', { type: 'boolean', describe: 'To the end: skip everything there is' })
+      .option('to-offset', { type: 'number', describe: 'To this offset' })
+      .option('to-time', { type: 'string', describe: 'To the first record at or after a time (ISO date, or -1h, -30m)' })
+      .example('$0 group reset-offsets g1 --topic notification --to-earliest', 'read everything again')
+      .example('$0 group reset-offsets g1 --topic notification --to-time -1h', 'read the last hour again') as Argv<ResetArgs>,
+    handler: (args) => withClient(args, rt.env, async (client) => {
+      const moved = await client.admin().resetOffsets(args.group, args.topic, targetOf(args), args.partition);
+      await rt.out.write(renderTable(['TOPIC', 'PARTITION', 'NEW-OFFSET'], moved.map((o) => [o.topic, o.partition, o.offset])));
+    }),
+  };
+}
+
+function remove(rt: Runtime): CommandModule<BrokerArgs, GroupArgs> {
+  return {
+    command: 'delete <group>',
+    describe: 'Delete a group and its committed offsets (the group must have no running consumers)',
+    builder: (y) => y.positional('group', { type: 'string', demandOption: true }) as Argv<GroupArgs>,
+    handler: (args) => withClient(args, rt.env, async (client) => {
+      await client.admin().deleteGroup(args.group);
+      rt.note(`klog: deleted group ${args.group}`);
+    }),
+  };
+}
+
+export function groupCommand(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs> {
+  return {
+    command: 'group <command>',
+    describe: 'List, describe, reset the offsets of, and delete consumer groups',
+    builder: (y) => y
+      .command(list(rt))
+      .command(describe(rt))
+      .command(resetOffsets(rt))
+      .command(remove(rt))
+      .demandCommand(1, 'say which: klog group list|describe|reset-offsets|delete')
+      .example('$0 group describe g1', '')
+      .example('$0 group reset-offsets g1 --topic notification --to-earliest', ''),
+    handler: () => undefined,
+  };
+}

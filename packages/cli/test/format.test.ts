@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ConsumedMessage } from '@klog/broker';
+import { compileFormat, DEFAULT_FORMAT, toJsonLine } from '../src/format.js';
+
+function message(over: Partial<ConsumedMessage> = {}): ConsumedMessage {
+  return { topic: 't', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1700000000000, headers: {}, ...over };
+}
+
+describe('compileFormat', () => {
+  it('fills every field and turns escapes into characters', () => {
+    const f = compileFormat('%t|%p|%o|%k|%v|%T|%h\\t%%\\n');
+    const m = message({ headers: { a: Buffer.from('1'), b: null } });
+    expect(f(m).toString()).toBe('t|2|41|k|v|1700000000000|a=1,b=\t%\n');
+  });
+
+  it('defaults to the value and a newline; a null key or value prints as nothing', () => {
+    expect(compileFormat(DEFAULT_FORMAT)(message({ value: Buffer.from('hello') })).toString()).toBe('hello\n');
+    expect(compileFormat('[%k][%v]')(message({ key: null, value: null })).toString()).toBe('[][]');
+  });
+
+  it('writes keys and values byte for byte', () => {
+    fc.assert(fc.property(fc.uint8Array(), fc.uint8Array(), (k, v) => {
+      const out = compileFormat('%k%v')(message({ key: Buffer.from(k), value: Buffer.from(v) }));
+      expect(out).toEqual(Buffer.concat([Buffer.from(k), Buffer.from(v)]));
+    }));
+  });
+
+  it('rejects an unknown field', () => {
+    expect(() => compileFormat('%x')).toThrow(/unknown field %x/);
+  });
+});
+
+describe('toJsonLine', () => {
+  it('gives UTF-8 as text, with no encoding field', () => {
+    const obj = JSON.parse(toJsonLine(message({ key: null, value: Buffer.from('héllo'), headers: { h: Buffer.from('x') } })));
+    expect(obj).toEqual({ topic: 't', partition: 2, offset: 41, timestamp: 1700000000000, key: null, value: 'héllo', headers: { h: 'x' } });
+  });
+
+  it('is one line of valid JSON from which any bytes come back exactly', () => {
+    fc.assert(fc.property(fc.uint8Array(), fc.uint8Array(), fc.uint8Array(), (k, v, h) => {
+      const line = toJsonLine(message({ key: Buffer.from(k), value: Buffer.from(v), headers: { h: Buffer.from(h) } }));
+      expect(line.endsWith('\n')).toBe(true);
+      expect(line.slice(0, -1)).not.toContain('\n');
+      const obj = JSON.parse(line);
+      const back = (text: string, enc: string | undefined) => Buffer.from(text, enc === 'base64' ? 'base64' : 'utf8');
+      expect(back(obj.key, obj.keyEncoding)).toEqual(Buffer.from(k));
+      expect(back(obj.value, obj.valueEncoding)).toEqual(Buffer.from(v));
+      const hv = obj.headers.h;
+      expect(typeof hv === 'string' ? Buffer.from(hv) : Buffer.from(hv.base64, 'base64')).toEqual(Buffer.from(h));
+    }));
+  });
+});

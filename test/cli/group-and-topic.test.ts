@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lines, runKlog, spawnKlog, startTestBroker, waitForText, type TestBroker } from './klog-harness.js';
+
+let tb: TestBroker;
+beforeAll(async () => {
+  tb = await startTestBroker();
+});
+afterAll(async () => {
+  await tb?.stop();
+});
+
+const klog = (args: string[], input?: string) => runKlog(args, { broker: tb.address, input });
+
+describe('klog consume --group', () => {
+  it('a new group starts at the earliest record, and each run goes on where the last one stopped', async () => {
+    expect((await klog(['produce', 'notification', 'hello'])).code).toBe(0);
+    const first = await klog(['consume', 'notification', '--group', 'g1', '-n', '1']);
+    expect(first.code).toBe(0);
+    expect(first.stdout.toString()).toBe('hello\n');
+
+    await klog(['produce', 'notification', 'again']);
+    const second = await klog(['consume', 'notification', '--group', 'g1', '-n', '1']);
+    expect(second.stdout.toString()).toBe('again\n');
+  });
+
+  it('-e in a group prints what is left and exits (nothing left: exits at once)', async () => {
+    await klog(['produce', 'grouped', 'a', 'b', 'c']);
+    const all = await klog(['consume', 'grouped', '--group', 'g-e', '-e']);
+    expect(all.code).toBe(0);
+    expect(lines(all.stdout)).toEqual(['a', 'b', 'c']);
+    const none = await klog(['consume', 'grouped', '--group', 'g-e', '-e']);
+    expect(none.code).toBe(0);
+    expect(none.stdout.length).toBe(0);
+  });
+
+  it('Ctrl-C ends a following group consumer with exit 0 and commits what it printed', async () => {
+    await klog(['produce', 'follow', 'x', 'y']);
+    const child = spawnKlog(['consume', 'follow', '--group', 'g-follow'], { broker: tb.address });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    expect(await waitForText(child.stdout!, (t) => t === 'x\ny\n')).toBe('x\ny\n');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toBe('');
+    const d = await klog(['group', 'describe', 'g-follow']);
+    expect(d.stdout.toString()).toMatch(/^follow\s+0\s+-\s+2\s+2\s+0$/m);
+  });
+
+  it('refuses --offset with --group, pointing at reset-offsets', async () => {
+    const r = await klog(['consume', 'notification', '--group', 'g1', '--offset', '0']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/klog group reset-offsets g1/);
+  });
+});
+
+describe('klog group', () => {
+  it('list shows groups; describe shows committed offsets and lag in an aligned table', async () => {
+    const list = await klog(['group', 'list']);
+    expect(list.code).toBe(0);
+    expect(lines(list.stdout)[0]).toMatch(/^GROUP\s+STATE\s+MEMBERS$/);
+    expect(list.stdout.toString()).toMatch(/^g1\s+Empty\s+0$/m);
+
+    await klog(['produce', 'notification', 'third']); // g1 has read 2 of 3: lag 1
+    const d = await klog(['group', 'describe', 'g1']);
+    expect(d.code).toBe(0);
+    const text = d.stdout.toString();
+    expect(text).toMatch(/^group g1: Empty/);
+    const header = lines(text).find((l) => l.startsWith('TOPIC'))!;
+    const row = lines(text).find((l) => l.startsWith('notification'))!;
+    expect(header).toMatch(/^TOPIC\s+PARTITION\s+MEMBER\s+COMMITTED\s+END\s+LAG$/);
+    expect(row).toMatch(/^notification\s+0\s+-\s+2\s+3\s+1$/);
+    expect(row.indexOf(' 2 ') + 1).toBe(header.indexOf('COMMITTED')); // columns line up
+  });
+
+  it('reset-offsets moves a group so that it reads again', async () => {
+    const r = await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification', '--to-earliest']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toMatch(/^notification\s+0\s+0$/m);
+    expect((await klog(['consume', 'notification', '--group', 'g1', '-n', '1'])).stdout.toString()).toBe('hello\n');
+
+    await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification', '--to-offset', '2']);
+    expect((await klog(['consume', 'notification', '--group', 'g1', '-n', '1'])).stdout.toString()).toBe('third\n');
+
+    await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification', '--to-time', '-1h']);
+    expect((await klog(['consume', 'notification', '--group', 'g1', '-n', '1'])).stdout.toString()).toBe('hello\n');
+  });
+
+  it('reset-offsets needs exactly one target', async () => {
+    const r = await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/exactly one of --to-earliest/);
+  });
+
+  it('delete removes a group', async () => {
+    expect((await klog(['group', 'delete', 'g-e'])).code).toBe(0);
+    expect((await klog(['group', 'list'])).stdout.toString()).not.toMatch(/^g-e\s/m);
+  });
+});
+
+describe('klog topic', () => {
+  it('create, list, describe and delete', async () => {
+    const c = await klog(['topic', 'create', 'orders', '--partitions', '3', '--retention', '12h', '--segment-bytes', '1MiB']);
+    expect(c.code).toBe(0);
+    expect(lines((await klog(['topic', 'list'])).stdout)).toContain('orders');
+
+    await klog(['produce', 'orders', '--partition', '2', 'o1', 'o2']);
+    const d = await klog(['topic', 'describe', 'orders']);
+    expect(lines(d.stdout)).toEqual([
+      'TOPIC   PARTITION  START  END  RECORDS',
+      'orders  0          0      0    0',
+      'orders  1          0      0    0',
+      'orders  2          0      2    2',
+    ]);
+
+    const again = await klog(['topic', 'create', 'orders']);
+    expect(again.code).toBe(1);
+    expect(lines(again.stderr)).toHaveLength(1);
+
+    expect((await klog(['topic', 'delete', 'orders'])).code).toBe(0);
+    expect(lines((await klog(['topic', 'list'])).stdout)).not.toContain('orders');
+  });
+
+  it('rejects a bad --retention with one line', async () => {
+    const r = await klog(['topic', 'create', 'bad', '--retention', 'soon']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/--retention must be a positive duration/);
+  });
+});
