@@ -29,9 +29,13 @@ export interface BrokerOptions {
   logLevel?: string;
   /** Use this store instead of opening dataDir (embedding a broker next to in-process use). */
   store?: LogStore;
+  /** Also serve the Kafka wire protocol on this port (0 picks a free one). Default: no Kafka listener. */
+  kafkaPort?: number;
+  /** Interface of the Kafka listener. Default: `host`. */
+  kafkaHost?: string;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

@@ -3,8 +3,15 @@ import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
 import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
 import { toWireError } from '../protocol/wire-error.js';
+import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { findHandler, type RequestContext } from './dispatch.js';
+
+/** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
+interface Answer {
+  frame: Buffer | null;
+  reserved: number;
+}
 
 interface Envelope {
   api: string;
@@ -20,12 +27,13 @@ interface Envelope {
  */
 export class Connection {
   private readonly reader: FrameReader;
-  private readonly queue: Promise<Buffer | null>[] = [];
+  private readonly queue: Promise<Answer>[] = [];
+  private readonly budget: AnswerBudget;
   private flushing = false;
   private paused = false;
   private readonly closed = new AbortController();
   private readonly log: Logger;
-  private readonly requestContext: RequestContext;
+  private readonly remoteHost: string;
 
   constructor(
     private readonly socket: Socket,
@@ -33,13 +41,20 @@ export class Connection {
     readonly id: number,
   ) {
     this.reader = new FrameReader(ctx.config.maxFrameBytes);
-    this.requestContext = { closed: this.closed.signal, remoteHost: socket.remoteAddress ?? 'unknown' };
+    this.remoteHost = socket.remoteAddress ?? 'unknown';
+    this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => {
+      this.budget.drained();
+      this.maybeResume();
+    });
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
-    socket.on('close', () => this.closed.abort());
+    socket.on('close', () => {
+      this.closed.abort();
+      this.budget.close();
+    });
   }
 
   get inFlight(): number {
@@ -57,8 +72,17 @@ export class Connection {
     this.socket.removeAllListeners('data');
   }
 
+  /**
+   * Sends what is queued, then closes. The socket is paused (stopReading), so it would never see the peer's end
+   * of the stream and never close by itself: once our side is flushed we close it.
+   */
   end(): void {
-    this.socket.end();
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  /** Closes at once, unsent answers and all (a peer that does not read them within the shutdown grace). */
+  destroy(): void {
+    this.socket.destroy();
   }
 
   private onData(chunk: Buffer): void {
@@ -99,20 +123,30 @@ export class Connection {
     this.enqueue(this.answer(env, req));
   }
 
-  private async answer(env: Envelope, req: Record<string, unknown>): Promise<Buffer | null> {
+  private async answer(env: Envelope, req: Record<string, unknown>): Promise<Answer> {
+    let reserved = 0;
+    const requestContext: RequestContext = {
+      closed: this.closed.signal,
+      remoteHost: this.remoteHost,
+      reserveAnswerBytes: async (bytes) => {
+        const granted = await this.budget.reserve(bytes);
+        reserved += granted;
+        return granted;
+      },
+    };
     let body: Record<string, unknown> | null;
     try {
       const handler = findHandler(env.api, env.version);
-      body = await handler(req, this.ctx, this.requestContext);
-      if (body === null) return null;
+      body = await handler(req, this.ctx, requestContext);
+      if (body === null) return { frame: null, reserved };
     } catch (err) {
       if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
       body = toWireError(err) as unknown as Record<string, unknown>;
     }
-    return encodeFrame({ correlationId: env.correlationId, ...body });
+    return { frame: encodeFrame({ correlationId: env.correlationId, ...body }), reserved };
   }
 
-  private enqueue(response: Promise<Buffer | null>): void {
+  private enqueue(response: Promise<Answer>): void {
     this.queue.push(response);
     if (!this.flushing) void this.flush();
   }
@@ -122,9 +156,10 @@ export class Connection {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const frame = await this.queue[0];
+        const { frame, reserved } = await this.queue[0];
         this.queue.shift();
         if (frame && !this.socket.destroyed) this.socket.write(frame);
+        this.budget.release(reserved);
         this.maybeResume();
       }
     } finally {

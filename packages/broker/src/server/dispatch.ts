@@ -16,6 +16,11 @@ export interface RequestContext {
   /** Aborted when the connection closes (ends long-polls early). */
   closed: AbortSignal;
   remoteHost: string;
+  /**
+   * For requests whose answers can be large: waits until this many bytes of answer fit in the connection's
+   * buffer limit and resolves with the bytes granted (possibly fewer); the answer should stay within them.
+   */
+  reserveAnswerBytes(bytes: number): Promise<number>;
 }
 
 /** A handler answers with a response body, or null for no answer at all (produce with acks 0). */

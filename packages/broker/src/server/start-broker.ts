@@ -7,11 +7,14 @@ import { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
 import { Connection } from './connection.js';
 import { ProducerIdAllocator } from './producer-ids.js';
+import { startKafkaListener, type KafkaListener } from '../kafka/kafka-listener.js';
 
 export interface Broker {
   readonly host: string;
   readonly port: number;
   readonly store: LogStore;
+  /** Port of the Kafka-protocol listener, when `kafkaPort` was given. */
+  readonly kafkaPort?: number;
   /** Stops accepting, answers requests in flight, flushes and closes the store cleanly. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,6 +63,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const bound = server.address();
   if (bound && typeof bound === 'object') address = { host: config.host, port: bound.port };
   logger.info({ host: address.host, port: address.port, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
+  // Kafka-protocol listener (issue 8): same store and coordinator, its own port.
+  let kafka: KafkaListener | undefined;
+  if (opts.kafkaPort !== undefined) {
+    try {
+      kafka = await startKafkaListener(ctx, { host: opts.kafkaHost ?? config.host, port: opts.kafkaPort });
+    } catch (err) {
+      server.close();
+      await coordinator.close();
+      if (ownStore) await store.close();
+      throw err;
+    }
+  }
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -67,19 +82,23 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       logger.info('broker shutting down');
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       ctx.shutdown.abort();
+      const kafkaClosed = kafka?.close();
       for (const c of connections) c.stopReading();
       const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
       await Promise.race([Promise.all([...connections].map((c) => c.drained())), grace]);
       for (const c of connections) c.end();
       await coordinator.close();
+      await kafkaClosed;
       if (ownStore) await store.close();
       await Promise.race([stopped, grace]);
+      for (const c of connections) c.destroy();
+      await stopped;
       logger.info('broker stopped cleanly');
     })();
     return closing;
   };
 
-  return { host: address.host, port: address.port, store, close };
+  return { host: address.host, port: address.port, kafkaPort: kafka?.port, store, close };
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { KlogError } from '@klog/log-core';
 import { bytes, int, objects, str } from '../../protocol/fields.js';
 import { toWireError } from '../../protocol/wire-error.js';
-import type { BrokerContext } from '../broker-context.js';
+import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /**
  * Appends the batches as they arrived (validated by the store: length, CRC, record count, size limit; only the
@@ -16,6 +16,11 @@ export async function produce(req: Record<string, unknown>, ctx: BrokerContext):
     const topic = str(t, 'topic', tPath);
     const parts = objects(t, 'partitions', tPath);
     try {
+      // Internal topics hold the broker's own state (e.g. __consumer_offsets, replayed at start): a client's
+      // records there could stop the next start, so only the broker writes them.
+      if (isInternalTopic(topic)) {
+        throw new KlogError('INVALID_TOPIC_NAME', `topic ${topic} is internal to the broker and cannot be produced to`);
+      }
       await ctx.ensureTopic(topic);
     } catch (err) {
       const e = toWireError(err);

@@ -1,0 +1,46 @@
+import { API_VERSIONS_KEY, apiVersionsApi } from './apis/api-versions.js';
+import { createTopicsApi } from './apis/create-topics.js';
+import { fetchApi } from './apis/fetch.js';
+import { findCoordinatorApi } from './apis/find-coordinator.js';
+import { describeGroupsApi, listGroupsApi } from './apis/group-admin.js';
+import { heartbeatApi, joinGroupApi, leaveGroupApi, syncGroupApi } from './apis/group-membership.js';
+import { offsetCommitApi, offsetFetchApi } from './apis/group-offsets.js';
+import { listOffsetsApi } from './apis/list-offsets.js';
+import { metadataApi } from './apis/metadata.js';
+import { produceApi } from './apis/produce.js';
+import type { KafkaApi } from './kafka-api.js';
+
+/**
+ * Every Kafka API the listener serves. ApiVersions advertises exactly this list, so a client never picks a
+ * version that is not implemented. The ranges follow what kafka-python 2.0.2, librdkafka 2.0.2 and kafkajs
+ * 2.2.4 need (all classic encoding; see the Kafka protocol notes; ListGroups must stay below 3, where librdkafka
+ * would switch to the flexible encoding): Metadata must include 0, 1 and 4 for
+ * kafka-python to use RecordBatch v2, Produce 3 and Fetch 4 for librdkafka to, FindCoordinator 0 for both.
+ */
+export const KAFKA_APIS: readonly KafkaApi[] = [
+  produceApi,
+  fetchApi,
+  listOffsetsApi,
+  metadataApi,
+  offsetCommitApi,
+  offsetFetchApi,
+  findCoordinatorApi,
+  joinGroupApi,
+  heartbeatApi,
+  leaveGroupApi,
+  syncGroupApi,
+  describeGroupsApi,
+  listGroupsApi,
+  apiVersionsApi(() => KAFKA_APIS),
+  createTopicsApi,
+];
+
+const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));
+
+/** The API for a key at a version, or null when it is not served at that version. */
+export function findKafkaApi(key: number, version: number): KafkaApi | null {
+  const api = BY_KEY.get(key);
+  return api !== undefined && version >= api.minVersion && version <= api.maxVersion ? api : null;
+}
+
+export { API_VERSIONS_KEY };

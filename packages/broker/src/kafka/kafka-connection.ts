@@ -1,0 +1,171 @@
+import type { Socket } from 'node:net';
+import { KlogError } from '@klog/log-core';
+import type { Logger } from 'pino';
+import { FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
+import type { BrokerContext } from '../server/broker-context.js';
+import { API_VERSIONS_KEY, findKafkaApi } from './api-registry.js';
+import { unsupportedApiVersions } from './apis/api-versions.js';
+import { KafkaReader } from './codec/reader.js';
+import type { KafkaWriter } from './codec/writer.js';
+import type { KafkaRequestContext } from './kafka-api.js';
+import { readRequestHeader, type RequestHeader } from './request-header.js';
+
+/** Time a peer gets to read our last bytes after we decide to close, before the socket is cut. */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * One Kafka client connection. Frames are int32-length prefixed, like the native protocol's, so the native
+ * FrameReader splits them (and refuses oversized ones before buffering them). Requests are handled strictly
+ * one at a time and answered in order, as Kafka does: clients match responses to requests by order, and
+ * kafka-python fails on any other. Back-pressure: while too many requests wait or the socket holds too many
+ * unsent bytes, reading stops. Bytes that are not a valid request close this connection, nothing else.
+ */
+export class KafkaConnection {
+  private readonly frames: FrameReader;
+  private readonly waiting: Buffer[] = [];
+  private working: Promise<void> | null = null;
+  private paused = false;
+  private readonly closed = new AbortController();
+  private readonly log: Logger;
+  private readonly requestContext: Omit<KafkaRequestContext, 'clientId'>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly ctx: BrokerContext,
+    id: number,
+    advertised: { host: string; port: number },
+  ) {
+    this.frames = new FrameReader(ctx.config.maxFrameBytes);
+    this.log = ctx.logger.child({ kafkaConn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
+    this.requestContext = { broker: ctx, remoteHost: socket.remoteAddress ?? 'unknown', advertised, closed: this.closed.signal };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
+    socket.on('close', () => this.closed.abort());
+  }
+
+  /** Resolves once the request being handled (if any) is answered. */
+  async drained(): Promise<void> {
+    while (this.working) await this.working;
+  }
+
+  /** Stops reading (graceful shutdown): the request in progress is still answered, those not started are dropped. */
+  stopReading(): void {
+    this.socket.pause();
+    this.socket.removeAllListeners('data');
+    this.waiting.length = 0;
+  }
+
+  /** Sends what is written, then closes. */
+  end(): void {
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      if (!(err instanceof FrameTooLargeError)) throw err;
+      this.close({ declared: err.declared, max: err.max }, 'closing kafka connection: frame too large');
+      return;
+    }
+    this.waiting.push(...frames);
+    this.maybePause();
+    this.schedule();
+  }
+
+  /** Starts working through the waiting frames unless already at it; frames that came during the last step are not left behind. */
+  private schedule(): void {
+    if (this.working !== null || this.waiting.length === 0 || this.closed.signal.aborted) return;
+    this.working = this.work().finally(() => {
+      this.working = null;
+      this.schedule();
+    });
+  }
+
+  private async work(): Promise<void> {
+    while (this.waiting.length > 0 && !this.closed.signal.aborted) {
+      const frame = this.waiting.shift()!;
+      this.maybeResume();
+      await this.handle(frame);
+    }
+  }
+
+  private async handle(frame: Buffer): Promise<void> {
+    const body = new KafkaReader(frame);
+    let header: RequestHeader;
+    try {
+      header = readRequestHeader(body);
+    } catch {
+      this.close({ bytes: frame.length }, 'closing kafka connection: malformed request header');
+      return;
+    }
+    const api = findKafkaApi(header.apiKey, header.apiVersion);
+    if (api === null) {
+      if (header.apiKey === API_VERSIONS_KEY) {
+        this.respond(header.correlationId, unsupportedApiVersions());
+        return;
+      }
+      // No response can be shaped for a request we cannot read: Kafka closes the connection too.
+      this.close({ apiKey: header.apiKey, apiVersion: header.apiVersion }, 'closing kafka connection: unsupported api or version');
+      return;
+    }
+    let response: KafkaWriter | null;
+    try {
+      response = await api.handle(body, header.apiVersion, { ...this.requestContext, clientId: header.clientId });
+    } catch (err) {
+      if (err instanceof KlogError && err.code === 'INVALID_REQUEST') {
+        this.close({ api: api.name, reason: err.message }, 'closing kafka connection: malformed request');
+      } else {
+        this.log.error({ err, api: api.name }, 'kafka request failed');
+        this.close({ api: api.name }, 'closing kafka connection after an internal error');
+      }
+      return;
+    }
+    if (response !== null) this.respond(header.correlationId, response);
+  }
+
+  /** Response header v0 (correlation id) then the body, written as one frame. */
+  private respond(correlationId: number, body: KafkaWriter): void {
+    if (this.socket.destroyed) return;
+    const head = Buffer.allocUnsafe(8);
+    head.writeInt32BE(4 + body.length, 0);
+    head.writeInt32BE(correlationId, 4);
+    this.socket.cork();
+    this.socket.write(head);
+    for (const part of body.toBuffers()) this.socket.write(part);
+    this.socket.uncork();
+    this.maybePause();
+  }
+
+  private maybePause(): void {
+    const cfg = this.ctx.config;
+    if (!this.paused && (this.waiting.length >= cfg.maxInFlightPerConnection || this.socket.writableLength > cfg.maxBufferedBytesPerConnection)) {
+      this.paused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    const cfg = this.ctx.config;
+    if (this.paused && this.waiting.length < cfg.maxInFlightPerConnection && this.socket.writableLength <= cfg.maxBufferedBytesPerConnection) {
+      this.paused = false;
+      this.socket.resume();
+    }
+  }
+
+  /** The stream cannot be trusted any more: stop reading, let the peer have what was answered, close. */
+  private close(details: Record<string, unknown>, message: string): void {
+    this.log.warn(details, message);
+    this.stopReading();
+    this.closed.abort();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+}

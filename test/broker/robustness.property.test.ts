@@ -1,0 +1,82 @@
+// Protocol robustness, property-based: arbitrary bytes and mutations of valid frames (flipped bytes,
+// truncations, lying lengths) never crash the broker, and a well-behaved client keeps working throughout.
+import { encodeFrame, type Broker } from '@klog/broker';
+import { encodeBatch } from '@klog/log-core';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientFor, RawConnection, removeTempDirs, startTestBroker } from './fixture.js';
+import { startWellBehavedClient } from './well-behaved-client.js';
+
+let broker: Broker;
+
+beforeAll(async () => {
+  broker = await startTestBroker({ maxFrameBytes: 1024 * 1024 });
+  const raw = await RawConnection.open(broker.port);
+  await raw.request('createTopics', { topics: [{ name: 'fuzz', partitions: 2 }] });
+  raw.destroy();
+});
+
+afterAll(async () => {
+  await broker.close();
+  removeTempDirs();
+});
+
+const VALID_REQUESTS = [
+  { api: 'apiVersions' },
+  { api: 'metadata', topics: ['fuzz'] },
+  { api: 'fetch', maxWaitMs: 50, topics: [{ topic: 'fuzz', partitions: [{ partition: 0, offset: 0 }, { partition: 1, offset: 0 }] }] },
+  { api: 'produce', acks: 1, topics: [{ topic: 'fuzz', partitions: [{ partition: 1, batch: encodeBatch([{ key: Buffer.from('k'), value: Buffer.from('v') }]) }] }] },
+  { api: 'listOffsets', topics: [{ topic: 'fuzz', partitions: [{ partition: 0, timestamp: -2 }] }] },
+  { api: 'createTopics', topics: [{ name: 'fuzz-new', partitions: 1 }] },
+  { api: 'offsetFetch', groupId: 'g' },
+  { api: 'describeGroup', groupId: 'g' },
+].map((r, i) => encodeFrame({ version: 0, correlationId: i + 1, ...r }));
+
+/** A valid frame, then damaged in one of the ways a buggy or hostile peer would. */
+const mutatedFrame = fc.tuple(fc.constantFrom(...VALID_REQUESTS), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 }))
+  .chain(([frame, a, b, x]) => fc.constantFrom(
+    // flip one byte (header or body)
+    (() => { const f = Buffer.from(frame); f[a % f.length] ^= x; return f; })(),
+    // flip a few bytes of the body only (a length that fits, contents that do not)
+    (() => { const f = Buffer.from(frame); for (let i = 0; i < 3; i++) f[4 + ((a + i * b) % (f.length - 4))] ^= x; return f; })(),
+    // truncated body, length unchanged: the broker waits for bytes that never come
+    frame.subarray(0, 4 + (a % (frame.length - 4))),
+    // a lying length (shorter: the rest is read as the next frame; longer: waits, or refused over the limit)
+    (() => { const f = Buffer.from(frame); f.writeUInt32BE(b % (frame.length * 2 + 2_000_000), 0); return f; })(),
+    // a valid frame followed by garbage
+    Buffer.concat([frame, Buffer.from([x, a & 0xff, b & 0xff])]),
+  ));
+
+const input = fc.oneof(
+  fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+  mutatedFrame,
+  fc.array(mutatedFrame, { minLength: 2, maxLength: 4 }).map((fs) => Buffer.concat(fs)),
+);
+
+/** Sends the bytes, ends our side, and waits until the broker has closed the connection. */
+async function sendAndHangUp(bytes: Buffer): Promise<void> {
+  const raw = await RawConnection.open(broker.port);
+  raw.write(bytes);
+  raw.socket.end();
+  for (let f = await raw.next(); f !== null; f = await raw.next()) {
+    expect(typeof f.correlationId).toBe('number'); // whatever comes back is a well-formed answer
+  }
+  await raw.closed;
+}
+
+describe('protocol robustness', () => {
+  it('survives arbitrary and mutated frames while a good client keeps working', async () => {
+    const client = clientFor(broker, 'good');
+    const good = await startWellBehavedClient(client, 'steady');
+    try {
+      await fc.assert(fc.asyncProperty(input, sendAndHangUp), { numRuns: 1500 });
+      // A new connection after all that is answered normally.
+      const raw = await RawConnection.open(broker.port);
+      expect((await raw.request('apiVersions')).protocol).toBe('klog');
+      raw.destroy();
+    } finally {
+      expect(await good.finish()).toBeGreaterThan(0);
+      await client.close();
+    }
+  });
+});
