@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { KlogError, isKlogError } from '@klog/log-core';
 import type { BrokerConnection } from './broker-connection.js';
 import { Consumer, keyOf, type ConsumedMessage, type ConsumerOptions } from './consumer.js';
@@ -30,6 +31,9 @@ export interface RunOptions {
   eachBatch?: (payload: { topic: string; partition: number; messages: ConsumedMessage[] }) => Promise<void> | void;
 }
 
+/** Set for the whole of a run() loop, so close() can tell it is called from inside a handler. */
+const insideRun = new AsyncLocalStorage<GroupConsumer>();
+
 /** Errors after which the member has to join the group again. */
 const REJOIN = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
@@ -51,6 +55,8 @@ export class GroupConsumer extends Consumer {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private lastCommit = Date.now();
   private running = false;
+  /** Settles when run() has returned: close() waits for it, so the message in hand is done before the commit. */
+  private runFinished: Promise<void> | null = null;
   private joining: Promise<void> | null = null;
   private readonly group: Required<Pick<GroupConsumerOptions, 'groupId' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'autoCommit' | 'autoCommitIntervalMs'>> & { assignors: string[]; clientId: string };
 
@@ -89,12 +95,19 @@ export class GroupConsumer extends Consumer {
   /** Runs eachMessage (or eachBatch) for every message until close(). */
   async run(opts: RunOptions): Promise<void> {
     if (!opts.eachMessage && !opts.eachBatch) throw new KlogError('INVALID_CONFIG', 'run needs eachMessage or eachBatch');
+    return insideRun.run(this, () => this.runLoop(opts));
+  }
+
+  private async runLoop(opts: RunOptions): Promise<void> {
     this.running = true;
+    let finished!: () => void;
+    this.runFinished = new Promise((resolve) => (finished = resolve));
     try {
       while (!this.closed) {
         for (const batch of await this.nextBatches()) {
           if (batch.length === 0) continue;
           const { topic, partition } = batch[0];
+          if (this.rejoin || this.closed) break; // a rebalance or close is pending: no longer ours to process
           if (opts.eachBatch) {
             await opts.eachBatch({ topic, partition, messages: batch });
             this.markProcessed(batch[batch.length - 1]);
@@ -110,6 +123,7 @@ export class GroupConsumer extends Consumer {
       }
     } finally {
       this.running = false;
+      finished();
     }
   }
 
@@ -141,6 +155,10 @@ export class GroupConsumer extends Consumer {
   override async close(): Promise<void> {
     if (this.closed) return;
     await super.close();
+    // A message being handled now is marked processed when its handler returns: wait, or its commit is lost
+    // and the next owner handles it again.
+    // (Called from inside a handler, waiting would wait for itself: the handler's message stays uncommitted.)
+    if (this.runFinished && insideRun.getStore() !== this) await Promise.race([this.runFinished, sleep(this.group.rebalanceTimeoutMs)]);
     this.stopHeartbeats();
     // A join in flight completes when the generation forms; wait for it so that we can leave properly.
     if (this.joining) await Promise.race([this.joining.catch(() => undefined), sleep(this.group.rebalanceTimeoutMs)]);

@@ -11,6 +11,8 @@ import { findHandler, type RequestContext } from './dispatch.js';
 interface Answer {
   frame: Buffer | null;
   reserved: number;
+  /** Size of the request it answers, counted in requestBytes until the answer is written. */
+  requestBytes: number;
 }
 
 interface Envelope {
@@ -31,6 +33,10 @@ export class Connection {
   private readonly budget: AnswerBudget;
   private flushing = false;
   private paused = false;
+  /** Frames read but not yet started (see dispatch). */
+  private readonly backlog: Buffer[] = [];
+  /** Bytes of requests read and not yet answered: bounded too, or pipelined produces could pile up. */
+  private requestBytes = 0;
   private readonly closed = new AbortController();
   private readonly log: Logger;
   private readonly remoteHost: string;
@@ -70,6 +76,7 @@ export class Connection {
   stopReading(): void {
     this.socket.pause();
     this.socket.removeAllListeners('data');
+    this.backlog.length = 0; // read but not started: the client sees the connection close and sends them again
   }
 
   /**
@@ -97,11 +104,24 @@ export class Connection {
       }
       throw err;
     }
-    for (const body of frames) {
-      if (this.closed.signal.aborted) return;
-      this.handleFrame(body);
-    }
+    for (const body of frames) this.backlog.push(body);
+    this.dispatch();
     this.maybePause();
+  }
+
+  /**
+   * Starts requests from the backlog while the connection is under its limits. Frames read beyond them wait here
+   * (with the socket paused), so a peer pipelining thousands of requests gets them handled a few at a time.
+   */
+  private dispatch(): void {
+    const max = this.ctx.config.maxInFlightPerConnection;
+    while (this.backlog.length > 0 && this.queue.length < max && !this.overBudget()) {
+      if (this.closed.signal.aborted) {
+        this.backlog.length = 0;
+        return;
+      }
+      this.handleFrame(this.backlog.shift()!);
+    }
   }
 
   private handleFrame(body: Buffer): void {
@@ -120,10 +140,11 @@ export class Connection {
       return;
     }
     const req = message as Record<string, unknown>;
-    this.enqueue(this.answer(env, req));
+    this.requestBytes += body.length;
+    this.enqueue(this.answer(env, req, body.length));
   }
 
-  private async answer(env: Envelope, req: Record<string, unknown>): Promise<Answer> {
+  private async answer(env: Envelope, req: Record<string, unknown>, requestBytes: number): Promise<Answer> {
     let reserved = 0;
     const requestContext: RequestContext = {
       closed: this.closed.signal,
@@ -138,12 +159,12 @@ export class Connection {
     try {
       const handler = findHandler(env.api, env.version);
       body = await handler(req, this.ctx, requestContext);
-      if (body === null) return { frame: null, reserved };
+      if (body === null) return { frame: null, reserved, requestBytes };
     } catch (err) {
       if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
       body = toWireError(err) as unknown as Record<string, unknown>;
     }
-    return { frame: encodeFrame({ correlationId: env.correlationId, ...body }), reserved };
+    return { frame: encodeFrame({ correlationId: env.correlationId, ...body }), reserved, requestBytes };
   }
 
   private enqueue(response: Promise<Answer>): void {
@@ -156,10 +177,11 @@ export class Connection {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
-        const { frame, reserved } = await this.queue[0];
+        const { frame, reserved, requestBytes } = await this.queue[0];
         this.queue.shift();
         if (frame && !this.socket.destroyed) this.socket.write(frame);
         this.budget.release(reserved);
+        this.requestBytes -= requestBytes;
         this.maybeResume();
       }
     } finally {
@@ -169,7 +191,7 @@ export class Connection {
 
   private maybePause(): void {
     const cfg = this.ctx.config;
-    if (!this.paused && (this.queue.length >= cfg.maxInFlightPerConnection || this.socket.writableLength > cfg.maxBufferedBytesPerConnection)) {
+    if (!this.paused && (this.backlog.length > 0 || this.queue.length >= cfg.maxInFlightPerConnection || this.overBudget())) {
       this.paused = true;
       this.socket.pause();
     }
@@ -177,12 +199,18 @@ export class Connection {
 
   private maybeResume(): void {
     const cfg = this.ctx.config;
-    if (this.paused && this.queue.length < cfg.maxInFlightPerConnection && this.socket.writableLength <= cfg.maxBufferedBytesPerConnection) {
+    this.dispatch();
+    if (this.paused && this.backlog.length === 0 && this.queue.length < cfg.maxInFlightPerConnection && !this.overBudget()) {
       this.paused = false;
       this.socket.resume();
     } else if (!this.paused) {
       this.maybePause();
     }
+  }
+
+  private overBudget(): boolean {
+    const max = this.ctx.config.maxBufferedBytesPerConnection;
+    return this.socket.writableLength > max || this.requestBytes > max;
   }
 
   /** Answers with an error that has no request to belong to, then closes: the stream cannot be trusted. */

@@ -29,6 +29,8 @@ export async function fetch(req: Record<string, unknown>, ctx: BrokerContext, { 
   // Room for the answer in the connection's buffer, held until the answer is written: a peer that does not read
   // its answers makes its next fetches wait here, instead of each one holding megabytes of answer in memory.
   const maxBytes = await reserveAnswerBytes(askedBytes);
+  // The connection went away while this request waited for room: nobody will read an answer, so read nothing.
+  if (closed.aborted) return { topics: [] };
   const results = await pollPartitions(wanted, { maxWaitMs, minBytes, maxBytes }, ctx, closed);
   return {
     topics: group(results.map(({ error, ...r }) => (error ? { topic: r.topic, partition: r.partition, records: r.records, ...toWireError(error) } : r))),
