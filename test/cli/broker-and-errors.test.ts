@@ -11,14 +11,14 @@ afterAll(() => {
 });
 
 /** `klog broker --port 0`: resolves once it listens, with the port it logged (JSON logs, as stderr is a pipe). */
-async function startBrokerCommand(dataDir: string): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
+async function startBrokerCommand(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null>; log: string }> {
   assertBuilt();
-  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0']);
+  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', ...extra]);
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
   const listening = lines(log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening');
-  return { child, address: `127.0.0.1:${listening.port}`, exited };
+  return { child, address: `127.0.0.1:${listening.port}`, exited, log };
 }
 
 describe('klog broker', () => {
@@ -52,6 +52,25 @@ describe('klog broker', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+});
+
+describe('klog broker --kafka-port', () => {
+  it('also serves Kafka clients: a kafkajs producer writes what klog consume reads', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const b = await startBrokerCommand(dataDir, ['--kafka-port', '0']);
+    const kafka = { port: lines(b.log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening').kafkaPort };
+    expect(kafka.port).toBeGreaterThan(0);
+    const { Kafka, logLevel } = await import('kafkajs');
+    const producer = new Kafka({ brokers: [`127.0.0.1:${kafka.port}`], clientId: 'cli-test', logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic: 'from-kafka', messages: [{ value: 'hello from kafkajs' }] });
+    await producer.disconnect();
+    const c = await runKlog(['consume', 'from-kafka', '--from-beginning', '-e'], { broker: b.address });
+    expect(c.stdout.toString()).toBe('hello from kafkajs\n');
+    b.child.kill('SIGINT');
+    expect(await b.exited).toBe(0);
   });
 });
 

@@ -48,6 +48,8 @@ export class Segment implements PooledFile {
   private fd: number | null = null;
   private bytesSinceIndex = 0;
   private indexesLoaded = false;
+  /** Set when loading found the indexes missing or unsound and rebuilt them (reported by activate). */
+  private rebuiltOnLoad = false;
   /** Where a scan found bytes that are not a sound batch; reads that reach it get CORRUPT_DATA. */
   private damage: { position: number; reason: string } | null = null;
 
@@ -109,7 +111,8 @@ export class Segment implements PooledFile {
     // The tail is verified: the end of the log comes from its headers, and a damaged lastOffsetDelta (which
     // only the CRC reveals) would otherwise move the offset of every later append.
     await this.ensureIndexes(true);
-    const report = this.damage ? await this.recover() : null;
+    let report = this.damage ? await this.recover() : null;
+    if (!report && this.rebuiltOnLoad) report = { truncatedBytes: 0, reason: null, rebuiltIndex: true };
     this.fd ??= openSync(this.logPath, 'r+');
     return report;
   }
@@ -285,11 +288,15 @@ export class Segment implements PooledFile {
     if (this.indexesLoaded) return;
     const from = await this.loadIndexes();
     if (from === null) {
+      this.rebuiltOnLoad = true;
       this.damage = await this.rebuildIndexes();
     } else {
       // nextOffset and maxTimestamp come from the batches after the last index entry.
       this.nextOffset = from.offset;
-      if (await this.scan(from.position, verifyTail, false)) this.damage = await this.rebuildIndexes();
+      if (await this.scan(from.position, verifyTail, false)) {
+        this.rebuiltOnLoad = true;
+        this.damage = await this.rebuildIndexes();
+      }
     }
     this.indexesLoaded = true;
   }

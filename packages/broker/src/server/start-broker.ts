@@ -62,7 +62,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
   const bound = server.address();
   if (bound && typeof bound === 'object') address = { host: config.host, port: bound.port };
-  logger.info({ host: address.host, port: address.port, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
   // Kafka-protocol listener (issue 8): same store and coordinator, its own port.
   let kafka: KafkaListener | undefined;
   if (opts.kafkaPort !== undefined) {
@@ -75,6 +74,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       throw err;
     }
   }
+  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {

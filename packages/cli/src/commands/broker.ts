@@ -11,6 +11,7 @@ interface BrokerCommandArgs {
   port: number;
   fsync: string;
   'log-level': string;
+  'kafka-port'?: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -43,15 +44,18 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
       .option('port', { type: 'number', default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
+      .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
       .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
-      .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '') as unknown as Argv<BrokerCommandArgs>,
+      .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
+      .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
     handler: async (args) => {
       const broker = await startBroker({
         dataDir: args['data-dir'],
         host: args.host,
         port: args.port,
         fsync: parseFsync(args.fsync),
+        kafkaPort: args['kafka-port'],
         logger: await makeLogger(args['log-level'], rt.stderrIsTty),
       });
       if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));
