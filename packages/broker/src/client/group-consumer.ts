@@ -140,8 +140,15 @@ export class GroupConsumer extends Consumer {
     }
   }
 
-  /** Commits the offsets of processed messages. */
-  async commit(): Promise<void> {
+  /**
+   * Commits the offsets of processed messages. With the iterator form a message counts as processed when the loop
+   * asks for the next one; after `break` the last message is not (a loop body that throws also ends the loop, and
+   * its message must be delivered again): pass it as `through` to commit it too.
+   */
+  async commit(through?: ConsumedMessage): Promise<void> {
+    if (through && this.assigned.some((p) => p.topic === through.topic && p.partition === through.partition)) {
+      this.markProcessed(through);
+    }
     const offsets = [...this.processed.values()].filter((p) => this.committed.get(keyOf(p.topic, p.partition)) !== p.offset);
     if (offsets.length === 0 || this.generationId < 0) return;
     await this.coord.request('offsetCommit', {
