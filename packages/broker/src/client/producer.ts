@@ -68,6 +68,7 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  */
 export class Producer {
   private readonly open = new Map<string, Batch>();
+  private readonly keyCache = new Map<string, string[]>();
   private readonly queues = new Map<string, Batch[]>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
@@ -102,27 +103,45 @@ export class Producer {
     if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
     const partitions = await this.metadata.partitions(topic, true);
     // Where each message went: its batch and index there. One promise per batch, not per record: at a million
-    // records a second, per-record promises are most of the client's cost.
-    const placed: { batch: Batch; index: number }[] = new Array(messages.length);
-    for (let i = 0; i < messages.length; i++) {
+    // records a second, per-record promises and objects are most of the client's cost.
+    const n = messages.length;
+    const batchOf: Batch[] = new Array(n);
+    const indexOf = new Int32Array(n);
+    const keys = this.partitionKeys(topic, partitions);
+    const now = Date.now();
+    for (let i = 0; i < n; i++) {
       const m = messages[i];
-      const record = this.toRecord(m, i);
+      const record = this.toRecord(m, i, now);
       const partition = m.partition ?? this.partitioner.partition(record.key, partitions);
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
         throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
       }
       const size = estimate(record);
       if (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes) await this.waitForSpace(size);
-      placed[i] = this.add(topic, partition, record, size);
+      const batch = this.add(keys[partition], topic, partition, record, size);
+      batchOf[i] = batch;
+      indexOf[i] = batch.records.length - 1;
     }
     this.partitioner.nextBatch();
-    const batches = new Set(placed.map((p) => p.batch));
-    const bases = new Map<Batch, number>();
-    await Promise.all([...batches].map(async (b) => bases.set(b, await b.done)));
-    return placed.map(({ batch, index }) => {
-      const base = bases.get(batch)!;
-      return { topic, partition: batch.partition, offset: base < 0 ? -1 : base + index };
-    });
+    const batches = [...new Set(batchOf)];
+    const bases = await Promise.all(batches.map((b) => b.done));
+    const baseOf = new Map(batches.map((b, i) => [b, bases[i]]));
+    const out: RecordMetadata[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const base = baseOf.get(batchOf[i])!;
+      out[i] = { topic, partition: batchOf[i].partition, offset: base < 0 ? -1 : base + indexOf[i] };
+    }
+    return out;
+  }
+
+  /** The map keys of a topic's partitions, made once rather than per record. */
+  private partitionKeys(topic: string, partitions: number): string[] {
+    let keys = this.keyCache.get(topic);
+    if (!keys || keys.length !== partitions) {
+      keys = Array.from({ length: partitions }, (_, p) => `${p}:${topic}`);
+      this.keyCache.set(topic, keys);
+    }
+    return keys;
   }
 
   /** Sends everything buffered now and waits until all of it is acknowledged (or failed). */
@@ -137,24 +156,23 @@ export class Producer {
     this.closed = true;
   }
 
-  private toRecord(m: ProducerMessage, i: number): RecordInput {
+  private toRecord(m: ProducerMessage, i: number, now: number): RecordInput {
     if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
     let headers: Header[] | undefined;
     if (m.headers) {
       headers = [];
-      for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, `message ${i} header ${k}`) });
+      for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
     }
     const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : m.timestamp;
     return {
-      key: toBytes(m.key, this.opts.keySerializer, `message ${i} key`),
-      value: toBytes(m.value, this.opts.valueSerializer, `message ${i} value`),
-      timestamp: ts ?? Date.now(),
+      key: toBytes(m.key, this.opts.keySerializer, i, 'key'),
+      value: toBytes(m.value, this.opts.valueSerializer, i, 'value'),
+      timestamp: ts ?? now,
       headers,
     };
   }
 
-  private add(topic: string, partition: number, record: RecordInput, size: number): { batch: Batch; index: number } {
-    const key = `${partition}:${topic}`;
+  private add(key: string, topic: string, partition: number, record: RecordInput, size: number): Batch {
     let batch = this.open.get(key);
     if (batch && batch.bytes + size > this.opts.batchBytes - BATCH_OVERHEAD) {
       this.seal(key);
@@ -169,11 +187,10 @@ export class Producer {
       }, this.opts.lingerMs);
       timer.unref?.();
     }
-    const index = batch.records.length;
     batch.records.push(record);
     batch.bytes += size;
     this.buffered += size;
-    return { batch, index };
+    return batch;
   }
 
   private newBatch(topic: string, partition: number): Batch {

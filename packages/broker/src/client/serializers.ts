@@ -7,7 +7,8 @@ export type Deserializer = 'json' | 'msgpack' | 'string' | 'buffer';
 
 export type MessageField = Buffer | Uint8Array | string | null | undefined;
 
-export function toBytes(value: unknown, serializer: Serializer | undefined, what: string): Buffer | null {
+/** `what` names the field in an error; pass a message index and field name, as building strings per record costs. */
+export function toBytes(value: unknown, serializer: Serializer | undefined, index: number, field: string): Buffer | null {
   if (value === null || value === undefined) return null;
   if (serializer === 'json') return Buffer.from(JSON.stringify(value));
   if (serializer === 'msgpack') return pack(value);
@@ -15,7 +16,7 @@ export function toBytes(value: unknown, serializer: Serializer | undefined, what
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   if (typeof value === 'string') return Buffer.from(value);
   throw new KlogError('INVALID_RECORD',
-    `${what} must be a Buffer, a string or null (or set a serializer: 'json' | 'msgpack'), got ${typeof value}`);
+    `message ${index} ${field} must be a Buffer, a string or null (or set a serializer: 'json' | 'msgpack'), got ${typeof value}`);
 }
 
 export function fromBytes(bytes: Buffer | null, deserializer: Deserializer | undefined): unknown {
