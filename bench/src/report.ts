@@ -3,14 +3,23 @@ import { join } from 'node:path';
 import type { Row } from './row.js';
 
 /**
- * The klog row a peer row is compared with: the broker (a server, like the peers) when it was measured,
- * else the embedded store, at the same fsync class, phase and partition count.
+ * The systems other rows are compared with, in order of preference: the broker (a server, like the peers),
+ * else the embedded store. Every other row is compared, klog-kafka (kafkajs on the broker's Kafka listener)
+ * included: its ratio is what klog's own client gains over a stock Kafka client on the same broker.
  */
+const BASIS_SYSTEMS = ['klog-broker', 'klog-embedded'];
+
+/** The klog row `peer` is compared with, at the same fsync class, phase and partition count; none for a basis row. */
 export function klogBasis(rows: Row[], peer: Row): Row | undefined {
+  if (BASIS_SYSTEMS.includes(peer.system)) return undefined;
   const candidates = rows.filter(
     (r) => r.skipped === null && r.suite === peer.suite && r.phase === peer.phase && r.fsyncClass === peer.fsyncClass && r.partitions === peer.partitions,
   );
-  return candidates.find((r) => r.system === 'klog-broker') ?? candidates.find((r) => r.system === 'klog-embedded');
+  for (const system of BASIS_SYSTEMS) {
+    const basis = candidates.find((r) => r.system === system);
+    if (basis !== undefined) return basis;
+  }
+  return undefined;
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -28,7 +37,7 @@ function sideBySideTable(rows: Row[]): string[] {
       lines.push(`| ${r.system} | ${r.setting} | ${r.fsyncClass} | ${r.phase} | | | ${r.skipped} | | | | | | | | | | |`);
       continue;
     }
-    const basis = r.system.startsWith('klog') ? undefined : klogBasis(rows, r);
+    const basis = klogBasis(rows, r);
     const latency = r.latencyMs;
     lines.push(
       `| ${r.system} | ${r.setting} | ${r.fsyncClass} | ${r.phase} | ${r.partitions} | ${fmt(r.records)} | ${fmt(r.recordsPerSec)} | ${fmt(r.mbPerSec, 1)} | ` +
@@ -63,7 +72,8 @@ export function markdownReport(rows: Row[], header: string[]): string {
     out.push('### Side by side', '', ...sideBySideTable(sideBySide), '');
     out.push(
       'klog÷peer rec/s: klog throughput over the peer\'s (above 1 = klog faster). klog÷peer p99: klog\'s p99 latency over the peer\'s ' +
-        '(below 1 = klog lower). "vs" names the klog row used: the broker at the same fsync class when measured, else embedded.',
+        '(below 1 = klog lower). "vs" names the klog row used: the broker at the same fsync class when measured, else embedded. ' +
+        'klog-kafka (kafkajs on the broker\'s Kafka listener) is compared like a peer: its ratio is klog\'s own client over kafkajs.',
       'Peak RSS and server CPU are of the server process; for klog-embedded they are of this process, which also runs the client.',
       '',
     );

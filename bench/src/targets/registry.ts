@@ -1,11 +1,12 @@
 import type { Target } from '../target.js';
 import { klogBrokerTargets } from './klog-broker.js';
 import { klogEmbeddedTargets } from './klog-embedded.js';
+import { klogKafkaTargets } from './klog-kafka.js';
 import { natsTarget } from './nats.js';
 import { redisTargets } from './redis.js';
 
 /** Every system at every setting, in the order they run and are printed. */
-export const allTargets: Target[] = [...redisTargets, natsTarget, ...klogEmbeddedTargets, ...klogBrokerTargets];
+export const allTargets: Target[] = [...redisTargets, natsTarget, ...klogEmbeddedTargets, ...klogBrokerTargets, ...klogKafkaTargets];
 
 /** Targets selected by `--only` entries, each a system (`redis`) or system:setting (`redis:memory`). */
 export function selectTargets(only: string[]): Target[] {
