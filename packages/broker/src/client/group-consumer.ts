@@ -9,6 +9,11 @@ export interface GroupConsumerOptions extends ConsumerOptions {
   clientId?: string;
   /** The coordinator drops a member it has not heard from for this long. Default 10 s. */
   sessionTimeoutMs?: number;
+  /**
+   * How often the member tells the coordinator it is alive, and so how soon it hears of a rebalance. Default
+   * 1 s (at most a third of the session timeout): a rebalance waits for every member to notice it.
+   */
+  heartbeatIntervalMs?: number;
   /** How long the coordinator waits for members to rejoin when the group rebalances. Default 30 s. */
   rebalanceTimeoutMs?: number;
   /** Commit processed offsets on the way (every autoCommitIntervalMs), on rebalance and on close. Default true. */
@@ -58,7 +63,7 @@ export class GroupConsumer extends Consumer {
   /** Settles when run() has returned: close() waits for it, so the message in hand is done before the commit. */
   private runFinished: Promise<void> | null = null;
   private joining: Promise<void> | null = null;
-  private readonly group: Required<Pick<GroupConsumerOptions, 'groupId' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'autoCommit' | 'autoCommitIntervalMs'>> & { assignors: string[]; clientId: string };
+  private readonly group: Required<Pick<GroupConsumerOptions, 'groupId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'autoCommit' | 'autoCommitIntervalMs'>> & { assignors: string[]; clientId: string };
 
   constructor(fetchConn: BrokerConnection, private readonly coord: BrokerConnection, opts: GroupConsumerOptions) {
     super(fetchConn, opts);
@@ -68,6 +73,7 @@ export class GroupConsumer extends Consumer {
       groupId: opts.groupId,
       clientId: opts.clientId ?? 'klog-client',
       sessionTimeoutMs: opts.sessionTimeoutMs ?? 10_000,
+      heartbeatIntervalMs: Math.min(opts.heartbeatIntervalMs ?? 1_000, Math.floor((opts.sessionTimeoutMs ?? 10_000) / 3)),
       rebalanceTimeoutMs: opts.rebalanceTimeoutMs ?? 30_000,
       autoCommit: opts.autoCommit ?? true,
       autoCommitIntervalMs: opts.autoCommitIntervalMs ?? 5_000,
@@ -276,7 +282,7 @@ export class GroupConsumer extends Consumer {
   }
 
   private startHeartbeats(): void {
-    const interval = Math.max(100, Math.floor(this.group.sessionTimeoutMs / 3));
+    const interval = Math.max(50, this.group.heartbeatIntervalMs);
     this.heartbeatTimer = setInterval(() => {
       this.coord.request('heartbeat', { groupId: this.group.groupId, memberId: this.memberId, generationId: this.generationId })
         .catch((err) => {
