@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
         '"stable": the first describeGroup answer (polled every 5 ms) showing state Stable, exactly the expected members and all ' +
         `partitions owned once, with every member holding that assignment locally. "all consuming": from then on every member has ` +
         `received a message (a producer writes one record to every partition every ${TRICKLE_MS} ms). ` +
-        `Members already in the group learn of a rebalance from their next heartbeat (every sessionTimeoutMs / 3 ≈ ${Math.round(SESSION_TIMEOUT_MS / 3)} ms), ` +
+        `Members already in the group learn of a rebalance from their next heartbeat (every heartbeatIntervalMs, 1 s by default), ` +
         'so joins and leaves take up to one heartbeat interval plus the rejoin. Each member restarts its heartbeat timer when it (re)joins, so right ' +
         'after a rebalance all timers are in phase; as each event here follows the previous settle at once, it waits nearly a full interval (close ' +
         'to the worst case; an event at a random moment would wait about half an interval less). "generations" > 1 at start: the first join formed ' +
