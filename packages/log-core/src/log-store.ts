@@ -322,9 +322,12 @@ export class LogStore {
 
   async readBatches(topic: string, partition: number, opts: ReadOptions): Promise<RawReadResult> {
     const log = this.partition(topic, partition);
+    // The high watermark as it was before reading: a long-poll that waits for it to move must not miss an append
+    // that landed while the read was in progress.
+    const highWatermark = log.highWatermark;
     const batches = await log.read(opts.offset, opts.maxBytes ?? DEFAULT_MAX_READ);
     const data = batches.length === 1 ? batches[0].buf : Buffer.concat(batches.map((b) => b.buf));
-    return { data, nextOffset: nextOffsetAfter(batches, opts.offset), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+    return { data, nextOffset: nextOffsetAfter(batches, opts.offset), highWatermark, logStartOffset: log.logStartOffset };
   }
 
   /** Every record from `offset` on, waiting for new ones at the end, until `signal` aborts or the store closes. */

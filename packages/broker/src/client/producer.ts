@@ -182,10 +182,12 @@ export class Producer {
       batch = this.newBatch(topic, partition);
       this.open.set(key, batch);
       const sealing = batch;
-      const timer = setTimeout(() => {
+      const sealLater = (): void => {
         if (this.open.get(key) === sealing) this.seal(key);
-      }, this.opts.lingerMs);
-      timer.unref?.();
+      };
+      // lingerMs 0 means "as soon as this turn of the event loop is done": setTimeout(0) waits at least 1 ms.
+      if (this.opts.lingerMs === 0) setImmediate(sealLater);
+      else setTimeout(sealLater, this.opts.lingerMs).unref?.();
     }
     batch.records.push(record);
     batch.bytes += size;
