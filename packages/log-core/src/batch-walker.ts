@@ -1,4 +1,10 @@
-import type { FileHandle } from 'node:fs/promises';
+/**
+ * Positional reads, as FileHandle offers them — or answered at once, for the active segment whose recent bytes
+ * are in the page cache (see Segment.withReadHandle).
+ */
+export interface PositionalReader {
+  read(buf: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> | { bytesRead: number };
+}
 import { batchSizeAt, BATCH_HEADER_SIZE } from './batch/record-batch.js';
 
 /** Bytes read ahead when walking a segment for batches. */
@@ -15,7 +21,7 @@ export type WalkStep =
  * caller's to check: recovery and reads judge it differently.
  */
 export async function* walkBatches(
-  fh: FileHandle,
+  fh: PositionalReader,
   position: number,
   end: number,
   chunkBytes = READ_CHUNK,
@@ -47,7 +53,7 @@ export async function* walkBatches(
   }
 }
 
-export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+export async function readAt(fh: PositionalReader, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {

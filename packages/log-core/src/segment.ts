@@ -1,8 +1,8 @@
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
 import { type FileHandle, open, readFile, rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { readBatchHeader, validateBatch, type BatchHeader } from './batch/record-batch.js';
-import { readAt, walkBatches } from './batch-walker.js';
+import { readAt, walkBatches, type PositionalReader } from './batch-walker.js';
 import { KlogError, isKlogError } from './errors.js';
 import type { HandlePool, PooledFile } from './handle-pool.js';
 import { SparseIndex } from './sparse-index.js';
@@ -46,6 +46,9 @@ export class Segment implements PooledFile {
   inUse = 0;
   /** Read-write descriptor of the active segment; appends are synchronous writes (see PartitionLog). */
   private fd: number | null = null;
+  /** Reads in progress on `fd`, and a sealed segment's descriptor waiting for them to finish before closing. */
+  private fdReaders = 0;
+  private fdToClose: number | null = null;
   private bytesSinceIndex = 0;
   private indexesLoaded = false;
   /** Set when loading found the indexes missing or unsound and rebuilt them (reported by activate). */
@@ -159,7 +162,14 @@ export class Segment implements PooledFile {
     this.flushIndexes();
     if (this.fd === null) return;
     if (syncData) fdatasyncSync(this.fd);
-    closeSync(this.fd);
+    this.releaseFd();
+  }
+
+  /** Closes the descriptor now, or when the last synchronous reader using it is done (see withReadHandle). */
+  private releaseFd(): void {
+    if (this.fd === null) return;
+    if (this.fdReaders > 0) this.fdToClose = this.fd;
+    else closeSync(this.fd);
     this.fd = null;
   }
 
@@ -169,8 +179,7 @@ export class Segment implements PooledFile {
   }
 
   async delete(): Promise<void> {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    this.releaseFd();
     await this.pool.forget(this);
     const paths = segmentPaths(this.dir, this.baseOffset);
     await Promise.all([rm(paths.log, { force: true }), rm(paths.index, { force: true }),
@@ -263,7 +272,26 @@ export class Segment implements PooledFile {
     return i < 0 ? 0 : readOffsetEntry(this.offsetIndex, i).position;
   }
 
-  private async withReadHandle<T>(fn: (fh: FileHandle) => Promise<T>): Promise<T> {
+  /**
+   * Reads of the active segment go straight to its descriptor, synchronously: what readers tail was just written
+   * and sits in the page cache, so a thread-pool round trip would cost more than the copy. Older segments may
+   * need the disk, so they are read through the pool's handles without blocking the event loop.
+   */
+  private async withReadHandle<T>(fn: (fh: PositionalReader) => Promise<T>): Promise<T> {
+    const fd = this.fd;
+    if (fd !== null) {
+      // The descriptor stays open until this read is done, even if the segment is sealed meanwhile: a closed
+      // number could be reused by another file.
+      this.fdReaders++;
+      try {
+        return await fn({ read: (buf, offset, length, position) => ({ bytesRead: readSync(fd, buf, offset, length, position) }) });
+      } finally {
+        if (--this.fdReaders === 0 && this.fdToClose !== null) {
+          closeSync(this.fdToClose);
+          this.fdToClose = null;
+        }
+      }
+    }
     const fh = await this.pool.acquire(this);
     try {
       return await fn(fh);

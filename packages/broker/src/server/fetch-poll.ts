@@ -26,6 +26,7 @@ export interface PollLimits {
 }
 
 const EMPTY = Buffer.alloc(0);
+const WAIT_OVER = new Error('fetch wait over');
 
 /**
  * The fetch long-poll shared by the native and the Kafka listener: reads whole stored batches for each
@@ -78,7 +79,7 @@ function waitForAny(wanted: PartitionRead[], results: PartitionData[], timeoutMs
     .map(({ w, r }) => ctx.store.waitForAppend(w.topic, w.partition, Math.max(w.offset, r.highWatermark ?? 0), timeoutMs, stop.signal));
   if (waits.length === 0) waits.push(new Promise((r) => setTimeout(r, timeoutMs)));
   return Promise.race(waits).finally(() => {
-    stop.abort();
+    stop.abort(WAIT_OVER); // a reason of our own: the default one builds a DOMException each time
     closed.removeEventListener('abort', abort);
     ctx.shutdown.signal.removeEventListener('abort', abort);
   });
