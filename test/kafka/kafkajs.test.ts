@@ -1,8 +1,10 @@
 // kafkajs 2.2.4 against the Kafka listener: producing plain and gzip batches (read back natively too), a
 // 3-member consumer group on 6 partitions where every record is consumed once, a rebalance when a member
-// leaves, and committed offsets that survive a broker restart.
+// leaves and when one is killed (SIGKILL, in a child process), and committed offsets that survive a broker restart.
 import { createClient } from '@klog/broker';
 import { CompressionTypes, Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bootstrap, removeTempDirs, startKafkaBroker, tempDir, waitUntil, type KafkaBroker } from './kafka-fixture.js';
 
@@ -105,6 +107,53 @@ describe('kafkajs 2.2.4', () => {
       expect(seen.slice(300).every((s) => s.member !== 0)).toBe(true);
       expect(seen.map((s) => Number(s.value)).sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
     } finally {
+      for (const m of members) await m.disconnect();
+      await producer.disconnect();
+      await admin.disconnect();
+      await broker.close();
+    }
+  });
+
+  it('a member killed with SIGKILL (no LeaveGroup) loses its partitions after the session timeout; nothing is lost', async () => {
+    const broker = await startKafkaBroker();
+    const kafka = kafkaFor(broker);
+    const admin = kafka.admin();
+    const producer = kafka.producer();
+    const members: Consumer[] = [];
+    const child = spawn(process.execPath, [join(import.meta.dirname, 'kafkajs-member.child.mjs'), bootstrap(broker), 'killed', 'victim'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const childSeen: string[] = [];
+    let childOut = '';
+    child.stdout!.on('data', (d) => {
+      childOut += d;
+      const lines = childOut.split('\n');
+      childOut = lines.pop()!;
+      childSeen.push(...lines);
+    });
+    try {
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'victim', numPartitions: 6 }] });
+      await producer.connect();
+      await waitUntil(() => childSeen.includes('JOINED'), 'the child member to join with partitions');
+      const seen: Seen[] = [];
+      members.push(await startMember(kafka, 'killed', 'victim', 1, seen));
+      await waitUntil(async () => {
+        const g = await admin.describeGroups(['killed']);
+        return g.groups[0].state === 'Stable' && g.groups[0].members.length === 2 && childSeen.filter((l) => l === 'JOINED').length >= 2;
+      }, 'two stable members');
+      const send = async (from: number, count: number) => {
+        await producer.send({ topic: 'victim', messages: Array.from({ length: count }, (_, i) => ({ key: `key-${from + i}`, value: `${from + i}` })) });
+      };
+      await send(0, 600);
+      await waitUntil(() => childSeen.some((l) => l !== 'JOINED'), 'the child to read some records');
+      child.kill('SIGKILL'); // our own child, by its handle
+      await send(600, 600);
+      const later = Array.from({ length: 600 }, (_, i) => String(600 + i));
+      await waitUntil(() => later.every((v) => seen.some((x) => x.value === v)),
+        "the survivor to take over the dead member's partitions and read every later record", 30_000);
+      const all = new Set([...seen.map((s) => s.value), ...childSeen.filter((l) => l !== 'JOINED')]);
+      expect(Array.from({ length: 1200 }, (_, i) => String(i)).every((v) => all.has(v))).toBe(true); // at least once
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const m of members) await m.disconnect();
       await producer.disconnect();
       await admin.disconnect();
