@@ -1,8 +1,8 @@
-import { KlogError, isKlogError, type StoredRecord } from '@klog/log-core';
+import { KlogError, isKlogError, type RecordFactory } from '@klog/log-core';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol/apis.js';
 import { isRetriable } from '../protocol/wire-error.js';
 import type { BrokerConnection } from './broker-connection.js';
-import { fetchOnce, type FetchLimits, type FetchPosition } from './fetcher.js';
+import { fetchOnce, type FetchedPartition, type FetchLimits, type FetchPosition } from './fetcher.js';
 import { sleep } from './retry.js';
 import { fromBytes, type Deserializer } from './serializers.js';
 
@@ -118,7 +118,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
-        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000));
+        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
       } catch (err) {
         if (this.closed) return [];
         const limit = this.opts.maxRetryTimeMs ?? Infinity;
@@ -128,7 +128,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
   }
 
-  private take(fetched: Awaited<ReturnType<typeof fetchOnce>>): ConsumedMessage[][] {
+  private take(fetched: FetchedPartition<ConsumedMessage>[]): ConsumedMessage[][] {
     const out: ConsumedMessage[][] = [];
     for (const f of fetched) {
       const key = keyOf(f.topic, f.partition);
@@ -146,7 +146,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       }
       if (f.records.length === 0 && f.nextOffset <= pos.offset) continue;
       pos.offset = Math.max(pos.offset, f.nextOffset);
-      out.push(f.records.map((r) => this.toMessage(f.topic, f.partition, r)));
+      out.push(f.records);
     }
     return out;
   }
@@ -156,18 +156,19 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     else process.stderr.write(`klog consumer: ${message}\n`);
   }
 
-  private toMessage(topic: string, partition: number, r: StoredRecord): ConsumedMessage {
-    let headers = NO_HEADERS;
-    if (r.headers.length > 0) {
-      headers = {};
-      for (const h of r.headers) headers[h.key] = h.value;
-    }
-    return {
-      topic, partition, offset: r.offset, timestamp: r.timestamp, headers,
-      key: fromBytes(r.key, this.opts.keyDeserializer),
-      value: fromBytes(r.value, this.opts.valueDeserializer),
+  /** Decoded records become messages directly: one object per record. */
+  private readonly makeMessages = (topic: string, partition: number): RecordFactory<ConsumedMessage> => {
+    const { keyDeserializer, valueDeserializer } = this.opts;
+    return (offset, key, value, timestamp, recordHeaders) => {
+      let headers = NO_HEADERS;
+      if (recordHeaders.length > 0) {
+        headers = {};
+        for (const h of recordHeaders) headers[h.key] = h.value;
+      }
+      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers };
     };
-  }
+  };
+
 
   /** Turns 'earliest' / 'latest' starts into offsets with one listOffsets request. */
   private async resolveStarts(): Promise<void> {

@@ -1,4 +1,4 @@
-import { decodeBatch, iterateBatches, KlogError, type StoredRecord } from '@klog/log-core';
+import { decodeBatch, iterateBatches, KlogError, type RecordFactory } from '@klog/log-core';
 import type { BrokerConnection } from './broker-connection.js';
 
 export interface FetchPosition {
@@ -7,10 +7,10 @@ export interface FetchPosition {
   offset: number;
 }
 
-export interface FetchedPartition {
+export interface FetchedPartition<T> {
   topic: string;
   partition: number;
-  records: StoredRecord[];
+  records: T[];
   /** Offset to fetch next. */
   nextOffset: number;
   highWatermark: number;
@@ -29,7 +29,10 @@ export interface FetchLimits {
  * One fetch round for a set of positions: asks the broker for the stored batches, decodes them, and drops the
  * records before each position (a batch may begin before the offset asked for).
  */
-export async function fetchOnce(conn: BrokerConnection, positions: FetchPosition[], limits: FetchLimits, timeoutMs: number): Promise<FetchedPartition[]> {
+/** Turns a topic-partition's decoded records into the caller's objects (one object per record). */
+export type RecordMaker<T extends { offset: number }> = (topic: string, partition: number) => RecordFactory<T>;
+
+export async function fetchOnce<T extends { offset: number }>(conn: BrokerConnection, positions: FetchPosition[], limits: FetchLimits, timeoutMs: number, maker: RecordMaker<T>): Promise<FetchedPartition<T>[]> {
   const byTopic = new Map<string, { partition: number; offset: number; maxBytes: number }[]>();
   for (const p of positions) {
     let list = byTopic.get(p.topic);
@@ -40,7 +43,7 @@ export async function fetchOnce(conn: BrokerConnection, positions: FetchPosition
     maxWaitMs: limits.maxWaitMs, minBytes: limits.minBytes, maxBytes: limits.maxBytes,
     topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
   }, { timeoutMs });
-  const out: FetchedPartition[] = [];
+  const out: FetchedPartition<T>[] = [];
   const wanted = new Map(positions.map((p) => [`${p.partition}:${p.topic}`, p.offset]));
   for (const t of res.topics as { topic: string; partitions: Record<string, unknown>[] }[]) {
     for (const p of t.partitions) {
@@ -52,10 +55,11 @@ export async function fetchOnce(conn: BrokerConnection, positions: FetchPosition
         continue;
       }
       const data = p.records as Buffer;
-      const records: StoredRecord[] = [];
+      const records: T[] = [];
+      const make = maker(t.topic, partition);
       let next = from;
       for (const { pos, header } of iterateBatches(data)) {
-        for (const r of decodeBatch(data, pos).records) if (r.offset >= from) records.push(r);
+        for (const r of decodeBatch(data, pos, make).records) if (r.offset >= from) records.push(r);
         next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
       }
       out.push({ ...base, records, nextOffset: next });

@@ -21,7 +21,7 @@ import { KlogError } from '../errors.js';
 import type { Compression, RecordInput, StoredRecord } from '../types.js';
 import { compress, compressionCodecId, compressionFromAttributes, decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
-import { MIN_RECORD_BODY_SIZE, readRecord, recordBodySize, writeRecord, type RecordBase } from './record.js';
+import { MIN_RECORD_BODY_SIZE, readRecord, recordBodySize, storedRecord, writeRecord, type RecordBase, type RecordFactory } from './record.js';
 import { readVarint, readVarlong, sizeOfVarint } from './varint.js';
 
 export const BATCH_HEADER_SIZE = 61;
@@ -309,7 +309,10 @@ export function setBaseOffset(buf: Buffer, pos: number, baseOffset: number): voi
  * Decodes the batch at `pos`. It does not verify the CRC (call validateBatch for bytes not yet trusted) but
  * does check the record structure. Uncompressed keys and values are views of `buf`.
  */
-export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: StoredRecord[] } {
+export function decodeBatch(buf: Buffer, pos?: number): { header: BatchHeader; records: StoredRecord[] };
+export function decodeBatch<T>(buf: Buffer, pos: number, make: RecordFactory<T>): { header: BatchHeader; records: T[] };
+export function decodeBatch<T>(buf: Buffer, pos = 0, make?: RecordFactory<T>): { header: BatchHeader; records: (T | StoredRecord)[] } {
+  const build: RecordFactory<T | StoredRecord> = make ?? storedRecord;
   const header = readBatchHeader(buf, pos);
   checkMagic(buf, pos);
   const end = pos + header.sizeInBytes;
@@ -328,10 +331,10 @@ export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; record
     baseTimestamp: header.baseTimestamp,
     logAppendTime: header.attributes & TIMESTAMP_TYPE_LOG_APPEND ? header.maxTimestamp : null,
   };
-  const records: StoredRecord[] = [];
+  const records: (T | StoredRecord)[] = [];
   for (let i = 0; i < header.recordCount; i++) {
     if (cur.pos >= srcEnd) throw new KlogError('CORRUPT_BATCH', `batch declares ${header.recordCount} records but holds ${i}`);
-    records.push(readRecord(src, cur, srcEnd, base));
+    records.push(readRecord(src, cur, srcEnd, base, build));
   }
   if (cur.pos !== srcEnd) {
     throw new KlogError('CORRUPT_BATCH', `batch has ${srcEnd - cur.pos} bytes after its ${header.recordCount} records`);

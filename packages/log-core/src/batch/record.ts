@@ -131,7 +131,15 @@ export interface RecordBase {
 }
 
 /** Reads the record at `cur.pos` (which must lie before `limit`) and moves the cursor past it. */
-export function readRecord(buf: Buffer, cur: Cursor, limit: number, base: RecordBase): StoredRecord {
+/**
+ * Builds the object a decoded record becomes. The default makes a StoredRecord; a reader that needs its own
+ * shape (the client's messages) passes its own, so each record is one object, not two.
+ */
+export type RecordFactory<T> = (offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Header[]) => T;
+
+export const storedRecord: RecordFactory<StoredRecord> = (offset, key, value, timestamp, headers) => ({ offset, key, value, timestamp, headers });
+
+export function readRecord<T>(buf: Buffer, cur: Cursor, limit: number, base: RecordBase, make: RecordFactory<T>): T {
   const length = readVarint(buf, cur);
   const end = cur.pos + length;
   if (length < MIN_RECORD_BODY_SIZE || end > limit) {
@@ -154,11 +162,5 @@ export function readRecord(buf: Buffer, cur: Cursor, limit: number, base: Record
     headers.push({ key: buf.toString('utf8', keyStart, cur.pos), value: readBytes(buf, cur, end) });
   }
   if (cur.pos !== end) throw corrupt(`record ending at byte ${cur.pos} declared its end at byte ${end}`);
-  return {
-    offset: base.baseOffset + offsetDelta,
-    key,
-    value,
-    timestamp: base.logAppendTime ?? base.baseTimestamp + timestampDelta,
-    headers,
-  };
+  return make(base.baseOffset + offsetDelta, key, value, base.logAppendTime ?? base.baseTimestamp + timestampDelta, headers);
 }
