@@ -1,3 +1,5 @@
+import { readFlags } from './flags.js';
+
 /** Command-line flags of the side-by-side benchmark; defaults are the workload the issue specifies. */
 export type Suite = 'throughput' | 'latency' | 'scale';
 
@@ -63,16 +65,8 @@ export function parseArgs(argv: string[], resultsDir: string): BenchOptions {
   const o = defaultOptions(resultsDir);
   // --quick first, so that explicit flags given with it still win whatever their order.
   if (argv.includes('--quick')) applyQuick(o);
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  readFlags(argv, USAGE, (flag, value) => {
     switch (flag) {
-      case '--quick':
-        break;
       case '--records': o.records = Math.floor(positive(flag, value())); break;
       case '--key-bytes': o.keyBytes = Math.floor(positive(flag, value())); break;
       case '--value-bytes': o.valueBytes = Math.floor(positive(flag, value())); break;
@@ -91,14 +85,11 @@ export function parseArgs(argv: string[], resultsDir: string): BenchOptions {
       }
       case '--only': o.only = value().split(',').map((s) => s.trim()).filter((s) => s !== ''); break;
       case '--results-dir': o.resultsDir = value(); break;
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        process.exit(0);
       default:
-        throw new Error(`unknown flag ${flag}\n${USAGE}`);
+        return false;
     }
-  }
+    return true;
+  });
   // Latency values carry their send time in their first 8 bytes.
   if (o.valueBytes < 8) throw new Error('--value-bytes must be at least 8 (the latency timestamp lives there)');
   // NATS carries the key inside the payload behind a one-byte length.

@@ -1,18 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { reapOnExit } from './child-reaper.js';
 
-/** PIDs of servers this bench started; killed on exit so an aborted run leaves nothing running. */
-const running = new Set<number>();
-process.once('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
 
 /** A peer server the benchmark spawned itself; stopped by its PID, never by name. */
 export class ServerProcess {
@@ -20,9 +10,8 @@ export class ServerProcess {
   private stderrTail = '';
 
   private constructor(private readonly child: ChildProcess, readonly pid: number, readonly name: string) {
-    running.add(pid);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    void this.exited.then(() => running.delete(pid));
+    reapOnExit(pid, this.exited);
     const keep = (chunk: Buffer): void => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-2000);
     };

@@ -2,20 +2,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { MemberConfig, MemberDone, ToMember } from './member-protocol.js';
+import { reapOnExit } from '../child-reaper.js';
 
 const CHILD = fileURLToPath(new URL('./member-child.js', import.meta.url));
 
-/** PIDs of member processes still running; killed on exit so an aborted run leaves none behind. */
-const running = new Set<number>();
-process.once('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
 
 /** A group member in a child process of its own (member-child.ts), driven over the IPC channel. */
 export class MemberProcess {
@@ -27,9 +17,8 @@ export class MemberProcess {
   constructor(private readonly child: ChildProcess) {
     if (child.pid === undefined) throw new Error('could not start a member process');
     this.pid = child.pid;
-    running.add(this.pid);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    void this.exited.then(() => running.delete(this.pid));
+    reapOnExit(this.pid, this.exited);
     this.done = new Promise((resolve, reject) => {
       child.on('message', (msg: MemberDone) => resolve(msg));
       void this.exited.then(() => reject(new Error(`member process ${this.pid} exited before it was done`)));

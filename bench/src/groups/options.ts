@@ -1,4 +1,5 @@
 /** Command-line flags of the consumer-group benchmark; defaults are the workload issue 4 names. */
+import { readFlags } from '../flags.js';
 export interface GroupBenchOptions {
   /** Group sizes for the rebalance cases. */
   members: number[];
@@ -32,29 +33,18 @@ export function parseGroupArgs(argv: string[], resultsDir: string): GroupBenchOp
   };
   // --quick first, so that explicit flags given with it still win whatever their order.
   if (argv.includes('--quick')) Object.assign(o, { members: [1, 10], repeats: 1, records: 100_000 });
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  readFlags(argv, USAGE, (flag, value) => {
     switch (flag) {
-      case '--quick':
-        break;
       case '--members': o.members = positiveList(flag, value()); break;
       case '--assignors': o.assignors = value().split(',').map((s) => s.trim()).filter((s) => s !== ''); break;
       case '--repeats': o.repeats = positiveInt(flag, value()); break;
       case '--records': o.records = positiveInt(flag, value()); break;
       case '--results-dir': o.resultsDir = value(); break;
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        process.exit(0);
       default:
-        throw new Error(`unknown flag ${flag}\n${USAGE}`);
+        return false;
     }
-  }
+    return true;
+  });
   if (o.assignors.length === 0) throw new Error('--assignors needs at least one of range,roundrobin,sticky');
   return o;
 }
