@@ -6,7 +6,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { startBrokerChild } from './groups/broker-child.js';
 import { SESSION_TIMEOUT_MS } from './groups/group-member.js';
 import { parseGroupArgs } from './groups/options.js';

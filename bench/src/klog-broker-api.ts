@@ -1,14 +1,15 @@
 /**
- * @klog/broker, loaded on use rather than imported statically: the peers and the embedded store can still be
- * measured on a tree where the broker package does not build (it lands separately). Types are the broker's own.
+ * @klog/broker and @klog/client, loaded on use rather than imported statically, so that the peers and the
+ * embedded store can still be measured on a tree where those packages are not built.
  */
-export type BrokerModule = typeof import('@klog/broker');
+export type BrokerModule = typeof import('@klog/broker') & Pick<typeof import('@klog/client'), 'createClient'>;
 
-/** The broker module if it is built and exports what the bench needs, else null. */
+/** The broker and client modules if they are built and export what the bench needs, else null. */
 export async function loadBroker(): Promise<BrokerModule | null> {
   try {
-    const mod: Partial<BrokerModule> = await import('@klog/broker');
-    return typeof mod.startBroker === 'function' && typeof mod.createClient === 'function' ? (mod as BrokerModule) : null;
+    const [server, client] = await Promise.all([import('@klog/broker'), import('@klog/client')]);
+    if (typeof server.startBroker !== 'function' || typeof client.createClient !== 'function') return null;
+    return { ...server, createClient: client.createClient };
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 // Back-pressure: a peer that pipelines fetch after fetch and never reads its socket does not make the broker
 // buffer the answers without bound, and other clients keep working meanwhile.
-import { encodeFrame } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, consumeAll, RawConnection, removeTempDirs, startTestBroker } from './fixture.js';
 

@@ -1,6 +1,7 @@
 // Bad input on one connection gets a typed error (or, when the frame cannot be trusted, a closed connection),
 // while the broker and a well-behaved client on another connection carry on untouched.
-import { encodeFrame, type Broker } from '@klog/broker';
+import { type Broker } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { encodeBatch } from '@klog/log-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor, partitionOf, RawConnection, removeTempDirs, startTestBroker, type Frame } from './fixture.js';

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createClient, decodeBody, encodeFrame, FrameReader, startBroker, type Broker, type BrokerOptions, type Client, type ConsumedMessage,
-} from '@klog/broker';
+import { startBroker, type Broker, type BrokerOptions } from '@klog/broker';
+import { decodeBody, encodeFrame, FrameReader } from '@klog/protocol';
+import { createClient, type Client, type ConsumedMessage } from '@klog/client';
 
 const dirs: string[] = [];
 

@@ -2,7 +2,8 @@
 // orderly rebalance under load (nothing lost, nothing repeated), pattern subscriptions following new topics,
 // offset resets, lag, and a committed offset that retention deleted.
 import { KlogError } from '@klog/log-core';
-import type { Broker, Client, ConsumedMessage } from '@klog/broker';
+import type { Broker } from '@klog/broker';
+import type { Client, ConsumedMessage } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, removeTempDirs, startTestBroker, waitUntil } from './fixture.js';
 import { countBy, GROUP_DEFAULTS, produceNumbered, startMember, waitForBalance, type Member } from './group-fixture.js';

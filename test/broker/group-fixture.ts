@@ -1,5 +1,5 @@
 // Shared by the consumer-group tests: members that record what they processed, and waiting for a group to settle.
-import type { Client, ConsumedMessage, GroupConsumer, GroupConsumerOptions, SubscribeOptions } from '@klog/broker';
+import type { Client, ConsumedMessage, GroupConsumer, GroupConsumerOptions, SubscribeOptions } from '@klog/client';
 import { waitUntil } from './fixture.js';
 
 export interface Member {

@@ -1,7 +1,7 @@
 // A group member in a process of its own, for the crash test: joins, prints its assignment and every message it
 // processed as JSON lines on stdout, and is SIGKILLed by the test (it never closes by itself).
 // Usage: node group-member.child.mjs <port> <groupId> <topic>
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 
 const [port, groupId, topic] = process.argv.slice(2);
 const client = createClient({ brokers: [`127.0.0.1:${port}`], clientId: 'child' });

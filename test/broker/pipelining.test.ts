@@ -1,6 +1,6 @@
 // Pipelining: many requests written back to back on one connection, without waiting, are all answered, in the
 // order they were sent — even when an early one (a long-poll) finishes after the later ones.
-import { encodeFrame } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RawConnection, removeTempDirs, startTestBroker } from './fixture.js';
 

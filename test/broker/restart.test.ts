@@ -1,6 +1,6 @@
 // A broker restart in the middle of a stream of sends: the client reconnects and retries, and afterwards every
 // acknowledged record is in the log exactly once, and no record is there twice.
-import type { AcksSetting, Client, Producer } from '@klog/broker';
+import type { AcksSetting, Client, Producer } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, consumeAll, removeTempDirs, startTestBroker, tempDir, waitUntil } from './fixture.js';
 

@@ -1,6 +1,7 @@
 // Protocol robustness, property-based: arbitrary bytes and mutations of valid frames (flipped bytes,
 // truncations, lying lengths) never crash the broker, and a well-behaved client keeps working throughout.
-import { encodeFrame, type Broker } from '@klog/broker';
+import { type Broker } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { encodeBatch } from '@klog/log-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 // values — every record comes back exactly once, in order per partition, intact, on its key's partition.
 import { partitionForKey } from '@klog/log-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ProducerMessage } from '@klog/broker';
+import type { ProducerMessage } from '@klog/client';
 import { clientFor, consumeAll, removeTempDirs, startTestBroker } from './fixture.js';
 
 afterAll(removeTempDirs);

@@ -1,6 +1,6 @@
 // Graceful shutdown: close() answers a long-poll fetch still in flight, closes the client connections, and
 // leaves the store clean, so the next open needs no recovery.
-import { encodeFrame } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { LogStore } from '@klog/log-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, partitionOf, RawConnection, removeTempDirs, startTestBroker, tempDir } from './fixture.js';

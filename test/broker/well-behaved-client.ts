@@ -1,6 +1,6 @@
 // A client that keeps producing and consuming on its own connections while a test abuses others: the proof
 // that one bad peer does not disturb anyone else.
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 
 export interface WellBehavedClient {
   /** Stops, then checks that every record sent was acknowledged and read back, in order; returns the count. */

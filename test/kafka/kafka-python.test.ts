@@ -1,7 +1,7 @@
 // kafka-python 2.0.2 (Debian python3-kafka) against the Kafka listener: producing 10,000 records (plus a JSON
 // value_serializer producer), consuming them all in a group with every ConsumerRecord field right, and records
 // crossing between kafka-python and the native client in both directions.
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, jsonLines, missingTool, removeTempDirs, runPython, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
 

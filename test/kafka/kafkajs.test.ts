@@ -1,7 +1,7 @@
 // kafkajs 2.2.4 against the Kafka listener: producing plain and gzip batches (read back natively too), a
 // 3-member consumer group on 6 partitions where every record is consumed once, a rebalance when a member
 // leaves and when one is killed (SIGKILL, in a child process), and committed offsets that survive a broker restart.
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { CompressionTypes, Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // kcat 1.7.1 (librdkafka 2.0.2) against the Kafka listener: -P from stdin, -C to the end (-e), -L, and -G
 // balanced group consumption by two kcat processes; records crossing between kcat and the native client.
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, missingTool, removeTempDirs, run, start, startKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
 

@@ -2,7 +2,7 @@
 // not) and hands out the raw responses in arrival order. Real clients are tested elsewhere; this one is for
 // what they would never send.
 import { connect, type Socket } from 'node:net';
-import { FrameReader } from '@klog/broker';
+import { FrameReader } from '@klog/protocol';
 
 /** Field-by-field encoder of the classic Kafka encoding. */
 export class Enc {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type Client } from '@klog/broker';
+import { createClient, type Client } from '@klog/client';
 import { decodeBatch, iterateBatches } from '@klog/log-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logEntries, spawnBroker, type BrokerProcess, type RecoveryStats } from '../../bench/src/reliability/broker-process.js';

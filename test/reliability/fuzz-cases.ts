@@ -1,7 +1,7 @@
 // fast-check generators of bad protocol input, in two families: requests that a sound broker answers with an
 // error and keeps the connection for (wrong field types, unknown apis, bad batches), and byte streams after
 // which it must close the connection (garbage, lying lengths, bodies that are not a request).
-import { encodeFrame } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
 import { crc32c, encodeBatch } from '@klog/log-core';
 import fc from 'fast-check';
 

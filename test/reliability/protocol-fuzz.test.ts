@@ -4,7 +4,8 @@
 // stops short, keep waiting on until we hang up). Throughout, the broker stays alive and under its memory limit,
 // and a well-behaved client on other connections keeps producing and consuming correctly.
 import { connect, type Socket } from 'node:net';
-import { createClient, decodeBody, FrameReader } from '@klog/broker';
+import { decodeBody, FrameReader } from '@klog/protocol';
+import { createClient } from '@klog/client';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { spawnBroker } from '../../bench/src/reliability/broker-process.js';

@@ -3,7 +3,8 @@
 // megabytes (KLOG_SLOW_CONSUMER_MB, default 300; 1024 for the full figure). The broker's RSS stays
 // bounded and a well-behaved client keeps working on other connections.
 import { connect, type Socket } from 'node:net';
-import { createClient, encodeFrame, type Client } from '@klog/broker';
+import { encodeFrame } from '@klog/protocol';
+import { createClient, type Client } from '@klog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnBroker, type BrokerProcess } from '../../bench/src/reliability/broker-process.js';
 import { RawConnection } from '../broker/fixture.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createClient, type Client, type GroupConsumer } from '@klog/broker';
+import { createClient, type Client, type GroupConsumer } from '@klog/client';
 
 /** Session timeout of every member, as issue 4's example; members heartbeat every third of it. */
 export const SESSION_TIMEOUT_MS = 10_000;

@@ -4,7 +4,7 @@
  * then), then it processes its partitions up to the given end offsets and reports. Usage: node member-child.js <MemberConfig JSON>.
  */
 import { performance } from 'node:perf_hooks';
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { SESSION_TIMEOUT_MS } from './group-member.js';
 import type { MemberConfig, MemberDone, ToMember } from './member-protocol.js';
 

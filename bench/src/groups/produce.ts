@@ -1,4 +1,4 @@
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 import { AckWindow } from '../ack-window.js';
 import { PRODUCE_CHUNK } from '../phases.js';
 import { MessageSource } from '../workload.js';

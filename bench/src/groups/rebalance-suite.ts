@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 import { GroupMember } from './group-member.js';
 import { waitSettled, type Settled } from './settle.js';
 import { startTrickle, TRICKLE_MS } from './trickle.js';

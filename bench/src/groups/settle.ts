@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Admin, GroupInfo } from '@klog/broker';
+import type { Admin, GroupInfo } from '@klog/client';
 import { isKlogError } from '@klog/log-core';
 import { assignmentKey, type GroupMember } from './group-member.js';
 

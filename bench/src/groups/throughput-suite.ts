@@ -1,4 +1,4 @@
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 import { meterPhase } from '../phase-meter.js';
 import { cpuSeconds } from '../proc-stats.js';
 import { MemberProcess } from './member-process.js';

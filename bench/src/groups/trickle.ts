@@ -1,4 +1,4 @@
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 
 /** How often every partition gets a fresh record; it bounds how late "has received a message" can be seen. */
 export const TRICKLE_MS = 10;

@@ -1,4 +1,4 @@
-import { createClient, type Producer } from '@klog/broker';
+import { createClient, type Producer } from '@klog/client';
 import { spawnBroker, type BrokerProcess } from './broker-process.js';
 import { randomDelay } from './random-delay.js';
 import { auditTopic } from './segment-audit.js';

@@ -1,4 +1,4 @@
-import { createClient } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { spawnBroker } from './broker-process.js';
 import { spawnMember, type MemberOptions, type MemberProcess } from './group-member-process.js';
 import { randomDelay } from './random-delay.js';

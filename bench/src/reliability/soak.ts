@@ -1,4 +1,4 @@
-import { createClient, type ConsumedMessage, type GroupConsumer, type Producer } from '@klog/broker';
+import { createClient, type ConsumedMessage, type GroupConsumer, type Producer } from '@klog/client';
 import { summarize } from '../percentiles.js';
 import { spawnBroker } from './broker-process.js';
 import { randomDelay } from './random-delay.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@klog/broker';
+import type { Client } from '@klog/client';
 import type { FsyncPolicy } from '@klog/log-core';
 import { AckWindow } from '../ack-window.js';
 import { freePort } from '../free-port.js';

@@ -1,4 +1,4 @@
-import { createClient, type Client } from '@klog/broker';
+import { createClient, type Client } from '@klog/client';
 import { resolveBrokerAddress } from './broker-address.js';
 
 /** Options every client command accepts. */

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { ConsumedMessage } from '@klog/broker';
+import type { ConsumedMessage } from '@klog/client';
 import { KlogError } from '@klog/log-core';
 
 /** The default output of `klog consume`: each value on a line of its own. */

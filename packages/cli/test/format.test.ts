@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ConsumedMessage } from '@klog/broker';
+import type { ConsumedMessage } from '@klog/client';
 import { compileFormat, DEFAULT_FORMAT, toJsonLine } from '../src/format.js';
 
 function message(over: Partial<ConsumedMessage> = {}): ConsumedMessage {

@@ -7,6 +7,8 @@ export type { AppendResult } from './partition-log.js';
 export { DEFAULT_TOPIC_CONFIG, resolveTopicConfig, validateTopicName } from './topic-config.js';
 export type { TopicConfig } from './topic-config.js';
 export type { FsyncPolicy } from './fsync-policy.js';
+export { defaultLogger } from './logger.js';
+export type { Logger } from './logger.js';
 export { KlogError, isKlogError } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export type { Compression, Header, RecordInput, StoredRecord } from './types.js';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import { decodeBatch, encodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';

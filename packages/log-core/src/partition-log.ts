@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, fsyncSync, closeSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import type { Logger } from './logger.js';
 import { setBaseOffset, type BatchHeader } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import type { FsyncPolicy } from './fsync-policy.js';

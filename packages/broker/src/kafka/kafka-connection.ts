@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
-import { FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
+import { FrameReader, FrameTooLargeError } from '@klog/protocol';
 import type { BrokerContext } from '../server/broker-context.js';
 import { API_VERSIONS_KEY, findKafkaApi } from './api-registry.js';
 import { unsupportedApiVersions } from './apis/api-versions.js';

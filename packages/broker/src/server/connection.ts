@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
-import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '../protocol/frame-codec.js';
-import { toWireError } from '../protocol/wire-error.js';
+import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { findHandler, type RequestContext } from './dispatch.js';

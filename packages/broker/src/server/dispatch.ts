@@ -1,5 +1,5 @@
 import { KlogError } from '@klog/log-core';
-import { API_VERSIONS, type ApiName } from '../protocol/apis.js';
+import { API_VERSIONS, type ApiName } from '@klog/protocol';
 import type { BrokerContext } from './broker-context.js';
 import { fetch } from './handlers/fetch.js';
 import {

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { GroupCoordinator } from '@klog/consumer-group';
 import { LogStore } from '@klog/log-core';
 import { pino, type Logger } from 'pino';
-import { encodeFrame } from '../protocol/frame-codec.js';
+import { encodeFrame } from '@klog/protocol';
 import { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
 import { Connection } from './connection.js';

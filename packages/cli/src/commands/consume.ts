@@ -1,4 +1,4 @@
-import type { Admin, Client, ConsumedMessage, Consumer, GroupConsumer, TopicMetadata } from '@klog/broker';
+import type { Admin, Client, ConsumedMessage, Consumer, GroupConsumer, TopicMetadata } from '@klog/client';
 import { isKlogError, KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';

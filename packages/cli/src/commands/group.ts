@@ -1,4 +1,4 @@
-import type { Admin } from '@klog/broker';
+import type { Admin } from '@klog/client';
 import { KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';

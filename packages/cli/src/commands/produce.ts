@@ -1,4 +1,4 @@
-import type { Producer, ProducerMessage, RecordMetadata } from '@klog/broker';
+import type { Producer, ProducerMessage, RecordMetadata } from '@klog/client';
 import { KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';

@@ -1,4 +1,4 @@
-import type { TopicSettings } from '@klog/broker';
+import type { TopicSettings } from '@klog/client';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';
 import { parseDuration } from '../duration.js';

@@ -1,5 +1,5 @@
-import { int, objects, str } from '../../protocol/fields.js';
-import { toWireError } from '../../protocol/wire-error.js';
+import { int, objects, str } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../dispatch.js';
 import { pollPartitions, type PartitionRead } from '../fetch-poll.js';

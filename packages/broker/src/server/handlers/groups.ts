@@ -1,6 +1,6 @@
 import type { ResetTarget, Subscription } from '@klog/consumer-group';
 import { KlogError } from '@klog/log-core';
-import { int, obj, objects, optStr, str, strings } from '../../protocol/fields.js';
+import { int, obj, objects, optStr, str, strings } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../dispatch.js';
 

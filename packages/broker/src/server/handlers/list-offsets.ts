@@ -1,6 +1,6 @@
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../protocol/apis.js';
-import { int, objects, str } from '../../protocol/fields.js';
-import { toWireError } from '../../protocol/wire-error.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+import { int, objects, str } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 
 /**

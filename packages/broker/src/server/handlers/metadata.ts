@@ -1,6 +1,6 @@
 import { isKlogError } from '@klog/log-core';
-import { bool, strings } from '../../protocol/fields.js';
-import { toWireError } from '../../protocol/wire-error.js';
+import { bool, strings } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /** Brokers (just this one), and topics with their partitions' start and end offsets. */

@@ -1,4 +1,4 @@
-import { API_VERSIONS, PROTOCOL_NAME } from '../../protocol/apis.js';
+import { API_VERSIONS, PROTOCOL_NAME } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 
 export async function apiVersions(): Promise<Record<string, unknown>> {

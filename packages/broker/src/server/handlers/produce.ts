@@ -1,6 +1,6 @@
 import { KlogError } from '@klog/log-core';
-import { bytes, int, objects, str } from '../../protocol/fields.js';
-import { toWireError } from '../../protocol/wire-error.js';
+import { bytes, int, objects, str } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /**

@@ -1,6 +1,6 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { int, obj, objects, str, strings } from '../../protocol/fields.js';
-import { toWireError } from '../../protocol/wire-error.js';
+import { int, obj, objects, str, strings } from '@klog/protocol';
+import { toWireError } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes'];

@@ -4,7 +4,7 @@ import { KlogError } from '@klog/log-core';
  * Typed access to the fields of a decoded request. Anything can arrive in a frame, so every handler reads its
  * fields through these, and a wrong type becomes an INVALID_REQUEST answer naming the field — never a crash.
  */
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 function fail(path: string, what: string, got: unknown): never {
   const shown = got === undefined ? 'nothing' : Buffer.isBuffer(got) ? 'bytes' : Array.isArray(got) ? 'an array' : typeof got;

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { KlogError } from '@klog/log-core';
-import { decodeBody, encodeFrame, FrameReader } from '../protocol/frame-codec.js';
-import { fromWireError } from '../protocol/wire-error.js';
+import { decodeBody, encodeFrame, FrameReader } from '@klog/protocol';
+import { fromWireError } from '@klog/protocol';
 
 export interface ConnectionOptions {
   /** host:port of each broker to try, in order. */

@@ -1,5 +1,5 @@
 import { encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
-import { isRetriable } from '../protocol/wire-error.js';
+import { isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { toBytes, type Serializer } from './serializers.js';

@@ -1,4 +1,4 @@
-import { isRetriable } from '../protocol/wire-error.js';
+import { isRetriable } from '@klog/protocol';
 
 export interface RetryOptions {
   /** Give up once this much time has passed since the first attempt. */

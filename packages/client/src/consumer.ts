@@ -1,6 +1,6 @@
 import { KlogError, isKlogError, type RecordFactory } from '@klog/log-core';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../protocol/apis.js';
-import { isRetriable } from '../protocol/wire-error.js';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+import { isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { fetchOnce, type FetchedPartition, type FetchLimits, type FetchPosition } from './fetcher.js';
 import { sleep } from './retry.js';
