@@ -2,7 +2,7 @@ import { int, objects, str } from '@klog/protocol';
 import { toWireError } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../dispatch.js';
-import { pollPartitions, type PartitionRead } from '../fetch-poll.js';
+import { pollPartitions, type PartitionRead } from '../../services/fetch-poll.js';
 
 const MAX_WAIT_MS = 60_000;
 
