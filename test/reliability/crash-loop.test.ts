@@ -1,4 +1,4 @@
-// Requirements 1 and 2 of issue 7: a real broker process SIGKILLed at random moments while an idempotent
+// Acknowledged records survive kill -9: a real broker process SIGKILLed at random moments while an idempotent
 // acks-'all' producer keeps sending; every acknowledged record must be in the recovered segment files exactly
 // once, in order, with dense offsets and valid CRCs. Longer runs: npm run soak -- --suite crash --kills 500.
 import { afterAll, describe, expect, it } from 'vitest';

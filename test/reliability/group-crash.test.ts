@@ -1,4 +1,4 @@
-// Requirement 3 of issue 7: group members with auto-commit, each in its own process, SIGKILLed and restarted at
+// At-least-once consumer groups under kill -9: group members with auto-commit, each in its own process, SIGKILLed and restarted at
 // random. Every record is processed at least once; duplicates never exceed what the killed members had processed
 // beyond the group's committed offsets at the moment of each kill.
 import { afterAll, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Requirement 5 of issue 7: fast-check protocol fuzzing of a real broker process over real sockets — 100,000
+// Bad input never takes the broker down: fast-check protocol fuzzing of a real broker process over real sockets — 100,000
 // cases a run. Answerable bad requests are pipelined a thousand to a connection and each must get its answer;
 // untrusted byte streams go one to a connection, which the broker must close (or, for a stream that merely
 // stops short, keep waiting on until we hang up). Throughout, the broker stays alive and under its memory limit,

@@ -1,6 +1,6 @@
-// Requirement 6 of issue 7: resource abuse against a real broker process — thousands of idle connections, a
+// Bounded resources under abuse: resource abuse against a real broker process — thousands of idle connections, a
 // frame header promising 2 GB, and a consumer that never reads its socket while a producer writes hundreds of
-// megabytes (KLOG_SLOW_CONSUMER_MB, default 300; 1024 for the issue's full figure). The broker's RSS stays
+// megabytes (KLOG_SLOW_CONSUMER_MB, default 300; 1024 for the full-size run). The broker's RSS stays
 // bounded and a well-behaved client keeps working on other connections.
 import { connect, type Socket } from 'node:net';
 import { encodeFrame } from '@klog/protocol';

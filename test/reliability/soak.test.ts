@@ -1,4 +1,4 @@
-// Requirement 7 of issue 7, CI-sized: 60 s of mixed load on a broker process — 8 producers, 2 groups of 4
+// Soak, CI-sized: 60 s of mixed load on a broker process — 8 producers, 2 groups of 4
 // consumers over 12 partitions, a member leaving and another joining every 5 s. Every group processes every
 // acknowledged record; members leave in order (commit, then leave), so no record may be processed twice; the
 // broker's RSS shows no growth trend. Longer: npm run soak -- --suite soak --seconds 3600.
