@@ -101,7 +101,7 @@ export function dictionary<T>(of: Field<T>): Field<Record<string, T>> {
     },
     write(v, version) {
       const out: Obj = {};
-      for (const key of Object.keys(v)) out[key] = of.write(v[key], version);
+      for (const key of Object.keys(v)) if (v[key] !== undefined) out[key] = of.write(v[key], version);
       return out;
     },
   };
