@@ -60,7 +60,7 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     },
     response: {
       groupId: 'billing', memberId: 'm-1', generationId: 3, leaderId: 'm-1', protocolType: 'klog', protocolName: 'range',
-      members: [{ memberId: 'm-1' }], assignment: [{ topic: 'orders', partition: 0 }],
+      assignment: [{ topic: 'orders', partition: 0 }],
     },
   },
   syncGroup: {

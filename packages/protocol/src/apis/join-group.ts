@@ -1,5 +1,5 @@
 import { defineApi } from '../api-definition.js';
-import { array, int, object, optional, string } from '../schema.js';
+import { array, int, optional, string } from '../schema.js';
 import { subscription, topicPartition } from './common.js';
 
 export const joinGroup = defineApi({
@@ -23,7 +23,6 @@ export const joinGroup = defineApi({
     leaderId: string(),
     protocolType: string(),
     protocolName: string(),
-    members: array(object({ memberId: string() })),
     assignment: array(topicPartition),
   },
 });

@@ -4,7 +4,7 @@ import { topicPartition } from './common.js';
 
 export const offsetFetch = defineApi({
   name: 'offsetFetch',
-  summary: 'A group\'s committed offsets; partitions without a commit are left out.',
+  summary: 'A group\'s committed offsets: of the partitions named (-1 where nothing is committed), or of every committed partition.',
   minVersion: 0,
   maxVersion: 0,
   request: {

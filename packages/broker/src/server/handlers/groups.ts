@@ -23,7 +23,6 @@ export async function joinGroup(req: RequestOf<'joinGroup'>, ctx: BrokerContext,
     leaderId: result.leaderId,
     protocolType: result.protocolType,
     protocolName: result.protocolName,
-    members: result.members.map((m) => ({ memberId: m.memberId })),
     assignment: partitionsOf(result.assignment) ?? [],
   };
 }
