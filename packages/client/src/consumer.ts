@@ -202,9 +202,9 @@ export async function listOffsets(conn: BrokerConnection, wanted: { topic: strin
   }
   const res = await conn.request('listOffsets', { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
   const out = new Map<string, number>();
-  for (const t of res.topics as { topic: string; partitions: { partition: number; offset?: number; errorCode?: string; errorMessage?: string }[] }[]) {
+  for (const t of res.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode) throw new KlogError(p.errorCode as 'UNKNOWN_TOPIC', `${t.topic}-${p.partition}: ${p.errorMessage}`);
+      if (p.errorCode) throw new KlogError(p.errorCode, `${t.topic}-${p.partition}: ${p.errorMessage}`);
       out.set(keyOf(t.topic, p.partition), p.offset!);
     }
   }

@@ -248,10 +248,10 @@ export class GroupConsumer extends Consumer {
           sessionTimeoutMs: this.group.sessionTimeoutMs, rebalanceTimeoutMs: this.group.rebalanceTimeoutMs,
           subscription: this.subscription, assignors: this.group.assignors,
         }, { timeoutMs: this.group.rebalanceTimeoutMs + 30_000 });
-        this.memberId = res.memberId as string;
-        this.generationId = res.generationId as number;
+        this.memberId = res.memberId;
+        this.generationId = res.generationId;
         if (this.closed) return; // close() leaves the group now that we know our member id
-        await this.takeAssignment(res.assignment as { topic: string; partition: number }[]);
+        await this.takeAssignment(res.assignment);
         this.startHeartbeats();
         return;
       } catch (err) {
@@ -270,7 +270,7 @@ export class GroupConsumer extends Consumer {
   private async takeAssignment(partitions: { topic: string; partition: number }[]): Promise<void> {
     this.assigned = partitions;
     const res = await this.coord.request('offsetFetch', { groupId: this.group.groupId, partitions });
-    const committed = new Map((res.offsets as { topic: string; partition: number; offset: number }[]).map((o) => [keyOf(o.topic, o.partition), o.offset]));
+    const committed = new Map(res.offsets.map((o) => [keyOf(o.topic, o.partition), o.offset]));
     this.processed.clear();
     this.committed.clear();
     // Positions of partitions no longer ours go; new ones start at the committed offset (or per fromBeginning).

@@ -20,9 +20,9 @@ export class MetadataCache {
 
   async refresh(topic: string, allowAutoCreate: boolean): Promise<number> {
     const res = await this.conn.request('metadata', { topics: [topic], allowAutoCreate });
-    const t = (res.topics as { name: string; partitions: unknown[]; errorCode?: string; errorMessage?: string }[])[0];
+    const t = res.topics[0];
     if (!t || t.errorCode) {
-      throw new KlogError((t?.errorCode as 'UNKNOWN_TOPIC') ?? 'UNKNOWN_TOPIC', t?.errorMessage ?? `topic ${topic} does not exist`);
+      throw new KlogError(t?.errorCode ?? 'UNKNOWN_TOPIC', t?.errorMessage ?? `topic ${topic} does not exist`);
     }
     this.topics.set(topic, { partitions: t.partitions.length, fetchedAt: Date.now() });
     return t.partitions.length;

@@ -1,5 +1,5 @@
 import { encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
-import { isRetriable } from '@klog/protocol';
+import { isRetriable, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { toBytes, type Serializer } from './serializers.js';
@@ -271,7 +271,7 @@ export class Producer {
   }
 
   private async sendBatches(batches: Batch[]): Promise<void> {
-    let response: Record<string, unknown> | null = null;
+    let response: ResponseOf<'produce'> | null = null;
     let requestError: unknown = null;
     try {
       for (const b of batches) b.encoded ??= await this.encode(b);
@@ -332,7 +332,7 @@ export class Producer {
   private async encode(b: Batch): Promise<Buffer> {
     if (!this.opts.idempotent) return encodeBatch(b.records, { compression: this.opts.compression });
     this.producerId ??= this.conn.request('initProducerId', {}).then((r) => ({
-      producerId: r.producerId as number, producerEpoch: r.producerEpoch as number,
+      producerId: r.producerId, producerEpoch: r.producerEpoch,
     }));
     let ids;
     try {
@@ -354,12 +354,11 @@ function estimate(r: RecordInput): number {
   return n;
 }
 
-function resultFor(response: Record<string, unknown>, b: Batch): { baseOffset: number } | { error: unknown } {
-  const topics = response.topics as { topic: string; partitions: { partition: number; baseOffset?: number; errorCode?: string; errorMessage?: string }[] }[];
-  const p = topics?.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
+function resultFor(response: ResponseOf<'produce'>, b: Batch): { baseOffset: number } | { error: unknown } {
+  const p = response.topics.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
   if (!p) return { error: new KlogError('INVALID_REQUEST', `the broker's produce answer lacks ${b.topic}-${b.partition}`) };
   if (p.errorCode) {
-    return { error: new KlogError(p.errorCode as 'INVALID_REQUEST', `produce to ${b.topic}-${b.partition}: ${p.errorMessage ?? p.errorCode}`) };
+    return { error: new KlogError(p.errorCode, `produce to ${b.topic}-${b.partition}: ${p.errorMessage ?? p.errorCode}`) };
   }
   return { baseOffset: p.baseOffset as number };
 }

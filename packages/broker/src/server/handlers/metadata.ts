@@ -1,17 +1,14 @@
 import { isKlogError } from '@klog/log-core';
-import { bool, strings } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /** Brokers (just this one), and topics with their partitions' start and end offsets. */
-export async function metadata(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const requested = req.topics === undefined || req.topics === null ? null : strings(req, 'topics', 'metadata');
-  const allowAutoCreate = bool(req, 'allowAutoCreate', 'metadata', false);
-  const names = requested ?? ctx.store.listTopics();
-  const topics = [];
+export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): Promise<ResponseOf<'metadata'>> {
+  const names = req.topics ?? ctx.store.listTopics();
+  const topics: ResponseOf<'metadata'>['topics'] = [];
   for (const name of names) {
     try {
-      await ctx.ensureTopic(name, allowAutoCreate);
+      await ctx.ensureTopic(name, req.allowAutoCreate ?? false);
       const d = ctx.store.describeTopic(name);
       topics.push({
         name,
@@ -20,7 +17,7 @@ export async function metadata(req: Record<string, unknown>, ctx: BrokerContext)
       });
     } catch (err) {
       if (!isKlogError(err)) throw err;
-      topics.push({ name, partitions: [], ...toWireError(err) });
+      topics.push({ name, internal: isInternalTopic(name), partitions: [], ...toWireError(err) });
     }
   }
   const { host, port } = ctx.address();

@@ -1,6 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { int, obj, objects, str, strings } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes'];
@@ -12,21 +11,18 @@ function checkNotInternal(name: string): void {
 }
 
 /** Creates topics; each gets its own result, so one bad name does not fail the others. */
-export async function createTopics(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const results = [];
-  for (const [t, path] of objects(req, 'topics', 'createTopics', { max: 10_000 })) {
-    const name = str(t, 'name', path);
+export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerContext): Promise<ResponseOf<'createTopics'>> {
+  const results: ResponseOf<'createTopics'>['topics'] = [];
+  for (const t of req.topics) {
+    const name = t.name;
     try {
       checkNotInternal(name);
-      const config: Partial<TopicConfig> = { partitions: int(t, 'partitions', path, { default: ctx.config.defaultPartitions }) };
-      if (t.config !== undefined && t.config !== null) {
-        const c = obj(t.config, `${path}.config`);
-        for (const key of Object.keys(c)) {
-          if (!SETTABLE.includes(key as keyof TopicConfig)) {
-            throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
-          }
-          config[key as keyof TopicConfig] = int(c, key, `${path}.config`);
+      const config: Partial<TopicConfig> = { partitions: t.partitions ?? ctx.config.defaultPartitions };
+      for (const [key, value] of Object.entries(t.config ?? {})) {
+        if (!SETTABLE.includes(key as keyof TopicConfig)) {
+          throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
         }
+        config[key as keyof TopicConfig] = value;
       }
       await ctx.store.createTopic(name, config);
       ctx.logger.info({ topic: name, ...config }, 'created topic');
@@ -39,9 +35,9 @@ export async function createTopics(req: Record<string, unknown>, ctx: BrokerCont
   return { topics: results };
 }
 
-export async function deleteTopics(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const results = [];
-  for (const name of strings(req, 'topics', 'deleteTopics')) {
+export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerContext): Promise<ResponseOf<'deleteTopics'>> {
+  const results: ResponseOf<'deleteTopics'>['topics'] = [];
+  for (const name of req.topics) {
     try {
       checkNotInternal(name);
       await ctx.store.deleteTopic(name);

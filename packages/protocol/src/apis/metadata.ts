@@ -1,0 +1,24 @@
+import { defineApi } from '../api-definition.js';
+import { array, boolean, int, object, optional, string } from '../schema.js';
+import { entryError } from './common.js';
+
+export const metadata = defineApi({
+  name: 'metadata',
+  summary: 'Brokers (just this one), and topics with their partitions\' start and end offsets.',
+  minVersion: 0,
+  maxVersion: 0,
+  request: {
+    topics: optional(array(string()), 'all topics when left out'),
+    allowAutoCreate: optional(boolean(), 'default false: create the named topics that do not exist (when the broker auto-creates)'),
+  },
+  response: {
+    brokers: array(object({ nodeId: int(), host: string(), port: int() })),
+    controllerId: int(),
+    topics: array(object({
+      name: string(),
+      internal: boolean(),
+      partitions: array(object({ partition: int({ min: 0 }), logStartOffset: int(), logEndOffset: int() })),
+      ...entryError,
+    })),
+  },
+});
