@@ -7,7 +7,8 @@ import {
 import { toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
-import { answerRequest, type RequestContext } from './dispatch.js';
+import { answerRequest } from './dispatch.js';
+import type { RequestContext } from './request-context.js';
 
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
 interface Answer {

@@ -10,19 +10,10 @@ import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
 import { createTopics, deleteTopics } from './handlers/topics.js';
+import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
 
-/** What a handler knows of the connection its request came on. */
-export interface RequestContext {
-  /** Aborted when the connection closes (ends long-polls early). */
-  closed: AbortSignal;
-  remoteHost: string;
-  /**
-   * For requests whose answers can be large: waits until this many bytes of answer fit in the connection's
-   * buffer limit and resolves with the bytes granted (possibly fewer); the answer should stay within them.
-   */
-  reserveAnswerBytes(bytes: number): Promise<number>;
-}
+export type { RequestContext };
 
 /**
  * A handler gets its request decoded and validated, and answers with the response body; produce may answer

@@ -1,6 +1,6 @@
 import { FETCH_DEFAULTS, toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
-import type { RequestContext } from '../dispatch.js';
+import type { RequestContext } from '../request-context.js';
 import { pollPartitions, type PartitionData, type PartitionRead } from '../../services/fetch-poll.js';
 
 type FetchedTopic = ResponseOf<'fetch'>['topics'][number];

@@ -1,7 +1,7 @@
 import type { TopicPartition } from '@klog/consumer-group';
 import type { RequestOf, ResponseOf } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
-import type { RequestContext } from '../dispatch.js';
+import type { RequestContext } from '../request-context.js';
 
 /**
  * The consumer-group APIs of the native protocol: thin translations onto the group coordinator, which owns the
