@@ -1,4 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
+import { fromWireError } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -33,7 +34,7 @@ type Result = { name: string; errorCode?: string; errorMessage?: string };
 
 function throwIfError(r: Result | undefined, what: string): void {
   if (!r) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${what}`);
-  if (r.errorCode) throw new KlogError(r.errorCode as 'INVALID_REQUEST', r.errorMessage ?? r.errorCode);
+  if (r.errorCode) throw fromWireError(r, '');
 }
 
 /** Topic administration and offset queries. */
