@@ -61,7 +61,7 @@ function row(retriable: boolean, kafkaCode: number, hint: string, more: { refres
 /** The storage codes. Kafka numbers from Kafka's protocol error list. */
 export const STORAGE_ERRORS = {
   INVALID_TOPIC_NAME: row(false, 17, 'use 1-249 characters from [a-zA-Z0-9._-]; names starting with "__" are the broker\'s'),
-  UNKNOWN_TOPIC: row(false, 3, 'create the topic first, or list topics with: klog topic list', { refreshMetadata: true }),
+  UNKNOWN_TOPIC: row(false, 3, 'list topics with: klog topic list', { refreshMetadata: true }),
   UNKNOWN_PARTITION: row(false, 3, 'see the partitions with: klog topic describe <topic>', { refreshMetadata: true }),
   TOPIC_EXISTS: row(false, 36, 'see it with: klog topic describe <topic>'),
   INVALID_CONFIG: row(false, 40, 'see: klog <command> --help'),

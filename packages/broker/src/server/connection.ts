@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
 import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '@klog/protocol';
 import { toWireError } from '@klog/protocol';
@@ -161,8 +160,7 @@ export class Connection {
       body = await handler(req, this.ctx, requestContext);
       if (body === null) return { frame: null, reserved, requestBytes };
     } catch (err) {
-      if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
-      body = toWireError(err) as unknown as Record<string, unknown>;
+      body = toWireError(err, this.log.child({ api: env.api })) as unknown as Record<string, unknown>;
     }
     return { frame: encodeFrame({ correlationId: env.correlationId, ...body }), reserved, requestBytes };
   }

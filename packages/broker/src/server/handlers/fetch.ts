@@ -33,7 +33,7 @@ export async function fetch(req: Record<string, unknown>, ctx: BrokerContext, { 
   if (closed.aborted) return { topics: [] };
   const results = await pollPartitions(wanted, { maxWaitMs, minBytes, maxBytes }, ctx, closed);
   return {
-    topics: group(results.map(({ error, ...r }) => (error ? { topic: r.topic, partition: r.partition, records: r.records, ...toWireError(error) } : r))),
+    topics: group(results.map(({ error, ...r }) => (error ? { topic: r.topic, partition: r.partition, records: r.records, ...toWireError(error, ctx.logger) } : r))),
   };
 }
 

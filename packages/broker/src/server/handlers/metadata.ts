@@ -20,7 +20,7 @@ export async function metadata(req: Record<string, unknown>, ctx: BrokerContext)
       });
     } catch (err) {
       if (!isKlogError(err)) throw err;
-      topics.push({ name, partitions: [], ...toWireError(err) });
+      topics.push({ name, partitions: [], ...toWireError(err, ctx.logger) });
     }
   }
   const { host, port } = ctx.address();

@@ -23,7 +23,7 @@ export async function produce(req: Record<string, unknown>, ctx: BrokerContext):
       }
       await ctx.ensureTopic(topic);
     } catch (err) {
-      const e = toWireError(err);
+      const e = toWireError(err, ctx.logger);
       return { topic, partitions: parts.map(([p, pPath]) => ({ partition: int(p, 'partition', pPath), ...e })) };
     }
     const partitions = await Promise.all(parts.map(async ([p, pPath]) => {
@@ -34,7 +34,7 @@ export async function produce(req: Record<string, unknown>, ctx: BrokerContext):
         if (acks === -1) await ctx.store.flushPartition(topic, partition);
         return { partition, baseOffset, lastOffset };
       } catch (err) {
-        return { partition, ...toWireError(err) };
+        return { partition, ...toWireError(err, ctx.logger) };
       }
     }));
     return { topic, partitions };

@@ -32,7 +32,7 @@ export async function createTopics(req: Record<string, unknown>, ctx: BrokerCont
       ctx.logger.info({ topic: name, ...config }, 'created topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();
@@ -48,7 +48,7 @@ export async function deleteTopics(req: Record<string, unknown>, ctx: BrokerCont
       ctx.logger.info({ topic: name }, 'deleted topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();
