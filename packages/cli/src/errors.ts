@@ -1,6 +1,11 @@
 import { errorInfoOf } from '@klog/client';
 import { isKlogError } from '@klog/log-core';
 
+/** The message gives the hint's advice already (messages written for a person often end with it). */
+function saysAlready(message: string, hint: string): boolean {
+  return message.toLowerCase().includes(hint.toLowerCase());
+}
+
 /** The command line itself is wrong (unknown option, missing argument): the fix is in --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -14,7 +19,7 @@ export function errorLine(err: unknown, debug: boolean): string {
   if (isKlogError(err)) {
     // What a person can do next: the error table's hint for the code, unless the message already says it.
     const hint = errorInfoOf(err)?.hint;
-    const text = hint && !err.message.includes(hint) ? `${err.message} (${hint})` : err.message;
+    const text = hint && !saysAlready(err.message, hint) ? `${err.message} (${hint})` : err.message;
     return `klog: ${text}${debug && err.stack ? `\n${err.stack}` : ''}`;
   }
   if (err instanceof UsageError) return `klog: ${err.message} (see: klog --help, or klog <command> --help)`;

@@ -34,12 +34,12 @@ export const BROKER_ERRORS = {
   FRAME_TOO_LARGE: row(42, 'send smaller requests, or raise the broker\'s maxFrameBytes'),
   TOO_MANY_CONNECTIONS: row(-1, 'close other clients or raise the broker\'s connection limit', { retriable: true }),
   BROKER_SHUTTING_DOWN: row(8, 'start the broker again with: klog broker', unreachable),
-  BROKER_NOT_AVAILABLE: row(8, 'check that the broker is running (klog broker) and the address is right', unreachable),
+  BROKER_NOT_AVAILABLE: row(8, 'start one with: klog broker', unreachable),
   CONNECTION_LOST: row(13, 'check that the broker is still running (klog broker), then try again', unreachable),
   REQUEST_TIMED_OUT: row(7, 'check that the broker is healthy, then try again', { retriable: true }),
   CLIENT_CLOSED: row(-1, 'create a new client: this one was closed'),
   // A bug or an I/O failure with no code of its own: sending it again would most likely fail the same way.
-  INTERNAL_ERROR: row(-1, 'look up the error id in the broker\'s log, which has the stack'),
+  INTERNAL_ERROR: row(-1, 'search the broker\'s log for the id, and report the error with that entry'),
   // The broker answered a code this client does not know (a newer broker): nothing to go on, so no retry.
   UNKNOWN_ERROR_CODE: row(-1, 'upgrade the client to the broker\'s version'),
 } as const satisfies Record<BrokerErrorCode, ErrorInfo>;
