@@ -56,7 +56,7 @@ function cell(text) {
 const yes = (flag) => (flag ? 'yes' : 'no');
 
 export function renderErrorsDoc() {
-  const parts = [INTRO];
+  const parts = [INTRO.trimEnd()];
   for (const [title, pkg, what, table] of SECTIONS) {
     parts.push(`\n## ${title} (${pkg})\n\nCodes ${what}\n`);
     parts.push('| code | retriable | refresh metadata | rejoin | Kafka | hint |');
