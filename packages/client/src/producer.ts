@@ -307,6 +307,8 @@ export class Producer {
       return;
     }
     const err = outcome.error;
+    // Whether or not it is retried, the next send to this topic should not trust what the client knew of it.
+    if (needsMetadataRefresh(err)) this.metadata.invalidate(b.topic);
     const retryable = Date.now() < b.deadline && !this.closed;
     if (retryable && isKlogError(err, 'OUT_OF_ORDER_SEQUENCE') && !queue.slice(0, queue.indexOf(b)).some((x) => x.state === 'retry')) {
       // A gap the broker saw that no earlier retry explains (an earlier batch failed for good): start a new
@@ -318,7 +320,6 @@ export class Producer {
       b.state = 'retry';
       const backoff = Math.min(50 * 2 ** (b.attempts - 1), 1_000);
       b.notBefore = Date.now() + backoff;
-      if (needsMetadataRefresh(err)) this.metadata.invalidate(b.topic);
       warnRetry(this.opts.logger, `produce to ${b.topic}-${b.partition}`, err, b.attempts, backoff);
       return; // keeps its place in the queue, its bytes and its sequence numbers
     }
