@@ -1,5 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import type { ResponseOf } from '@klog/protocol';
+import { fromWireError, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -34,7 +34,7 @@ type Result = ResponseOf<'createTopics'>['topics'][number];
 
 function throwIfError(r: Result | undefined, what: string): void {
   if (!r) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${what}`);
-  if (r.errorCode) throw new KlogError(r.errorCode, r.errorMessage ?? r.errorCode);
+  if (r.errorCode) throw fromWireError(r, '');
 }
 
 /** Topic administration and offset queries. */

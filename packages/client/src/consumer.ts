@@ -1,9 +1,9 @@
-import { KlogError, isKlogError, type RecordFactory } from '@klog/log-core';
+import { defaultLogger, KlogError, isKlogError, type Logger, type RecordFactory } from '@klog/log-core';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
-import { isRetriable } from '@klog/protocol';
+import { fromWireError, isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { fetchOnce, type FetchedPartition, type FetchLimits, type FetchPosition } from './fetcher.js';
-import { sleep } from './retry.js';
+import { DEFAULT_MAX_RETRY_TIME_MS, sleep, warnRetry } from './retry.js';
 import { fromBytes, type Deserializer } from './serializers.js';
 
 export interface ConsumerOptions {
@@ -17,8 +17,10 @@ export interface ConsumerOptions {
   valueDeserializer?: Deserializer;
   /** Where warnings go (e.g. a position reset). Default: a line on stderr. */
   onWarning?: (message: string) => void;
-  /** Give up after the broker has been unreachable this long. Default: keep trying. */
+  /** Give up (poll throws the last error) after retriable errors for this long. Default 30 s. */
   maxRetryTimeMs?: number;
+  /** Where retries are reported (warnings). Default: the client's logger. */
+  logger?: Logger;
 }
 
 export interface ConsumedMessage {
@@ -48,8 +50,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   protected closed = false;
   private readonly stop = new AbortController();
   private readonly limits: FetchLimits;
+  protected readonly logger: Logger;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {
+    this.logger = opts.logger ?? defaultLogger();
     this.limits = {
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
@@ -121,9 +125,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
       } catch (err) {
         if (this.closed) return [];
-        const limit = this.opts.maxRetryTimeMs ?? Infinity;
-        if (!isRetriable(err) || Date.now() - started > limit) throw err;
-        await sleep(Math.min(100 * 2 ** attempt, 2_000), this.stop.signal);
+        const backoff = Math.min(100 * 2 ** attempt, 2_000);
+        if (!isRetriable(err) || Date.now() - started + backoff > this.maxRetryTimeMs) throw err;
+        warnRetry(this.logger, 'fetch', err, attempt + 1, backoff);
+        await sleep(backoff, this.stop.signal);
       }
     }
   }
@@ -149,6 +154,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       out.push(f.records);
     }
     return out;
+  }
+
+  protected get maxRetryTimeMs(): number {
+    return this.opts.maxRetryTimeMs ?? DEFAULT_MAX_RETRY_TIME_MS;
   }
 
   protected warn(message: string): void {
@@ -204,7 +213,7 @@ export async function listOffsets(conn: BrokerConnection, wanted: { topic: strin
   const out = new Map<string, number>();
   for (const t of res.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode) throw new KlogError(p.errorCode, `${t.topic}-${p.partition}: ${p.errorMessage}`);
+      if (p.errorCode) throw fromWireError(p, `${t.topic}-${p.partition}`);
       out.set(keyOf(t.topic, p.partition), p.offset!);
     }
   }

@@ -1,4 +1,5 @@
 import { decodeBatch, iterateBatches, KlogError, type RecordFactory } from '@klog/log-core';
+import { fromWireError } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
 export interface FetchPosition {
@@ -51,7 +52,7 @@ export async function fetchOnce<T extends { offset: number }>(conn: BrokerConnec
       const from = wanted.get(`${partition}:${t.topic}`) ?? 0;
       const base = { topic: t.topic, partition, highWatermark: p.highWatermark ?? 0, logStartOffset: p.logStartOffset ?? 0 };
       if (p.errorCode) {
-        out.push({ ...base, records: [], nextOffset: from, error: new KlogError(p.errorCode, `${t.topic}-${partition}: ${String(p.errorMessage)}`) });
+        out.push({ ...base, records: [], nextOffset: from, error: fromWireError(p, `${t.topic}-${partition}`) });
         continue;
       }
       const data = p.records;

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { KlogError, isKlogError } from '@klog/log-core';
+import { isRetriable, needsRejoin } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Consumer, keyOf, type ConsumedMessage, type ConsumerOptions } from './consumer.js';
-import { sleep } from './retry.js';
+import { sleep, warnRetry } from './retry.js';
 
 export interface GroupConsumerOptions extends ConsumerOptions {
   groupId: string;
@@ -38,9 +39,6 @@ export interface RunOptions {
 
 /** Set for the whole of a run() loop, so close() can tell it is called from inside a handler. */
 const insideRun = new AsyncLocalStorage<GroupConsumer>();
-
-/** Errors after which the member has to join the group again. */
-const REJOIN = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /**
  * A consumer in a group: the coordinator shares the subscribed topics' partitions among the members, each
@@ -221,8 +219,8 @@ export class GroupConsumer extends Consumer {
     try {
       await this.commit();
     } catch (err) {
-      if (isKlogError(err) && REJOIN.has(err.code)) this.needRejoin(err.code);
-      else if (!isKlogError(err) || !['CONNECTION_LOST', 'BROKER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT'].includes(err.code)) throw err;
+      if (needsRejoin(err)) this.needRejoin((err as KlogError).code);
+      else if (!isRetriable(err)) throw err;
       this.warn(`commit failed: ${(err as Error).message}`);
     }
   }
@@ -240,6 +238,7 @@ export class GroupConsumer extends Consumer {
     if (!this.subscription) throw new KlogError('INVALID_SUBSCRIPTION', 'call subscribe() before consuming');
     this.stopHeartbeats();
     if (this.group.autoCommit && this.generationId >= 0) await this.commitQuietly();
+    const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
         this.rejoin = false;
@@ -256,13 +255,15 @@ export class GroupConsumer extends Consumer {
         return;
       } catch (err) {
         if (this.closed) return;
-        if (isKlogError(err) && REJOIN.has(err.code)) {
-          this.needRejoin(err.code);
+        if (needsRejoin(err)) {
+          this.needRejoin((err as KlogError).code);
           continue;
         }
-        if (!isKlogError(err) || !['CONNECTION_LOST', 'BROKER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT', 'COORDINATOR_NOT_AVAILABLE'].includes(err.code)) throw err;
         this.rejoin = true;
-        await sleep(Math.min(100 * 2 ** attempt, 2_000));
+        const backoff = Math.min(100 * 2 ** attempt, 2_000);
+        if (!isRetriable(err) || Date.now() - started + backoff > this.maxRetryTimeMs) throw err;
+        warnRetry(this.logger, `join group ${this.group.groupId}`, err, attempt + 1, backoff);
+        await sleep(backoff);
       }
     }
   }
@@ -286,7 +287,7 @@ export class GroupConsumer extends Consumer {
     this.heartbeatTimer = setInterval(() => {
       this.coord.request('heartbeat', { groupId: this.group.groupId, memberId: this.memberId, generationId: this.generationId })
         .catch((err) => {
-          if (isKlogError(err) && REJOIN.has(err.code)) this.needRejoin(err.code);
+          if (needsRejoin(err)) this.needRejoin((err as KlogError).code);
         });
     }, interval);
     this.heartbeatTimer.unref();

@@ -10,6 +10,7 @@ export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePay
 export { Admin } from './admin.js';
 export type { TopicSettings, TopicMetadata, GroupListing, GroupInfo } from './admin.js';
 export type { Serializer, Deserializer } from './serializers.js';
-export { isRetriable, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+export type { ErrorCode, ErrorInfo } from '@klog/protocol';
 export { KlogError, isKlogError } from '@klog/log-core';
-export type { ErrorCode } from '@klog/log-core';
+export type { Logger } from '@klog/log-core';

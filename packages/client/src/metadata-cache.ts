@@ -1,4 +1,5 @@
 import { KlogError } from '@klog/log-core';
+import { fromWireError } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
 interface TopicMeta {
@@ -22,7 +23,7 @@ export class MetadataCache {
     const res = await this.conn.request('metadata', { topics: [topic], allowAutoCreate });
     const t = res.topics[0];
     if (!t || t.errorCode) {
-      throw new KlogError(t?.errorCode ?? 'UNKNOWN_TOPIC', t?.errorMessage ?? `topic ${topic} does not exist`);
+      throw t ? fromWireError(t, '') : new KlogError('UNKNOWN_TOPIC', `topic ${topic} does not exist`);
     }
     this.topics.set(topic, { partitions: t.partitions.length, fetchedAt: Date.now() });
     return t.partitions.length;

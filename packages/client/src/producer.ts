@@ -1,7 +1,8 @@
-import { encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
-import { isRetriable, type ResponseOf } from '@klog/protocol';
+import { defaultLogger, encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
+import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import type { MetadataCache } from './metadata-cache.js';
+import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry } from './retry.js';
 import { toBytes, type Serializer } from './serializers.js';
 
 export type AcksSetting = 0 | 1 | -1 | 'all';
@@ -24,6 +25,8 @@ export interface ProducerOptions {
   maxInFlightPerPartition?: number;
   keySerializer?: Serializer;
   valueSerializer?: Serializer;
+  /** Where retries are reported (warnings). Default: the client's logger. */
+  logger?: Logger;
 }
 
 export interface ProducerMessage {
@@ -89,11 +92,12 @@ export class Producer {
       batchBytes: options.batchBytes ?? 512 * 1024,
       compression: options.compression ?? 'none',
       bufferBytes: options.bufferBytes ?? 32 * 1024 * 1024,
-      maxRetryTimeMs: options.maxRetryTimeMs ?? 30_000,
+      maxRetryTimeMs: options.maxRetryTimeMs ?? DEFAULT_MAX_RETRY_TIME_MS,
       idempotent: options.idempotent ?? this.acks !== 0,
       maxInFlightPerPartition: options.maxInFlightPerPartition ?? 5,
       keySerializer: options.keySerializer,
       valueSerializer: options.valueSerializer,
+      logger: options.logger ?? defaultLogger(),
     };
   }
 
@@ -303,6 +307,8 @@ export class Producer {
       return;
     }
     const err = outcome.error;
+    // Whether or not it is retried, the next send to this topic should not trust what the client knew of it.
+    if (needsMetadataRefresh(err)) this.metadata.invalidate(b.topic);
     const retryable = Date.now() < b.deadline && !this.closed;
     if (retryable && isKlogError(err, 'OUT_OF_ORDER_SEQUENCE') && !queue.slice(0, queue.indexOf(b)).some((x) => x.state === 'retry')) {
       // A gap the broker saw that no earlier retry explains (an earlier batch failed for good): start a new
@@ -312,7 +318,9 @@ export class Producer {
     if (retryable && (isRetriable(err) || isKlogError(err, 'OUT_OF_ORDER_SEQUENCE'))) {
       b.attempts++;
       b.state = 'retry';
-      b.notBefore = Date.now() + Math.min(50 * 2 ** (b.attempts - 1), 1_000);
+      const backoff = Math.min(50 * 2 ** (b.attempts - 1), 1_000);
+      b.notBefore = Date.now() + backoff;
+      warnRetry(this.opts.logger, `produce to ${b.topic}-${b.partition}`, err, b.attempts, backoff);
       return; // keeps its place in the queue, its bytes and its sequence numbers
     }
     queue.splice(queue.indexOf(b), 1);
@@ -358,7 +366,7 @@ function resultFor(response: ResponseOf<'produce'>, b: Batch): { baseOffset: num
   const p = response.topics.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
   if (!p) return { error: new KlogError('INVALID_REQUEST', `the broker's produce answer lacks ${b.topic}-${b.partition}`) };
   if (p.errorCode) {
-    return { error: new KlogError(p.errorCode, `produce to ${b.topic}-${b.partition}: ${p.errorMessage ?? p.errorCode}`) };
+    return { error: fromWireError(p, `produce to ${b.topic}-${b.partition}`) };
   }
   return { baseOffset: p.baseOffset as number };
 }

@@ -14,5 +14,16 @@ export {
 export type { RequestHeader } from './messages.js';
 export { negotiateVersion, versionTableOf } from './version-negotiation.js';
 export { FRAME_HEADER_BYTES, encodeFrame, decodeBody, FrameTooLargeError, FrameReader } from './frame-codec.js';
-export { toWireError, fromWireError, isRetriable } from './wire-error.js';
+export { toWireError, fromWireError, internalError } from './wire-error.js';
 export type { WireError } from './wire-error.js';
+export {
+  ERROR_TABLE, errorCodes, errorInfo, errorInfoOf, isErrorCode, isRetriable, needsMetadataRefresh, needsRejoin,
+} from './errors/error-table.js';
+export type { ErrorCode } from './errors/error-table.js';
+export { GROUP_ERRORS } from './errors/group-errors.js';
+export type { GroupErrorCode } from './errors/group-errors.js';
+export { BROKER_ERRORS } from './errors/broker-errors.js';
+export type { BrokerErrorCode } from './errors/broker-errors.js';
+// KlogError is log-core's one class; re-exported so a package that raises protocol codes imports it from here.
+export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
+export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';

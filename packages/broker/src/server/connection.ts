@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
 import {
   CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
@@ -160,8 +159,7 @@ export class Connection {
     try {
       return { frame: await answerRequest(env, req, this.ctx, requestContext), reserved, requestBytes };
     } catch (err) {
-      if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
-      return { frame: encodeErrorResponse(env.correlationId, toWireError(err)), reserved, requestBytes };
+      return { frame: encodeErrorResponse(env.correlationId, toWireError(err, this.log.child({ api: env.api }))), reserved, requestBytes };
     }
   }
 

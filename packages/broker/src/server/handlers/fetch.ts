@@ -22,15 +22,15 @@ export async function fetch(req: RequestOf<'fetch'>, ctx: BrokerContext, { close
   // The connection went away while this request waited for room: nobody will read an answer, so read nothing.
   if (closed.aborted) return { topics: [] };
   const results = await pollPartitions(wanted, { maxWaitMs, minBytes, maxBytes }, ctx, closed);
-  return { topics: group(results) };
+  return { topics: group(results, ctx.logger) };
 }
 
-function group(results: PartitionData[]): FetchedTopic[] {
+function group(results: PartitionData[], log: BrokerContext['logger']): FetchedTopic[] {
   const byTopic = new Map<string, FetchedTopic['partitions']>();
   for (const { topic, error, ...r } of results) {
     let list = byTopic.get(topic);
     if (!list) byTopic.set(topic, (list = []));
-    list.push(error ? { partition: r.partition, records: r.records, ...toWireError(error) } : r);
+    list.push(error ? { partition: r.partition, records: r.records, ...toWireError(error, log) } : r);
   }
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }

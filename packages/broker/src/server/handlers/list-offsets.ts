@@ -17,7 +17,7 @@ export async function listOffsets(req: RequestOf<'listOffsets'>, ctx: BrokerCont
         else offset = (await ctx.store.offsetForTimestamp(topic, partition, timestamp)) ?? ctx.store.logEndOffset(topic, partition);
         partitions.push({ partition, offset });
       } catch (err) {
-        partitions.push({ partition, ...toWireError(err) });
+        partitions.push({ partition, ...toWireError(err, ctx.logger) });
       }
     }
     topics.push({ topic, partitions });

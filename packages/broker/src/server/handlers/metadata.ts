@@ -17,7 +17,7 @@ export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): 
       });
     } catch (err) {
       if (!isKlogError(err)) throw err;
-      topics.push({ name, internal: isInternalTopic(name), partitions: [], ...toWireError(err) });
+      topics.push({ name, internal: isInternalTopic(name), partitions: [], ...toWireError(err, ctx.logger) });
     }
   }
   const { host, port } = ctx.address();

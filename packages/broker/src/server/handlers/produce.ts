@@ -17,7 +17,7 @@ export async function produce(req: RequestOf<'produce'>, ctx: BrokerContext): Pr
       }
       await ctx.ensureTopic(topic);
     } catch (err) {
-      const e = toWireError(err);
+      const e = toWireError(err, ctx.logger);
       return { topic, partitions: parts.map(({ partition }) => ({ partition, ...e })) };
     }
     const partitions = await Promise.all(parts.map(async ({ partition, batch }) => {
@@ -26,7 +26,7 @@ export async function produce(req: RequestOf<'produce'>, ctx: BrokerContext): Pr
         if (acks === -1) await ctx.store.flushPartition(topic, partition);
         return { partition, baseOffset, lastOffset };
       } catch (err) {
-        return { partition, ...toWireError(err) };
+        return { partition, ...toWireError(err, ctx.logger) };
       }
     }));
     return { topic, partitions };

@@ -28,7 +28,7 @@ export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerCo
       ctx.logger.info({ topic: name, ...config }, 'created topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();
@@ -44,7 +44,7 @@ export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerCo
       ctx.logger.info({ topic: name }, 'deleted topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();
