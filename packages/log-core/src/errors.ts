@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_COMPRESSION'
   | 'STORE_LOCKED'
   | 'STORE_CLOSED'
+  | 'UNSUPPORTED_FORMAT'
   // consumer groups (names follow Kafka's error names where Kafka has one)
   | 'INVALID_GROUP_ID'
   | 'GROUP_ID_NOT_FOUND'

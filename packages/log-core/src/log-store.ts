@@ -1,15 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from './logger.js';
-import { decodeBatch, encodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
+import { checkPartitionBudget, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
+import { checkFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
 import { HandlePool } from './handle-pool.js';
 import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
-import { PartitionLog, syncDir, type AppendResult } from './partition-log.js';
+import { logRecoverySummary } from './log-loader.js';
+import { PartitionLog, type AppendResult } from './partition-log.js';
+import type { RecoveryReport } from './segment-recovery.js';
 import { Partitioner } from './partitioner.js';
 import { validateRecords } from './record-input.js';
+import { chunksUnderLimit, routeRecords } from './record-routing.js';
+import { takeCleanShutdownMarker, writeCleanShutdownMarker } from './shutdown-marker.js';
+import { StoreMaintenance } from './store-maintenance.js';
 import { loadTopics, saveTopics } from './topic-registry.js';
 import { resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
 import type { RecordInput, StoredRecord } from './types.js';
@@ -21,8 +28,16 @@ export interface LogStoreOptions {
   defaults?: Partial<TopicConfig>;
   /** How often retention runs on its own (it also runs after every segment roll). Default 5 minutes. */
   retentionCheckMs?: number;
-  /** Most segment files open at once for reading older segments. Default 256. */
+  /**
+   * Most segment files open at once, active segments included; the least recently used are closed and reopened
+   * on demand. Default (and ceiling): half the process's open-file limit.
+   */
   maxOpenSegments?: number;
+  /**
+   * The open-file limit (soft RLIMIT_NOFILE) the store plans with: it bounds maxOpenSegments and the partitions
+   * a store may hold. Default: read from /proc/self/limits (1024 where it cannot be read).
+   */
+  maxOpenFiles?: number;
   /** Clock, for tests of time-based retention and rolling. */
   now?: () => number;
 }
@@ -69,7 +84,6 @@ export interface StoreStats {
   rebuiltIndexes: number;
 }
 
-const CLEAN_MARKER = '.clean-shutdown';
 const DEFAULT_MAX_READ = 1024 * 1024;
 
 interface Topic {
@@ -84,9 +98,8 @@ interface Topic {
  */
 export class LogStore {
   private readonly topics = new Map<string, Topic>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly maintenance: StoreMaintenance;
   private closed = false;
-  private retentionRunning: Promise<void> | null = null;
   readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
 
   private constructor(
@@ -95,30 +108,34 @@ export class LogStore {
     private readonly defaults: Partial<TopicConfig>,
     private readonly logger: Logger,
     private readonly pool: HandlePool,
+    private readonly fdLimit: FdLimit,
     private readonly now: () => number,
     private readonly releaseLock: () => void,
-  ) {}
+  ) {
+    this.maintenance = new StoreMaintenance(logger, this);
+  }
 
   static async open(dir: string, opts: LogStoreOptions = {}): Promise<LogStore> {
     const fsync = validateFsyncPolicy(opts.fsync ?? 'never');
     const logger = opts.logger ?? defaultLogger();
     if (opts.defaults) resolveTopicConfig(opts.defaults); // reject bad defaults now, not at first createTopic
+    const fdLimit = opts.maxOpenFiles === undefined ? processFdLimit() : { soft: opts.maxOpenFiles, hard: null };
     mkdirSync(dir, { recursive: true });
+    checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
     const releaseLock = acquireLock(dir, (pid) =>
       logger.warn({ dir, pid }, 'took over a lock file left by a process that is no longer running'));
     try {
-      const clean = existsSync(join(dir, CLEAN_MARKER));
-      if (clean) {
-        // From here on a crash must be recovered from: the marker goes, durably, before any write.
-        unlinkSync(join(dir, CLEAN_MARKER));
-        syncDir(dir);
-      }
-      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(opts.maxOpenSegments ?? 256),
+      writeFormatVersionIfMissing(dir);
+      const clean = takeCleanShutdownMarker(dir);
+      const maxOpen = Math.min(opts.maxOpenSegments ?? Infinity, segmentFileBudget(fdLimit));
+      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(maxOpen), fdLimit,
         opts.now ?? Date.now, releaseLock);
       const configs = loadTopics(dir);
+      store.warnIfFdLimitLow(configs);
       for (const [name, config] of configs) await store.openTopic(name, config, clean);
+      logRecoverySummary(logger, store.stats);
       store.removeOrphanDirectories(configs);
-      store.startTimers(opts.retentionCheckMs ?? 5 * 60_000);
+      store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
       return store;
     } catch (err) {
       releaseLock();
@@ -126,64 +143,87 @@ export class LogStore {
     }
   }
 
-  private async openTopic(name: string, config: TopicConfig, clean: boolean): Promise<Topic> {
+  /**
+   * Opens a topic's partitions. A topic being created is all or nothing: if a partition cannot be created
+   * (out of descriptors, space, a name taken), the ones made so far are closed and their directories removed.
+   */
+  private async openTopic(name: string, config: TopicConfig, clean: boolean, creating = false): Promise<Topic> {
     const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
-    for (let p = 0; p < config.partitions; p++) {
-      const { log, recovery } = await PartitionLog.open({
-        topic: name,
-        partition: p,
-        dir: join(this.dir, `${name}-${p}`),
-        config: () => topic.config,
-        fsync: this.fsync,
-        pool: this.pool,
-        logger: this.logger,
-        now: this.now,
-        onRoll: () => this.scheduleRetention(),
-      }, clean);
-      if (recovery) {
-        this.stats.recoveredPartitions++;
-        this.stats.truncatedBytes += recovery.truncatedBytes;
-        if (recovery.rebuiltIndex) this.stats.rebuiltIndexes++;
+    try {
+      for (let p = 0; p < config.partitions; p++) {
+        const dir = join(this.dir, `${name}-${p}`);
+        const existed = existsSync(dir);
+        try {
+          const { log, recovery } = await PartitionLog.open({
+            topic: name,
+            partition: p,
+            dir,
+            config: () => topic.config,
+            fsync: this.fsync,
+            pool: this.pool,
+            now: this.now,
+            onRoll: () => this.maintenance.scheduleRetention(),
+          }, clean);
+          if (recovery) this.countRecovery(name, p, recovery);
+          topic.partitions.push(log);
+        } catch (err) {
+          if (creating && !existed) rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
       }
-      topic.partitions.push(log);
+    } catch (err) {
+      if (creating) await this.discardPartitions(name, topic.partitions);
+      else for (const p of topic.partitions) await p.close();
+      throw err;
     }
     this.topics.set(name, topic);
     return topic;
   }
 
-  /** A directory left by a topic deletion that a crash interrupted. */
+  /** Tallies what recovery repaired; only lost bytes deserve a warning of their own (see logRecoverySummary). */
+  private countRecovery(topic: string, partition: number, recovery: RecoveryReport): void {
+    this.stats.recoveredPartitions++;
+    this.stats.truncatedBytes += recovery.truncatedBytes;
+    if (recovery.rebuiltIndex) this.stats.rebuiltIndexes++;
+    if (recovery.truncatedBytes > 0) {
+      this.logger.warn({ topic, partition, ...recovery },
+        `recovery cut ${recovery.truncatedBytes} bytes of torn or corrupt data from the end of ${topic}-${partition}`);
+    }
+  }
+
+  /** Closes partitions and removes their directories (a failed create, or a deleted topic). */
+  private async discardPartitions(name: string, partitions: PartitionLog[]): Promise<void> {
+    for (const p of partitions) await p.delete();
+    for (let p = 0; p < partitions.length; p++) rmSync(join(this.dir, `${name}-${p}`), { recursive: true, force: true });
+  }
+
+  /** Once at open: more partitions on disk than the open-file limit lets the store keep open. */
+  private warnIfFdLimitLow(configs: Map<string, TopicConfig>): void {
+    const partitions = [...configs.values()].reduce((n, c) => n + c.partitions, 0);
+    const budget = segmentFileBudget(this.fdLimit);
+    if (partitions <= budget) return;
+    this.logger.warn({ partitions, openFileLimit: this.fdLimit.soft, openSegmentFiles: budget },
+      `the open-file limit ${this.fdLimit.soft} is low for ${partitions} partitions: at most ${budget} segment files ` +
+      `stay open, so appends spread over more partitions than that reopen files; raise it with \`ulimit -n\``);
+  }
+
+  /** Directories left by a topic deletion (or creation) that a crash interrupted. */
   private removeOrphanDirectories(configs: Map<string, TopicConfig>): void {
+    const removed: string[] = [];
     for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const m = /^(.+)-(\d+)$/.exec(entry.name);
       if (!m) continue;
       const config = configs.get(m[1]);
       if (config && Number(m[2]) < config.partitions) continue;
-      this.logger.warn({ dir: entry.name }, 'removing the directory of a deleted topic');
       rmSync(join(this.dir, entry.name), { recursive: true, force: true });
+      removed.push(entry.name);
     }
-  }
-
-  private startTimers(retentionCheckMs: number): void {
-    const retention = setInterval(() => this.scheduleRetention(), retentionCheckMs);
-    retention.unref();
-    this.timers.push(retention);
-    if (typeof this.fsync === 'object') {
-      const syncer = setInterval(() => {
-        this.flush().catch((err) => this.logger.error({ err }, 'periodic fsync failed'));
-      }, this.fsync.intervalMs);
-      syncer.unref();
-      this.timers.push(syncer);
+    if (removed.length > 0) {
+      // One line however many: a crash during a large create or delete leaves thousands.
+      this.logger.warn({ count: removed.length, examples: removed.slice(0, 5) },
+        `removed ${removed.length} partition directories of deleted or unfinished topics`);
     }
-  }
-
-  private scheduleRetention(): void {
-    if (this.retentionRunning || this.closed) return;
-    this.retentionRunning = this.enforceRetention()
-      .catch((err) => this.logger.error({ err }, 'retention failed'))
-      .finally(() => {
-        this.retentionRunning = null;
-      });
   }
 
   // ---- topics ---------------------------------------------------------------------------------------------
@@ -193,22 +233,51 @@ export class LogStore {
     validateTopicName(name);
     if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
     const resolved = resolveTopicConfig(config, this.defaults);
+    checkPartitionBudget(name, resolved.partitions, this.totalPartitions(), this.fdLimit);
     const configs = this.configs();
     configs.set(name, resolved);
     // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
-    await this.openTopic(name, resolved, true);
-    saveTopics(this.dir, configs);
+    try {
+      await this.openTopic(name, resolved, true, true);
+      saveTopics(this.dir, configs);
+    } catch (err) {
+      const topic = this.topics.get(name);
+      if (topic) {
+        this.topics.delete(name);
+        await this.discardPartitions(name, topic.partitions);
+      }
+      this.logger.error({ topic: name, partitions: resolved.partitions, err },
+        `could not create topic ${name}; nothing of it was kept`);
+      throw err;
+    }
     return this.describeTopic(name);
+  }
+
+  /**
+   * Changes the settings of an existing topic: everything but its partition count. Validated like createTopic,
+   * saved in topics.json, and in force at once (the next roll uses the new segment size, the next retention run
+   * the new limits). Returns the new config.
+   */
+  async alterTopicConfig(name: string, changes: Partial<TopicConfig>): Promise<TopicConfig> {
+    const topic = this.topic(name);
+    if (changes.partitions !== undefined && changes.partitions !== topic.config.partitions) {
+      throw new KlogError('INVALID_CONFIG',
+        `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
+    }
+    const updated = resolveTopicConfig({ ...topic.config, ...changes });
+    const configs = this.configs();
+    configs.set(name, updated);
+    saveTopics(this.dir, configs);
+    topic.config = updated;
+    this.maintenance.scheduleRetention();
+    return { ...updated };
   }
 
   async deleteTopic(name: string): Promise<void> {
     const topic = this.topic(name);
     this.topics.delete(name);
     saveTopics(this.dir, this.configs());
-    for (const p of topic.partitions) await p.delete();
-    for (let p = 0; p < topic.partitions.length; p++) {
-      rmSync(join(this.dir, `${name}-${p}`), { recursive: true, force: true });
-    }
+    await this.discardPartitions(name, topic.partitions);
   }
 
   hasTopic(name: string): boolean {
@@ -250,20 +319,13 @@ export class LogStore {
     validateRecords(records);
     const n = topic.partitions.length;
     if (opts.partition !== undefined) this.partition(topicName, opts.partition);
-    const byPartition = new Map<number, number[]>();
-    for (let i = 0; i < records.length; i++) {
-      const p = opts.partition ?? topic.partitioner.partition(records[i].key, n);
-      let list = byPartition.get(p);
-      if (!list) byPartition.set(p, (list = []));
-      list.push(i);
-    }
-    topic.partitioner.nextBatch();
+    const byPartition = routeRecords(records, n, topic.partitioner, opts.partition);
     const acks = new Array<{ partition: number; offset: number }>(records.length);
     const now = this.now();
     // Every batch is encoded before any is appended, so a record the encoder rejects (too large, bad
     // timestamp) fails the whole call with nothing written.
     const encoded = [...byPartition].map(([p, indexes]) =>
-      ({ p, indexes, chunks: [...this.chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
+      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
     await Promise.all(encoded.map(async ({ p, indexes, chunks }) => {
       const log = topic.partitions[p];
       for (const chunk of chunks) {
@@ -272,23 +334,6 @@ export class LogStore {
       }
     }));
     return acks;
-  }
-
-  /** Encodes records into batches no larger than the topic's limit (one record over it is an error). */
-  private *chunksUnderLimit(records: RecordInput[], max: number, now: number, compression: EncodeOptions['compression']): Generator<{ batch: Buffer; first: number; count: number }> {
-    const pending: [number, number][] = [[0, records.length]];
-    while (pending.length > 0) {
-      const [first, count] = pending.shift()!;
-      const batch = encodeBatch(records.slice(first, first + count), { now, compression });
-      if (batch.length <= max) {
-        yield { batch, first, count };
-      } else if (count === 1) {
-        throw new KlogError('RECORD_TOO_LARGE', `a record of ${batch.length} bytes (encoded) exceeds maxBatchBytes ${max}`);
-      } else {
-        const half = Math.ceil(count / 2);
-        pending.unshift([first, half], [first + half, count - half]);
-      }
-    }
   }
 
   /**
@@ -406,17 +451,21 @@ export class LogStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearInterval(t);
-    await this.retentionRunning;
+    await this.maintenance.stop();
     for (const topic of this.topics.values()) {
       for (const p of topic.partitions) await p.close();
     }
-    writeFileSync(join(this.dir, CLEAN_MARKER), `${new Date(this.now()).toISOString()}\n`, { flush: true });
-    syncDir(this.dir);
+    writeCleanShutdownMarker(this.dir, this.now());
     this.releaseLock();
   }
 
   // ---- lookups --------------------------------------------------------------------------------------------
+
+  private totalPartitions(): number {
+    let n = 0;
+    for (const t of this.topics.values()) n += t.partitions.length;
+    return n;
+  }
 
   private configs(): Map<string, TopicConfig> {
     return new Map([...this.topics].map(([name, t]) => [name, t.config]));
