@@ -234,12 +234,11 @@ export class LogStore {
     if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
     const resolved = resolveTopicConfig(config, this.defaults);
     checkPartitionBudget(name, resolved.partitions, this.totalPartitions(), this.fdLimit);
-    const configs = this.configs();
-    configs.set(name, resolved);
     // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
+    // The registry is written from the topics as they are then, with any created or altered meanwhile.
     try {
       await this.openTopic(name, resolved, true, true);
-      saveTopics(this.dir, configs);
+      saveTopics(this.dir, this.configs());
     } catch (err) {
       const topic = this.topics.get(name);
       if (topic) {
@@ -264,7 +263,7 @@ export class LogStore {
       throw new KlogError('INVALID_CONFIG',
         `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
     }
-    const updated = resolveTopicConfig({ ...topic.config, ...changes });
+    const updated = resolveTopicConfig(changes, topic.config); // the changes over the current settings
     const configs = this.configs();
     configs.set(name, updated);
     saveTopics(this.dir, configs);
