@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
 import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
-import { checkPartitionBudget, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
+import { processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { checkFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
 import { HandlePool } from './handle-pool.js';
@@ -11,14 +10,13 @@ import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
 import { logRecoverySummary } from './log-loader.js';
 import { PartitionLog, type AppendResult } from './partition-log.js';
-import type { RecoveryReport } from './segment-recovery.js';
-import { Partitioner } from './partitioner.js';
 import { validateRecords } from './record-input.js';
 import { chunksUnderLimit, routeRecords } from './record-routing.js';
 import { takeCleanShutdownMarker, writeCleanShutdownMarker } from './shutdown-marker.js';
 import { StoreMaintenance } from './store-maintenance.js';
-import { loadTopics, saveTopics } from './topic-registry.js';
+import { loadTopics } from './topic-registry.js';
 import { resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
+import { TopicTable, type Topic } from './topic-table.js';
 import type { RecordInput, StoredRecord } from './types.js';
 
 export interface LogStoreOptions {
@@ -86,18 +84,12 @@ export interface StoreStats {
 
 const DEFAULT_MAX_READ = 1024 * 1024;
 
-interface Topic {
-  config: TopicConfig;
-  partitions: PartitionLog[];
-  partitioner: Partitioner;
-}
-
 /**
  * A durable, partitioned, append-only log in a directory: the embeddable heart of klog.
  * One LogStore per directory per machine (a lock file enforces it).
  */
 export class LogStore {
-  private readonly topics = new Map<string, Topic>();
+  private readonly topics: TopicTable;
   private readonly maintenance: StoreMaintenance;
   private closed = false;
   readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
@@ -105,14 +97,17 @@ export class LogStore {
   private constructor(
     readonly dir: string,
     readonly fsync: FsyncPolicy,
-    private readonly defaults: Partial<TopicConfig>,
+    defaults: Partial<TopicConfig>,
     private readonly logger: Logger,
-    private readonly pool: HandlePool,
-    private readonly fdLimit: FdLimit,
+    pool: HandlePool,
+    fdLimit: FdLimit,
     private readonly now: () => number,
     private readonly releaseLock: () => void,
   ) {
     this.maintenance = new StoreMaintenance(logger, this);
+    this.topics = new TopicTable({
+      dir, fsync, pool, fdLimit, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(),
+    });
   }
 
   static async open(dir: string, opts: LogStoreOptions = {}): Promise<LogStore> {
@@ -130,11 +125,8 @@ export class LogStore {
       const maxOpen = Math.min(opts.maxOpenSegments ?? Infinity, segmentFileBudget(fdLimit));
       const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(maxOpen), fdLimit,
         opts.now ?? Date.now, releaseLock);
-      const configs = loadTopics(dir);
-      store.warnIfFdLimitLow(configs);
-      for (const [name, config] of configs) await store.openTopic(name, config, clean);
+      await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
-      store.removeOrphanDirectories(configs);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
       return store;
     } catch (err) {
@@ -143,112 +135,12 @@ export class LogStore {
     }
   }
 
-  /**
-   * Opens a topic's partitions. A topic being created is all or nothing: if a partition cannot be created
-   * (out of descriptors, space, a name taken), the ones made so far are closed and their directories removed.
-   */
-  private async openTopic(name: string, config: TopicConfig, clean: boolean, creating = false): Promise<Topic> {
-    const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
-    try {
-      for (let p = 0; p < config.partitions; p++) {
-        const dir = join(this.dir, `${name}-${p}`);
-        const existed = existsSync(dir);
-        try {
-          const { log, recovery } = await PartitionLog.open({
-            topic: name,
-            partition: p,
-            dir,
-            config: () => topic.config,
-            fsync: this.fsync,
-            pool: this.pool,
-            now: this.now,
-            onRoll: () => this.maintenance.scheduleRetention(),
-          }, clean);
-          if (recovery) this.countRecovery(name, p, recovery);
-          topic.partitions.push(log);
-        } catch (err) {
-          if (creating && !existed) rmSync(dir, { recursive: true, force: true });
-          throw err;
-        }
-      }
-    } catch (err) {
-      if (creating) await this.discardPartitions(name, topic.partitions);
-      else for (const p of topic.partitions) await p.close();
-      throw err;
-    }
-    this.topics.set(name, topic);
-    return topic;
-  }
-
-  /** Tallies what recovery repaired; only lost bytes deserve a warning of their own (see logRecoverySummary). */
-  private countRecovery(topic: string, partition: number, recovery: RecoveryReport): void {
-    this.stats.recoveredPartitions++;
-    this.stats.truncatedBytes += recovery.truncatedBytes;
-    if (recovery.rebuiltIndex) this.stats.rebuiltIndexes++;
-    if (recovery.truncatedBytes > 0) {
-      this.logger.warn({ topic, partition, ...recovery },
-        `recovery cut ${recovery.truncatedBytes} bytes of torn or corrupt data from the end of ${topic}-${partition}`);
-    }
-  }
-
-  /** Closes partitions and removes their directories (a failed create, or a deleted topic). */
-  private async discardPartitions(name: string, partitions: PartitionLog[]): Promise<void> {
-    for (const p of partitions) await p.delete();
-    for (let p = 0; p < partitions.length; p++) rmSync(join(this.dir, `${name}-${p}`), { recursive: true, force: true });
-  }
-
-  /** Once at open: more partitions on disk than the open-file limit lets the store keep open. */
-  private warnIfFdLimitLow(configs: Map<string, TopicConfig>): void {
-    const partitions = [...configs.values()].reduce((n, c) => n + c.partitions, 0);
-    const budget = segmentFileBudget(this.fdLimit);
-    if (partitions <= budget) return;
-    this.logger.warn({ partitions, openFileLimit: this.fdLimit.soft, openSegmentFiles: budget },
-      `the open-file limit ${this.fdLimit.soft} is low for ${partitions} partitions: at most ${budget} segment files ` +
-      `stay open, so appends spread over more partitions than that reopen files; raise it with \`ulimit -n\``);
-  }
-
-  /** Directories left by a topic deletion (or creation) that a crash interrupted. */
-  private removeOrphanDirectories(configs: Map<string, TopicConfig>): void {
-    const removed: string[] = [];
-    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const m = /^(.+)-(\d+)$/.exec(entry.name);
-      if (!m) continue;
-      const config = configs.get(m[1]);
-      if (config && Number(m[2]) < config.partitions) continue;
-      rmSync(join(this.dir, entry.name), { recursive: true, force: true });
-      removed.push(entry.name);
-    }
-    if (removed.length > 0) {
-      // One line however many: a crash during a large create or delete leaves thousands.
-      this.logger.warn({ count: removed.length, examples: removed.slice(0, 5) },
-        `removed ${removed.length} partition directories of deleted or unfinished topics`);
-    }
-  }
-
   // ---- topics ---------------------------------------------------------------------------------------------
 
   async createTopic(name: string, config: Partial<TopicConfig> = {}): Promise<TopicDescription> {
     this.checkOpen();
     validateTopicName(name);
-    if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
-    const resolved = resolveTopicConfig(config, this.defaults);
-    checkPartitionBudget(name, resolved.partitions, this.totalPartitions(), this.fdLimit);
-    // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
-    // The registry is written from the topics as they are then, with any created or altered meanwhile.
-    try {
-      await this.openTopic(name, resolved, true, true);
-      saveTopics(this.dir, this.configs());
-    } catch (err) {
-      const topic = this.topics.get(name);
-      if (topic) {
-        this.topics.delete(name);
-        await this.discardPartitions(name, topic.partitions);
-      }
-      this.logger.error({ topic: name, partitions: resolved.partitions, err },
-        `could not create topic ${name}; nothing of it was kept`);
-      throw err;
-    }
+    await this.topics.create(name, config);
     return this.describeTopic(name);
   }
 
@@ -258,33 +150,21 @@ export class LogStore {
    * the new limits). Returns the new config.
    */
   async alterTopicConfig(name: string, changes: Partial<TopicConfig>): Promise<TopicConfig> {
-    const topic = this.topic(name);
-    if (changes.partitions !== undefined && changes.partitions !== topic.config.partitions) {
-      throw new KlogError('INVALID_CONFIG',
-        `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
-    }
-    const updated = resolveTopicConfig(changes, topic.config); // the changes over the current settings
-    const configs = this.configs();
-    configs.set(name, updated);
-    saveTopics(this.dir, configs);
-    topic.config = updated;
+    const updated = this.topics.alter(this.topic(name), name, changes);
     this.maintenance.scheduleRetention();
     return { ...updated };
   }
 
   async deleteTopic(name: string): Promise<void> {
-    const topic = this.topic(name);
-    this.topics.delete(name);
-    saveTopics(this.dir, this.configs());
-    await this.discardPartitions(name, topic.partitions);
+    await this.topics.delete(name, this.topic(name));
   }
 
   hasTopic(name: string): boolean {
-    return this.topics.has(name);
+    return this.topics.get(name) !== undefined;
   }
 
   listTopics(): string[] {
-    return [...this.topics.keys()].sort();
+    return this.topics.names();
   }
 
   describeTopic(name: string): TopicDescription {
@@ -428,7 +308,7 @@ export class LogStore {
   }
 
   async enforceRetention(): Promise<void> {
-    for (const [name, topic] of this.topics) {
+    for (const [name, topic] of this.topics.entries()) {
       for (let p = 0; p < topic.partitions.length; p++) {
         const deleted = await topic.partitions[p].enforceRetention();
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
@@ -443,7 +323,7 @@ export class LogStore {
 
   /** fdatasync of everything written so far. */
   async flush(): Promise<void> {
-    for (const topic of this.topics.values()) await Promise.all(topic.partitions.map((p) => p.sync()));
+    for (const [, topic] of this.topics.entries()) await Promise.all(topic.partitions.map((p) => p.sync()));
   }
 
   /** Flushes and closes every partition and leaves the clean-shutdown marker, so the next open skips recovery. */
@@ -451,7 +331,7 @@ export class LogStore {
     if (this.closed) return;
     this.closed = true;
     await this.maintenance.stop();
-    for (const topic of this.topics.values()) {
+    for (const [, topic] of this.topics.entries()) {
       for (const p of topic.partitions) await p.close();
     }
     writeCleanShutdownMarker(this.dir, this.now());
@@ -459,16 +339,6 @@ export class LogStore {
   }
 
   // ---- lookups --------------------------------------------------------------------------------------------
-
-  private totalPartitions(): number {
-    let n = 0;
-    for (const t of this.topics.values()) n += t.partitions.length;
-    return n;
-  }
-
-  private configs(): Map<string, TopicConfig> {
-    return new Map([...this.topics].map(([name, t]) => [name, t.config]));
-  }
 
   private checkOpen(): void {
     if (this.closed) throw new KlogError('STORE_CLOSED', `the log store at ${this.dir} is closed`);
