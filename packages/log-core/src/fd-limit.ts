@@ -42,6 +42,15 @@ export function segmentFileBudget(limit: FdLimit): number {
   return Math.max(8, Math.floor(limit.soft / 2));
 }
 
+/**
+ * Segment files kept open when the application does not say: every partition's active segment and 256 older
+ * ones (for readers behind the head), within the budget. Older segments' indexes stay in memory while their
+ * file is open, so this also bounds that memory.
+ */
+export function defaultOpenSegments(limit: FdLimit, partitions: number): number {
+  return Math.min(segmentFileBudget(limit), partitions + 256);
+}
+
 export function maxPartitions(limit: FdLimit): number {
   return Math.min(Number.MAX_SAFE_INTEGER, limit.soft * PARTITIONS_PER_DESCRIPTOR);
 }

@@ -16,10 +16,12 @@ export class HandlePool {
   /** The file touched last: appends to one partition in a row skip the reordering. */
   private latest: PooledFile | null = null;
 
-  constructor(readonly maxOpen: number) {}
+  constructor(private maxOpen: number) {}
 
-  get openCount(): number {
-    return this.lru.size;
+  /** Changes the bound (as partitions come and go), closing idle files beyond a lower one. */
+  resize(maxOpen: number): void {
+    this.maxOpen = maxOpen;
+    this.closeBeyondBound(null);
   }
 
   /** Records that `file` has just opened its descriptor, closing idle ones beyond the bound. */
@@ -27,10 +29,15 @@ export class HandlePool {
     this.lru.delete(file);
     this.lru.add(file);
     this.latest = file;
+    this.closeBeyondBound(file);
+  }
+
+  private closeBeyondBound(keep: PooledFile | null): void {
     for (const other of this.lru) {
       if (this.lru.size <= this.maxOpen) return;
-      if (other === file || other.inUse > 0) continue;
+      if (other === keep || other.inUse > 0) continue;
       this.lru.delete(other);
+      if (this.latest === other) this.latest = null;
       other.evict();
     }
   }

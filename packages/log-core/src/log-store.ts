@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
 import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
-import { processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
+import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { checkFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
 import { HandlePool } from './handle-pool.js';
@@ -28,7 +28,7 @@ export interface LogStoreOptions {
   retentionCheckMs?: number;
   /**
    * Most segment files open at once, active segments included; the least recently used are closed and reopened
-   * on demand. Default (and ceiling): half the process's open-file limit.
+   * on demand. Default: one per partition plus 256; never more than half the process's open-file limit.
    */
   maxOpenSegments?: number;
   /**
@@ -101,12 +101,13 @@ export class LogStore {
     private readonly logger: Logger,
     pool: HandlePool,
     fdLimit: FdLimit,
+    openSegments: (partitions: number) => number,
     private readonly now: () => number,
     private readonly releaseLock: () => void,
   ) {
     this.maintenance = new StoreMaintenance(logger, this);
     this.topics = new TopicTable({
-      dir, fsync, pool, fdLimit, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(),
+      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(),
     });
   }
 
@@ -114,6 +115,8 @@ export class LogStore {
     const fsync = validateFsyncPolicy(opts.fsync ?? 'never');
     const logger = opts.logger ?? defaultLogger();
     if (opts.defaults) resolveTopicConfig(opts.defaults); // reject bad defaults now, not at first createTopic
+    checkPositiveInteger('maxOpenSegments', opts.maxOpenSegments);
+    checkPositiveInteger('maxOpenFiles', opts.maxOpenFiles);
     const fdLimit = opts.maxOpenFiles === undefined ? processFdLimit() : { soft: opts.maxOpenFiles, hard: null };
     mkdirSync(dir, { recursive: true });
     checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
@@ -122,9 +125,11 @@ export class LogStore {
     try {
       writeFormatVersionIfMissing(dir);
       const clean = takeCleanShutdownMarker(dir);
-      const maxOpen = Math.min(opts.maxOpenSegments ?? Infinity, segmentFileBudget(fdLimit));
-      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(maxOpen), fdLimit,
-        opts.now ?? Date.now, releaseLock);
+      const chosen = opts.maxOpenSegments;
+      const openSegments = (partitions: number): number =>
+        (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
+      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
+        openSegments, opts.now ?? Date.now, releaseLock);
       await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
@@ -359,6 +364,12 @@ export class LogStore {
         `topic ${topicName} has partitions 0 to ${topic.partitions.length - 1}; there is no partition ${partition}`);
     }
     return log;
+  }
+}
+
+function checkPositiveInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new KlogError('INVALID_CONFIG', `${name} must be a positive integer, got ${value}`);
   }
 }
 

@@ -195,7 +195,9 @@ export class Segment implements PooledFile, RecoverableSegment {
 
   /**
    * fdatasync of the log file (without blocking the event loop). Written data lives in the file's page cache,
-   * not in a descriptor: one the pool closed meanwhile is reopened and synced the same.
+   * not in a descriptor: one the pool closed meanwhile is reopened and synced the same. (A writeback error
+   * that happened while no descriptor was open is not reported to the new one, as Linux reports errors only
+   * to descriptors open when they occur; a partition taking appends keeps its descriptor, so this is rare.)
    */
   async sync(): Promise<void> {
     if (!this.unsynced || !this.writable) return;

@@ -28,6 +28,8 @@ export interface TopicTableContext {
   defaults: Partial<TopicConfig>;
   /** After a segment roll (the store runs retention). */
   onRoll: () => void;
+  /** The pool's bound for a store of this many partitions. */
+  openSegments: (partitions: number) => number;
   /** Tallied as partitions are opened (the store's stats). */
   recovery: { recoveredPartitions: number; truncatedBytes: number; rebuiltIndexes: number };
 }
@@ -56,6 +58,7 @@ export class TopicTable {
   /** At store open: every topic of topics.json, then the directories no topic owns are removed. */
   async openAll(configs: Map<string, TopicConfig>, clean: boolean): Promise<void> {
     this.warnIfFdLimitLow(configs);
+    this.ctx.pool.resize(this.ctx.openSegments([...configs.values()].reduce((n, c) => n + c.partitions, 0)));
     for (const [name, config] of configs) await this.open(name, config, clean, false);
     this.removeOrphanDirectories(configs);
   }
@@ -69,6 +72,7 @@ export class TopicTable {
     try {
       await this.open(name, resolved, true, true);
       saveTopics(this.ctx.dir, this.configs());
+      this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
     } catch (err) {
       const topic = this.topics.get(name);
       if (topic) {
@@ -99,6 +103,7 @@ export class TopicTable {
     this.topics.delete(name);
     saveTopics(this.ctx.dir, this.configs());
     await this.discardPartitions(name, topic.partitions);
+    this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
   }
 
   /**

@@ -113,6 +113,31 @@ describe('open segment files stay bounded', () => {
   });
 });
 
+describe('the default bound on open segment files', () => {
+  it('is half the open-file limit, so 300 partitions under a limit of 200 hold at most 100 segment files', async () => {
+    const dir = tempDir('klog-fd-default-');
+    const fdsBefore = openFds();
+    let most = 0;
+    const store = await openStore(dir, { maxOpenFiles: 200 });
+    try {
+      await store.createTopic('t', { partitions: 300 });
+      for (let p = 0; p < 300; p++) {
+        await store.append('t', [{ value: Buffer.from(`v${p}`) }], { partition: p });
+        most = Math.max(most, openFds());
+      }
+      for (let p = 0; p < 300; p += 13) expect((await store.read('t', p, { offset: 0 })).records[0].value?.toString()).toBe(`v${p}`);
+    } finally {
+      await store.close();
+    }
+    expect(most - fdsBefore).toBeLessThanOrEqual(100 + 4);
+  });
+
+  it('maxOpenSegments and maxOpenFiles must be positive integers', async () => {
+    await expectKlogError(openStore(tempDir(), { maxOpenSegments: 0 }), 'INVALID_CONFIG');
+    await expectKlogError(openStore(tempDir(), { maxOpenFiles: 1.5 }), 'INVALID_CONFIG');
+  });
+});
+
 /**
  * Runs `script` (an ES module using the compiled package) in a node started by a shell with `ulimit -n
  * <limit>`, and returns its last stdout line parsed as JSON, with its stderr lines.
