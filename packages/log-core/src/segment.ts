@@ -195,9 +195,9 @@ export class Segment implements PooledFile, RecoverableSegment {
 
   /**
    * fdatasync of the log file (without blocking the event loop). Written data lives in the file's page cache,
-   * not in a descriptor: one the pool closed meanwhile is reopened and synced the same. (A writeback error
-   * that happened while no descriptor was open is not reported to the new one, as Linux reports errors only
-   * to descriptors open when they occur; a partition taking appends keeps its descriptor, so this is rare.)
+   * not in a descriptor: one the pool closed meanwhile is reopened and synced the same. (Whether a writeback
+   * error from before the reopen reaches the new descriptor depends on the kernel; a partition taking appends
+   * keeps its descriptor, so it is the descriptor that wrote.)
    */
   async sync(): Promise<void> {
     if (!this.unsynced || !this.writable) return;
