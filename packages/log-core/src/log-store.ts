@@ -122,19 +122,21 @@ export class LogStore {
     checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
     const releaseLock = acquireLock(dir, (pid) =>
       logger.warn({ dir, pid }, 'took over a lock file left by a process that is no longer running'));
+    let store: LogStore | undefined;
     try {
       writeFormatVersionIfMissing(dir);
       const clean = takeCleanShutdownMarker(dir);
       const chosen = opts.maxOpenSegments;
       const openSegments = (partitions: number): number =>
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
-      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
+      store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock);
       await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
       return store;
     } catch (err) {
+      await store?.topics.closeAll(); // the partitions opened before the failure
       releaseLock();
       throw err;
     }
@@ -336,9 +338,7 @@ export class LogStore {
     if (this.closed) return;
     this.closed = true;
     await this.maintenance.stop();
-    for (const [, topic] of this.topics.entries()) {
-      for (const p of topic.partitions) await p.close();
-    }
+    await this.topics.closeAll();
     writeCleanShutdownMarker(this.dir, this.now());
     this.releaseLock();
   }

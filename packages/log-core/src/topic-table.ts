@@ -142,6 +142,13 @@ export class TopicTable {
     this.topics.set(name, topic);
   }
 
+  /** Closes every partition (at store close, or when opening the store failed partway). */
+  async closeAll(): Promise<void> {
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) await p.close();
+    }
+  }
+
   /** Tallies what recovery repaired; only lost bytes deserve a warning of their own (see logRecoverySummary). */
   private countRecovery(topic: string, partition: number, recovery: RecoveryReport): void {
     const tally = this.ctx.recovery;
