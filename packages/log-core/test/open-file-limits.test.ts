@@ -2,7 +2,7 @@
 // pool allows, active segments included; a topic the open-file limit cannot serve is refused up front; and a
 // create that fails partway leaves nothing behind.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../src/logger.js';
@@ -76,6 +76,23 @@ describe('a create that fails partway', () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe('partition directories no topic owns (a create or delete cut short by a crash)', () => {
+  it('are removed at the next open with one warning for all of them', async () => {
+    const dir = tempDir('klog-fd-orphans-');
+    await (await openStore(dir)).close();
+    for (let p = 0; p < 500; p++) {
+      mkdirSync(join(dir, `gone-${p}`));
+      writeFileSync(join(dir, `gone-${p}`, '00000000000000000000.log'), '');
+    }
+    const logger = recordingLogger();
+    await (await openStore(dir, { logger })).close();
+    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([
+      { level: 'warn', msg: 'removed 500 partition directories of deleted or unfinished topics' },
+    ]);
+    expect(topicDirs(dir, 'gone')).toEqual([]);
   });
 });
 
