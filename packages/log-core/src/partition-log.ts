@@ -169,6 +169,9 @@ export class PartitionLog {
 
   private maybeRoll(incoming: number): void {
     const seg = this.active;
+    // A roll that sealed this segment but could not create the next one (out of descriptors or space) is
+    // finished first: the sealed segment takes no more writes.
+    if (!seg.isWritable) return this.startSegment();
     if (seg.isEmpty) return;
     const cfg = this.ctx.config();
     const tooBig = seg.size + incoming > cfg.segmentBytes;
@@ -179,6 +182,10 @@ export class PartitionLog {
     // Sealing syncs the old segment whatever the policy (once per segment, cheap): sync() only covers the
     // active one, and an acks 'all' produce must not be acknowledged with data still unsynced behind a roll.
     seg.seal(true);
+    this.startSegment();
+  }
+
+  private startSegment(): void {
     this.segments.push(Segment.create(this.ctx.dir, this.nextOffset, this.ctx.pool, this.ctx.now()));
     if (this.ctx.fsync !== 'never') syncDir(this.ctx.dir);
     this.ctx.onRoll();

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, read, readSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, read, readSync, rmSync, writevSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { readBatchHeader, validateBatch, type BatchHeader } from './batch/record-batch.js';
@@ -76,6 +76,7 @@ export class Segment implements PooledFile, RecoverableSegment {
       seg.timeIndex.rewrite();
     } catch (err) {
       closeSync(fd);
+      rmSync(seg.logPath, { force: true }); // so that a retry can create it
       throw err;
     }
     seg.fd = fd;
@@ -96,6 +97,11 @@ export class Segment implements PooledFile, RecoverableSegment {
 
   get isEmpty(): boolean {
     return this.size === 0;
+  }
+
+  /** Active: appends go here. False once sealed. */
+  get isWritable(): boolean {
+    return this.writable;
   }
 
   // ---- descriptors ----------------------------------------------------------------------------------------
