@@ -3,20 +3,11 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../src/logger.js';
-import { crashCopy, openStore, readAll, removeTempDirs, segmentFiles, tempDir } from './store-fixture.js';
+import { crashCopy, openStore, readAll, recordingLogger, removeTempDirs, segmentFiles, tempDir, type LogLine } from './store-fixture.js';
 
 afterAll(removeTempDirs);
 
 const PARTITIONS = 20;
-
-function recordingLogger(): Logger & { lines: { level: string; obj: Record<string, unknown>; msg: string }[] } {
-  const lines: { level: string; obj: Record<string, unknown>; msg: string }[] = [];
-  const at = (level: string) => (obj: object, msg: string): void => {
-    lines.push({ level, obj: obj as Record<string, unknown>, msg });
-  };
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 /** A copy of a 20-partition store taken while it was open (as a kill -9 leaves it): indexes not yet written. */
 async function killedStore(): Promise<string> {
@@ -32,7 +23,7 @@ async function killedStore(): Promise<string> {
 }
 
 /** Lines about recovery (the lock takeover a crash also leaves is reported on its own). */
-function recoveryLines(logger: ReturnType<typeof recordingLogger>): { level: string; obj: Record<string, unknown>; msg: string }[] {
+function recoveryLines(logger: { lines: LogLine[] }): LogLine[] {
   return logger.lines.filter((l) => /recovery/.test(l.msg));
 }
 
