@@ -118,7 +118,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
-        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
+        const outOfRange: FetchPosition[] = [];
+        const out = this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages), outOfRange);
+        if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
+        return out;
       } catch (err) {
         if (this.closed) return [];
         const limit = this.opts.maxRetryTimeMs ?? Infinity;
@@ -128,7 +131,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
   }
 
-  private take(fetched: FetchedPartition<ConsumedMessage>[]): ConsumedMessage[][] {
+  /** Advances positions past the fetched records; positions the broker calls out of range are collected in `outOfRange`. */
+  private take(fetched: FetchedPartition<ConsumedMessage>[], outOfRange: FetchPosition[]): ConsumedMessage[][] {
     const out: ConsumedMessage[][] = [];
     for (const f of fetched) {
       const key = keyOf(f.topic, f.partition);
@@ -136,10 +140,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       if (!pos) continue; // unassigned meanwhile
       if (f.error) {
         if (isKlogError(f.error, 'OFFSET_OUT_OF_RANGE')) {
-          // As Kafka's auto.offset.reset: where a new consumer would start (e.g. retention deleted the position).
-          const to = this.opts.fromBeginning ? 'earliest' : 'latest';
-          this.warn(`${f.topic}-${f.partition}: offset ${pos.offset} is out of range (${f.logStartOffset} to ${f.highWatermark}); resetting to ${to}`);
-          this.seek({ topic: f.topic, partition: f.partition, offset: to });
+          outOfRange.push(pos);
           continue;
         }
         throw f.error;
@@ -150,6 +151,30 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
     return out;
   }
+
+  /**
+   * As Kafka's auto.offset.reset: moves positions that are out of range to where a new consumer would start
+   * (e.g. retention deleted the position, or the topic was re-created and is shorter). The range is asked of the
+   * broker: an error answer to a fetch does not carry it.
+   */
+  private async resetOutOfRange(stale: FetchPosition[]): Promise<void> {
+    const at = (timestamp: number) => stale.map((p) => ({ topic: p.topic, partition: p.partition, timestamp }));
+    const [starts, ends] = await Promise.all([listOffsets(this.conn, at(EARLIEST_TIMESTAMP)), listOffsets(this.conn, at(LATEST_TIMESTAMP))]);
+    const to = this.opts.fromBeginning ? 'earliest' : 'latest';
+    for (const pos of stale) {
+      const key = keyOf(pos.topic, pos.partition);
+      if (this.positions.get(key) !== pos) continue; // sought or unassigned meanwhile
+      const start = starts.get(key)!;
+      const end = ends.get(key)!;
+      const offset = to === 'earliest' ? start : end;
+      this.warn(`${pos.topic}-${pos.partition}: offset ${pos.offset} is out of range (${start} to ${end}); resetting to ${to} (offset ${offset})`);
+      pos.offset = offset;
+      this.positionReset(pos.topic, pos.partition);
+    }
+  }
+
+  /** Called when a partition's position was reset past what was processed; a group member forgets its progress there. */
+  protected positionReset(_topic: string, _partition: number): void {}
 
   protected warn(message: string): void {
     if (this.opts.onWarning) this.opts.onWarning(message);

@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { KlogError, isKlogError } from '@klog/log-core';
+import { isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Consumer, keyOf, type ConsumedMessage, type ConsumerOptions } from './consumer.js';
+import { MetadataCache } from './metadata-cache.js';
 import { sleep } from './retry.js';
 
 export interface GroupConsumerOptions extends ConsumerOptions {
@@ -63,11 +65,14 @@ export class GroupConsumer extends Consumer {
   /** Settles when run() has returned: close() waits for it, so the message in hand is done before the commit. */
   private runFinished: Promise<void> | null = null;
   private joining: Promise<void> | null = null;
+  /** Tells whether a topic still exists, when a commit or fetch says one does not. */
+  private readonly topicCheck: MetadataCache;
   private readonly group: Required<Pick<GroupConsumerOptions, 'groupId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'rebalanceTimeoutMs' | 'autoCommit' | 'autoCommitIntervalMs'>> & { assignors: string[]; clientId: string };
 
   constructor(fetchConn: BrokerConnection, private readonly coord: BrokerConnection, opts: GroupConsumerOptions) {
     super(fetchConn, opts);
     if (typeof opts.groupId !== 'string' || opts.groupId.length === 0) throw new KlogError('INVALID_GROUP_ID', 'groupId must be a non-empty string');
+    this.topicCheck = new MetadataCache(coord, 0);
     const assignor = opts.assignor ?? 'range';
     this.group = {
       groupId: opts.groupId,
@@ -155,6 +160,18 @@ export class GroupConsumer extends Consumer {
     if (through && this.assigned.some((p) => p.topic === through.topic && p.partition === through.partition)) {
       this.markProcessed(through);
     }
+    try {
+      await this.commitProcessed();
+    } catch (err) {
+      if (!isKlogError(err, 'UNKNOWN_TOPIC') && !isKlogError(err, 'UNKNOWN_PARTITION')) throw err;
+      // A topic was deleted after its messages were processed: its offsets went with it (the broker deleted the
+      // group's committed offsets of it), so drop ours and commit the rest. The group rebalances without it.
+      await this.forgetDeletedTopics();
+      await this.commitProcessed();
+    }
+  }
+
+  private async commitProcessed(): Promise<void> {
     const offsets = [...this.processed.values()].filter((p) => this.committed.get(keyOf(p.topic, p.partition)) !== p.offset);
     if (offsets.length === 0 || this.generationId < 0) return;
     await this.coord.request('offsetCommit', {
@@ -190,6 +207,29 @@ export class GroupConsumer extends Consumer {
     this.coord.close();
   }
 
+  /** Drops what was processed of topics that no longer exist. */
+  private async forgetDeletedTopics(): Promise<void> {
+    for (const topic of new Set([...this.processed.values()].map((p) => p.topic))) {
+      try {
+        await this.topicCheck.refresh(topic, false);
+      } catch (err) {
+        if (isRetriable(err)) continue; // unknown for now: asked again at the next commit
+        if (!isKlogError(err, 'UNKNOWN_TOPIC')) throw err;
+        this.warn(`topic ${topic} was deleted; its processed offsets are not committed`);
+        for (const [key, p] of this.processed) {
+          if (p.topic !== topic) continue;
+          this.processed.delete(key);
+          this.committed.delete(key);
+        }
+      }
+    }
+  }
+
+  protected override positionReset(topic: string, partition: number): void {
+    // What was processed there is past the log now (re-created topic) or behind its start: not worth committing.
+    this.processed.delete(keyOf(topic, partition));
+  }
+
   private markProcessed(m: ConsumedMessage): void {
     this.processed.set(keyOf(m.topic, m.partition), { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
   }
@@ -211,6 +251,8 @@ export class GroupConsumer extends Consumer {
     } catch (err) {
       if (isKlogError(err) && err.code === 'UNKNOWN_TOPIC') {
         this.rejoin = true; // a subscribed topic was deleted: the group will rebalance
+        // Forget its progress now, before a re-created topic of the same name could take the commit.
+        await this.forgetDeletedTopics();
         return [];
       }
       throw err;
@@ -222,7 +264,7 @@ export class GroupConsumer extends Consumer {
       await this.commit();
     } catch (err) {
       if (isKlogError(err) && REJOIN.has(err.code)) this.needRejoin(err.code);
-      else if (!isKlogError(err) || !['CONNECTION_LOST', 'BROKER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT'].includes(err.code)) throw err;
+      else if (!isKlogError(err) || !['CONNECTION_LOST', 'BROKER_NOT_AVAILABLE', 'REQUEST_TIMED_OUT', 'UNKNOWN_TOPIC', 'UNKNOWN_PARTITION'].includes(err.code)) throw err;
       this.warn(`commit failed: ${(err as Error).message}`);
     }
   }

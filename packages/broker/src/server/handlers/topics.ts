@@ -45,6 +45,7 @@ export async function deleteTopics(req: Record<string, unknown>, ctx: BrokerCont
     try {
       checkNotInternal(name);
       await ctx.store.deleteTopic(name);
+      await ctx.coordinator.deleteTopicOffsets(name);
       ctx.logger.info({ topic: name }, 'deleted topic');
       results.push({ name });
     } catch (err) {
