@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { defaultLogger, KlogError, type Logger } from '@klog/log-core';
 import { Admin } from './admin.js';
 import { BrokerConnection, parseAddress, type ConnectionOptions } from './broker-connection.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
@@ -14,6 +14,8 @@ export interface ClientOptions {
   /** How long a request may go unanswered (fetches add their long-poll wait). Default 30 s. */
   requestTimeoutMs?: number;
   maxFrameBytes?: number;
+  /** Where the client logs (e.g. a group member's failing handler). Default: warnings and errors to stderr as JSON lines. */
+  logger?: Logger;
 }
 
 /**
@@ -24,6 +26,7 @@ export class Client {
   private readonly connections = new Set<BrokerConnection>();
   private readonly adminConn: BrokerConnection;
   private readonly connOpts: ConnectionOptions;
+  private readonly logger: Logger;
 
   constructor(opts: ClientOptions = {}) {
     const brokers = opts.brokers ?? ['127.0.0.1:7420'];
@@ -36,6 +39,7 @@ export class Client {
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxFrameBytes: opts.maxFrameBytes ?? 256 * 1024 * 1024,
     };
+    this.logger = opts.logger ?? defaultLogger();
     this.adminConn = this.connection();
   }
 
@@ -60,7 +64,7 @@ export class Client {
   consumer(opts?: ConsumerOptions): Consumer;
   consumer(opts: ConsumerOptions | GroupConsumerOptions = {}): Consumer | GroupConsumer {
     if ('groupId' in opts && opts.groupId !== undefined) {
-      return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, ...opts });
+      return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, ...opts }, this.logger);
     }
     return new Consumer(this.connection(), opts);
   }

@@ -46,7 +46,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   protected readonly positions = new Map<string, FetchPosition>();
   private readonly pendingStarts = new Map<string, Assignment>();
   protected closed = false;
-  private readonly stop = new AbortController();
+  /** Aborted by close(): cuts short the waits of a closing consumer. */
+  protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {

@@ -6,10 +6,10 @@ export type { ProducerOptions, ProducerMessage, RecordMetadata, AcksSetting } fr
 export { Consumer } from './consumer.js';
 export type { ConsumerOptions, ConsumedMessage, Assignment } from './consumer.js';
 export { GroupConsumer } from './group-consumer.js';
-export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePayload } from './group-consumer.js';
+export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePayload, HandlerRetryOptions } from './group-consumer.js';
 export { Admin } from './admin.js';
 export type { TopicSettings, TopicMetadata, GroupListing, GroupInfo } from './admin.js';
 export type { Serializer, Deserializer } from './serializers.js';
 export { isRetriable, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
 export { KlogError, isKlogError } from '@klog/log-core';
-export type { ErrorCode } from '@klog/log-core';
+export type { ErrorCode, Logger } from '@klog/log-core';
