@@ -220,6 +220,7 @@ export class GroupConsumer extends Consumer {
     const { name, where, attempts, error } = failure;
     this.logger.error({ err: error, groupId: this.group.groupId, ...where, attempts }, `${name} failed ${attempts} times; leaving the group`);
     await this.leaveGroup();
+    this.assigned = []; // (after close() they stay readable as the last generation's; here they are given up)
     let restart: boolean;
     try {
       restart = await this.retry.restartOnFailure(error);
@@ -311,7 +312,6 @@ export class GroupConsumer extends Consumer {
     }
     this.memberId = '';
     this.generationId = -1;
-    this.assigned = [];
     this.processed.clear();
     this.committed.clear();
     super.assign([]);
