@@ -21,6 +21,12 @@ export interface ConsumerOptions {
   maxRetryTimeMs?: number;
 }
 
+/** One record header. A record's headers are an ordered list in which a key may occur more than once (as in Kafka). */
+export interface MessageHeader {
+  key: string;
+  value: Buffer | null;
+}
+
 export interface ConsumedMessage {
   topic: string;
   partition: number;
@@ -28,7 +34,13 @@ export interface ConsumedMessage {
   key: unknown;
   value: unknown;
   timestamp: number;
+  /**
+   * The headers by key, for convenience: where a key occurs more than once, the last value wins. Use
+   * `headerList` to see every header in order.
+   */
   headers: Record<string, Buffer | null>;
+  /** Every header in the order the producer wrote them, duplicate keys kept. */
+  headerList: MessageHeader[];
 }
 
 export interface Assignment {
@@ -187,11 +199,13 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     const { keyDeserializer, valueDeserializer } = this.opts;
     return (offset, key, value, timestamp, recordHeaders) => {
       let headers = NO_HEADERS;
+      let headerList = NO_HEADER_LIST;
       if (recordHeaders.length > 0) {
         headers = {};
         for (const h of recordHeaders) headers[h.key] = h.value;
+        headerList = recordHeaders; // made for this record by the decoder: ours to hand out
       }
-      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers };
+      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers, headerList };
     };
   };
 
@@ -213,6 +227,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 }
 
 const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
+const NO_HEADER_LIST: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;

@@ -4,7 +4,7 @@ export type { ClientOptions } from './client.js';
 export { Producer } from './producer.js';
 export type { ProducerOptions, ProducerMessage, RecordMetadata, AcksSetting } from './producer.js';
 export { Consumer } from './consumer.js';
-export type { ConsumerOptions, ConsumedMessage, Assignment } from './consumer.js';
+export type { ConsumerOptions, ConsumedMessage, MessageHeader, Assignment } from './consumer.js';
 export { GroupConsumer } from './group-consumer.js';
 export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePayload, HandlerRetryOptions } from './group-consumer.js';
 export { Admin } from './admin.js';

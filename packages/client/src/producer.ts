@@ -35,7 +35,11 @@ export interface ProducerMessage {
   value: unknown;
   partition?: number;
   timestamp?: number | Date;
-  headers?: Record<string, unknown>;
+  /**
+   * An object of key: value, or an ordered list of { key, value } in which a key may occur more than once (Kafka's
+   * model; consumers see the list as `headerList`). Values are serialized as values are (strings, Buffers, ...).
+   */
+  headers?: Record<string, unknown> | { key: string; value: unknown }[];
 }
 
 export interface RecordMetadata {
@@ -175,7 +179,14 @@ export class Producer {
   private toRecord(m: ProducerMessage, i: number, now: number): RecordInput {
     if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
     let headers: Header[] | undefined;
-    if (m.headers) {
+    if (Array.isArray(m.headers)) {
+      headers = m.headers.map((h, j) => {
+        if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
+          throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
+        }
+        return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
+      });
+    } else if (m.headers) {
       headers = [];
       for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
     }
