@@ -2,7 +2,7 @@
 // however many sends are left unawaited.
 import { isKlogError } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientFor, removeTempDirs, startTestBroker } from '../broker/fixture.js';
+import { clientFor, consumeAll, removeTempDirs, startTestBroker } from '../broker/fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -56,6 +56,27 @@ describe('producer batch limits', () => {
 });
 
 describe('producer back-pressure', () => {
+  it('unawaited sends of mixed sizes that wait for buffer room land in the log in the order they were sent', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('ordered', { partitions: 1 });
+      const producer = client.producer({ bufferBytes: 4 * KiB });
+      const count = 2_000;
+      // Sizes vary so that a small record could squeeze into room a larger one ahead of it is waiting for.
+      const value = (i: number) => `${i}:`.padEnd(10 + ((i * 397) % 1_500), 'x');
+      const sends = Array.from({ length: count }, (_, i) => producer.send({ topic: 'ordered', messages: [{ partition: 0, value: value(i) }] }));
+      const acks = await Promise.all(sends);
+      await producer.close();
+      expect(acks.map(([a]) => a.offset)).toEqual(Array.from({ length: count }, (_, i) => i));
+      const stored = await consumeAll(client, 'ordered', 1, count);
+      expect(stored.map((m) => (m.value as Buffer).toString())).toEqual(Array.from({ length: count }, (_, i) => value(i)));
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+
   it('200k unawaited sends of small records all complete, with memory bounded near the buffer size', async () => {
     const broker = await startTestBroker();
     const client = clientFor(broker);

@@ -147,6 +147,8 @@ export class GroupConsumer extends Consumer {
    */
   async run(opts: RunOptions): Promise<void> {
     if (!opts.eachMessage && !opts.eachBatch) throw new KlogError('INVALID_CONFIG', 'run needs eachMessage or eachBatch');
+    // Checked here rather than at the first join, where a failure would close the consumer.
+    if (!this.subscription) throw new KlogError('INVALID_SUBSCRIPTION', 'call subscribe() before run()');
     return insideRun.run(this, () => this.runLoop(opts));
   }
 
