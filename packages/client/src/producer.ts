@@ -373,6 +373,8 @@ export class Producer {
     }
     queue.splice(queue.indexOf(b), 1);
     if (b.encoded && this.opts.idempotent) this.restartSequences();
+    // The topic may have been re-created with other settings: learn its limits afresh before the next send.
+    if (isKlogError(err, 'RECORD_TOO_LARGE') || isKlogError(err, 'UNKNOWN_TOPIC')) this.metadata.invalidate(b.topic);
     b.reject(err);
   }
 
