@@ -23,6 +23,12 @@ export interface ConsumerOptions {
   logger?: Logger;
 }
 
+/** One record header. A record's headers are an ordered list in which a key may occur more than once (as in Kafka). */
+export interface MessageHeader {
+  key: string;
+  value: Buffer | null;
+}
+
 export interface ConsumedMessage {
   topic: string;
   partition: number;
@@ -30,7 +36,13 @@ export interface ConsumedMessage {
   key: unknown;
   value: unknown;
   timestamp: number;
+  /**
+   * The headers by key, for convenience: where a key occurs more than once, the last value wins. Use
+   * `headerList` to see every header in order.
+   */
   headers: Record<string, Buffer | null>;
+  /** Every header in the order the producer wrote them, duplicate keys kept. */
+  headerList: MessageHeader[];
 }
 
 export interface Assignment {
@@ -48,7 +60,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   protected readonly positions = new Map<string, FetchPosition>();
   private readonly pendingStarts = new Map<string, Assignment>();
   protected closed = false;
-  private readonly stop = new AbortController();
+  /** Aborted by close(): cuts short the waits of a closing consumer. */
+  protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
   protected readonly logger: Logger;
 
@@ -122,7 +135,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
-        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
+        const outOfRange: FetchPosition[] = [];
+        const out = this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages), outOfRange);
+        if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
+        return out;
       } catch (err) {
         if (this.closed) return [];
         const backoff = Math.min(100 * 2 ** attempt, 2_000);
@@ -133,7 +149,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     }
   }
 
-  private take(fetched: FetchedPartition<ConsumedMessage>[]): ConsumedMessage[][] {
+  /** Advances positions past the fetched records; positions the broker calls out of range are collected in `outOfRange`. */
+  private take(fetched: FetchedPartition<ConsumedMessage>[], outOfRange: FetchPosition[]): ConsumedMessage[][] {
     const out: ConsumedMessage[][] = [];
     for (const f of fetched) {
       const key = keyOf(f.topic, f.partition);
@@ -141,10 +158,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       if (!pos) continue; // unassigned meanwhile
       if (f.error) {
         if (isKlogError(f.error, 'OFFSET_OUT_OF_RANGE')) {
-          // As Kafka's auto.offset.reset: where a new consumer would start (e.g. retention deleted the position).
-          const to = this.opts.fromBeginning ? 'earliest' : 'latest';
-          this.warn(`${f.topic}-${f.partition}: offset ${pos.offset} is out of range (${f.logStartOffset} to ${f.highWatermark}); resetting to ${to}`);
-          this.seek({ topic: f.topic, partition: f.partition, offset: to });
+          outOfRange.push(pos);
           continue;
         }
         throw f.error;
@@ -160,6 +174,30 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     return this.opts.maxRetryTimeMs ?? DEFAULT_MAX_RETRY_TIME_MS;
   }
 
+  /**
+   * As Kafka's auto.offset.reset: moves positions that are out of range to where a new consumer would start
+   * (e.g. retention deleted the position, or the topic was re-created and is shorter). The range is asked of the
+   * broker: an error answer to a fetch does not carry it.
+   */
+  private async resetOutOfRange(stale: FetchPosition[]): Promise<void> {
+    const at = (timestamp: number) => stale.map((p) => ({ topic: p.topic, partition: p.partition, timestamp }));
+    const [starts, ends] = await Promise.all([listOffsets(this.conn, at(EARLIEST_TIMESTAMP)), listOffsets(this.conn, at(LATEST_TIMESTAMP))]);
+    const to = this.opts.fromBeginning ? 'earliest' : 'latest';
+    for (const pos of stale) {
+      const key = keyOf(pos.topic, pos.partition);
+      if (this.positions.get(key) !== pos) continue; // sought or unassigned meanwhile
+      const start = starts.get(key)!;
+      const end = ends.get(key)!;
+      const offset = to === 'earliest' ? start : end;
+      this.warn(`${pos.topic}-${pos.partition}: offset ${pos.offset} is out of range (${start} to ${end}); resetting to ${to} (offset ${offset})`);
+      pos.offset = offset;
+      this.positionReset(pos.topic, pos.partition);
+    }
+  }
+
+  /** Called when a partition's position was reset past what was processed; a group member forgets its progress there. */
+  protected positionReset(_topic: string, _partition: number): void {}
+
   protected warn(message: string): void {
     if (this.opts.onWarning) this.opts.onWarning(message);
     else process.stderr.write(`klog consumer: ${message}\n`);
@@ -170,11 +208,13 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     const { keyDeserializer, valueDeserializer } = this.opts;
     return (offset, key, value, timestamp, recordHeaders) => {
       let headers = NO_HEADERS;
+      let headerList = NO_HEADER_LIST;
       if (recordHeaders.length > 0) {
         headers = {};
         for (const h of recordHeaders) headers[h.key] = h.value;
+        headerList = recordHeaders; // made for this record by the decoder: ours to hand out
       }
-      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers };
+      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers, headerList };
     };
   };
 
@@ -196,6 +236,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 }
 
 const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
+const NO_HEADER_LIST: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;

@@ -178,6 +178,16 @@ export class GroupCoordinator {
   }
 
   /**
+   * The broker calls this when it deletes a topic: every group's committed offsets of it go too, as with Kafka.
+   * Kept, they would apply to a topic re-created under the same name, whose offsets start again at 0: a group
+   * would start past the new records and skip them.
+   */
+  async deleteTopicOffsets(topic: string): Promise<void> {
+    this.checkOpen();
+    await this.offsets.deleteTopic(topic);
+  }
+
+  /**
    * The broker calls this after a topic is created or deleted or its partition count changes: native groups
    * whose subscribed topics (names or pattern matches) or their partition counts changed rebalance. Kafka-protocol
    * groups are left alone: their clients watch metadata and rejoin themselves, as with Kafka.

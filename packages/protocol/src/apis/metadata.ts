@@ -1,12 +1,12 @@
 import { defineApi } from '../api-definition.js';
-import { array, boolean, int, object, optional, string } from '../schema.js';
+import { array, boolean, int, object, optional, since, string } from '../schema.js';
 import { entryError } from './common.js';
 
 export const metadata = defineApi({
   name: 'metadata',
   summary: 'Brokers (just this one), and topics with their partitions\' start and end offsets.',
   minVersion: 0,
-  maxVersion: 0,
+  maxVersion: 1,
   request: {
     topics: optional(array(string()), 'all topics when left out'),
     allowAutoCreate: optional(boolean(), 'default false: create the named topics that do not exist (when the broker auto-creates)'),
@@ -17,6 +17,8 @@ export const metadata = defineApi({
     topics: array(object({
       name: string(),
       internal: boolean(),
+      // v1: producers size their batches to fit the topic's limit instead of learning it from a rejection.
+      maxBatchBytes: since(1, int({ min: 1 })),
       partitions: array(object({ partition: int({ min: 0 }), logStartOffset: int(), logEndOffset: int() })),
       ...entryError,
     })),

@@ -13,6 +13,8 @@ export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): 
       topics.push({
         name,
         internal: isInternalTopic(name),
+        // Producers size their batches to fit: a batch over this is rejected whole.
+        maxBatchBytes: d.config.maxBatchBytes,
         partitions: d.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset })),
       });
     } catch (err) {

@@ -41,6 +41,7 @@ export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerCo
     try {
       checkNotInternal(name);
       await ctx.store.deleteTopic(name);
+      await ctx.coordinator.deleteTopicOffsets(name);
       ctx.logger.info({ topic: name }, 'deleted topic');
       results.push({ name });
     } catch (err) {
