@@ -47,6 +47,19 @@ export class Admin {
     throwIfError(res.topics[0], `topic ${name}`);
   }
 
+  /**
+   * Changes an existing topic's settings (retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes);
+   * the ones not named keep their values. Resolves with every setting of the topic after the change. The
+   * partition count cannot change here.
+   */
+  async alterTopicConfig(name: string, settings: Partial<Omit<TopicConfig, 'partitions'>>): Promise<TopicConfig> {
+    const config = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    const res = await this.conn.request('alterTopicConfigs', { topics: [{ name, config }] });
+    const r = res.topics[0];
+    throwIfError(r, `topic ${name}`);
+    return r!.config as unknown as TopicConfig;
+  }
+
   async deleteTopic(name: string): Promise<void> {
     const res = await this.conn.request('deleteTopics', { topics: [name] });
     throwIfError(res.topics[0], `topic ${name}`);

@@ -1,3 +1,4 @@
+import { alterTopicConfigs } from './apis/alter-topic-configs.js';
 import { apiVersions } from './apis/api-versions.js';
 import { createTopics } from './apis/create-topics.js';
 import { deleteGroup } from './apis/delete-group.js';
@@ -29,6 +30,7 @@ export const APIS = {
   metadata,
   createTopics,
   deleteTopics,
+  alterTopicConfigs,
   listOffsets,
   produce,
   fetch,

@@ -29,6 +29,15 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     request: { topics: ['orders', 'gone'] },
     response: { topics: [{ name: 'orders' }, { name: 'gone', ...problem }] },
   },
+  alterTopicConfigs: {
+    request: { topics: [{ name: 'orders', config: { maxBatchBytes: 4 << 20, retentionMs: 3_600_000 } }] },
+    response: {
+      topics: [
+        { name: 'orders', config: { partitions: 3, retentionMs: 3_600_000, retentionBytes: -1, segmentBytes: 1 << 27, segmentMs: 604_800_000, maxBatchBytes: 4 << 20 } },
+        { name: 'gone', ...problem },
+      ],
+    },
+  },
   listOffsets: {
     request: { topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1, timestamp: 1_700_000_000_000 }] }] },
     response: { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: 0 }, { partition: 1, ...problem }] }] },

@@ -9,7 +9,7 @@ import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { createTopics, deleteTopics } from './handlers/topics.js';
+import { alterTopicConfigs, createTopics, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
 
@@ -27,6 +27,7 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   metadata,
   createTopics,
   deleteTopics,
+  alterTopicConfigs,
   listOffsets,
   produce,
   fetch,

@@ -10,6 +10,18 @@ function checkNotInternal(name: string): void {
   }
 }
 
+/** A request's settings by name, checked against the ones a client may set. */
+function settingsOf(config: Record<string, number>): Partial<TopicConfig> {
+  const out: Partial<TopicConfig> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!SETTABLE.includes(key as keyof TopicConfig)) {
+      throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
+    }
+    out[key as keyof TopicConfig] = value;
+  }
+  return out;
+}
+
 /** Creates topics; each gets its own result, so one bad name does not fail the others. */
 export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerContext): Promise<ResponseOf<'createTopics'>> {
   const results: ResponseOf<'createTopics'>['topics'] = [];
@@ -17,13 +29,7 @@ export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerCo
     const name = t.name;
     try {
       checkNotInternal(name);
-      const config: Partial<TopicConfig> = { partitions: t.partitions ?? ctx.config.defaultPartitions };
-      for (const [key, value] of Object.entries(t.config ?? {})) {
-        if (!SETTABLE.includes(key as keyof TopicConfig)) {
-          throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
-        }
-        config[key as keyof TopicConfig] = value;
-      }
+      const config: Partial<TopicConfig> = { partitions: t.partitions ?? ctx.config.defaultPartitions, ...settingsOf(t.config ?? {}) };
       await ctx.store.createTopic(name, config);
       ctx.logger.info({ topic: name, ...config }, 'created topic');
       results.push({ name });
@@ -32,6 +38,23 @@ export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerCo
     }
   }
   ctx.topicsChanged();
+  return { topics: results };
+}
+
+/** Changes settings of existing topics; the partition count cannot change here. */
+export async function alterTopicConfigs(req: RequestOf<'alterTopicConfigs'>, ctx: BrokerContext): Promise<ResponseOf<'alterTopicConfigs'>> {
+  const results: ResponseOf<'alterTopicConfigs'>['topics'] = [];
+  for (const t of req.topics) {
+    try {
+      checkNotInternal(t.name);
+      const changes = settingsOf(t.config);
+      const config = await ctx.store.alterTopicConfig(t.name, changes);
+      ctx.logger.info({ topic: t.name, ...changes }, 'changed topic settings');
+      results.push({ name: t.name, config: { ...config } });
+    } catch (err) {
+      results.push({ name: t.name, ...toWireError(err, ctx.logger) });
+    }
+  }
   return { topics: results };
 }
 
