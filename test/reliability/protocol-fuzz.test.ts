@@ -167,7 +167,7 @@ it(`survives ${CASES.toLocaleString('en-US')} fuzzed protocol cases; a good clie
     });
     const goodRecords = await good.finish();
     clearInterval(sampler);
-    console.log(`protocol fuzz (seed ${SEED}): cases fuzzed ${(answered + streams.length).toLocaleString('en-US')} ` +
+    console.log(`protocol fuzz (seed ${SEED}): cases fuzzed ${(requests.length + streams.length).toLocaleString('en-US')} ` +
       `(${answered} answered on kept connections, ${refused} of them damaged beyond doubt and refused, ` +
       `${ANSWERABLE - answered} produce acks 0, ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), ` +
       `broker peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB, good client ${goodRecords} records produced and consumed in order`);
