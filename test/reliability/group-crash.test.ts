@@ -12,4 +12,6 @@ it('members killed at random: every record processed at least once, duplicates w
   console.log(groupCrashSummary(r));
   expect(groupCrashProblems(r)).toEqual([]);
   expect(r.processedOnce).toBe(r.produced);
+  expect(r.kills).toBe(8);
+  expect(r.produced, 'records produced and processed').toBeGreaterThan(0);
 }, 180_000);
