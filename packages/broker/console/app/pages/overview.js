@@ -1,0 +1,78 @@
+// The broker at a glance: what runs where, how full the disk is, and what flows through it right now.
+import { html } from '../html.js';
+import { useResource } from '../use-resource.js';
+import { useStats } from '../use-stats.js';
+import { ErrorNotice } from '../components/error-notice.js';
+import { RateChart } from '../components/rate-chart.js';
+import { bytes, count, duration, instant } from '../format.js';
+import { href } from '../router.js';
+
+/** @param {{ host: string, port: number } | null | undefined} l */
+function address(l) {
+  return l ? `${l.host}:${l.port}` : 'off';
+}
+
+/** The stream sends connections either as one number or per listener. @param {any} c */
+function connectionTotal(c) {
+  if (typeof c === 'number') return c;
+  return c ? Object.values(c).reduce((a, b) => a + Number(b), 0) : null;
+}
+
+/** @param {number} n */
+const perSecond = (n) => (n >= 100 ? count(Math.round(n)) : n.toFixed(n >= 10 ? 0 : 1));
+/** @param {number} n */
+const mbPerSecond = (n) => (n >= 10 ? n.toFixed(0) : n.toFixed(2));
+
+/** @param {{ label: string, value: any, sub?: any, id?: string }} props */
+function Stat({ label, value, sub, id }) {
+  return html`<div class="stat" data-stat=${id}>
+    <div class="stat-label">${label}</div>
+    <div class="stat-value">${value}</div>
+    ${sub && html`<div class="stat-sub">${sub}</div>`}
+  </div>`;
+}
+
+export function OverviewPage() {
+  const { data: o, error } = useResource('/api/v1/overview');
+  const stats = useStats();
+  const last = stats.columns.time.length - 1;
+  const latestRate = (/** @type {number[]} */ col) => (last >= 0 ? col[last] : 0);
+  const c = stats.columns;
+  const used = o ? o.disk.totalBytes - o.disk.freeBytes : 0;
+
+  return html`<section>
+    <h1>Overview</h1>
+    <${ErrorNotice} error=${error} action="Loading the overview" />
+    ${o && html`<div class="stats">
+      <${Stat} id="version" label="Version" value=${o.version} sub=${o.readOnly ? 'read-only console' : null} />
+      <${Stat} id="uptime" label="Uptime" value=${duration(o.uptimeMs)} sub=${`since ${instant(o.startedAt)}`} />
+      <${Stat} id="topics" label="Topics" value=${html`<a href=${href('topics')}>${count(o.topics)}</a>`} />
+      <${Stat} id="groups" label="Consumer groups" value=${html`<a href=${href('groups')}>${count(o.groups)}</a>`} />
+      <${Stat} id="connections" label="Connections" value=${count(o.connections.native + o.connections.kafka)}
+        sub=${`native ${count(o.connections.native)} · kafka ${count(o.connections.kafka)}`} />
+      <${Stat} id="disk" label="Disk free" value=${bytes(o.disk.freeBytes)}
+        sub=${html`of ${bytes(o.disk.totalBytes)}<div class="meter" title=${`${bytes(used)} used`}><span style=${`width:${o.disk.totalBytes ? (100 * used) / o.disk.totalBytes : 0}%`}></span></div>`} />
+    </div>
+    <div class="panel">
+      <h2>Broker</h2>
+      <dl class="facts">
+        <dt>Data directory</dt><dd class="mono">${o.dataDir}</dd>
+        <dt>Native listener</dt><dd class="mono">${address(o.listeners.native)}</dd>
+        <dt>Kafka listener</dt><dd class="mono">${address(o.listeners.kafka)}</dd>
+        <dt>HTTP (this console)</dt><dd class="mono">${address(o.listeners.http)}</dd>
+      </dl>
+    </div>`}
+    <div class="panel">
+      <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span></h2>
+      <div class="stats rates">
+        <${Stat} id="produce-rate" label="Produced" value=${`${perSecond(latestRate(c.producedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.producedMB))} MB/s`} />
+        <${Stat} id="consume-rate" label="Consumed" value=${`${perSecond(latestRate(c.fetchedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.fetchedMB))} MB/s`} />
+        <${Stat} id="live-connections" label="Open connections" value=${count(connectionTotal(stats.latest?.connections))} />
+      </div>
+      <div class="charts">
+        <${RateChart} title="Records per second" unit="rec/s" time=${c.time} produced=${c.producedRecords} consumed=${c.fetchedRecords} format=${perSecond} />
+        <${RateChart} title="Megabytes per second" unit="MB/s" time=${c.time} produced=${c.producedMB} consumed=${c.fetchedMB} format=${mbPerSecond} />
+      </div>
+    </div>
+  </section>`;
+}

@@ -1,0 +1,46 @@
+// The tab's one EventSource on /api/v1/events. Browsers allow six HTTP/1.1 connections per host across all
+// tabs, so pages share this stream instead of opening their own; it opens with the first subscriber and stays
+// open for the tab's life, so the rate history keeps growing while the operator looks at other pages.
+import { RateHistory } from './rates.js';
+
+const HISTORY_SECONDS = 600;
+
+/** @type {EventSource | null} */
+let source = null;
+const history = new RateHistory(HISTORY_SECONDS);
+/** @type {import('./rates.js').StatsSample | null} */
+let latest = null;
+let connected = false;
+/** @type {Set<() => void>} */
+const listeners = new Set();
+
+function notify() {
+  for (const l of listeners) l();
+}
+
+function open() {
+  source = new EventSource('/api/v1/events');
+  source.addEventListener('stats', (e) => {
+    latest = JSON.parse(/** @type {MessageEvent} */ (e).data);
+    history.push(/** @type {any} */ (latest));
+    connected = true;
+    notify();
+  });
+  // EventSource reconnects by itself; the page only needs to say that the numbers are stale meanwhile
+  source.addEventListener('error', () => {
+    connected = false;
+    notify();
+  });
+  addEventListener('pagehide', () => source?.close());
+}
+
+/** @param {() => void} listener @returns {() => void} unsubscribe */
+export function subscribeStats(listener) {
+  if (!source) open();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function statsSnapshot() {
+  return { latest, connected, columns: history.columns() };
+}

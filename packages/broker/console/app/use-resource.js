@@ -1,0 +1,19 @@
+// A GET that a page shows: its data, the error if it failed, and a reload() for after a mutation.
+import { useCallback, useEffect, useState } from './html.js';
+import { getJson } from './api.js';
+
+/** @param {string | null} path null: nothing to load yet */
+export function useResource(path) {
+  const [state, setState] = useState({ data: null, error: null, loading: path !== null });
+  const load = useCallback(() => {
+    if (path === null) return;
+    setState((s) => ({ ...s, loading: true }));
+    getJson(path).then(
+      (data) => setState({ data, error: null, loading: false }),
+      // keep the last good data on screen beside the error: an operator still wants to read it
+      (error) => setState((s) => ({ data: s.data, error, loading: false })),
+    );
+  }, [path]);
+  useEffect(load, [load]);
+  return { ...state, reload: load };
+}
