@@ -40,4 +40,6 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById('app')));
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+root.textContent = ''; // the "Loading…" placeholder: Preact renders beside existing children, not over them
+render(html`<${App} />`, root);

@@ -41,12 +41,12 @@ export function RecordTable({ messages, empty, toolbar }) {
           <thead><tr><th>Partition</th><th>Offset</th><th>Timestamp</th><th>Key</th><th>Value</th><th>Headers</th></tr></thead>
           <tbody>
             ${messages.map((m) => html`<tr key=${`${m.partition}:${m.offset}`} data-offset=${m.offset}>
-              <td class="num">${m.partition}</td>
-              <td class="num">${count(m.offset)}</td>
-              <td class="nowrap" title=${`${m.timestamp} ms since the epoch`}>${instant(m.timestamp)}</td>
-              <td><${PayloadCell} payload=${m.key} mode=${mode} /></td>
-              <td class="value"><${PayloadCell} payload=${m.value} mode=${mode} /></td>
-              <td>${(m.headers ?? []).map((h, i) => html`<div key=${i} class="header-pair">
+              <td data-label="Partition" class="num">${m.partition}</td>
+              <td data-label="Offset" class="num">${count(m.offset)}</td>
+              <td data-label="Timestamp" class="nowrap" title=${`${m.timestamp} ms since the epoch`}>${instant(m.timestamp)}</td>
+              <td data-label="Key" class="key"><${PayloadCell} payload=${m.key} mode=${mode} /></td>
+              <td data-label="Value" class="value"><${PayloadCell} payload=${m.value} mode=${mode} /></td>
+              <td data-label="Headers">${(m.headers ?? []).map((h, i) => html`<div key=${i} class="header-pair">
                 <span class="header-key">${h.key}</span>: ${headerValue(h.value, mode)}
               </div>`)}</td>
             </tr>`)}

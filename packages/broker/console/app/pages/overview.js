@@ -12,7 +12,7 @@ function address(l) {
   return l ? `${l.host}:${l.port}` : 'off';
 }
 
-/** The stream sends connections either as one number or per listener. @param {any} c */
+/** Connections come either as one number or per listener ({ native, kafka }). @param {any} c */
 function connectionTotal(c) {
   if (typeof c === 'number') return c;
   return c ? Object.values(c).reduce((a, b) => a + Number(b), 0) : null;
@@ -38,6 +38,9 @@ export function OverviewPage() {
   const last = stats.columns.time.length - 1;
   const latestRate = (/** @type {number[]} */ col) => (last >= 0 ? col[last] : 0);
   const c = stats.columns;
+  // the stream's figure is live; the overview's is as of page load and stands in until the first sample
+  const live = stats.latest?.connections;
+  const perListener = live && typeof live === 'object' ? live : (o?.connections ?? {});
   const used = o ? o.disk.totalBytes - o.disk.freeBytes : 0;
 
   return html`<section>
@@ -48,12 +51,23 @@ export function OverviewPage() {
       <${Stat} id="uptime" label="Uptime" value=${duration(o.uptimeMs)} sub=${`since ${instant(o.startedAt)}`} />
       <${Stat} id="topics" label="Topics" value=${html`<a href=${href('topics')}>${count(o.topics)}</a>`} />
       <${Stat} id="groups" label="Consumer groups" value=${html`<a href=${href('groups')}>${count(o.groups)}</a>`} />
-      <${Stat} id="connections" label="Connections" value=${count(o.connections.native + o.connections.kafka)}
-        sub=${`native ${count(o.connections.native)} · kafka ${count(o.connections.kafka)}`} />
+      <${Stat} id="connections" label="Connections" value=${count(connectionTotal(stats.latest?.connections) ?? connectionTotal(o.connections))}
+        sub=${`native ${count(perListener.native)} · kafka ${count(perListener.kafka)}`} />
       <${Stat} id="disk" label="Disk free" value=${bytes(o.disk.freeBytes)}
         sub=${html`of ${bytes(o.disk.totalBytes)}<div class="meter" title=${`${bytes(used)} used`}><span style=${`width:${o.disk.totalBytes ? (100 * used) / o.disk.totalBytes : 0}%`}></span></div>`} />
-    </div>
+    </div>`}
     <div class="panel">
+      <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span></h2>
+      <div class="stats rates">
+        <${Stat} id="produce-rate" label="Produced" value=${`${perSecond(latestRate(c.producedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.producedMB))} MB/s`} />
+        <${Stat} id="consume-rate" label="Consumed" value=${`${perSecond(latestRate(c.fetchedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.fetchedMB))} MB/s`} />
+      </div>
+      <div class="charts">
+        <${RateChart} title="Records per second" unit="rec/s" time=${c.time} produced=${c.producedRecords} consumed=${c.fetchedRecords} format=${perSecond} />
+        <${RateChart} title="Megabytes per second" unit="MB/s" time=${c.time} produced=${c.producedMB} consumed=${c.fetchedMB} format=${mbPerSecond} />
+      </div>
+    </div>
+    ${o && html`<div class="panel">
       <h2>Broker</h2>
       <dl class="facts">
         <dt>Data directory</dt><dd class="mono">${o.dataDir}</dd>
@@ -62,17 +76,5 @@ export function OverviewPage() {
         <dt>HTTP (this console)</dt><dd class="mono">${address(o.listeners.http)}</dd>
       </dl>
     </div>`}
-    <div class="panel">
-      <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span></h2>
-      <div class="stats rates">
-        <${Stat} id="produce-rate" label="Produced" value=${`${perSecond(latestRate(c.producedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.producedMB))} MB/s`} />
-        <${Stat} id="consume-rate" label="Consumed" value=${`${perSecond(latestRate(c.fetchedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.fetchedMB))} MB/s`} />
-        <${Stat} id="live-connections" label="Open connections" value=${count(connectionTotal(stats.latest?.connections))} />
-      </div>
-      <div class="charts">
-        <${RateChart} title="Records per second" unit="rec/s" time=${c.time} produced=${c.producedRecords} consumed=${c.fetchedRecords} format=${perSecond} />
-        <${RateChart} title="Megabytes per second" unit="MB/s" time=${c.time} produced=${c.producedMB} consumed=${c.fetchedMB} format=${mbPerSecond} />
-      </div>
-    </div>
   </section>`;
 }
