@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * `npm run test:fast`: the edit-test loop. Every package's unit tests (by glob, so new ones join by themselves)
  * and the quick in-process integration tests, run against the TypeScript sources (`@klog/*` resolves to
  * `packages/<name>/src`), so no build is needed. Left to `npm test` (the full suite, vitest.config.ts): the
- * suites that are slow or that run built code in child processes — reliability, real Kafka clients, the CLI,
+ * suites that are slow or that run built code in child processes — reliability, real Kafka clients, the CLI, the web console in a browser,
  * packaging, the README examples — and the few long files named below.
  */
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -23,6 +23,7 @@ export default defineConfig({
       'test/kafka/**',
       'test/cli/**',
       'test/packaging/**',
+      'test/console/**', // a real browser, and the console's vendored libraries, which the broker's build copies
       'test/readme.test.ts',
       // long files: every byte position of a torn tail (about 30 s); members killed and rebalanced in real time
       'packages/log-core/test/recovery.test.ts',

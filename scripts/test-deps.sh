@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs the Kafka client tools the Kafka-protocol tests drive (test/kafka): kcat and kafka-python
-# (Debian's python3-kafka, imported by /usr/bin/python3). Only when a tool is missing and we run as root;
-# otherwise it says why and carries on, so that the tests themselves report what is missing.
+# Installs the outside programs the tests drive: the Kafka client tools of the Kafka-protocol tests (test/kafka),
+# kcat and kafka-python (Debian's python3-kafka, imported by /usr/bin/python3), and the browser of the web
+# console's tests (test/console): Debian's chromium, with a font to render text. Only when one is missing and we
+# run as root; otherwise it says why and carries on, so that the tests themselves report what is missing.
 # Always exits 0: a missing tool is the tests' failure to report, not this script's.
 
 log() { echo "test-deps: $*" >&2; }
@@ -9,9 +10,10 @@ log() { echo "test-deps: $*" >&2; }
 missing=""
 command -v kcat >/dev/null 2>&1 || missing="$missing kcat"
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing="$missing python3-kafka"
+[ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
 
 if [ -z "$missing" ]; then
-  log "kcat and python3-kafka are present"
+  log "kcat, python3-kafka and chromium are present"
   exit 0
 fi
 log "missing:$missing"
@@ -25,13 +27,13 @@ if ! command -v apt-get >/dev/null 2>&1; then
 fi
 log "running apt-get update"
 if ! DEBIAN_FRONTEND=noninteractive apt-get update -q >&2; then
-  log "apt-get update failed; the Kafka client tests will report what is missing"
+  log "apt-get update failed; the tests will report what is missing"
   exit 0
 fi
 log "running apt-get install -y --no-install-recommends$missing"
 # $missing is a list of package names: word splitting is intended.
 # shellcheck disable=SC2086
 if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >&2; then
-  log "apt-get install failed; the Kafka client tests will report what is missing"
+  log "apt-get install failed; the tests will report what is missing"
 fi
 exit 0
