@@ -10,7 +10,7 @@ import { href } from '../router.js';
 
 /** @param {{ lag: number, max: number }} props */
 function LagBar({ lag, max }) {
-  return html`<div class="lag-bar" aria-hidden="true"><span style=${`width:${max > 0 ? (100 * lag) / max : 0}%`}></span></div>`;
+  return html`<div class="lag-bar" aria-hidden="true"><span style=${{ width: `${max > 0 ? (100 * lag) / max : 0}%` }}></span></div>`;
 }
 
 /** @param {{ groupId: string, readOnly: boolean }} props */

@@ -54,7 +54,7 @@ export function OverviewPage() {
       <${Stat} id="connections" label="Connections" value=${count(connectionTotal(stats.latest?.connections) ?? connectionTotal(o.connections))}
         sub=${`native ${count(perListener.native)} · kafka ${count(perListener.kafka)}`} />
       <${Stat} id="disk" label="Disk free" value=${bytes(o.disk.freeBytes)}
-        sub=${html`of ${bytes(o.disk.totalBytes)}<div class="meter" title=${`${bytes(used)} used`}><span style=${`width:${o.disk.totalBytes ? (100 * used) / o.disk.totalBytes : 0}%`}></span></div>`} />
+        sub=${html`of ${bytes(o.disk.totalBytes)}<div class="meter" title=${`${bytes(used)} used`}><span style=${{ width: `${o.disk.totalBytes ? (100 * used) / o.disk.totalBytes : 0}%` }}></span></div>`} />
     </div>`}
     <div class="panel">
       <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span></h2>

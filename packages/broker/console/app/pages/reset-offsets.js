@@ -89,7 +89,8 @@ export function ResetOffsets({ group, onDone }) {
       </label>`}
       <button type="submit" class="secondary" disabled=${busy || topic === ''}>Preview</button>
     </form>
-    <${ErrorNotice} error=${error} action=${error?.code === 'NON_EMPTY_GROUP' ? 'Resetting (refused while the group has live members)' : 'Resetting offsets'} />
+    <${ErrorNotice} error=${error} action="Resetting offsets"
+      title=${error?.code === 'NON_EMPTY_GROUP' ? 'Refused: the group has live members. Stop its consumers, then reset.' : undefined} />
     ${preview && html`<div class="preview">
       <h3>Dry run: nothing has changed yet</h3>
       <table class="reset-table">
