@@ -118,7 +118,8 @@ describe('web console', () => {
 
   it('topic: partitions, settings, and records found by key and by timestamp', async () => {
     await open('#/topics/orders');
-    expect(await text('.partition-table').then(() => page.locator('.panel h2').first().textContent())).toContain('1,234 records');
+    await page.locator('.partition-table').waitFor();
+    expect(await page.locator('.panel h2').first().textContent()).toContain('1,234 records');
     expect(await page.locator('.partition-table tbody tr').count()).toBe(3);
     expect(await text('.config-table')).toContain('default');
 
@@ -211,10 +212,10 @@ describe('web console', () => {
   it('narrow window, dark mode: nothing overflows the page sideways', async () => {
     const narrow = await browser.newPage({ viewport: { width: 420, height: 800 }, colorScheme: 'dark' });
     try {
-      for (const hash of ['#/overview', '#/topics/orders', '#/produce', '#/groups/billing']) {
+      const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table' };
+      for (const [hash, content] of Object.entries(pages)) {
         await narrow.goto(`${base}/${hash}`);
-        await narrow.locator('main h1').waitFor();
-        await narrow.waitForLoadState('networkidle').catch(() => undefined);
+        await narrow.locator(content).first().waitFor();
         expect(await narrow.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(420);
       }
       await narrow.screenshot({ path: screenshotPath('topic-narrow-dark'), fullPage: true });
