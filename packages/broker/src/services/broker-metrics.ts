@@ -20,6 +20,14 @@ export interface BrokerMetrics {
   fetched(topic: string, records: number, bytes: number): void;
 }
 
+/** Cumulative traffic since the broker started (the console turns it into rates). */
+export interface TrafficTotals {
+  producedRecords: number;
+  producedBytes: number;
+  fetchedRecords: number;
+  fetchedBytes: number;
+}
+
 export const NO_METRICS: BrokerMetrics = {
   requestDone() {},
   connectionOpened() {},
