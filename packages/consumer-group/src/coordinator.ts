@@ -150,9 +150,10 @@ export class GroupCoordinator {
   /**
    * Move the group's committed offsets (all partitions of the topic, or the given ones) — only while the group
    * has no members, as Kafka's tool requires. An explicit offset is clamped into [logStart, logEnd]; a timestamp
-   * resolves to the first offset at or after it, or the log end when there is none.
+   * resolves to the first offset at or after it, or the log end when there is none. With `dryRun` the new
+   * offsets are computed and returned but not committed (a preview for an operator to confirm).
    */
-  async resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: number[]): Promise<CommittedOffset[]> {
+  async resetOffsets(groupId: string, topic: string, to: ResetTarget, partitions?: number[], opts: { dryRun?: boolean } = {}): Promise<CommittedOffset[]> {
     this.checkOpen();
     validateGroupId(groupId);
     this.checkNoMembers(groupId, 'reset its offsets');
@@ -162,7 +163,7 @@ export class GroupCoordinator {
       checkPartition(this.store, { topic, partition });
       entries.push({ topic, partition, offset: await this.resetOffset(topic, partition, to), metadata: '' });
     }
-    await this.offsets.commit(groupId, entries);
+    if (!opts.dryRun) await this.offsets.commit(groupId, entries);
     return entries;
   }
 

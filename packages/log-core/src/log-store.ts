@@ -38,6 +38,8 @@ export interface LogStoreOptions {
   maxOpenFiles?: number;
   /** Clock, for tests of time-based retention and rolling. */
   now?: () => number;
+  /** Told how long each fdatasync of a partition took (a broker's fsync-duration metric). */
+  onFsync?: (seconds: number) => void;
 }
 
 export interface PartitionInfo {
@@ -104,10 +106,11 @@ export class LogStore {
     openSegments: (partitions: number) => number,
     private readonly now: () => number,
     private readonly releaseLock: () => void,
+    onFsync: (seconds: number) => void,
   ) {
     this.maintenance = new StoreMaintenance(logger, this);
     this.topics = new TopicTable({
-      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(),
+      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(), onFsync,
     });
   }
 
@@ -130,7 +133,7 @@ export class LogStore {
       const openSegments = (partitions: number): number =>
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
-        openSegments, opts.now ?? Date.now, releaseLock);
+        openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}));
       await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);

@@ -25,6 +25,8 @@ export interface PartitionContext {
   now: () => number;
   /** Called after a segment roll, so the store can run retention. */
   onRoll: () => void;
+  /** Called with the duration of each fdatasync this partition did. */
+  onFsync: (seconds: number) => void;
 }
 
 interface Waiter {
@@ -154,7 +156,9 @@ export class PartitionLog {
         const seg = this.active;
         this.syncing = (async () => {
           seg.flushIndexes();
+          const started = performance.now();
           await seg.sync();
+          this.ctx.onFsync((performance.now() - started) / 1000);
           this.syncedOffset = Math.max(this.syncedOffset, upTo);
         })().catch((err) => {
           throw new KlogError('STORAGE_ERROR',

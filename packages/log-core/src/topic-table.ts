@@ -28,6 +28,8 @@ export interface TopicTableContext {
   defaults: Partial<TopicConfig>;
   /** After a segment roll (the store runs retention). */
   onRoll: () => void;
+  /** After each fdatasync of a partition, with its duration. */
+  onFsync: (seconds: number) => void;
   /** The pool's bound for a store of this many partitions. */
   openSegments: (partitions: number) => number;
   /** Tallied as partitions are opened (the store's stats). */
@@ -126,6 +128,7 @@ export class TopicTable {
             pool: this.ctx.pool,
             now: this.ctx.now,
             onRoll: this.ctx.onRoll,
+            onFsync: this.ctx.onFsync,
           }, clean);
           if (recovery) this.countRecovery(name, p, recovery);
           topic.partitions.push(log);

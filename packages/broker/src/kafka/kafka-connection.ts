@@ -39,10 +39,14 @@ export class KafkaConnection {
     this.log = ctx.logger.child({ kafkaConn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     this.requestContext = { broker: ctx, remoteHost: socket.remoteAddress ?? 'unknown', advertised, closed: this.closed.signal };
     socket.setNoDelay(true);
+    ctx.metrics.connectionOpened('kafka');
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
-    socket.on('close', () => this.closed.abort());
+    socket.on('close', () => {
+      ctx.metrics.connectionClosed('kafka');
+      this.closed.abort();
+    });
   }
 
   /** Resolves once the request being handled (if any) is answered. */
@@ -67,6 +71,7 @@ export class KafkaConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.ctx.metrics.bytesReceived('kafka', chunk.length);
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);
@@ -117,9 +122,12 @@ export class KafkaConnection {
       return;
     }
     let response: KafkaWriter | null;
+    const started = performance.now();
     try {
       response = await api.handle(body, header.apiVersion, { ...this.requestContext, clientId: header.clientId });
+      this.ctx.metrics.requestDone('kafka', api.name, (performance.now() - started) / 1000);
     } catch (err) {
+      this.ctx.metrics.requestDone('kafka', api.name, (performance.now() - started) / 1000, err instanceof KlogError ? err.code : 'INTERNAL_ERROR');
       if (err instanceof KlogError && err.code === 'INVALID_REQUEST') {
         this.close({ api: api.name, reason: err.message }, 'closing kafka connection: malformed request');
       } else {
@@ -141,6 +149,7 @@ export class KafkaConnection {
     this.socket.write(head);
     for (const part of body.toBuffers()) this.socket.write(part);
     this.socket.uncork();
+    this.ctx.metrics.bytesSent('kafka', head.length + body.length);
     this.maybePause();
   }
 

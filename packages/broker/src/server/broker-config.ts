@@ -39,9 +39,20 @@ export interface BrokerOptions {
    * table makes the broker answer as an older one would, e.g. to test clients against it.
    */
   apiVersions?: ApiVersionTable;
+  /**
+   * Serve HTTP on this port (0 picks a free one): the console, its JSON API, /metrics, /livez and /readyz.
+   * Default: no HTTP listener.
+   */
+  httpPort?: number;
+  /** Interface of the HTTP listener. Default: `host` (loopback unless told otherwise). */
+  httpHost?: string;
+  /** Refuse every change through the HTTP API (produce, offset resets) with 403. Default false. */
+  consoleReadOnly?: boolean;
+  /** Also export per-partition metric series (offsets, lag per partition). Default false: one series per topic or group. */
+  metricsPerPartition?: boolean;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };
@@ -60,5 +71,7 @@ export function resolveBrokerConfig(opts: BrokerOptions): BrokerConfig {
     maxBufferedBytesPerConnection: opts.maxBufferedBytesPerConnection ?? 32 * 1024 * 1024,
     maxInFlightPerConnection: opts.maxInFlightPerConnection ?? 256,
     apiVersions: opts.apiVersions ?? API_VERSIONS,
+    consoleReadOnly: opts.consoleReadOnly ?? false,
+    metricsPerPartition: opts.metricsPerPartition ?? false,
   };
 }

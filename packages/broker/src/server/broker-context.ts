@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { BrokerConfig } from './broker-config.js';
 import type { ProducerIdAllocator } from './producer-ids.js';
 import type { BrokerServices } from '../services/broker-services.js';
+import { NO_METRICS, type BrokerMetrics } from '../services/broker-metrics.js';
 import { isInternalTopic } from '../services/internal-topics.js';
 
 export { isInternalTopic };
@@ -21,6 +22,7 @@ export class BrokerContext implements BrokerServices {
     readonly producerIds: ProducerIdAllocator,
     readonly coordinator: GroupCoordinator,
     readonly address: () => { host: string; port: number },
+    readonly metrics: BrokerMetrics = NO_METRICS,
   ) {}
 
   topicsChanged(): void {

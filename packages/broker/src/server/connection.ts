@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import {
   CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
 } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { answerRequest } from './dispatch.js';
@@ -47,6 +47,7 @@ export class Connection {
     this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
+    ctx.metrics.connectionOpened('native');
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => {
       this.budget.drained();
@@ -54,6 +55,7 @@ export class Connection {
     });
     socket.on('error', (err) => this.log.debug({ err }, 'socket error'));
     socket.on('close', () => {
+      ctx.metrics.connectionClosed('native');
       this.closed.abort();
       this.budget.close();
     });
@@ -89,6 +91,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    this.ctx.metrics.bytesReceived('native', chunk.length);
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
@@ -156,10 +159,17 @@ export class Connection {
         return granted;
       },
     };
+    const started = performance.now();
+    // The api name comes from the peer: only known names become a metric label, so the series stay bounded.
+    const api = isApiName(env.api) ? env.api : 'unknown';
     try {
-      return { frame: await answerRequest(env, req, this.ctx, requestContext), reserved, requestBytes };
+      const frame = await answerRequest(env, req, this.ctx, requestContext);
+      this.ctx.metrics.requestDone('native', api, (performance.now() - started) / 1000);
+      return { frame, reserved, requestBytes };
     } catch (err) {
-      return { frame: encodeErrorResponse(env.correlationId, toWireError(err, this.log.child({ api: env.api }))), reserved, requestBytes };
+      const wire = toWireError(err, this.log.child({ api: env.api }));
+      this.ctx.metrics.requestDone('native', api, (performance.now() - started) / 1000, wire.errorCode);
+      return { frame: encodeErrorResponse(env.correlationId, wire), reserved, requestBytes };
     }
   }
 
@@ -175,7 +185,10 @@ export class Connection {
       while (this.queue.length > 0) {
         const { frame, reserved, requestBytes } = await this.queue[0];
         this.queue.shift();
-        if (frame && !this.socket.destroyed) this.socket.write(frame);
+        if (frame && !this.socket.destroyed) {
+          this.socket.write(frame);
+          this.ctx.metrics.bytesSent('native', frame.length);
+        }
         this.budget.release(reserved);
         this.requestBytes -= requestBytes;
         this.maybeResume();

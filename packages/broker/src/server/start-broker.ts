@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { GroupCoordinator } from '@klog/consumer-group';
 import { LogStore } from '@klog/log-core';
 import { pino, type Logger } from 'pino';
@@ -8,6 +9,10 @@ import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
 import { Connection } from './connection.js';
 import { ProducerIdAllocator } from './producer-ids.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/kafka-listener.js';
+import { startHttpListener, type HttpListener } from '../http/http-listener.js';
+import type { HttpServices } from '../http/http-services.js';
+import { BrokerRegistry } from '../metrics/broker-registry.js';
+import { brokerVersion } from '../version.js';
 
 export interface Broker {
   readonly host: string;
@@ -15,29 +20,46 @@ export interface Broker {
   readonly store: LogStore;
   /** Port of the Kafka-protocol listener, when `kafkaPort` was given. */
   readonly kafkaPort?: number;
+  /** Port of the HTTP listener (console, API, metrics, health), when `httpPort` was given. */
+  readonly httpPort?: number;
   /** Stops accepting, answers requests in flight, flushes and closes the store cleanly. Idempotent. */
   close(): Promise<void>;
 }
 
 /** Time given to requests in flight (e.g. long-polls, which end at once) before connections are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;
+/** The web console's files (packages/broker/console), beside dist/ and src/. */
+const CONSOLE_DIR = fileURLToPath(new URL('../../console', import.meta.url));
 
 /** Starts a broker on dataDir, listening on host:port (127.0.0.1:7420 by default; port 0 picks a free one). */
 export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const config = resolveBrokerConfig(opts);
   const logger: Logger = opts.logger ?? pino({ name: 'klog-broker', level: opts.logLevel ?? 'info' }, pino.destination(2));
   const ownStore = !opts.store;
-  const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults }));
+  const startedAt = Date.now();
+  const metrics = new BrokerRegistry({ version: brokerVersion(), perPartition: config.metricsPerPartition });
+  // The HTTP listener comes first: while the log opens (recovery may take a while) /readyz says 503.
+  let httpServices: HttpServices | null = null;
+  const http: HttpListener | undefined = opts.httpPort === undefined ? undefined : await startHttpListener(
+    { host: opts.httpHost ?? config.host, port: opts.httpPort, readOnly: config.consoleReadOnly, staticRoot: CONSOLE_DIR, logger },
+    { services: () => httpServices, scrape: () => metrics.scrape() },
+  );
+  const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults, onFsync: metrics.observeFsync })
+    .catch(async (err: unknown) => {
+      await http?.close();
+      throw err;
+    }));
   let coordinator: GroupCoordinator;
   try {
     coordinator = await GroupCoordinator.open(store, { logger });
   } catch (err) {
+    await http?.close();
     if (ownStore) await store.close();
     throw err;
   }
   const server = createServer();
   let address = { host: config.host, port: config.port };
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, () => address);
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, () => address, metrics);
   const connections = new Set<Connection>();
   let nextId = 1;
 
@@ -56,6 +78,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   try {
     await listen(server, config.host, config.port);
   } catch (err) {
+    await http?.close();
     await coordinator.close();
     if (ownStore) await store.close();
     throw err;
@@ -69,17 +92,35 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       kafka = await startKafkaListener(ctx, { host: opts.kafkaHost ?? config.host, port: opts.kafkaPort });
     } catch (err) {
       server.close();
+      await http?.close();
       await coordinator.close();
       if (ownStore) await store.close();
       throw err;
     }
   }
-  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
+  metrics.attach({ store, coordinator, dataDir: store.dir });
+  httpServices = {
+    store,
+    coordinator,
+    version: brokerVersion(),
+    startedAt,
+    dataDir: store.dir,
+    topicDefaults: config.topicDefaults,
+    listeners: { native: address, kafka: kafka ? { host: kafka.host, port: kafka.port } : null },
+    connections: () => metrics.openConnections(),
+    traffic: () => metrics.traffic(),
+    produced: (topic, records, bytes) => metrics.produced(topic, records, bytes),
+  };
+  const consoleUrl = http ? `http://${browsableHost(http.host)}:${http.port}/` : undefined;
+  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync },
+    consoleUrl ? `broker listening; console at ${consoleUrl}` : 'broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       logger.info('broker shutting down');
+      httpServices = null; // /readyz answers 503 from now on
+      const httpClosed = http?.close();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       ctx.shutdown.abort();
       const kafkaClosed = kafka?.close();
@@ -89,6 +130,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       for (const c of connections) c.end();
       await coordinator.close();
       await kafkaClosed;
+      await httpClosed;
       if (ownStore) await store.close();
       await Promise.race([stopped, grace]);
       for (const c of connections) c.destroy();
@@ -98,7 +140,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     return closing;
   };
 
-  return { host: address.host, port: address.port, kafkaPort: kafka?.port, store, close };
+  return { host: address.host, port: address.port, kafkaPort: kafka?.port, httpPort: http?.port, store, close };
+}
+
+/** A wildcard address is not one a browser can open: the loopback one reaches the same listener. */
+function browsableHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {

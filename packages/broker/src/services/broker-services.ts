@@ -1,6 +1,7 @@
 import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
 import type { Logger } from 'pino';
+import type { BrokerMetrics } from './broker-metrics.js';
 
 /**
  * What the broker's listeners share: the store, the group coordinator and the broker-wide settings. The native
@@ -19,6 +20,8 @@ export interface BrokerServices {
     readonly maxInFlightPerConnection: number;
     readonly maxBufferedBytesPerConnection: number;
   };
+  /** Where the listeners report requests, connections and traffic (the broker's metrics). */
+  readonly metrics: BrokerMetrics;
   /** Aborted when the broker shuts down, ending long-polls at once. */
   readonly shutdown: AbortController;
   /** Makes sure a topic exists, auto-creating it where the broker allows (UNKNOWN_TOPIC otherwise). */

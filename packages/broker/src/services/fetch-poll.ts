@@ -1,5 +1,6 @@
 import { KlogError } from '@klog/log-core';
 import type { BrokerServices } from './broker-services.js';
+import { tallyBatches } from './batch-tally.js';
 
 /** One partition a fetch asks for. */
 export interface PartitionRead {
@@ -38,7 +39,14 @@ export async function pollPartitions(wanted: PartitionRead[], limits: PollLimits
   for (;;) {
     const { results, bytes } = await readAll(wanted, limits.maxBytes, ctx);
     const remaining = deadline - Date.now();
-    if (bytes >= limits.minBytes || remaining <= 0 || closed.aborted || ctx.shutdown.signal.aborted) return results;
+    if (bytes >= limits.minBytes || remaining <= 0 || closed.aborted || ctx.shutdown.signal.aborted) {
+      for (const r of results) {
+        if (r.records.length === 0) continue;
+        const { records, bytes: size } = tallyBatches(r.records);
+        ctx.metrics.fetched(r.topic, records, size);
+      }
+      return results;
+    }
     await waitForAny(wanted, results, remaining, ctx, closed);
   }
 }

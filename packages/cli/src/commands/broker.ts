@@ -12,6 +12,10 @@ interface BrokerCommandArgs {
   fsync: string;
   'log-level': string;
   'kafka-port'?: number;
+  'http-port'?: number;
+  'http-host'?: string;
+  'console-read-only': boolean;
+  'metrics-per-partition': boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -45,9 +49,14 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('port', { type: 'number', default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
       .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
+      .option('http-port', { type: 'number', describe: 'Serve the web console, its JSON API, /metrics, /livez and /readyz on this port; off unless given' })
+      .option('http-host', { type: 'string', describe: 'Interface of the HTTP listener (default: --host)' })
+      .option('console-read-only', { type: 'boolean', default: false, describe: 'The console and its API refuse every change (produce, offset resets)' })
+      .option('metrics-per-partition', { type: 'boolean', default: false, describe: 'Also export per-partition metric series (one series per partition per family)' })
       .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
       .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
+      .example('$0 broker --http-port 7421', 'with the web console at http://127.0.0.1:7421/ and metrics at /metrics')
       .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
     handler: async (args) => {
       const broker = await startBroker({
@@ -56,6 +65,10 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         port: args.port,
         fsync: parseFsync(args.fsync),
         kafkaPort: args['kafka-port'],
+        httpPort: args['http-port'],
+        httpHost: args['http-host'],
+        consoleReadOnly: args['console-read-only'],
+        metricsPerPartition: args['metrics-per-partition'],
         logger: await makeLogger(args['log-level'], rt.stderrIsTty),
       });
       if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));

@@ -13,7 +13,11 @@ export type BrokerErrorCode =
   | 'REQUEST_TIMED_OUT'
   | 'CLIENT_CLOSED'
   | 'INTERNAL_ERROR'
-  | 'UNKNOWN_ERROR_CODE';
+  | 'UNKNOWN_ERROR_CODE'
+  | 'BROKER_STARTING'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'BODY_TOO_LARGE';
 
 interface Flags {
   retriable?: boolean;
@@ -42,4 +46,9 @@ export const BROKER_ERRORS = {
   INTERNAL_ERROR: row(-1, 'search the broker\'s log for the id, and report the error with that entry'),
   // The broker answered a code this client does not know (a newer broker): nothing to go on, so no retry.
   UNKNOWN_ERROR_CODE: row(-1, 'upgrade the client to the broker\'s version'),
+  // The HTTP listener's own codes (docs/operations.md): no Kafka request can produce them.
+  BROKER_STARTING: row(-1, 'wait until GET /readyz answers 200 (the log is still opening or recovering)', { retriable: true }),
+  NOT_FOUND: row(-1, 'see docs/operations.md for the HTTP routes'),
+  FORBIDDEN: row(-1, 'use the console from its own address, send X-Klog-Console: 1 with changes, and check --console-read-only'),
+  BODY_TOO_LARGE: row(-1, 'send a request body of at most 1 MiB'),
 } as const satisfies Record<BrokerErrorCode, ErrorInfo>;

@@ -59,6 +59,7 @@ async function appendPartition(ctx: KafkaRequestContext, topic: string, index: n
     let baseOffset = -1;
     for (const batch of splitRecordSet(records)) {
       const appended = await broker.store.appendBatch(topic, index, batch);
+      broker.metrics.produced(topic, appended.lastOffset - appended.baseOffset + 1, batch.length);
       if (baseOffset < 0) baseOffset = appended.baseOffset;
     }
     if (acks === -1) await broker.store.flushPartition(topic, index);

@@ -23,6 +23,7 @@ export async function produce(req: RequestOf<'produce'>, ctx: BrokerContext): Pr
     const partitions = await Promise.all(parts.map(async ({ partition, batch }) => {
       try {
         const { baseOffset, lastOffset } = await ctx.store.appendBatch(topic, partition, batch);
+        ctx.metrics.produced(topic, lastOffset - baseOffset + 1, batch.length);
         if (acks === -1) await ctx.store.flushPartition(topic, partition);
         return { partition, baseOffset, lastOffset };
       } catch (err) {

@@ -1,0 +1,24 @@
+import { statfs } from 'node:fs/promises';
+import { sendJson } from '../respond.js';
+import type { Route } from '../route.js';
+
+/** GET /api/v1/overview: the broker at a glance. */
+export const overviewRoute: Route = {
+  method: 'GET',
+  path: /^\/api\/v1\/overview$/,
+  async handle({ res, services: s, http }) {
+    const fs = await statfs(s.dataDir);
+    sendJson(res, 200, {
+      version: s.version,
+      startedAt: s.startedAt,
+      uptimeMs: Date.now() - s.startedAt,
+      dataDir: s.dataDir,
+      disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
+      listeners: { native: s.listeners.native, kafka: s.listeners.kafka, http: { host: http.host, port: http.port } },
+      connections: s.connections(),
+      topics: s.store.listTopics().length,
+      groups: s.coordinator.listGroups().length,
+      readOnly: http.readOnly,
+    });
+  },
+};
