@@ -96,7 +96,7 @@ afterAll(async () => {
 describe('web console', () => {
   it('overview: the broker, its listeners, and live produce and consume rates', async () => {
     await open('#/overview');
-    expect(await text('[data-stat=topics] .stat-value')).toBe('2');
+    expect(await text('[data-stat=topics] .stat-value')).toBe('3'); // orders, clicks and the internal __consumer_offsets
     expect(await text('[data-stat=groups] .stat-value')).toBe('2');
     expect(await text('.facts')).toContain(`127.0.0.1:${broker.port}`);
     expect(await text('.facts')).toContain(dataDir);
@@ -140,7 +140,7 @@ describe('web console', () => {
     expect(keys.every((k) => Number(k.replace('order-', '')) >= 1_000)).toBe(true);
     expect(await text('.search-status')).toContain('20 shown');
 
-    await page.getByRole('radio', { name: 'JSON' }).check({ force: true });
+    await page.locator('#messages').getByRole('radio', { name: 'JSON' }).check({ force: true });
     await shot('topic');
   });
 

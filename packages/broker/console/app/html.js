@@ -4,5 +4,5 @@ import { h, render } from '../vendor/preact.mjs';
 import htm from '../vendor/htm.mjs';
 
 export { render };
-export { useState, useEffect, useRef, useMemo, useCallback } from '../vendor/preact-hooks.mjs';
+export { useState, useEffect, useRef, useMemo, useCallback, useId } from '../vendor/preact-hooks.mjs';
 export const html = htm.bind(h);

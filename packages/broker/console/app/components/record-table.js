@@ -1,6 +1,6 @@
 // Records as a table, shared by the message browser and the live tail: partition, offset, timestamp, key,
 // value and headers, with one text / JSON / hex switch for the whole table.
-import { html, useState } from '../html.js';
+import { html, useId, useState } from '../html.js';
 import { formatPayload } from '../record-format.js';
 import { count, instant } from '../format.js';
 
@@ -22,9 +22,10 @@ function headerValue(value, mode) {
 
 /** @param {{ mode: string, onChange: (m: any) => void }} props */
 export function PayloadModeSwitch({ mode, onChange }) {
+  const group = useId(); // radios group by name page-wide: each table's switch needs its own
   return html`<div class="segmented" role="radiogroup" aria-label="Show payloads as">
     ${['text', 'json', 'hex'].map((m) => html`<label key=${m} class=${mode === m ? 'on' : ''}>
-      <input type="radio" name="payload-mode" value=${m} checked=${mode === m} onChange=${() => onChange(m)} />
+      <input type="radio" name=${group} value=${m} checked=${mode === m} onChange=${() => onChange(m)} />
       ${m === 'json' ? 'JSON' : m === 'hex' ? 'Hex' : 'Text'}
     </label>`)}
   </div>`;
