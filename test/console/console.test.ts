@@ -33,7 +33,7 @@ function startTraffic(producer: Producer): { stop: () => Promise<void> } {
   let running = true;
   const done = (async () => {
     for (let n = 0; running; n++) {
-      await producer.send({ topic: 'clicks', messages: Array.from({ length: 50 + 40 * (n % 5) }, (_, i) => ({ value: `click ${n}.${i} `.repeat(8) })) });
+      await producer.send({ topic: 'clicks', messages: Array.from({ length: Math.round(120 + 100 * Math.sin(n / 20)) }, (_, i) => ({ value: `click ${n}.${i} `.repeat(8) })) });
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -103,7 +103,7 @@ describe('web console', () => {
     // two samples make a rate; wait for traffic in both directions, then a few seconds of chart
     await expect.poll(() => text('[data-stat=produce-rate] .stat-value'), { timeout: 10_000 }).not.toMatch(/^0(\.0)? rec/);
     await expect.poll(() => text('[data-stat=consume-rate] .stat-value'), { timeout: 10_000 }).not.toMatch(/^0(\.0)? rec/);
-    await page.waitForTimeout(3_000);
+    await page.waitForTimeout(14_000); // some seconds of chart for the screenshot
     await shot('overview');
     await traffic.stop();
   });
@@ -161,6 +161,7 @@ describe('web console', () => {
     await page.locator('input[name=confirm-group]').fill('billin');
     expect(await apply.isDisabled()).toBe(true);
     await page.locator('input[name=confirm-group]').fill('billing');
+    await page.evaluate(() => scrollTo(0, 0));
     await shot('group');
     await apply.click();
     await expect.poll(() => text('[data-stat=lag]')).toBe('1,234');
@@ -218,7 +219,7 @@ describe('web console', () => {
         await narrow.locator(content).first().waitFor();
         expect(await narrow.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(420);
       }
-      await narrow.screenshot({ path: screenshotPath('topic-narrow-dark'), fullPage: true });
+      await narrow.screenshot({ path: screenshotPath('narrow-dark'), fullPage: true });
     } finally {
       await narrow.close();
     }

@@ -1,9 +1,10 @@
-// A GET that a page shows: its data, the error if it failed, and a reload() for after a mutation.
+// A GET that a page shows: its data, the error if it failed, and a reload() for after a mutation; optionally
+// reloaded every `refreshMs` for figures that move (uptime, connections).
 import { useCallback, useEffect, useState } from './html.js';
 import { getJson } from './api.js';
 
-/** @param {string | null} path null: nothing to load yet */
-export function useResource(path) {
+/** @param {string | null} path null: nothing to load yet @param {number} [refreshMs] */
+export function useResource(path, refreshMs) {
   const [state, setState] = useState({ data: null, error: null, loading: path !== null });
   const load = useCallback(() => {
     if (path === null) return;
@@ -14,6 +15,11 @@ export function useResource(path) {
       (error) => setState((s) => ({ data: s.data, error, loading: false })),
     );
   }, [path]);
-  useEffect(load, [load]);
+  useEffect(() => {
+    load();
+    if (!refreshMs) return;
+    const timer = setInterval(load, refreshMs);
+    return () => clearInterval(timer);
+  }, [load, refreshMs]);
   return { ...state, reload: load };
 }

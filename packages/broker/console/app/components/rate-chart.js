@@ -3,6 +3,8 @@
 import uPlot from '../../vendor/uplot.mjs';
 import { html, useEffect, useRef } from '../html.js';
 
+const MIN_WINDOW_S = 30;
+
 /** @param {string} name */
 function cssVar(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -24,12 +26,14 @@ export function RateChart({ title, unit, time, produced, consumed, format }) {
       height: 180,
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(max * 1.1, 1)] } },
+      // at least half a minute wide, so that the first seconds after opening the page do not fill the chart
+      scales: { x: { time: true, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(min, max - MIN_WINDOW_S), max] }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(max * 1.1, 1)] } },
       axes: [axis, { ...axis, size: 60, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(format) }],
       series: [
         {},
         { label: `produced ${unit}`, stroke: cssVar('--produce'), width: 2, fill: cssVar('--produce-fill'), value: (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v)) },
-        { label: `consumed ${unit}`, stroke: cssVar('--consume'), width: 2, value: (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v)) },
+        // dashed: when consumers keep up, the two lines coincide and the produced one must still show through
+        { label: `consumed ${unit}`, stroke: cssVar('--consume'), width: 2, dash: [6, 4], value: (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v)) },
       ],
     };
     plot.current = new uPlot(opts, [time, produced, consumed], el);

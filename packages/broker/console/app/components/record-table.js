@@ -4,10 +4,13 @@ import { html, useId, useState } from '../html.js';
 import { formatPayload } from '../record-format.js';
 import { count, instant } from '../format.js';
 
-/** @param {{ payload: import('../record-format.js').Payload, mode: import('../record-format.js').PayloadMode }} props */
-function PayloadCell({ payload, mode }) {
+/**
+ * @param {{ payload: import('../record-format.js').Payload, mode: import('../record-format.js').PayloadMode, isKey?: boolean }} props
+ * isKey: keys are seldom JSON, so a key that is not is not worth a note
+ */
+function PayloadCell({ payload, mode, isKey }) {
   const { shown, as } = formatPayload(payload, mode);
-  const note = as === 'hex' && mode !== 'hex' ? 'binary: shown as hex' : as === 'text' && mode === 'json' ? 'not JSON' : null;
+  const note = as === 'hex' && mode !== 'hex' ? 'binary: shown as hex' : as === 'text' && mode === 'json' && !isKey ? 'not JSON' : null;
   return html`<div class=${`payload as-${as}`}>
     ${note && html`<span class="tag">${note}</span>`}
     <pre>${shown}</pre>
@@ -45,7 +48,7 @@ export function RecordTable({ messages, empty, toolbar }) {
               <td data-label="Partition" class="num">${m.partition}</td>
               <td data-label="Offset" class="num">${count(m.offset)}</td>
               <td data-label="Timestamp" class="nowrap" title=${`${m.timestamp} ms since the epoch`}>${instant(m.timestamp)}</td>
-              <td data-label="Key" class="key"><${PayloadCell} payload=${m.key} mode=${mode} /></td>
+              <td data-label="Key" class="key"><${PayloadCell} payload=${m.key} mode=${mode} isKey /></td>
               <td data-label="Value" class="value"><${PayloadCell} payload=${m.value} mode=${mode} /></td>
               <td data-label="Headers">${(m.headers ?? []).map((h, i) => html`<div key=${i} class="header-pair">
                 <span class="header-key">${h.key}</span>: ${headerValue(h.value, mode)}

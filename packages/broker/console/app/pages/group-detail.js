@@ -27,22 +27,21 @@ export function GroupDetailPage({ groupId, readOnly }) {
     <${ErrorNotice} error=${error} action="Loading the group" />
     ${g && html`<div class="stats">
       <div class="stat"><div class="stat-label">State</div><div class="stat-value"><span class=${`state state-${String(g.state).toLowerCase()}`}>${g.state}</span></div></div>
-      <div class="stat"><div class="stat-label">Members</div><div class="stat-value" data-stat="members">${count(g.members.length)}</div></div>
+      <div class="stat"><div class="stat-label">Members</div><div class="stat-value" data-stat="members">${count(g.members.length)}</div>
+        ${g.members.length === 0 && html`<div class="stat-sub">nobody reads for this group now</div>`}</div>
       <div class="stat"><div class="stat-label">Total lag</div><div class="stat-value" data-stat="lag">${count(totalLag)}</div></div>
       <div class="stat"><div class="stat-label">Protocol</div><div class="stat-value">${g.protocolType || '–'}</div></div>
     </div>
-    <div class="panel">
+    ${g.members.length > 0 && html`<div class="panel">
       <h2>Members</h2>
-      ${g.members.length === 0
-        ? html`<p class="muted">No live members.</p>`
-        : html`<div class="table-scroll"><table class="member-table">
-            <thead><tr><th>Member</th><th>Client</th><th>Host</th><th>Partitions</th></tr></thead>
-            <tbody>${g.members.map((/** @type {any} */ m) => html`<tr key=${m.memberId}>
-              <td class="mono">${m.memberId}</td><td>${m.clientId}</td><td class="mono">${m.host}</td>
-              <td>${m.assignments.map((/** @type {any} */ a) => html`<div key=${a.topic}><span class="mono">${a.topic}</span>: ${a.partitions.join(', ')}</div>`)}</td>
-            </tr>`)}</tbody>
-          </table></div>`}
-    </div>
+      <div class="table-scroll"><table class="member-table">
+        <thead><tr><th>Member</th><th>Client</th><th>Host</th><th>Partitions</th></tr></thead>
+        <tbody>${g.members.map((/** @type {any} */ m) => html`<tr key=${m.memberId}>
+          <td class="mono">${m.memberId}</td><td>${m.clientId}</td><td class="mono">${m.host}</td>
+          <td>${m.assignments.map((/** @type {any} */ a) => html`<div key=${a.topic}><span class="mono">${a.topic}</span>: ${a.partitions.join(', ')}</div>`)}</td>
+        </tr>`)}</tbody>
+      </table></div>
+    </div>`}
     <div class="panel">
       <h2>Offsets</h2>
       ${offsets.length === 0

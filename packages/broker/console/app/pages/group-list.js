@@ -13,7 +13,7 @@ export function GroupListPage() {
     <${ErrorNotice} error=${error} action="Loading groups" />
     ${data && (groups.length === 0
       ? html`<p class="muted">No consumer groups yet: a group appears when a consumer first joins it or commits.</p>`
-      : html`<div class="table-scroll"><table class="group-table">
+      : html`<div class="panel table-scroll"><table class="group-table">
           <thead><tr><th>Group</th><th>State</th><th class="num">Members</th><th class="num">Lag</th></tr></thead>
           <tbody>${groups.map((g) => html`<tr key=${g.groupId} data-group=${g.groupId}>
             <td><a href=${href('groups', g.groupId)}>${g.groupId}</a></td>

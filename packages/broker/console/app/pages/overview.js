@@ -33,7 +33,7 @@ function Stat({ label, value, sub, id }) {
 }
 
 export function OverviewPage() {
-  const { data: o, error } = useResource('/api/v1/overview');
+  const { data: o, error } = useResource('/api/v1/overview', 5_000);
   const stats = useStats();
   const last = stats.columns.time.length - 1;
   const latestRate = (/** @type {number[]} */ col) => (last >= 0 ? col[last] : 0);

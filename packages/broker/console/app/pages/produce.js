@@ -44,7 +44,7 @@ export function ProducePage({ query }) {
   }
 
   const topics = (topicList?.topics ?? []).filter((/** @type {any} */ t) => !t.internal);
-  return html`<section>
+  return html`<section class="narrow-page">
     <h1>Produce a record</h1>
     <${ErrorNotice} error=${listError} action="Loading topics" />
     <form class="panel produce-form" onSubmit=${produce}>
@@ -52,11 +52,11 @@ export function ProducePage({ query }) {
         <input name="topic" list="topic-names" required value=${topic} onInput=${(/** @type {any} */ e) => setTopic(e.target.value)} />
         <datalist id="topic-names">${topics.map((/** @type {any} */ t) => html`<option key=${t.name} value=${t.name} />`)}</datalist>
       </label>
-      <label>Partition <span class="muted">(empty: chosen from the key)</span>
-        <input name="partition" inputmode="numeric" pattern="[0-9]*" value=${partition} onInput=${(/** @type {any} */ e) => setPartition(e.target.value)} />
+      <label>Partition
+        <input name="partition" inputmode="numeric" pattern="[0-9]*" placeholder="chosen from the key" value=${partition} onInput=${(/** @type {any} */ e) => setPartition(e.target.value)} />
       </label>
-      <label>Key <span class="muted">(empty: no key)</span>
-        <input name="key" value=${key} onInput=${(/** @type {any} */ e) => setKey(e.target.value)} />
+      <label>Key
+        <input name="key" placeholder="none" value=${key} onInput=${(/** @type {any} */ e) => setKey(e.target.value)} />
       </label>
       <label class="wide">Value
         <textarea name="value" rows="6" value=${value} onInput=${(/** @type {any} */ e) => setValue(e.target.value)}></textarea>
@@ -74,7 +74,7 @@ export function ProducePage({ query }) {
     </form>
     <${ErrorNotice} error=${error} action="Producing" />
     ${sent && html`<div class="notice ok" role="status" data-produced=${`${sent.partition}:${sent.offset}`}>
-      Produced to <span class="mono">${sent.topic}</span> partition <strong>${sent.partition}</strong> at offset <strong>${count(sent.offset)}</strong>.
+      Produced to <span class="mono">${sent.topic}</span> partition <strong>${sent.partition}</strong> at offset <strong>${count(sent.offset)}</strong>.${' '}
       <a href=${`${href('topics', sent.topic)}?partition=${sent.partition}&offset=${sent.offset}`}>Show it</a>
     </div>`}
   </section>`;

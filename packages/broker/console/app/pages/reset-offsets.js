@@ -102,7 +102,7 @@ export function ResetOffsets({ group, onDone }) {
         </tr>`)}</tbody>
       </table>
       <form class="confirm" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); send(false); }}>
-        <label>Type the group id <strong class="mono">${group.groupId}</strong> to apply
+        <label><span>Type the group id <strong class="mono">${group.groupId}</strong> to apply the reset</span>
           <input name="confirm-group" autocomplete="off" value=${typed} onInput=${(/** @type {any} */ e) => setTyped(e.target.value)} />
         </label>
         <button type="submit" class="danger" disabled=${busy || typed !== group.groupId}>Apply reset</button>
