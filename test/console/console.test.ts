@@ -27,6 +27,8 @@ let page: Page;
 let base: string;
 let audit: Member;
 let traffic: { stop: () => Promise<void> };
+/** Script errors and anything the broker's Content-Security-Policy blocked, from every page the tests open. */
+const pageProblems: string[] = [];
 
 /** Steady produce traffic on `clicks` (which the live `audit` member consumes) so that the rate chart moves. */
 function startTraffic(producer: Producer): { stop: () => Promise<void> } {
@@ -38,6 +40,13 @@ function startTraffic(producer: Producer): { stop: () => Promise<void> } {
     }
   })();
   return { stop: async () => { running = false; await done; } };
+}
+
+function watchForProblems(p: Page): void {
+  p.on('pageerror', (e) => pageProblems.push(`script error: ${e.message}`));
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) pageProblems.push(m.text());
+  });
 }
 
 async function shot(name: string): Promise<void> {
@@ -81,7 +90,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   console.log(`console test: ${browser.version()} at ${base}`);
   page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-  page.on('pageerror', (e) => console.error('console page error:', e));
+  watchForProblems(page);
 });
 
 afterAll(async () => {
@@ -212,6 +221,7 @@ describe('web console', () => {
 
   it('narrow window, dark mode: nothing overflows the page sideways', async () => {
     const narrow = await browser.newPage({ viewport: { width: 420, height: 800 }, colorScheme: 'dark' });
+    watchForProblems(narrow);
     try {
       const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table' };
       for (const [hash, content] of Object.entries(pages)) {
@@ -223,5 +233,9 @@ describe('web console', () => {
     } finally {
       await narrow.close();
     }
+  });
+
+  it('no page threw, and the broker\'s Content-Security-Policy blocked nothing the console needs', () => {
+    expect(pageProblems).toEqual([]);
   });
 });

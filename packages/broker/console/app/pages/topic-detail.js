@@ -6,12 +6,21 @@ import { useResource } from '../use-resource.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { MessageBrowser } from './message-browser.js';
 import { LiveTail } from './live-tail.js';
-import { bytes, count } from '../format.js';
+import { bytes, count, duration } from '../format.js';
 import { href } from '../router.js';
 
 /** @param {unknown} v */
 function settingText(v) {
   return v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** A reading aid beside a raw setting: "7 d" for 604800000 in a …Ms setting, "134.2 MB" in a …Bytes one. @param {string} key @param {unknown} v */
+function settingHint(key, v) {
+  if (typeof v !== 'number') return null;
+  if (v < 0) return 'no limit';
+  if (key.endsWith('Ms')) return duration(v);
+  if (key.endsWith('Bytes')) return bytes(v);
+  return null;
 }
 
 /** @param {{ config: Record<string, unknown>, defaults: Record<string, unknown> }} props */
@@ -23,7 +32,7 @@ function ConfigTable({ config, defaults }) {
       const isDefault = !(k in (config ?? {})) || settingText(config[k]) === settingText(defaults?.[k]);
       const value = k in (config ?? {}) ? config[k] : defaults[k];
       return html`<tr key=${k} class=${isDefault ? 'is-default' : 'is-set'}>
-        <td class="mono">${k}</td><td class="mono">${settingText(value)}</td>
+        <td class="mono">${k}</td><td><span class="mono">${settingText(value)}</span>${settingHint(k, value) && html` <span class="muted nowrap">(${settingHint(k, value)})</span>`}</td>
         <td>${isDefault ? html`<span class="tag">default</span>` : html`<span class="tag set">set</span>`}</td>
       </tr>`;
     })}</tbody>
