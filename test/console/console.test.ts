@@ -123,6 +123,9 @@ describe('web console', () => {
     expect(await row.locator('td').nth(1).textContent()).toBe('3');
     expect(await row.locator('[data-col=records]').textContent()).toBe('1,234');
     await shot('topics');
+
+    await open('#/topics/no-such-topic');
+    expect(await page.getByRole('alert').textContent()).toMatch(/Loading the topic failed.*HTTP 404 UNKNOWN_TOPIC/s);
   });
 
   it('topic: partitions, settings, and records found by key and by timestamp', async () => {

@@ -1,18 +1,13 @@
 // Finds records in a topic: one partition or all, from the earliest, the newest, an offset or an instant, and
 // optionally only those with a given key. The server bounds every search (records, bytes, time) and says why it
-// stopped; this view passes that on, because "no match" and "gave up looking" call for different next steps.
+// stopped; this view passes that on (search-status.js).
 import { html, useEffect, useState } from '../html.js';
 import { getJson, seg } from '../api.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { RecordTable } from '../components/record-table.js';
 import { count, parseInstant } from '../format.js';
+import { searchStatus } from '../search-status.js';
 
-const STOPPED = {
-  limit: (/** @type {number} */ n) => `Showing the first ${count(n)} matches: more follow. Raise the limit or start later to see them.`,
-  end: () => 'Reached the end of the log.',
-  maxBytes: () => 'The search stopped at its cap on bytes read before reaching the end of the log: narrow it (one partition, a later start) to look further.',
-  maxTime: () => 'The search stopped at its time cap before reaching the end of the log: narrow it (one partition, a later start) to look further.',
-};
 
 /** @param {{ topic: string, partitions: number, query: URLSearchParams }} props */
 export function MessageBrowser({ topic, partitions, query }) {
@@ -56,8 +51,7 @@ export function MessageBrowser({ topic, partitions, query }) {
     search();
   }, [topic]);
 
-  const stopped = result && STOPPED[/** @type {keyof typeof STOPPED} */ (result.stoppedBecause)];
-  const capped = result && (result.stoppedBecause === 'maxBytes' || result.stoppedBecause === 'maxTime');
+  const status = result && searchStatus(result);
   return html`<div class="panel" id="messages">
     <h2>Messages</h2>
     <form class="search-form" onSubmit=${(/** @type {Event} */ e) => { e.preventDefault(); search(); }}>
@@ -95,9 +89,7 @@ export function MessageBrowser({ topic, partitions, query }) {
     ${result && html`<${RecordTable}
       messages=${result.messages}
       empty=${form.key ? `No record with key "${form.key}" in the range searched.` : 'No records in the range searched.'}
-      toolbar=${html`<p class=${`search-status ${capped ? 'warn' : 'muted'}`} data-stopped=${result.stoppedBecause}>
-        ${count(result.messages.length)} shown, ${count(result.scanned)} scanned. ${stopped ? stopped(result.messages.length) : `Stopped: ${result.stoppedBecause}.`}
-      </p>`}
+      toolbar=${html`<p class=${`search-status ${status.capped ? 'warn' : 'muted'}`} data-stopped=${result.stoppedBecause}>${status.text}</p>`}
     />`}
   </div>`;
 }
