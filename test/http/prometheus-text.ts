@@ -43,7 +43,7 @@ export function parsePrometheusText(text: string): Map<string, Family> {
       f.type = m[2] as MetricType;
       return;
     }
-    if (line.startsWith('#')) return; // a comment
+    if (line === '' || line.startsWith('#')) return; // the format ignores empty lines and other comments
     const sample = parseSample(line, where);
     const f = familyOf(families, sample.name);
     if (!f) throw new Error(`sample of an undeclared family at ${where}`);
@@ -116,9 +116,10 @@ function parseLabels(text: string, where: string): Record<string, string> {
 }
 
 function parseValue(text: string, where: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's ParseFloat, which takes Inf and NaN in any case (prom-client writes "Nan").
+  if (/^\+?inf(inity)?$/i.test(text)) return Infinity;
+  if (/^-inf(inity)?$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`bad value at ${where}`);
   return Number(text);
 }
