@@ -112,8 +112,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     produced: (topic, records, bytes) => metrics.produced(topic, records, bytes),
   };
   const consoleUrl = http ? `http://${browsableHost(http.host)}:${http.port}/` : undefined;
-  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync },
-    consoleUrl ? `broker listening; console at ${consoleUrl}` : 'broker listening');
+  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
