@@ -95,11 +95,16 @@ function findRoute(method: string, path: string): { route: Route; params: string
   throw new KlogError('NOT_FOUND', pathMatched ? `${method} is not allowed on ${path}` : `no API route at ${path} (see docs/operations.md)`);
 }
 
+/** Listens; a port in use is said in terms of the option that chose it (the native port has its own message). */
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE'
+        ? new KlogError('INVALID_CONFIG', `the HTTP port ${host}:${port} is already in use: stop what uses it, or choose another --http-port (httpPort)`, { cause: err })
+        : err);
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });

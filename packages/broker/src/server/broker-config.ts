@@ -48,11 +48,13 @@ export interface BrokerOptions {
   httpHost?: string;
   /** Refuse every change through the HTTP API (produce, offset resets) with 403. Default false. */
   consoleReadOnly?: boolean;
+  /** Directory of the web console's files served at /. Default: the console shipped in this package. */
+  consoleDir?: string;
   /** Also export per-partition metric series (offsets, lag per partition). Default false: one series per topic or group. */
   metricsPerPartition?: boolean;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost' | 'consoleDir'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

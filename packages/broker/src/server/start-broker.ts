@@ -41,7 +41,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // The HTTP listener comes first: while the log opens (recovery may take a while) /readyz says 503.
   let httpServices: HttpServices | null = null;
   const http: HttpListener | undefined = opts.httpPort === undefined ? undefined : await startHttpListener(
-    { host: opts.httpHost ?? config.host, port: opts.httpPort, readOnly: config.consoleReadOnly, staticRoot: CONSOLE_DIR, logger },
+    { host: opts.httpHost ?? config.host, port: opts.httpPort, readOnly: config.consoleReadOnly, staticRoot: opts.consoleDir ?? CONSOLE_DIR, logger },
     { services: () => httpServices, scrape: () => metrics.scrape() },
   );
   const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults, onFsync: metrics.observeFsync })
@@ -112,8 +112,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     produced: (topic, records, bytes) => metrics.produced(topic, records, bytes),
   };
   const consoleUrl = http ? `http://${browsableHost(http.host)}:${http.port}/` : undefined;
-  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync },
-    consoleUrl ? `broker listening; console at ${consoleUrl}` : 'broker listening');
+  logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync }, 'broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
