@@ -24,13 +24,13 @@ function packageDir(name) {
   return dir;
 }
 
-/** [package, file inside it, name in vendor/, rewrite of the text or null] */
+/** [package, file inside it, name in vendor/, rewrite of the text or null, the types a checker sees for it] */
 const files = [
-  ['preact', 'dist/preact.mjs', 'preact.mjs', null],
-  ['preact', 'hooks/dist/hooks.mjs', 'preact-hooks.mjs', (text) => replaceOnce(text, 'from"preact"', 'from"./preact.mjs"')],
-  ['htm', 'dist/htm.module.js', 'htm.mjs', null],
-  ['uplot', 'dist/uPlot.esm.js', 'uplot.mjs', null],
-  ['uplot', 'dist/uPlot.min.css', 'uplot.css', null],
+  ['preact', 'dist/preact.mjs', 'preact.mjs', null, "export * from 'preact';"],
+  ['preact', 'hooks/dist/hooks.mjs', 'preact-hooks.mjs', (text) => replaceOnce(text, 'from"preact"', 'from"./preact.mjs"'), "export * from 'preact/hooks';"],
+  ['htm', 'dist/htm.module.js', 'htm.mjs', null, "export { default } from 'htm';"],
+  ['uplot', 'dist/uPlot.esm.js', 'uplot.mjs', null, "export { default } from 'uplot';"],
+  ['uplot', 'dist/uPlot.min.css', 'uplot.css', null, null],
 ];
 
 /** Fails the build when a package's layout changed under us, rather than shipping a console that cannot load. */
@@ -42,10 +42,13 @@ function replaceOnce(text, from, to) {
 
 rmSync(vendor, { recursive: true, force: true });
 mkdirSync(join(vendor, 'licenses'), { recursive: true });
-for (const [pkg, file, name, rewrite] of files) {
+for (const [pkg, file, name, rewrite, types] of files) {
   const source = join(packageDir(pkg), file);
   if (rewrite) writeFileSync(join(vendor, name), rewrite(readFileSync(source, 'utf8')));
   else copyFileSync(source, join(vendor, name));
+  // The console's JSDoc types are checked by tsc (packages/broker/tsconfig.console.json); a declaration beside each copy hands
+  // it the package's own types. Not shipped (see the broker's package.json "files").
+  if (types) writeFileSync(join(vendor, name.replace(/\.mjs$/, '.d.mts')), `${types}\n`);
 }
 const versions = {};
 for (const pkg of new Set(files.map(([p]) => p))) {

@@ -238,6 +238,24 @@ describe('web console', () => {
     }
   });
 
+  it('read-only broker: the console offers no changes', async () => {
+    const roDir = mkdtempSync(join(tmpdir(), 'klog-console-test-'));
+    const ro = await startBroker({ dataDir: roDir, host: '127.0.0.1', port: 0, httpPort: 0, consoleReadOnly: true, logLevel: 'silent' });
+    const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watchForProblems(p);
+    try {
+      await p.goto(`http://127.0.0.1:${ro.httpPort}/#/overview`);
+      expect(await p.locator('.nav-meta').textContent()).toContain('read-only');
+      expect(await p.locator('.nav nav a').allTextContents()).toEqual(['Overview', 'Topics', 'Consumer groups']);
+      await p.goto(`http://127.0.0.1:${ro.httpPort}/#/produce`);
+      expect(await p.locator('main .notice').textContent()).toContain('read-only');
+    } finally {
+      await p.close();
+      await ro.close();
+      rmSync(roDir, { recursive: true, force: true });
+    }
+  });
+
   it('no page threw, and the broker\'s Content-Security-Policy blocked nothing the console needs', () => {
     expect(pageProblems).toEqual([]);
   });

@@ -27,7 +27,7 @@ export function duration(ms) {
   if (ms < 1000) return `${counts.format(Math.round(ms))} ms`;
   const parts = [];
   let s = Math.floor(ms / 1000);
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]]) {
+  for (const [unit, size] of /** @type {[string, number][]} */ ([['d', 86400], ['h', 3600], ['min', 60], ['s', 1]])) {
     const n = Math.floor(s / size);
     s -= n * size;
     if (n > 0 || parts.length > 0) parts.push(`${n} ${unit}`);

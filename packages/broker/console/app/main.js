@@ -14,7 +14,7 @@ function page({ parts, query, readOnly }) {
   const [section, id] = parts;
   switch (section ?? 'overview') {
     case 'overview': return html`<${OverviewPage} />`;
-    case 'topics': return id === undefined ? html`<${TopicListPage} />` : html`<${TopicDetailPage} key=${id} name=${id} query=${query} />`;
+    case 'topics': return id === undefined ? html`<${TopicListPage} />` : html`<${TopicDetailPage} key=${id} name=${id} query=${query} readOnly=${readOnly} />`;
     case 'produce': return readOnly ? html`<p class="notice warn">This console is read-only: producing is turned off.</p>` : html`<${ProducePage} query=${query} />`;
     case 'groups': return id === undefined ? html`<${GroupListPage} />` : html`<${GroupDetailPage} key=${id} groupId=${id} readOnly=${readOnly} />`;
     default: return html`<p class="notice error">No page at <span class="mono">${location.hash}</span>. <a href=${href('overview')}>Overview</a></p>`;

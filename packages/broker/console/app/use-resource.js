@@ -5,7 +5,7 @@ import { getJson } from './api.js';
 
 /** @param {string | null} path null: nothing to load yet @param {number} [refreshMs] */
 export function useResource(path, refreshMs) {
-  const [state, setState] = useState({ data: null, error: null, loading: path !== null });
+  const [state, setState] = useState(/** @type {{ data: any, error: any, loading: boolean }} */ ({ data: null, error: null, loading: path !== null }));
   const load = useCallback(() => {
     if (path === null) return;
     setState((s) => ({ ...s, loading: true }));

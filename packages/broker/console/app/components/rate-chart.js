@@ -27,7 +27,7 @@ export function RateChart({ title, unit, time, produced, consumed, format }) {
       legend: { live: false },
       cursor: { drag: { x: false, y: false } },
       // at least half a minute wide, so that the first seconds after opening the page do not fill the chart
-      scales: { x: { time: true, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => [Math.min(min, max - MIN_WINDOW_S), max] }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(max * 1.1, 1)] } },
+      scales: { x: { time: true, range: (/** @type {any} */ _u, /** @type {number} */ min, /** @type {number} */ max) => /** @type {[number, number]} */ ([Math.min(min, max - MIN_WINDOW_S), max]) }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => /** @type {[number, number]} */ ([0, Math.max(max * 1.1, 1)]) } },
       axes: [axis, { ...axis, size: 60, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(format) }],
       series: [
         {},

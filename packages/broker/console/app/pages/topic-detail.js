@@ -39,8 +39,8 @@ function ConfigTable({ config, defaults }) {
   </table>`;
 }
 
-/** @param {{ name: string, query: URLSearchParams }} props */
-export function TopicDetailPage({ name, query }) {
+/** @param {{ name: string, query: URLSearchParams, readOnly: boolean }} props */
+export function TopicDetailPage({ name, query, readOnly }) {
   const { data: t, error, reload } = useResource(`/api/v1/topics/${seg(name)}`);
   const partitions = t?.partitions ?? [];
   const records = partitions.reduce((a, p) => a + (p.logEndOffset - p.logStartOffset), 0);
@@ -48,7 +48,7 @@ export function TopicDetailPage({ name, query }) {
     <div class="title-row">
       <h1><a href=${href('topics')} class="crumb">Topics</a> / <span class="mono">${name}</span></h1>
       <div class="actions">
-        <a class="button secondary" href=${`${href('produce')}?topic=${seg(name)}`}>Produce</a>
+        ${!readOnly && html`<a class="button secondary" href=${`${href('produce')}?topic=${seg(name)}`}>Produce</a>`}
         <button type="button" class="secondary" onClick=${reload}>Refresh</button>
       </div>
     </div>
