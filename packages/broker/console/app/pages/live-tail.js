@@ -50,6 +50,8 @@ export function LiveTail({ topic, partitions }) {
         <button type="button" class="secondary" onClick=${() => { setRecords([]); setDropped(0); }}>Clear</button>
       </div>
     </div>
+    ${state === 'closed' && html`<div class="notice error" role="alert">The broker closed the tail stream (the topic is gone, or too many
+      streams are open). Turn "Follow new records" off and on to try again.</div>`}
     ${dropped > 0 && html`<div class="notice warn">${count(dropped)} records were skipped because they arrived faster than the tail could send them.</div>`}
     <${RecordTable} messages=${records} empty=${on ? 'Waiting for new records…' : 'Turn on "Follow new records" to see records as they are produced.'} />
   </div>`;

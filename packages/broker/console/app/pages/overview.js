@@ -57,7 +57,8 @@ export function OverviewPage() {
         sub=${html`of ${bytes(o.disk.totalBytes)}<div class="meter" title=${`${bytes(used)} used`}><span style=${{ width: `${o.disk.totalBytes ? (100 * used) / o.disk.totalBytes : 0}%` }}></span></div>`} />
     </div>`}
     <div class="panel">
-      <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span></h2>
+      <h2>Traffic <span class=${`live-dot ${stats.connected ? 'on' : ''}`} title=${stats.connected ? 'live' : 'waiting for the stream'}></span>
+        ${!stats.connected && html`<span class="muted">waiting for the broker's event stream…</span>`}</h2>
       <div class="stats rates">
         <${Stat} id="produce-rate" label="Produced" value=${`${perSecond(latestRate(c.producedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.producedMB))} MB/s`} />
         <${Stat} id="consume-rate" label="Consumed" value=${`${perSecond(latestRate(c.fetchedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.fetchedMB))} MB/s`} />
