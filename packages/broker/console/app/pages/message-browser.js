@@ -5,9 +5,8 @@ import { html, useEffect, useState } from '../html.js';
 import { getJson, seg } from '../api.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { RecordTable } from '../components/record-table.js';
-import { count, parseInstant } from '../format.js';
+import { parseInstant } from '../format.js';
 import { searchStatus } from '../search-status.js';
-
 
 /** @param {{ topic: string, partitions: number, query: URLSearchParams }} props */
 export function MessageBrowser({ topic, partitions, query }) {
