@@ -1,6 +1,6 @@
-import { statfs } from 'node:fs/promises';
 import type { GroupDescription } from '@klog/consumer-group';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { diskSpace } from '../services/disk-space.js';
 import { groupLag } from '../services/group-lag.js';
 import type { MetricSources } from './metric-sources.js';
 
@@ -37,24 +37,22 @@ export function registerScrapeGauges(registry: Registry, sources: () => MetricSo
       }
     },
   });
-  const disk = async (): Promise<{ free: number; total: number } | null> => {
+  const disk = async (): Promise<{ freeBytes: number; totalBytes: number } | null> => {
     const s = sources();
-    if (!s) return null;
-    const st = await statfs(s.dataDir);
-    return { free: st.bavail * st.bsize, total: st.blocks * st.bsize };
+    return s ? diskSpace(s.dataDir) : null;
   };
   new Gauge({
     name: 'klog_storage_disk_free_bytes', help: 'Bytes free for the broker on the data directory\'s file system', registers,
     async collect() {
       const d = await disk();
-      if (d) this.set(d.free);
+      if (d) this.set(d.freeBytes);
     },
   });
   new Gauge({
     name: 'klog_storage_disk_total_bytes', help: 'Size of the data directory\'s file system', registers,
     async collect() {
       const d = await disk();
-      if (d) this.set(d.total);
+      if (d) this.set(d.totalBytes);
     },
   });
   new Counter({
