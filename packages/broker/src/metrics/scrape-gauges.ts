@@ -1,6 +1,7 @@
-import { statfs } from 'node:fs/promises';
 import type { GroupDescription } from '@klog/consumer-group';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { diskSpace } from '../services/disk-space.js';
+import { groupLag } from '../services/group-lag.js';
 import type { MetricSources } from './metric-sources.js';
 
 /**
@@ -36,24 +37,22 @@ export function registerScrapeGauges(registry: Registry, sources: () => MetricSo
       }
     },
   });
-  const disk = async (): Promise<{ free: number; total: number } | null> => {
+  const disk = async (): Promise<{ freeBytes: number; totalBytes: number } | null> => {
     const s = sources();
-    if (!s) return null;
-    const st = await statfs(s.dataDir);
-    return { free: st.bavail * st.bsize, total: st.blocks * st.bsize };
+    return s ? diskSpace(s.dataDir) : null;
   };
   new Gauge({
     name: 'klog_storage_disk_free_bytes', help: 'Bytes free for the broker on the data directory\'s file system', registers,
     async collect() {
       const d = await disk();
-      if (d) this.set(d.free);
+      if (d) this.set(d.freeBytes);
     },
   });
   new Gauge({
     name: 'klog_storage_disk_total_bytes', help: 'Size of the data directory\'s file system', registers,
     async collect() {
       const d = await disk();
-      if (d) this.set(d.total);
+      if (d) this.set(d.totalBytes);
     },
   });
   new Counter({
@@ -82,8 +81,8 @@ export function registerScrapeGauges(registry: Registry, sources: () => MetricSo
     else new Counter({ name, help, labelNames: ['group'], registers, collect });
   };
   perGroup('klog_consumer_group_members', 'Members of each consumer group', (g) => g.members.length);
-  perGroup('klog_consumer_group_lag_sum', 'Records each group has still to read, summed over its partitions', (g) => lags(g).reduce((a, b) => a + b, 0));
-  perGroup('klog_consumer_group_lag_max', 'The largest lag of any partition of each group', (g) => Math.max(0, ...lags(g)));
+  perGroup('klog_consumer_group_lag_sum', 'Records each group has still to read, summed over its partitions', (g) => groupLag(g).sum);
+  perGroup('klog_consumer_group_lag_max', 'The largest lag of any partition of each group', (g) => groupLag(g).max);
   perGroup('klog_consumer_group_rebalances_total', 'Rebalances each group completed since the broker started (its generation)', (g) => g.generationId, 'counter');
 
   if (!perPartition) return newScrape;
@@ -121,10 +120,6 @@ export function registerScrapeGauges(registry: Registry, sources: () => MetricSo
   perGroupPartition('klog_consumer_group_committed_offset', 'The offset each group committed on each partition', (p) => p.committedOffset);
   perGroupPartition('klog_consumer_group_lag', 'Records each group has still to read on each partition', (p) => p.lag);
   return newScrape;
-}
-
-function lags(g: GroupDescription): number[] {
-  return g.partitions.flatMap((p) => (p.lag === null ? [] : [p.lag]));
 }
 
 async function describeAll(s: MetricSources): Promise<GroupDescription[]> {

@@ -1,12 +1,9 @@
-import type { GroupDescription, ResetTarget } from '@klog/consumer-group';
+import type { ResetTarget } from '@klog/consumer-group';
 import { isKlogError, KlogError } from '@klog/log-core';
+import { groupLag } from '../../services/group-lag.js';
 import { readJsonBody } from '../json-body.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../route.js';
-
-function lagSum(d: GroupDescription): number {
-  return d.partitions.reduce((sum, p) => sum + (p.lag ?? 0), 0);
-}
 
 /** GET /api/v1/groups: every group with its state, member count and total lag. */
 export const groupsRoute: Route = {
@@ -17,7 +14,7 @@ export const groupsRoute: Route = {
     for (const g of coordinator.listGroups()) {
       try {
         const d = await coordinator.describeGroup(g.groupId);
-        groups.push({ groupId: g.groupId, state: d.state, members: d.members.length, lagSum: lagSum(d) });
+        groups.push({ groupId: g.groupId, state: d.state, members: d.members.length, lagSum: groupLag(d).sum });
       } catch (err) {
         if (!isKlogError(err, 'GROUP_ID_NOT_FOUND')) throw err; // deleted since it was listed
       }

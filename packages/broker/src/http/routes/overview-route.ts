@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { diskSpace } from '../../services/disk-space.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../route.js';
 
@@ -7,13 +7,12 @@ export const overviewRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/overview$/,
   async handle({ res, services: s, http }) {
-    const fs = await statfs(s.dataDir);
     sendJson(res, 200, {
       version: s.version,
       startedAt: s.startedAt,
       uptimeMs: Date.now() - s.startedAt,
       dataDir: s.dataDir,
-      disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
+      disk: await diskSpace(s.dataDir),
       listeners: { native: s.listeners.native, kafka: s.listeners.kafka, http: { host: http.host, port: http.port } },
       connections: s.connections(),
       topics: s.store.listTopics().length,
