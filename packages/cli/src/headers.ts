@@ -1,0 +1,26 @@
+import type { ConsumedMessage } from '@klog/client';
+import { KlogError } from '@klog/log-core';
+
+/** One header, in the order it was sent; a key may appear more than once (as in Kafka). */
+export interface HeaderEntry {
+  key: string;
+  value: Buffer | null;
+}
+
+/** `--header k=v` flags, in the order given, duplicates kept: the value may itself contain `=`. */
+export function parseHeaderFlags(pairs: string[]): { key: string; value: string }[] {
+  return pairs.map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new KlogError('INVALID_CONFIG', `--header must look like key=value, got ${JSON.stringify(pair)}`);
+    return { key: pair.slice(0, eq), value: pair.slice(eq + 1) };
+  });
+}
+
+/**
+ * A consumed message's headers as an ordered list with duplicates. Clients that only give the `headers` map
+ * (one value per key) are read through it, so output works with either.
+ */
+export function headerListOf(m: ConsumedMessage): HeaderEntry[] {
+  const list = (m as { headerList?: HeaderEntry[] }).headerList;
+  return list ?? Object.entries(m.headers).map(([key, value]) => ({ key, value }));
+}
