@@ -17,6 +17,16 @@ export function parseHeaderFlags(pairs: string[]): { key: string; value: string 
 }
 
 /**
+ * Headers as the producer takes them. A map when it can say the same thing (distinct keys, none that a JS object
+ * would reorder, like "1"), else the ordered list form; the map works with clients that predate the list.
+ */
+export function producerHeaders(list: { key: string; value: string }[]): Record<string, unknown> {
+  const keys = new Set(list.map((h) => h.key));
+  const mapKeepsOrder = keys.size === list.length && ![...keys].some((k) => /^(0|[1-9]\d*)$/.test(k));
+  return mapKeepsOrder ? Object.fromEntries(list.map((h) => [h.key, h.value])) : list as unknown as Record<string, unknown>;
+}
+
+/**
  * A consumed message's headers as an ordered list with duplicates. Clients that only give the `headers` map
  * (one value per key) are read through it, so output works with either.
  */

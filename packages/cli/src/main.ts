@@ -78,7 +78,8 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .version(packageVersion())
     .alias('v', 'version')
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    // Wrapped to a terminal's width; piped (to grep, or a test running the examples), each entry stays on one line.
+    .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns ?? 110) : null)
     .middleware((a) => void (parsed = a))
     .fail((message, err) => {
       // A check or coerce that threw is wrapped by yargs as a YError; its own KlogErrors pass as they are.

@@ -19,3 +19,21 @@ export function wholeNumberOption(flag: string, min = 0): { type: 'string'; coer
     coerce: (v) => (Array.isArray(v) ? v.map((x) => parseWhole(x, flag, min)) : parseWhole(v, flag, min)),
   };
 }
+
+/** A flag counts as given when it has a value; a boolean flag when it is true. */
+function given(v: unknown): boolean {
+  return v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * Refuses flags that contradict each other, naming both and why, rather than letting one silently win.
+ * `pairs`: [flag, other flag or flags, why they clash].
+ */
+export function refuseTogether(args: Record<string, unknown>, pairs: [string, string[], string][]): void {
+  for (const [flag, others, why] of pairs) {
+    const other = others.find((o) => given(args[o]));
+    if (given(args[flag]) && other !== undefined) {
+      throw new KlogError('INVALID_CONFIG', `--${flag} and --${other} cannot be used together: ${why}`);
+    }
+  }
+}

@@ -59,7 +59,7 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       })
       .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
-      .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
+      .example('$0 broker --data-dir ~/klog-data --port 9000 --fsync always', 'a data directory of its own, synced before each acknowledgement')
       .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
     handler: async (args) => {
       prepareDataDir(args['data-dir']);

@@ -6,7 +6,7 @@ import { parseTimePoint } from '../duration.js';
 import { EndTracker, partitionKey } from '../end-tracker.js';
 import { compileFormat, DEFAULT_FORMAT, FORMAT_FIELDS_HELP, toJsonLine, type TimeStyle } from '../format.js';
 import { parseOffsetSpec, resolveStart } from '../offset-spec.js';
-import { wholeNumberOption } from '../options.js';
+import { refuseTogether, wholeNumberOption } from '../options.js';
 import { watchStdoutReader } from '../reader-watch.js';
 import type { Runtime } from '../runtime.js';
 
@@ -229,8 +229,8 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
       .option('format', { alias: 'f', type: 'string', describe: `Output format (kcat -f): ${FORMAT_FIELDS_HELP}; %% a percent sign; \\n \\t \\r \\\\ \\xNN escapes. Default: %s\\n` })
       .option('json', { alias: 'J', type: 'boolean', describe: 'One JSON object per record (binary keys/values as base64; headers as an ordered list)' })
       .option('time-format', { type: 'string', choices: ['ms', 'iso'], default: 'ms', describe: 'How %T and JSON timestamps show: ms since the epoch (as kcat) or an ISO 8601 date in UTC' })
-      .conflicts('json', 'format')
       .check((a) => {
+        refuseTogether(a, [['json', ['format'], 'each says how to print a record; choose one']]);
         if (a.offset !== undefined) parseOffsetSpec(a.offset);
         return true;
       })

@@ -4,10 +4,10 @@ import { isKlogError, KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { untilAborted } from '../abortable.js';
 import { withClient, type BrokerArgs } from '../client-session.js';
-import { parseHeaderFlags } from '../headers.js';
+import { parseHeaderFlags, producerHeaders } from '../headers.js';
 import { readLineChunks, splitKeyValue } from '../line-reader.js';
 import { unescape } from '../escapes.js';
-import { wholeNumberOption } from '../options.js';
+import { refuseTogether, wholeNumberOption } from '../options.js';
 import { startProgress, wantsProgress } from '../progress.js';
 import type { Runtime } from '../runtime.js';
 import { maxRecordBytesOf } from '../topic-configs.js';
@@ -21,7 +21,7 @@ interface ProduceArgs extends BrokerArgs {
   header?: string[];
   'key-separator'?: string;
   delimiter?: string;
-  'allow-empty': boolean;
+  'allow-empty'?: boolean;
   file?: string[];
   acks: string;
   quiet: boolean;
@@ -69,8 +69,8 @@ async function recordLimit(admin: Admin, topic: string): Promise<number> {
 
 /** The messages to send, in chunks: the arguments as one chunk, each --file as one record, or stdin a chunk of records at a time. */
 async function* messageChunks(args: ProduceArgs, rt: Runtime, limit: number): AsyncGenerator<ProducerMessage[]> {
-  // An ordered list, so that repeated --header flags arrive in order with duplicates (the client's list form).
-  const headers = parseHeaderFlags(args.header ?? []) as unknown as Record<string, unknown>;
+  // In order, duplicates kept: repeated --header flags arrive as given.
+  const headers = producerHeaders(parseHeaderFlags(args.header ?? []));
   const base = { key: args.key, partition: args.partition, ...(args.header?.length ? { headers } : {}) };
   const values = argumentValues(args);
   if (values.length > 0) {
@@ -166,13 +166,15 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .option('header', { alias: 'H', type: 'string', array: true, describe: 'A header k=v on every record; repeat it for more, order and duplicates are kept' })
       .option('key-separator', { alias: 'K', type: 'string', describe: 'Split each stdin record at the first SEP into key and value (kcat -K); \\t, \\n, \\xNN escapes' })
       .option('delimiter', { alias: 'D', type: 'string', describe: 'What ends a stdin record instead of a newline (kcat -D), so values may hold newlines; \\n, \\0, \\xNN escapes' })
-      .option('allow-empty', { type: 'boolean', default: false, describe: 'Send empty stdin records too (by default an empty line is skipped, as kcat does)' })
+      .option('allow-empty', { type: 'boolean', describe: 'Send empty stdin records too (by default an empty line is skipped, as kcat does)' })
       .option('file', { alias: 'F', type: 'string', array: true, describe: 'Send the whole file as one record (repeatable: one record per file), like kcat -P with file arguments' })
       .option('acks', { type: 'string', default: '1', describe: '0: do not wait; 1: written by the broker; all: on disk' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not print where each record went' })
-      .conflicts('key', 'key-separator')
-      .conflicts('file', ['key-separator', 'delimiter', 'allow-empty'])
       .check((a) => {
+        refuseTogether(a, [
+          ['key', ['key-separator'], '--key gives every record the same key, --key-separator reads a key from each line; choose one'],
+          ['file', ['key-separator', 'delimiter', 'allow-empty'], 'a --file is sent whole, as one record, so it is not split'],
+        ]);
         if (argumentValues(a as unknown as ProduceArgs).length > 0 && a.file !== undefined) {
           throw new KlogError('INVALID_CONFIG', 'give the values as arguments or with --file, not both');
         }
