@@ -22,6 +22,7 @@ export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSi
       yield r.value;
     }
   } finally {
-    if (!finished) await it.return?.()?.catch?.(() => undefined);
+    // Not awaited: closing stdin waits for a read in progress, which may never complete (a terminal, an open pipe).
+    if (!finished) void it.return?.()?.catch?.(() => undefined);
   }
 }
