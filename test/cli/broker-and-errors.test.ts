@@ -12,9 +12,9 @@ afterAll(() => {
 });
 
 /** `klog broker --port 0`: resolves once it listens, with the port it logged (JSON logs, as stderr is a pipe). */
-async function startBrokerCommand(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null>; log: string }> {
+async function startBrokerCommand(dataDir: string, extra: string[] = [], port = '0'): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null>; log: string }> {
   assertBuilt();
-  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', ...extra]);
+  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', port, ...extra]);
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
@@ -124,6 +124,57 @@ describe('klog broker refuses a bad setup in one line, before starting', () => {
     ]);
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
+  });
+});
+
+describe('a broker that goes away, or the wrong port', () => {
+  it('pointing klog at the Kafka listener says that is what it is', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const b = await startBrokerCommand(dataDir, ['--kafka-port', '0']);
+    const kafkaPort = lines(b.log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening').kafkaPort;
+    const r = await runKlog(['topic', 'list', '--broker', `127.0.0.1:${kafkaPort}`]);
+    b.child.kill('SIGINT');
+    await b.exited;
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([`klog: 127.0.0.1:${kafkaPort} is a Kafka listener, not klog's native port: give klog the broker's --port (7420 unless set), and the Kafka port to Kafka clients`]);
+  });
+
+  it('a following group consumer says it is reconnecting while the broker is down, then goes on without commit errors', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const first = await startBrokerCommand(dataDir);
+    expect((await runKlog(['produce', 'outage', 'before'], { broker: first.address })).code).toBe(0);
+    const consumer = spawnKlog(['consume', 'outage', '--group', 'g-outage'], { broker: first.address });
+    children.push(consumer);
+    const consumerExited = new Promise<number | null>((resolve) => consumer.on('close', resolve));
+    let stderr = '';
+    let stdout = '';
+    consumer.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    consumer.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    const until = async (done: () => boolean) => {
+      while (!done() && consumer.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(() => stdout.includes('before\n'));
+
+    first.child.kill('SIGINT');
+    await first.exited;
+    await until(() => /reconnecting/.test(stderr));
+
+    const port = first.address.split(':')[1];
+    const second = await startBrokerCommand(dataDir, [], port); // the same port: the consumer knows only that one
+    // The restarted coordinator knows no members: wait until ours has joined again (the path that once committed
+    // with an empty member id).
+    const members = async () => JSON.parse((await runKlog(['group', 'describe', 'g-outage', '--json'], { broker: second.address })).stdout.toString() || '{}').members?.length ?? 0;
+    while (await members() === 0) await new Promise((r) => setTimeout(r, 200));
+    expect((await runKlog(['produce', 'outage', 'after'], { broker: second.address })).code).toBe(0);
+    await until(() => stdout.includes('after\n'));
+    consumer.kill('SIGINT');
+    expect(await consumerExited).toBe(0);
+    second.child.kill('SIGINT');
+    await second.exited;
+    expect(lines(stderr)[0]).toMatch(/^klog: broker unreachable, reconnecting until it is back/);
+    expect(stderr).not.toMatch(/member ""|commit failed/);
   });
 });
 

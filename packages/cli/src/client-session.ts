@@ -1,5 +1,6 @@
-import { createClient, type Client } from '@klog/client';
+import { createClient, isKlogError, KlogError, type Client } from '@klog/client';
 import { resolveBrokerAddress } from './broker-address.js';
+import { isKafkaListener } from './kafka-probe.js';
 
 /** Options every client command accepts. */
 export interface BrokerArgs {
@@ -8,9 +9,17 @@ export interface BrokerArgs {
 
 /** Runs `fn` with a client for the chosen broker, and closes the client however `fn` ends. */
 export async function withClient<T>(args: BrokerArgs, env: NodeJS.ProcessEnv, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = createClient({ brokers: [resolveBrokerAddress(args.broker, env)], clientId: 'klog-cli' });
+  const address = resolveBrokerAddress(args.broker, env);
+  const client = createClient({ brokers: [address], clientId: 'klog-cli' });
   try {
     return await fn(client);
+  } catch (err) {
+    // A Kafka listener hangs up on klog's protocol, which reads as a broker gone away: say what it really is.
+    if (isKlogError(err, 'CONNECTION_LOST') && await isKafkaListener(address)) {
+      throw new KlogError('BROKER_NOT_AVAILABLE',
+        `${address} is a Kafka listener, not klog's native port: give klog the broker's --port (7420 unless set), and the Kafka port to Kafka clients`, { cause: err });
+    }
+    throw err;
   } finally {
     await client.close();
   }
