@@ -118,14 +118,13 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
-        const fetched = await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
-        if (attempt > 0) this.warn('broker reachable again; reading on');
-        return this.take(fetched);
+        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
       } catch (err) {
         if (this.closed) return [];
         const limit = this.opts.maxRetryTimeMs ?? Infinity;
         if (!isRetriable(err) || Date.now() - started > limit) throw err;
-        // Said once per outage: a follower printing nothing must not look like one with nothing to print.
+        // Said once per outage: a follower printing nothing must not look like one with nothing to print
+        // (records printing again say it is back).
         if (attempt === 0) this.warn(`broker unreachable, reconnecting until it is back (${(err as Error).message})`);
         await sleep(Math.min(100 * 2 ** attempt, 2_000), this.stop.signal);
       }
