@@ -1,5 +1,5 @@
 /**
- * `npm run bench:groups`: consumer groups (issue 4). Rebalance time for groups of 1, 10 and 50 members on a
+ * `npm run bench:groups`: consumer groups. Rebalance time for groups of 1, 10 and 50 members on a
  * 100-partition topic (all start at once, one joins, one leaves), per assignor; and the read throughput of a
  * 3-member group against a single group consumer on 6 partitions. The broker runs in a child process.
  * Markdown on stdout, progress on stderr, JSON in bench/results/groups-<time>.json.

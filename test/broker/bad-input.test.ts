@@ -48,9 +48,9 @@ function producePartitions(res: Frame): Frame[] {
 }
 
 describe('requests the broker does not know', () => {
-  it('answers an unknown api with UNKNOWN_API and keeps the connection', () => withRaw(async (raw) => {
+  it('answers an unknown api with UNSUPPORTED_VERSION and keeps the connection', () => withRaw(async (raw) => {
     const res = await raw.request('transmogrify');
-    expect(res).toMatchObject({ errorCode: 'UNKNOWN_API' });
+    expect(res).toMatchObject({ errorCode: 'UNSUPPORTED_VERSION' });
     expect(res.errorMessage).toContain('transmogrify');
     await stillUsable(raw);
   }));
@@ -62,8 +62,8 @@ describe('requests the broker does not know', () => {
   }));
 
   it('does not mistake inherited object properties for apis', () => withRaw(async (raw) => {
-    expect(await raw.request('constructor')).toMatchObject({ errorCode: 'UNKNOWN_API' });
-    expect(await raw.request('__proto__')).toMatchObject({ errorCode: 'UNKNOWN_API' });
+    expect(await raw.request('constructor')).toMatchObject({ errorCode: 'UNSUPPORTED_VERSION' });
+    expect(await raw.request('__proto__')).toMatchObject({ errorCode: 'UNSUPPORTED_VERSION' });
     await stillUsable(raw);
   }));
 });

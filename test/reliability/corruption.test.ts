@@ -1,4 +1,4 @@
-// Requirement 4 of issue 7: damage the files of a stopped broker — segment tails, indexes, time indexes, a
+// Recovery from damaged files: damage the files of a stopped broker — segment tails, indexes, time indexes, a
 // stale lock — then start a real broker process on them. It must start, keep every intact batch before the
 // damage, rebuild indexes, say what it cut (recovery counters and a pino warn line), and take new writes at the
 // right offset. Damage in the middle of an older segment must read back as CORRUPT_DATA, never as data.

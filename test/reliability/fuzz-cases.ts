@@ -8,6 +8,16 @@ import fc from 'fast-check';
 export const FUZZ_TOPIC = 'fuzz';
 type Obj = Record<string, unknown>;
 
+/**
+ * A request to pipeline. `mustFail`: the answer must carry an error — that code, or any typed one (`true`) —
+ * at its top level or in one of its partitions; otherwise it may succeed or fail.
+ */
+export interface FuzzRequest {
+  api: string;
+  body: Obj;
+  mustFail?: string | true;
+}
+
 /** Requests of the right shape, one per api that answers at once and changes nothing that matters. */
 const TEMPLATES: Record<string, () => Obj> = {
   apiVersions: () => ({}),
@@ -56,7 +66,7 @@ const wrongValue = fc.oneof(
 );
 
 /** A request of the right shape with one field given a wrong type, a wrong value, or removed. */
-const wrongField = fc.record({ api: fc.constantFrom(...APIS), pick: fc.nat(), value: wrongValue }).map(({ api, pick, value }) => {
+const wrongField = fc.record({ api: fc.constantFrom(...APIS), pick: fc.nat(), value: wrongValue }).map(({ api, pick, value }): FuzzRequest => {
   const body = TEMPLATES[api]();
   const all = paths(body);
   if (all.length > 0) setAt(body, all[pick % all.length], value);
@@ -69,15 +79,18 @@ const wrongField = fc.record({ api: fc.constantFrom(...APIS), pick: fc.nat(), va
 const randomRequest = fc.record({
   api: fc.oneof(fc.constantFrom(...APIS), fc.string({ maxLength: 12 })),
   body: fc.dictionary(fc.string({ maxLength: 6 }), wrongValue.filter((v) => v !== REMOVE), { maxKeys: 4 }),
-}).map(({ api, body }) => ({ api: TEMPLATES[api] ? api : `x-${api}`, body: { ...body, acks: 1 } as Obj }));
+}).map(({ api, body }): FuzzRequest => TEMPLATES[api]
+  ? { api, body: { ...body, acks: 1 } }
+  : { api: `x-${api}`, body: { ...body, acks: 1 }, mustFail: 'UNSUPPORTED_VERSION' });
 
 /** A produce whose batch lies: bad CRC, record count or length that disagree with the bytes, garbage. */
 const badBatch = fc.record({
   kind: fc.constantFrom('crc', 'count', 'length', 'truncated', 'garbage', 'magic'),
   n: fc.integer(),
   junk: fc.uint8Array({ maxLength: 80 }),
-}).map(({ kind, n, junk }) => {
-  let b = goodBatch();
+}).map(({ kind, n, junk }): FuzzRequest => {
+  const good = goodBatch();
+  let b = Buffer.from(good);
   if (kind === 'crc') b[21 + (Math.abs(n) % (b.length - 21))] ^= 0xff;
   if (kind === 'count') {
     // A record count that disagrees with the records, under a CRC that matches: only parsing can catch it.
@@ -88,18 +101,36 @@ const badBatch = fc.record({
   if (kind === 'truncated') b = b.subarray(0, Math.abs(n) % b.length);
   if (kind === 'garbage') b = Buffer.from(junk);
   if (kind === 'magic') b[16] = (n & 0xff) === 2 ? 1 : n & 0xff;
-  return { api: 'produce', body: { acks: 1, topics: [{ topic: FUZZ_TOPIC, partitions: [{ partition: 0, batch: b }] }] } as Obj };
+  // Only a length written over with the true one leaves the batch intact; any other damage must be refused.
+  const intact = b.equals(good);
+  return { api: 'produce', body: { acks: 1, topics: [{ topic: FUZZ_TOPIC, partitions: [{ partition: 0, batch: b }] }] }, ...(intact ? {} : { mustFail: true as const }) };
 });
 
 /** Requests the broker must answer (with an error, mostly) and keep the connection open for. */
-export const answerableRequest = fc.oneof(wrongField, randomRequest, badBatch);
+export const answerableRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(wrongField, randomRequest, badBatch);
 
 /** Produce with acks 0 is the one request the protocol leaves unanswered. */
-export function expectsAnswer(req: { api: string; body: Obj }): boolean {
+export function expectsAnswer(req: FuzzRequest): boolean {
   return !(req.api === 'produce' && req.body.acks === 0);
 }
 
-export function frameOf(req: { api: string; body: Obj }, correlationId: number): Buffer {
+/** The request as a person can read it in a failure report (buffers in hex, cut at 200 characters). */
+export function describeRequest(req: FuzzRequest): string {
+  const json = JSON.stringify(req.body, (_k, v: unknown) => {
+    const b = v as { type?: unknown; data?: unknown };
+    return b !== null && typeof b === 'object' && b.type === 'Buffer' && Array.isArray(b.data) ? `<hex ${Buffer.from(b.data as number[]).toString('hex')}>` : v;
+  });
+  return `${req.api} ${json.length > 200 ? `${json.slice(0, 200)}...` : json}`;
+}
+
+/** Every error code in an answer, at any depth (top level, topics, partitions). */
+export function errorCodesIn(answer: unknown): string[] {
+  if (answer === null || typeof answer !== 'object' || Buffer.isBuffer(answer)) return [];
+  const own = !Array.isArray(answer) && typeof (answer as Obj).errorCode === 'string' ? [(answer as Obj).errorCode as string] : [];
+  return [...own, ...Object.values(answer as Obj).flatMap(errorCodesIn)];
+}
+
+export function frameOf(req: FuzzRequest, correlationId: number): Buffer {
   return encodeFrame({ ...req.body, api: req.api, version: 0, correlationId });
 }
 
@@ -110,21 +141,28 @@ function withLength(body: Buffer | Uint8Array, declared = body.length): Buffer {
 }
 
 /**
- * Byte streams that cannot be trusted. `closes`: the broker must close the connection by itself (after an error
- * frame); otherwise it is left waiting for bytes that never come, and the test ends its side.
+ * A byte stream that cannot be trusted. `closes`: the broker must close the connection by itself, after an
+ * error frame (correlation id -1) with this code; `false`: it is left waiting for bytes that never come, and
+ * the test ends its side.
  */
-export function untrustedStream(maxFrameBytes: number) {
+export interface UntrustedStream {
+  kind: string;
+  bytes: Buffer;
+  closes: false | 'FRAME_TOO_LARGE' | 'INVALID_REQUEST';
+}
+
+export function untrustedStream(maxFrameBytes: number): fc.Arbitrary<UntrustedStream> {
   return fc.oneof(
-    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => ({ kind: 'random bytes', bytes: Buffer.from(b), closes: false })),
-    fc.tuple(answerableRequest, fc.nat()).map(([req, cut]) => {
+    fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b): UntrustedStream => ({ kind: 'random bytes', bytes: Buffer.from(b), closes: false })),
+    fc.tuple(answerableRequest, fc.nat()).map(([req, cut]): UntrustedStream => {
       const f = frameOf(req, 1);
       return { kind: 'truncated frame', bytes: f.subarray(0, cut % f.length), closes: false };
     }),
     fc.tuple(fc.integer({ min: maxFrameBytes + 1, max: 0xffffffff }), fc.uint8Array({ maxLength: 32 }))
-      .map(([declared, b]) => ({ kind: 'huge declared length', bytes: withLength(b, declared).subarray(0, 4 + b.length), closes: true })),
-    fc.uint8Array({ maxLength: 32 }).map((b) => ({ kind: 'body not msgpack', bytes: withLength(Buffer.concat([Buffer.from([0xc1]), b])), closes: true })),
+      .map(([declared, b]): UntrustedStream => ({ kind: 'huge declared length', bytes: withLength(b, declared).subarray(0, 4 + b.length), closes: 'FRAME_TOO_LARGE' })),
+    fc.uint8Array({ maxLength: 32 }).map((b): UntrustedStream => ({ kind: 'body not msgpack', bytes: withLength(Buffer.concat([Buffer.from([0xc1]), b])), closes: 'INVALID_REQUEST' })),
     fc.oneof(fc.array(fc.integer(), { maxLength: 3 }), fc.integer(), fc.string({ maxLength: 8 }),
       fc.record({ api: fc.string({ maxLength: 6 }), version: fc.integer() }))
-      .map((v) => ({ kind: 'not a request', bytes: encodeFrame(v), closes: true })),
+      .map((v): UntrustedStream => ({ kind: 'not a request', bytes: encodeFrame(v), closes: 'INVALID_REQUEST' })),
   );
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client, type GroupConsumer } from '@klog/client';
 
-/** Session timeout of every member, as issue 4's example; members heartbeat every third of it. */
+/** Session timeout of every member (10 s); members heartbeat every third of it. */
 export const SESSION_TIMEOUT_MS = 10_000;
 
 /** "topic/partition" pairs, sorted: equal strings mean equal assignments. */

@@ -1,4 +1,4 @@
-/** Command-line flags of the consumer-group benchmark; defaults are the workload issue 4 names. */
+/** Command-line flags of the consumer-group benchmark; the defaults are the workload the README reports. */
 import { readFlags } from '../flags.js';
 export interface GroupBenchOptions {
   /** Group sizes for the rebalance cases. */

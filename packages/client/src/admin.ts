@@ -1,4 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
+import { fromWireError, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -29,11 +30,11 @@ export interface GroupInfo {
     logStartOffset: number | null; logEndOffset: number | null; lag: number | null }[];
 }
 
-type Result = { name: string; errorCode?: string; errorMessage?: string };
+type Result = ResponseOf<'createTopics'>['topics'][number];
 
 function throwIfError(r: Result | undefined, what: string): void {
   if (!r) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${what}`);
-  if (r.errorCode) throw new KlogError(r.errorCode as 'INVALID_REQUEST', r.errorMessage ?? r.errorCode);
+  if (r.errorCode) throw fromWireError(r, '');
 }
 
 /** Topic administration and offset queries. */
@@ -43,12 +44,25 @@ export class Admin {
   async createTopic(name: string, settings: TopicSettings = {}): Promise<void> {
     const { partitions, ...config } = settings;
     const res = await this.conn.request('createTopics', { topics: [{ name, partitions, config }] });
-    throwIfError((res.topics as Result[])[0], `topic ${name}`);
+    throwIfError(res.topics[0], `topic ${name}`);
+  }
+
+  /**
+   * Changes an existing topic's settings (retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes);
+   * the ones not named keep their values. Resolves with every setting of the topic after the change. The
+   * partition count cannot change here.
+   */
+  async alterTopicConfig(name: string, settings: Partial<Omit<TopicConfig, 'partitions'>>): Promise<TopicConfig> {
+    const config = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    const res = await this.conn.request('alterTopicConfigs', { topics: [{ name, config }] });
+    const r = res.topics[0];
+    throwIfError(r, `topic ${name}`);
+    return r!.config as unknown as TopicConfig;
   }
 
   async deleteTopic(name: string): Promise<void> {
     const res = await this.conn.request('deleteTopics', { topics: [name] });
-    throwIfError((res.topics as Result[])[0], `topic ${name}`);
+    throwIfError(res.topics[0], `topic ${name}`);
   }
 
   async listTopics(): Promise<string[]> {
@@ -57,28 +71,28 @@ export class Admin {
 
   /** Topics with their partitions' start and end offsets (all topics when none are named). */
   async metadata(topics?: string[]): Promise<TopicMetadata[]> {
-    const res = await this.conn.request('metadata', { topics: topics ?? null, allowAutoCreate: false });
-    const list = res.topics as (TopicMetadata & Result)[];
-    for (const t of list) throwIfError(t, `topic ${t.name}`);
-    return list;
+    const res = await this.conn.request('metadata', { topics, allowAutoCreate: false });
+    for (const t of res.topics) throwIfError(t, `topic ${t.name}`);
+    return res.topics.map(({ name, internal, partitions }) => ({ name, internal, partitions }));
   }
 
   async listGroups(): Promise<GroupListing[]> {
-    return (await this.conn.request('listGroups', {})).groups as GroupListing[];
+    return (await this.conn.request('listGroups', {})).groups;
   }
 
   /** State, members with their partitions, and committed offset, end offset and lag per partition. */
   async describeGroup(groupId: string): Promise<GroupInfo> {
-    return (await this.conn.request('describeGroup', { groupId })) as unknown as GroupInfo;
+    const { members, ...group } = await this.conn.request('describeGroup', { groupId });
+    return { ...group, members: members.map(({ memberId, clientId, clientHost, assignment }) => ({ memberId, clientId, clientHost, assignment })) };
   }
 
   /** Moves a group's committed offsets (the group must have no active members). */
   async resetOffsets(groupId: string, topic: string, to: 'earliest' | 'latest' | { offset: number } | { timestamp: number }, partitions?: number[]): Promise<{ topic: string; partition: number; offset: number }[]> {
-    return (await this.conn.request('resetOffsets', { groupId, topic, to, partitions })).offsets as { topic: string; partition: number; offset: number }[];
+    return (await this.conn.request('resetOffsets', { groupId, topic, to, partitions })).offsets;
   }
 
   async fetchCommittedOffsets(groupId: string, partitions?: { topic: string; partition: number }[]): Promise<{ topic: string; partition: number; offset: number; metadata: string }[]> {
-    return (await this.conn.request('offsetFetch', { groupId, partitions })).offsets as { topic: string; partition: number; offset: number; metadata: string }[];
+    return (await this.conn.request('offsetFetch', { groupId, partitions })).offsets;
   }
 
   async deleteGroup(groupId: string): Promise<void> {

@@ -1,6 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { KlogError } from '@klog/log-core';
-import { decodeBody, encodeFrame, FrameReader } from '@klog/protocol';
+import {
+  API_VERSIONS, CONNECTION_CORRELATION_ID, decodeBody, decodeResponse, encodeRequest, FrameReader, negotiateVersion, splitResponse, versionTableOf,
+  type ApiName, type ApiVersionTable, type RequestOf, type ResponseOf,
+} from '@klog/protocol';
 import { fromWireError } from '@klog/protocol';
 
 export interface ConnectionOptions {
@@ -14,19 +17,24 @@ export interface ConnectionOptions {
 }
 
 interface Pending {
-  resolve: (body: Record<string, unknown>) => void;
+  resolve: (body: unknown) => void;
   reject: (err: KlogError) => void;
   timer: NodeJS.Timeout | null;
-  api: string;
+  api: ApiName;
+  version: number;
 }
 
 /**
- * One TCP connection to the broker, opened on first use and again after it drops. Requests are pipelined;
- * answers are matched by correlation id. When the connection drops, every request in flight fails with the
- * retriable CONNECTION_LOST, and callers decide whether to send again.
+ * One TCP connection to the broker, opened on first use and again after it drops. Each new connection starts
+ * with apiVersions, and every request then goes at the highest version both sides speak (or fails with
+ * UNSUPPORTED_VERSION before it is sent). Requests are pipelined; answers are matched by correlation id. When
+ * the connection drops, every request in flight fails with the retriable CONNECTION_LOST, and callers decide
+ * whether to send again.
  */
 export class BrokerConnection {
   private socket: Socket | null = null;
+  /** What the broker on `socket` speaks, from its apiVersions answer. */
+  private brokerVersions: ApiVersionTable = {};
   private connecting: Promise<Socket> | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextCorrelationId = 1;
@@ -42,16 +50,23 @@ export class BrokerConnection {
 
   /**
    * Sends a request and resolves with the response body. A top-level error in the response rejects with a
-   * KlogError of that code. With `noResponse` (produce acks 0), resolves once the request is written.
+   * KlogError of that code. With `noResponse` true (produce acks 0), resolves with null once the request is written.
    */
-  async request(api: string, body: Record<string, unknown>, opts: { version?: number; timeoutMs?: number; noResponse?: boolean } = {}): Promise<Record<string, unknown>> {
+  request<A extends ApiName>(api: A, body: RequestOf<A>, opts?: { timeoutMs?: number }): Promise<ResponseOf<A>>;
+  request<A extends ApiName>(api: A, body: RequestOf<A>, opts: { timeoutMs?: number; noResponse: boolean }): Promise<ResponseOf<A> | null>;
+  async request<A extends ApiName>(api: A, body: RequestOf<A>, opts: { timeoutMs?: number; noResponse?: boolean } = {}): Promise<ResponseOf<A> | null> {
     if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the client is closed');
     const socket = await this.connected();
+    const version = negotiateVersion(api, API_VERSIONS[api], this.brokerVersions, `broker ${this.address}`);
+    return this.exchange(socket, api, version, body, opts);
+  }
+
+  private exchange<A extends ApiName>(socket: Socket, api: A, version: number, body: RequestOf<A>,
+    opts: { timeoutMs?: number; noResponse?: boolean }): Promise<ResponseOf<A> | null> {
     const correlationId = this.nextCorrelationId++;
-    const frame = encodeFrame({ ...body, api, version: opts.version ?? 0, correlationId });
+    const frame = encodeRequest(api, version, correlationId, body);
     if (opts.noResponse) {
-      await new Promise<void>((resolve, reject) => socket.write(frame, (err) => (err ? reject(this.lost(err.message)) : resolve())));
-      return {};
+      return new Promise((resolve, reject) => socket.write(frame, (err) => (err ? reject(this.lost(err.message)) : resolve(null))));
     }
     return new Promise((resolve, reject) => {
       const timeoutMs = opts.timeoutMs ?? this.opts.requestTimeoutMs;
@@ -60,10 +75,10 @@ export class BrokerConnection {
           this.pending.delete(correlationId);
           reject(new KlogError('REQUEST_TIMED_OUT', `${api} request to broker ${this.address} got no answer within ${timeoutMs} ms`));
           // The stream may now be out of step with us: start afresh.
-          this.socket?.destroy();
+          socket.destroy();
         }, timeoutMs)
         : null;
-      this.pending.set(correlationId, { resolve, reject, timer, api });
+      this.pending.set(correlationId, { resolve: resolve as (body: unknown) => void, reject, timer, api, version });
       socket.write(frame);
     });
   }
@@ -89,8 +104,12 @@ export class BrokerConnection {
         const socket = await this.connectTo(address);
         this.current = address;
         this.attach(socket);
+        await this.handshake(socket);
         return socket;
       } catch (err) {
+        // The broker answered, but refused us (e.g. TOO_MANY_CONNECTIONS): trying the next address will not help
+        // more than telling the caller why.
+        if (err instanceof KlogError && err.code !== 'CONNECTION_LOST' && err.code !== 'REQUEST_TIMED_OUT') throw err;
         failures.push(`${address} (${(err as Error).message})`);
       }
     }
@@ -118,10 +137,29 @@ export class BrokerConnection {
     });
   }
 
+  /**
+   * Asks the broker which APIs and versions it speaks (apiVersions v0, which every broker answers), before the
+   * socket is handed to any request.
+   */
+  private async handshake(socket: Socket): Promise<void> {
+    let answer;
+    try {
+      answer = await this.exchange(socket, 'apiVersions', 0, {}, {});
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
+    if (this.closed) {
+      socket.destroy();
+      throw new KlogError('CLIENT_CLOSED', 'the client is closed');
+    }
+    this.brokerVersions = versionTableOf(answer!);
+    this.socket = socket;
+  }
+
   private attach(socket: Socket): void {
     socket.setNoDelay(true);
     const reader = new FrameReader(this.opts.maxFrameBytes);
-    this.socket = socket;
     socket.on('data', (chunk) => {
       let frames: Buffer[];
       try {
@@ -131,7 +169,7 @@ export class BrokerConnection {
         this.failAll(this.lost((err as Error).message));
         return;
       }
-      for (const f of frames) this.onFrame(f);
+      for (const f of frames) this.onFrame(f, socket);
     });
     socket.on('error', () => undefined); // 'close' follows and fails what is pending
     socket.on('close', () => {
@@ -140,26 +178,34 @@ export class BrokerConnection {
     });
   }
 
-  private onFrame(frame: Buffer): void {
-    let msg: Record<string, unknown>;
+  private onFrame(frame: Buffer, socket: Socket): void {
+    let message: unknown;
     try {
-      msg = decodeBody(frame) as Record<string, unknown>;
+      message = decodeBody(frame);
     } catch {
-      this.socket?.destroy();
+      socket.destroy();
       return;
     }
-    const id = msg.correlationId;
-    if (id === -1) {
+    const answer = splitResponse(message);
+    if (!answer) return;
+    if (answer.correlationId === CONNECTION_CORRELATION_ID) {
       // An error about the connection itself (e.g. too many connections, frame too large): it will close.
-      this.failAll(fromWireError(msg, `broker ${this.address}`));
+      this.failAll(fromWireError(answer.error ?? {}, `broker ${this.address}`));
       return;
     }
-    const p = typeof id === 'number' ? this.pending.get(id) : undefined;
+    const p = this.pending.get(answer.correlationId);
     if (!p) return;
-    this.pending.delete(id as number);
+    this.pending.delete(answer.correlationId);
     if (p.timer) clearTimeout(p.timer);
-    if (typeof msg.errorCode === 'string') p.reject(fromWireError(msg, `${p.api} on broker ${this.address}`));
-    else p.resolve(msg);
+    if (answer.error) {
+      p.reject(fromWireError(answer.error, `${p.api} on broker ${this.address}`));
+      return;
+    }
+    try {
+      p.resolve(decodeResponse(p.api, p.version, answer.body));
+    } catch (err) {
+      p.reject(err as KlogError);
+    }
   }
 
   private lost(reason: string): KlogError {

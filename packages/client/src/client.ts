@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { defaultLogger, KlogError, type Logger } from '@klog/log-core';
 import { Admin } from './admin.js';
 import { BrokerConnection, parseAddress, type ConnectionOptions } from './broker-connection.js';
 import { Consumer, type ConsumerOptions } from './consumer.js';
@@ -14,6 +14,11 @@ export interface ClientOptions {
   /** How long a request may go unanswered (fetches add their long-poll wait). Default 30 s. */
   requestTimeoutMs?: number;
   maxFrameBytes?: number;
+  /**
+   * Where producers and consumers report what they retry (warnings) and other events: any object with
+   * debug/info/warn/error(obj, msg), such as a pino logger. Default: warnings and errors to stderr, as JSON lines.
+   */
+  logger?: Logger;
 }
 
 /**
@@ -24,11 +29,13 @@ export class Client {
   private readonly connections = new Set<BrokerConnection>();
   private readonly adminConn: BrokerConnection;
   private readonly connOpts: ConnectionOptions;
+  readonly logger: Logger;
 
   constructor(opts: ClientOptions = {}) {
     const brokers = opts.brokers ?? ['127.0.0.1:7420'];
     if (!Array.isArray(brokers) || brokers.length === 0) throw new KlogError('INVALID_CONFIG', 'brokers must list at least one host:port');
     brokers.forEach(parseAddress);
+    this.logger = opts.logger ?? defaultLogger();
     this.connOpts = {
       brokers,
       clientId: opts.clientId ?? 'klog-client',
@@ -52,7 +59,7 @@ export class Client {
 
   producer(opts: ProducerOptions = {}): Producer {
     const conn = this.connection();
-    return new Producer(conn, new MetadataCache(conn), opts);
+    return new Producer(conn, new MetadataCache(conn), { logger: this.logger, ...opts });
   }
 
   /** With a groupId: a group member (subscribe, run, commit). Without: a consumer of partitions you assign. */
@@ -60,9 +67,9 @@ export class Client {
   consumer(opts?: ConsumerOptions): Consumer;
   consumer(opts: ConsumerOptions | GroupConsumerOptions = {}): Consumer | GroupConsumer {
     if ('groupId' in opts && opts.groupId !== undefined) {
-      return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, ...opts });
+      return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, logger: this.logger, ...opts });
     }
-    return new Consumer(this.connection(), opts);
+    return new Consumer(this.connection(), { logger: this.logger, ...opts });
   }
 
   admin(): Admin {

@@ -1,9 +1,9 @@
-import { KlogError, isKlogError, type RecordFactory } from '@klog/log-core';
+import { defaultLogger, KlogError, isKlogError, type Logger, type RecordFactory } from '@klog/log-core';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
-import { isRetriable } from '@klog/protocol';
+import { fromWireError, isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { fetchOnce, type FetchedPartition, type FetchLimits, type FetchPosition } from './fetcher.js';
-import { sleep } from './retry.js';
+import { DEFAULT_MAX_RETRY_TIME_MS, sleep, warnRetry } from './retry.js';
 import { fromBytes, type Deserializer } from './serializers.js';
 
 export interface ConsumerOptions {
@@ -17,8 +17,16 @@ export interface ConsumerOptions {
   valueDeserializer?: Deserializer;
   /** Where warnings go (e.g. a position reset). Default: a line on stderr. */
   onWarning?: (message: string) => void;
-  /** Give up after the broker has been unreachable this long. Default: keep trying. */
+  /** Give up (poll throws the last error) after retriable errors for this long. Default 30 s. */
   maxRetryTimeMs?: number;
+  /** Where retries are reported (warnings). Default: the client's logger. */
+  logger?: Logger;
+}
+
+/** One record header. A record's headers are an ordered list in which a key may occur more than once (as in Kafka). */
+export interface MessageHeader {
+  key: string;
+  value: Buffer | null;
 }
 
 export interface ConsumedMessage {
@@ -28,7 +36,13 @@ export interface ConsumedMessage {
   key: unknown;
   value: unknown;
   timestamp: number;
+  /**
+   * The headers by key, for convenience: where a key occurs more than once, the last value wins. Use
+   * `headerList` to see every header in order.
+   */
   headers: Record<string, Buffer | null>;
+  /** Every header in the order the producer wrote them, duplicate keys kept. */
+  headerList: MessageHeader[];
 }
 
 export interface Assignment {
@@ -46,10 +60,13 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   protected readonly positions = new Map<string, FetchPosition>();
   private readonly pendingStarts = new Map<string, Assignment>();
   protected closed = false;
-  private readonly stop = new AbortController();
+  /** Aborted by close(): cuts short the waits of a closing consumer. */
+  protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
+  protected readonly logger: Logger;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {
+    this.logger = opts.logger ?? defaultLogger();
     this.limits = {
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
@@ -118,20 +135,22 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
-        return this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages));
+        const outOfRange: FetchPosition[] = [];
+        const out = this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages), outOfRange);
+        if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
+        return out;
       } catch (err) {
         if (this.closed) return [];
-        const limit = this.opts.maxRetryTimeMs ?? Infinity;
-        if (!isRetriable(err) || Date.now() - started > limit) throw err;
-        // Said once per outage: a follower printing nothing must not look like one with nothing to print
-        // (records printing again say it is back).
-        if (attempt === 0) this.warn(`broker unreachable, reconnecting until it is back (${(err as Error).message})`);
-        await sleep(Math.min(100 * 2 ** attempt, 2_000), this.stop.signal);
+        const backoff = Math.min(100 * 2 ** attempt, 2_000);
+        if (!isRetriable(err) || Date.now() - started + backoff > this.maxRetryTimeMs) throw err;
+        warnRetry(this.logger, 'fetch', err, attempt + 1, backoff);
+        await sleep(backoff, this.stop.signal);
       }
     }
   }
 
-  private take(fetched: FetchedPartition<ConsumedMessage>[]): ConsumedMessage[][] {
+  /** Advances positions past the fetched records; positions the broker calls out of range are collected in `outOfRange`. */
+  private take(fetched: FetchedPartition<ConsumedMessage>[], outOfRange: FetchPosition[]): ConsumedMessage[][] {
     const out: ConsumedMessage[][] = [];
     for (const f of fetched) {
       const key = keyOf(f.topic, f.partition);
@@ -139,10 +158,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
       if (!pos) continue; // unassigned meanwhile
       if (f.error) {
         if (isKlogError(f.error, 'OFFSET_OUT_OF_RANGE')) {
-          // As Kafka's auto.offset.reset: where a new consumer would start (e.g. retention deleted the position).
-          const to = this.opts.fromBeginning ? 'earliest' : 'latest';
-          this.warn(`${f.topic}-${f.partition}: offset ${pos.offset} is out of range (${f.logStartOffset} to ${f.highWatermark}); resetting to ${to}`);
-          this.seek({ topic: f.topic, partition: f.partition, offset: to });
+          outOfRange.push(pos);
           continue;
         }
         throw f.error;
@@ -154,6 +170,34 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     return out;
   }
 
+  protected get maxRetryTimeMs(): number {
+    return this.opts.maxRetryTimeMs ?? DEFAULT_MAX_RETRY_TIME_MS;
+  }
+
+  /**
+   * As Kafka's auto.offset.reset: moves positions that are out of range to where a new consumer would start
+   * (e.g. retention deleted the position, or the topic was re-created and is shorter). The range is asked of the
+   * broker: an error answer to a fetch does not carry it.
+   */
+  private async resetOutOfRange(stale: FetchPosition[]): Promise<void> {
+    const at = (timestamp: number) => stale.map((p) => ({ topic: p.topic, partition: p.partition, timestamp }));
+    const [starts, ends] = await Promise.all([listOffsets(this.conn, at(EARLIEST_TIMESTAMP)), listOffsets(this.conn, at(LATEST_TIMESTAMP))]);
+    const to = this.opts.fromBeginning ? 'earliest' : 'latest';
+    for (const pos of stale) {
+      const key = keyOf(pos.topic, pos.partition);
+      if (this.positions.get(key) !== pos) continue; // sought or unassigned meanwhile
+      const start = starts.get(key)!;
+      const end = ends.get(key)!;
+      const offset = to === 'earliest' ? start : end;
+      this.warn(`${pos.topic}-${pos.partition}: offset ${pos.offset} is out of range (${start} to ${end}); resetting to ${to} (offset ${offset})`);
+      pos.offset = offset;
+      this.positionReset(pos.topic, pos.partition);
+    }
+  }
+
+  /** Called when a partition's position was reset past what was processed; a group member forgets its progress there. */
+  protected positionReset(_topic: string, _partition: number): void {}
+
   protected warn(message: string): void {
     if (this.opts.onWarning) this.opts.onWarning(message);
     else process.stderr.write(`klog consumer: ${message}\n`);
@@ -164,11 +208,13 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     const { keyDeserializer, valueDeserializer } = this.opts;
     return (offset, key, value, timestamp, recordHeaders) => {
       let headers = NO_HEADERS;
+      let headerList = NO_HEADER_LIST;
       if (recordHeaders.length > 0) {
         headers = {};
         for (const h of recordHeaders) headers[h.key] = h.value;
+        headerList = recordHeaders; // made for this record by the decoder: ours to hand out
       }
-      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers };
+      return { topic, partition, offset, key: fromBytes(key, keyDeserializer), value: fromBytes(value, valueDeserializer), timestamp, headers, headerList };
     };
   };
 
@@ -190,6 +236,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 }
 
 const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
+const NO_HEADER_LIST: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;
@@ -205,9 +252,9 @@ export async function listOffsets(conn: BrokerConnection, wanted: { topic: strin
   }
   const res = await conn.request('listOffsets', { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
   const out = new Map<string, number>();
-  for (const t of res.topics as { topic: string; partitions: { partition: number; offset?: number; errorCode?: string; errorMessage?: string }[] }[]) {
+  for (const t of res.topics) {
     for (const p of t.partitions) {
-      if (p.errorCode) throw new KlogError(p.errorCode as 'UNKNOWN_TOPIC', `${t.topic}-${p.partition}: ${p.errorMessage}`);
+      if (p.errorCode) throw fromWireError(p, `${t.topic}-${p.partition}`);
       out.set(keyOf(t.topic, p.partition), p.offset!);
     }
   }

@@ -1,4 +1,5 @@
 import { decodeBatch, iterateBatches, KlogError, type RecordFactory } from '@klog/log-core';
+import { fromWireError } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
 export interface FetchPosition {
@@ -45,16 +46,16 @@ export async function fetchOnce<T extends { offset: number }>(conn: BrokerConnec
   }, { timeoutMs });
   const out: FetchedPartition<T>[] = [];
   const wanted = new Map(positions.map((p) => [`${p.partition}:${p.topic}`, p.offset]));
-  for (const t of res.topics as { topic: string; partitions: Record<string, unknown>[] }[]) {
+  for (const t of res.topics) {
     for (const p of t.partitions) {
-      const partition = p.partition as number;
+      const partition = p.partition;
       const from = wanted.get(`${partition}:${t.topic}`) ?? 0;
-      const base = { topic: t.topic, partition, highWatermark: (p.highWatermark as number) ?? 0, logStartOffset: (p.logStartOffset as number) ?? 0 };
-      if (typeof p.errorCode === 'string') {
-        out.push({ ...base, records: [], nextOffset: from, error: new KlogError(p.errorCode as 'INVALID_REQUEST', `${t.topic}-${partition}: ${String(p.errorMessage)}`) });
+      const base = { topic: t.topic, partition, highWatermark: p.highWatermark ?? 0, logStartOffset: p.logStartOffset ?? 0 };
+      if (p.errorCode) {
+        out.push({ ...base, records: [], nextOffset: from, error: fromWireError(p, `${t.topic}-${partition}`) });
         continue;
       }
-      const data = p.records as Buffer;
+      const data = p.records;
       const records: T[] = [];
       const make = maker(t.topic, partition);
       let next = from;

@@ -1,31 +1,62 @@
 import { KlogError } from '@klog/log-core';
+import { fromWireError } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
-interface TopicMeta {
+/** What a producer needs to know of a topic. */
+export interface TopicInfo {
   partitions: number;
+  /** The largest batch the topic accepts (its maxBatchBytes); undefined from a broker that does not say. */
+  maxBatchBytes: number | undefined;
+}
+
+interface TopicMeta extends TopicInfo {
   fetchedAt: number;
 }
 
-/** Partition counts of topics, asked of the broker when unknown or stale (a topic may grow or be recreated). */
+/** Partition counts and batch limits of topics, asked of the broker when unknown or stale (a topic may grow or be recreated). */
 export class MetadataCache {
   private readonly topics = new Map<string, TopicMeta>();
+  /** One request per topic at a time: a burst of sends to a new topic shares the answer instead of each asking. */
+  private readonly inFlight = new Map<string, Promise<TopicInfo>>();
 
   constructor(private readonly conn: BrokerConnection, private readonly maxAgeMs = 30_000) {}
 
   async partitions(topic: string, allowAutoCreate: boolean): Promise<number> {
+    return (await this.topic(topic, allowAutoCreate)).partitions;
+  }
+
+  async topic(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
     const cached = this.topics.get(topic);
-    if (cached && Date.now() - cached.fetchedAt < this.maxAgeMs) return cached.partitions;
-    return this.refresh(topic, allowAutoCreate);
+    if (cached && Date.now() - cached.fetchedAt < this.maxAgeMs) return cached;
+    return this.refreshInfo(topic, allowAutoCreate);
   }
 
   async refresh(topic: string, allowAutoCreate: boolean): Promise<number> {
-    const res = await this.conn.request('metadata', { topics: [topic], allowAutoCreate });
-    const t = (res.topics as { name: string; partitions: unknown[]; errorCode?: string; errorMessage?: string }[])[0];
-    if (!t || t.errorCode) {
-      throw new KlogError((t?.errorCode as 'UNKNOWN_TOPIC') ?? 'UNKNOWN_TOPIC', t?.errorMessage ?? `topic ${topic} does not exist`);
+    return (await this.refreshInfo(topic, allowAutoCreate)).partitions;
+  }
+
+  private refreshInfo(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
+    let pending = this.inFlight.get(topic);
+    if (!pending) {
+      pending = this.ask(topic, allowAutoCreate).finally(() => this.inFlight.delete(topic));
+      this.inFlight.set(topic, pending);
     }
-    this.topics.set(topic, { partitions: t.partitions.length, fetchedAt: Date.now() });
-    return t.partitions.length;
+    return pending;
+  }
+
+  private async ask(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
+    const res = await this.conn.request('metadata', { topics: [topic], allowAutoCreate });
+    const t = res.topics[0];
+    if (!t || t.errorCode) {
+      throw t ? fromWireError(t, '') : new KlogError('UNKNOWN_TOPIC', `topic ${topic} does not exist`);
+    }
+    const info: TopicMeta = {
+      partitions: t.partitions.length,
+      maxBatchBytes: typeof t.maxBatchBytes === 'number' ? t.maxBatchBytes : undefined,
+      fetchedAt: Date.now(),
+    };
+    this.topics.set(topic, info);
+    return info;
   }
 
   invalidate(topic: string): void {

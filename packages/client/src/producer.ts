@@ -1,7 +1,9 @@
-import { encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type RecordInput } from '@klog/log-core';
-import { isRetriable } from '@klog/protocol';
+import { defaultLogger, encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
+import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
+import { Fifo } from './fifo.js';
 import type { MetadataCache } from './metadata-cache.js';
+import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry } from './retry.js';
 import { toBytes, type Serializer } from './serializers.js';
 
 export type AcksSetting = 0 | 1 | -1 | 'all';
@@ -9,7 +11,10 @@ export type AcksSetting = 0 | 1 | -1 | 'all';
 export interface ProducerOptions {
   /** How long a batch waits for more records before it is sent. Default 5 ms. */
   lingerMs?: number;
-  /** A batch is sent once it holds about this many bytes. Default 512 KiB (the broker accepts 1 MiB by default). */
+  /**
+   * A batch is sent once it holds about this many bytes. Default 512 KiB. Batches are also kept within each
+   * topic's maxBatchBytes (learnt from the broker), so a topic with a smaller limit gets smaller batches.
+   */
   batchBytes?: number;
   /** 0: no answer; 1: written by the broker (default); 'all' (-1): flushed to disk before the answer. */
   acks?: AcksSetting;
@@ -24,6 +29,8 @@ export interface ProducerOptions {
   maxInFlightPerPartition?: number;
   keySerializer?: Serializer;
   valueSerializer?: Serializer;
+  /** Where retries are reported (warnings). Default: the client's logger. */
+  logger?: Logger;
 }
 
 export interface ProducerMessage {
@@ -31,7 +38,11 @@ export interface ProducerMessage {
   value: unknown;
   partition?: number;
   timestamp?: number | Date;
-  headers?: Record<string, unknown>;
+  /**
+   * An object of key: value, or an ordered list of { key, value } in which a key may occur more than once (Kafka's
+   * model; consumers see the list as `headerList`). Values are serialized as values are (strings, Buffers, ...).
+   */
+  headers?: Record<string, unknown> | { key: string; value: unknown }[];
 }
 
 export interface RecordMetadata {
@@ -72,7 +83,8 @@ export class Producer {
   private readonly queues = new Map<string, Batch[]>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
-  private readonly spaceWaiters: (() => void)[] = [];
+  /** Sends waiting for buffer room, oldest first; each is woken with its bytes already counted in `buffered`. */
+  private readonly spaceWaiters = new Fifo<{ size: number; resolve: () => void }>();
   private readonly outstanding = new Set<Promise<number>>();
   private buffered = 0;
   private producerId: Promise<{ producerId: number; producerEpoch: number }> | null = null;
@@ -89,11 +101,12 @@ export class Producer {
       batchBytes: options.batchBytes ?? 512 * 1024,
       compression: options.compression ?? 'none',
       bufferBytes: options.bufferBytes ?? 32 * 1024 * 1024,
-      maxRetryTimeMs: options.maxRetryTimeMs ?? 30_000,
+      maxRetryTimeMs: options.maxRetryTimeMs ?? DEFAULT_MAX_RETRY_TIME_MS,
       idempotent: options.idempotent ?? this.acks !== 0,
       maxInFlightPerPartition: options.maxInFlightPerPartition ?? 5,
       keySerializer: options.keySerializer,
       valueSerializer: options.valueSerializer,
+      logger: options.logger ?? defaultLogger(),
     };
   }
 
@@ -101,24 +114,35 @@ export class Producer {
   async send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
     if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
     if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
-    const partitions = await this.metadata.partitions(topic, true);
-    // Where each message went: its batch and index there. One promise per batch, not per record: at a million
-    // records a second, per-record promises and objects are most of the client's cost.
+    const { partitions, maxBatchBytes } = await this.metadata.topic(topic, true);
+    const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
     const n = messages.length;
-    const batchOf: Batch[] = new Array(n);
-    const indexOf = new Int32Array(n);
-    const keys = this.partitionKeys(topic, partitions);
+    // Every message is checked before any is buffered: a send that fails buffers nothing.
+    const records: RecordInput[] = new Array(n);
+    const partitionOf = new Int32Array(n);
+    const sizeOf = new Float64Array(n);
     const now = Date.now();
     for (let i = 0; i < n; i++) {
       const m = messages[i];
-      const record = this.toRecord(m, i, now);
+      const record = (records[i] = this.toRecord(m, i, now));
       const partition = m.partition ?? this.partitioner.partition(record.key, partitions);
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
         throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
       }
-      const size = estimate(record);
-      if (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes) await this.waitForSpace(size);
-      const batch = this.add(keys[partition], topic, partition, record, size);
+      partitionOf[i] = partition;
+      sizeOf[i] = estimate(record);
+      if (maxBatchBytes !== undefined && sizeOf[i] + BATCH_OVERHEAD > maxBatchBytes) this.checkFits(topic, i, record, maxBatchBytes);
+    }
+    // Where each message went: its batch and index there. One promise per batch, not per record: at a million
+    // records a second, per-record promises and objects are most of the client's cost.
+    const batchOf: Batch[] = new Array(n);
+    const indexOf = new Int32Array(n);
+    const keys = this.partitionKeys(topic, partitions);
+    for (let i = 0; i < n; i++) {
+      const size = sizeOf[i];
+      if (!this.tryReserve(size)) await this.waitForSpace(size);
+      const partition = partitionOf[i];
+      const batch = this.add(keys[partition], topic, partition, records[i], size, batchLimit);
       batchOf[i] = batch;
       indexOf[i] = batch.records.length - 1;
     }
@@ -159,7 +183,14 @@ export class Producer {
   private toRecord(m: ProducerMessage, i: number, now: number): RecordInput {
     if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
     let headers: Header[] | undefined;
-    if (m.headers) {
+    if (Array.isArray(m.headers)) {
+      headers = m.headers.map((h, j) => {
+        if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
+          throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
+        }
+        return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
+      });
+    } else if (m.headers) {
       headers = [];
       for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
     }
@@ -172,9 +203,22 @@ export class Producer {
     };
   }
 
-  private add(key: string, topic: string, partition: number, record: RecordInput, size: number): Batch {
+  /**
+   * A record the estimate puts near or over the topic's limit is encoded alone to know for sure: a batch holding
+   * just it must fit, or no batch can carry it.
+   */
+  private checkFits(topic: string, i: number, record: RecordInput, maxBatchBytes: number): void {
+    const bytes = encodeBatch([record], { compression: this.opts.compression }).length;
+    if (bytes > maxBatchBytes) {
+      throw new KlogError('RECORD_TOO_LARGE', `record too large (${bytes} bytes, limit ${maxBatchBytes}): message ${i} to topic ${topic} `
+        + `does not fit in a batch under the topic's maxBatchBytes; send a smaller record or raise the topic's limit`);
+    }
+  }
+
+  /** Adds a record to its partition's open batch (its bytes already reserved), sealing the batch first if it would outgrow the limit. */
+  private add(key: string, topic: string, partition: number, record: RecordInput, size: number, batchLimit: number): Batch {
     let batch = this.open.get(key);
-    if (batch && batch.bytes + size > this.opts.batchBytes - BATCH_OVERHEAD) {
+    if (batch && batch.bytes + size > batchLimit - BATCH_OVERHEAD) {
       this.seal(key);
       batch = undefined;
     }
@@ -191,7 +235,6 @@ export class Producer {
     }
     batch.records.push(record);
     batch.bytes += size;
-    this.buffered += size;
     return batch;
   }
 
@@ -207,7 +250,7 @@ export class Producer {
     const release = (): void => {
       this.outstanding.delete(done);
       this.buffered -= batch.bytes;
-      while (this.spaceWaiters.length > 0 && this.buffered < this.opts.bufferBytes) this.spaceWaiters.shift()!();
+      this.wakeWaiters();
     };
     done.then(release, release);
     return batch;
@@ -224,14 +267,31 @@ export class Producer {
     this.pump();
   }
 
+  /**
+   * Counts `size` bytes as buffered if they fit now and nobody is waiting ahead (first come, first served, so
+   * records of concurrent sends keep their order). A record larger than the whole buffer fits an empty one.
+   */
+  private tryReserve(size: number): boolean {
+    if (this.spaceWaiters.size > 0 || (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes)) return false;
+    this.buffered += size;
+    return true;
+  }
+
   private waitForSpace(size: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.buffered === 0 || this.buffered + size <= this.opts.bufferBytes) resolve();
-        else this.spaceWaiters.push(check);
-      };
-      check();
-    });
+    return new Promise((resolve) => this.spaceWaiters.push({ size, resolve }));
+  }
+
+  /**
+   * Wakes waiting sends in order while their records fit, reserving their bytes as they are woken: a woken send
+   * runs later (a microtask), and without the reservation every waiter would be woken into the same free room.
+   */
+  private wakeWaiters(): void {
+    for (let w = this.spaceWaiters.peek(); w; w = this.spaceWaiters.peek()) {
+      if (this.buffered > 0 && this.buffered + w.size > this.opts.bufferBytes) return;
+      this.spaceWaiters.shift();
+      this.buffered += w.size;
+      w.resolve();
+    }
   }
 
   /**
@@ -271,7 +331,7 @@ export class Producer {
   }
 
   private async sendBatches(batches: Batch[]): Promise<void> {
-    let response: Record<string, unknown> | null = null;
+    let response: ResponseOf<'produce'> | null = null;
     let requestError: unknown = null;
     try {
       for (const b of batches) b.encoded ??= await this.encode(b);
@@ -303,6 +363,8 @@ export class Producer {
       return;
     }
     const err = outcome.error;
+    // Whether or not it is retried, the next send to this topic should not trust what the client knew of it.
+    if (needsMetadataRefresh(err)) this.metadata.invalidate(b.topic);
     const retryable = Date.now() < b.deadline && !this.closed;
     if (retryable && isKlogError(err, 'OUT_OF_ORDER_SEQUENCE') && !queue.slice(0, queue.indexOf(b)).some((x) => x.state === 'retry')) {
       // A gap the broker saw that no earlier retry explains (an earlier batch failed for good): start a new
@@ -312,11 +374,15 @@ export class Producer {
     if (retryable && (isRetriable(err) || isKlogError(err, 'OUT_OF_ORDER_SEQUENCE'))) {
       b.attempts++;
       b.state = 'retry';
-      b.notBefore = Date.now() + Math.min(50 * 2 ** (b.attempts - 1), 1_000);
+      const backoff = Math.min(50 * 2 ** (b.attempts - 1), 1_000);
+      b.notBefore = Date.now() + backoff;
+      warnRetry(this.opts.logger, `produce to ${b.topic}-${b.partition}`, err, b.attempts, backoff);
       return; // keeps its place in the queue, its bytes and its sequence numbers
     }
     queue.splice(queue.indexOf(b), 1);
     if (b.encoded && this.opts.idempotent) this.restartSequences();
+    // The topic may have been re-created with other settings: learn its limits afresh before the next send.
+    if (isKlogError(err, 'RECORD_TOO_LARGE') || isKlogError(err, 'UNKNOWN_TOPIC')) this.metadata.invalidate(b.topic);
     b.reject(err);
   }
 
@@ -332,7 +398,7 @@ export class Producer {
   private async encode(b: Batch): Promise<Buffer> {
     if (!this.opts.idempotent) return encodeBatch(b.records, { compression: this.opts.compression });
     this.producerId ??= this.conn.request('initProducerId', {}).then((r) => ({
-      producerId: r.producerId as number, producerEpoch: r.producerEpoch as number,
+      producerId: r.producerId, producerEpoch: r.producerEpoch,
     }));
     let ids;
     try {
@@ -354,12 +420,11 @@ function estimate(r: RecordInput): number {
   return n;
 }
 
-function resultFor(response: Record<string, unknown>, b: Batch): { baseOffset: number } | { error: unknown } {
-  const topics = response.topics as { topic: string; partitions: { partition: number; baseOffset?: number; errorCode?: string; errorMessage?: string }[] }[];
-  const p = topics?.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
+function resultFor(response: ResponseOf<'produce'>, b: Batch): { baseOffset: number } | { error: unknown } {
+  const p = response.topics.find((t) => t.topic === b.topic)?.partitions.find((x) => x.partition === b.partition);
   if (!p) return { error: new KlogError('INVALID_REQUEST', `the broker's produce answer lacks ${b.topic}-${b.partition}`) };
   if (p.errorCode) {
-    return { error: new KlogError(p.errorCode as 'INVALID_REQUEST', `produce to ${b.topic}-${b.partition}: ${p.errorMessage ?? p.errorCode}`) };
+    return { error: fromWireError(p, `produce to ${b.topic}-${b.partition}`) };
   }
   return { baseOffset: p.baseOffset as number };
 }

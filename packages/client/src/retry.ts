@@ -1,4 +1,19 @@
+import type { Logger } from '@klog/log-core';
 import { isRetriable } from '@klog/protocol';
+
+/**
+ * How long producers and consumers retry a retriable error before giving up with it, unless told otherwise
+ * (kafkajs' default too). Finite on purpose: a broker that keeps failing must surface as an error, not as a
+ * client that hangs without a word.
+ */
+export const DEFAULT_MAX_RETRY_TIME_MS = 30_000;
+
+/** Says, as a warning, that an attempt failed with a retriable error and will be made again. */
+export function warnRetry(logger: Logger, what: string, err: unknown, attempt: number, backoffMs: number): void {
+  const code = (err as { code?: unknown })?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  logger.warn({ code, attempt, backoffMs, error: message }, `${what} failed (${String(code)}, attempt ${attempt}); retrying in ${backoffMs} ms`);
+}
 
 export interface RetryOptions {
   /** Give up once this much time has passed since the first attempt. */

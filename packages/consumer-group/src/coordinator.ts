@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/protocol';
 import type { TopicPartition } from './assignors/assignor.js';
 import { type Clock, systemClock } from './clock.js';
 import { describeGroup } from './describe.js';
@@ -175,6 +175,16 @@ export class GroupCoordinator {
     this.groups.get(groupId)?.shutdown('group deleted');
     this.groups.delete(groupId);
     await this.offsets.deleteGroup(groupId);
+  }
+
+  /**
+   * The broker calls this when it deletes a topic: every group's committed offsets of it go too, as with Kafka.
+   * Kept, they would apply to a topic re-created under the same name, whose offsets start again at 0: a group
+   * would start past the new records and skip them.
+   */
+  async deleteTopicOffsets(topic: string): Promise<void> {
+    this.checkOpen();
+    await this.offsets.deleteTopic(topic);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/protocol';
 import type { TopicPartition } from './assignors/assignor.js';
 import { assignors } from './assignors/registry.js';
 import type { Clock } from './clock.js';

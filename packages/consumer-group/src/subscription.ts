@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/protocol';
 
 /**
  * What a native member consumes: exact topic names, or a pattern.

@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/protocol';
 import type { TopicPartition } from './assignors/assignor.js';
 import { assignors } from './assignors/registry.js';
 import type { JoinSpec } from './member.js';

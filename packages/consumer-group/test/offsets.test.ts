@@ -67,6 +67,31 @@ describe('commit and fetch', () => {
   });
 });
 
+describe('topic deletion', () => {
+  it("deleting a topic's offsets forgets them in every group, durably, and keeps other topics' offsets", async () => {
+    const { store, dir } = await openStore(undefined, { t: 2, u: 1 });
+    const first = await GroupCoordinator.open(store, { clock: new ManualClock() });
+    await first.commit('g1', '', -1, [{ topic: 't', partition: 0, offset: 5 }, { topic: 'u', partition: 0, offset: 4 }]);
+    await first.commit('g2', '', -1, [{ topic: 't', partition: 1, offset: 7 }]);
+    await first.deleteTopicOffsets('t');
+    expect(await first.fetchOffsets('g1')).toEqual([{ topic: 'u', partition: 0, offset: 4, metadata: '' }]);
+    expect(await first.fetchOffsets('g2', [{ topic: 't', partition: 1 }])).toEqual([{ topic: 't', partition: 1, offset: -1, metadata: '' }]);
+    await first.close();
+    await store.close();
+
+    const reopened = await openStore(dir);
+    const second = await GroupCoordinator.open(reopened.store, { clock: new ManualClock() });
+    try {
+      expect(await second.fetchOffsets('g1')).toEqual([{ topic: 'u', partition: 0, offset: 4, metadata: '' }]);
+      expect(await second.fetchOffsets('g2')).toEqual([]);
+    } finally {
+      await second.close();
+      await reopened.store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('durability', () => {
   it('committed offsets and deletions survive closing and reopening the store', async () => {
     const { store, dir } = await openStore(undefined, { t: 3 });

@@ -1,64 +1,58 @@
-import { type FileHandle, open } from 'node:fs/promises';
-
 /**
- * Bounds the number of open segment files. The active segment of each partition keeps its handle; older
- * segments are opened when read and closed again, least recently used first, once the pool is full.
+ * Bounds the number of open segment descriptors, active segments included: a store with more partitions than
+ * the process may open files must still work. Files are closed least recently used first; the one just used
+ * (a partition being appended to) stays open, so the hot path never reopens.
  */
 export interface PooledFile {
-  readonly logPath: string;
-  /** Set while a read is using the handle, so eviction never closes it under the reader. */
-  inUse: number;
-  handle: FileHandle | null;
-  /** Called when the pool closes the handle to make room: drop whatever else is cached for the file. */
-  evicted(): void;
+  /** Operations using the descriptor right now: the pool never closes it under them. */
+  readonly inUse: number;
+  /** Closes the descriptor to make room (only called while inUse is 0); it is reopened on next use. */
+  evict(): void;
 }
 
 export class HandlePool {
-  private readonly lru = new Map<PooledFile, true>();
+  /** Open files, least recently used first (a Set iterates in insertion order). */
+  private readonly lru = new Set<PooledFile>();
+  /** The file touched last: appends to one partition in a row skip the reordering. */
+  private latest: PooledFile | null = null;
 
-  constructor(private readonly maxOpen: number) {}
+  constructor(private maxOpen: number) {}
 
-  async acquire(file: PooledFile): Promise<FileHandle> {
-    file.inUse++;
-    try {
-      if (file.handle) {
-        this.lru.delete(file);
-        this.lru.set(file, true);
-        return file.handle;
-      }
-      const handle = await open(file.logPath, 'r');
-      if (file.handle) {
-        // Another reader opened it meanwhile.
-        await handle.close();
-        return file.handle;
-      }
-      file.handle = handle;
-      this.lru.set(file, true);
-      await this.evict();
-      return handle;
-    } catch (err) {
-      file.inUse--;
-      throw err;
-    }
+  /** Changes the bound (as partitions come and go), closing idle files beyond a lower one. */
+  resize(maxOpen: number): void {
+    this.maxOpen = maxOpen;
+    this.closeBeyondBound(null);
   }
 
-  release(file: PooledFile): void {
-    file.inUse--;
-  }
-
-  async forget(file: PooledFile): Promise<void> {
+  /** Records that `file` has just opened its descriptor, closing idle ones beyond the bound. */
+  opened(file: PooledFile): void {
     this.lru.delete(file);
-    const handle = file.handle;
-    file.handle = null;
-    await handle?.close();
+    this.lru.add(file);
+    this.latest = file;
+    this.closeBeyondBound(file);
   }
 
-  private async evict(): Promise<void> {
-    for (const file of this.lru.keys()) {
+  private closeBeyondBound(keep: PooledFile | null): void {
+    for (const other of this.lru) {
       if (this.lru.size <= this.maxOpen) return;
-      if (file.inUse > 0) continue;
-      await this.forget(file);
-      file.evicted();
+      if (other === keep || other.inUse > 0) continue;
+      this.lru.delete(other);
+      if (this.latest === other) this.latest = null;
+      other.evict();
     }
+  }
+
+  /** Marks an open file as just used. */
+  touch(file: PooledFile): void {
+    if (this.latest === file) return;
+    this.lru.delete(file);
+    this.lru.add(file);
+    this.latest = file;
+  }
+
+  /** The file closed its descriptor itself (sealed, closed or deleted). */
+  closed(file: PooledFile): void {
+    this.lru.delete(file);
+    if (this.latest === file) this.latest = null;
   }
 }

@@ -9,8 +9,8 @@ export type { TopicConfig } from './topic-config.js';
 export type { FsyncPolicy } from './fsync-policy.js';
 export { defaultLogger } from './logger.js';
 export type { Logger } from './logger.js';
-export { KlogError, isKlogError } from './errors.js';
-export type { ErrorCode } from './errors.js';
+export { KlogError, isKlogError, STORAGE_ERRORS } from './errors.js';
+export type { ErrorCode, ErrorInfo, KlogErrorCodeRegistry, StorageErrorCode } from './errors.js';
 export type { Compression, Header, RecordInput, StoredRecord } from './types.js';
 export {
   BATCH_HEADER_SIZE, LOG_OVERHEAD, batchSizeAt, decodeBatch, encodeBatch, iterateBatches, readBatchHeader,

@@ -1,17 +1,22 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
-import { decodeBatch, encodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
+import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
+import { checkFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
 import { HandlePool } from './handle-pool.js';
 import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
-import { PartitionLog, syncDir, type AppendResult } from './partition-log.js';
-import { Partitioner } from './partitioner.js';
+import { logRecoverySummary } from './log-loader.js';
+import { PartitionLog, type AppendResult } from './partition-log.js';
 import { validateRecords } from './record-input.js';
-import { loadTopics, saveTopics } from './topic-registry.js';
+import { chunksUnderLimit, routeRecords } from './record-routing.js';
+import { takeCleanShutdownMarker, writeCleanShutdownMarker } from './shutdown-marker.js';
+import { StoreMaintenance } from './store-maintenance.js';
+import { loadTopics } from './topic-registry.js';
 import { resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
+import { TopicTable, type Topic } from './topic-table.js';
 import type { RecordInput, StoredRecord } from './types.js';
 
 export interface LogStoreOptions {
@@ -21,8 +26,16 @@ export interface LogStoreOptions {
   defaults?: Partial<TopicConfig>;
   /** How often retention runs on its own (it also runs after every segment roll). Default 5 minutes. */
   retentionCheckMs?: number;
-  /** Most segment files open at once for reading older segments. Default 256. */
+  /**
+   * Most segment files open at once, active segments included; the least recently used are closed and reopened
+   * on demand. Default: one per partition plus 256; never more than half the process's open-file limit.
+   */
   maxOpenSegments?: number;
+  /**
+   * The open-file limit (soft RLIMIT_NOFILE) the store plans with: it bounds maxOpenSegments and the partitions
+   * a store may hold. Default: read from /proc/self/limits (1024 where it cannot be read).
+   */
+  maxOpenFiles?: number;
   /** Clock, for tests of time-based retention and rolling. */
   now?: () => number;
 }
@@ -69,121 +82,64 @@ export interface StoreStats {
   rebuiltIndexes: number;
 }
 
-const CLEAN_MARKER = '.clean-shutdown';
 const DEFAULT_MAX_READ = 1024 * 1024;
-
-interface Topic {
-  config: TopicConfig;
-  partitions: PartitionLog[];
-  partitioner: Partitioner;
-}
 
 /**
  * A durable, partitioned, append-only log in a directory: the embeddable heart of klog.
  * One LogStore per directory per machine (a lock file enforces it).
  */
 export class LogStore {
-  private readonly topics = new Map<string, Topic>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly topics: TopicTable;
+  private readonly maintenance: StoreMaintenance;
   private closed = false;
-  private retentionRunning: Promise<void> | null = null;
   readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
 
   private constructor(
     readonly dir: string,
     readonly fsync: FsyncPolicy,
-    private readonly defaults: Partial<TopicConfig>,
+    defaults: Partial<TopicConfig>,
     private readonly logger: Logger,
-    private readonly pool: HandlePool,
+    pool: HandlePool,
+    fdLimit: FdLimit,
+    openSegments: (partitions: number) => number,
     private readonly now: () => number,
     private readonly releaseLock: () => void,
-  ) {}
+  ) {
+    this.maintenance = new StoreMaintenance(logger, this);
+    this.topics = new TopicTable({
+      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(),
+    });
+  }
 
   static async open(dir: string, opts: LogStoreOptions = {}): Promise<LogStore> {
     const fsync = validateFsyncPolicy(opts.fsync ?? 'never');
     const logger = opts.logger ?? defaultLogger();
     if (opts.defaults) resolveTopicConfig(opts.defaults); // reject bad defaults now, not at first createTopic
+    checkPositiveInteger('maxOpenSegments', opts.maxOpenSegments);
+    checkPositiveInteger('maxOpenFiles', opts.maxOpenFiles);
+    const fdLimit = opts.maxOpenFiles === undefined ? processFdLimit() : { soft: opts.maxOpenFiles, hard: null };
     mkdirSync(dir, { recursive: true });
+    checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
     const releaseLock = acquireLock(dir, (pid) =>
       logger.warn({ dir, pid }, 'took over a lock file left by a process that is no longer running'));
+    let store: LogStore | undefined;
     try {
-      const clean = existsSync(join(dir, CLEAN_MARKER));
-      if (clean) {
-        // From here on a crash must be recovered from: the marker goes, durably, before any write.
-        unlinkSync(join(dir, CLEAN_MARKER));
-        syncDir(dir);
-      }
-      const store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(opts.maxOpenSegments ?? 256),
-        opts.now ?? Date.now, releaseLock);
-      const configs = loadTopics(dir);
-      for (const [name, config] of configs) await store.openTopic(name, config, clean);
-      store.removeOrphanDirectories(configs);
-      store.startTimers(opts.retentionCheckMs ?? 5 * 60_000);
+      writeFormatVersionIfMissing(dir);
+      const clean = takeCleanShutdownMarker(dir);
+      const chosen = opts.maxOpenSegments;
+      const openSegments = (partitions: number): number =>
+        (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
+      store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
+        openSegments, opts.now ?? Date.now, releaseLock);
+      await store.topics.openAll(loadTopics(dir), clean);
+      logRecoverySummary(logger, store.stats);
+      store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
       return store;
     } catch (err) {
+      await store?.topics.closeAll(); // the partitions opened before the failure
       releaseLock();
       throw err;
     }
-  }
-
-  private async openTopic(name: string, config: TopicConfig, clean: boolean): Promise<Topic> {
-    const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
-    for (let p = 0; p < config.partitions; p++) {
-      const { log, recovery } = await PartitionLog.open({
-        topic: name,
-        partition: p,
-        dir: join(this.dir, `${name}-${p}`),
-        config: () => topic.config,
-        fsync: this.fsync,
-        pool: this.pool,
-        logger: this.logger,
-        now: this.now,
-        onRoll: () => this.scheduleRetention(),
-      }, clean);
-      if (recovery) {
-        this.stats.recoveredPartitions++;
-        this.stats.truncatedBytes += recovery.truncatedBytes;
-        if (recovery.rebuiltIndex) this.stats.rebuiltIndexes++;
-      }
-      topic.partitions.push(log);
-    }
-    this.topics.set(name, topic);
-    return topic;
-  }
-
-  /** A directory left by a topic deletion that a crash interrupted. */
-  private removeOrphanDirectories(configs: Map<string, TopicConfig>): void {
-    for (const entry of readdirSync(this.dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const m = /^(.+)-(\d+)$/.exec(entry.name);
-      if (!m) continue;
-      const config = configs.get(m[1]);
-      if (config && Number(m[2]) < config.partitions) continue;
-      this.logger.warn({ dir: entry.name }, 'removing the directory of a deleted topic');
-      rmSync(join(this.dir, entry.name), { recursive: true, force: true });
-    }
-  }
-
-  private startTimers(retentionCheckMs: number): void {
-    const retention = setInterval(() => this.scheduleRetention(), retentionCheckMs);
-    retention.unref();
-    this.timers.push(retention);
-    if (typeof this.fsync === 'object') {
-      const syncer = setInterval(() => {
-        this.flush().catch((err) => this.logger.error({ err }, 'periodic fsync failed'));
-      }, this.fsync.intervalMs);
-      syncer.unref();
-      this.timers.push(syncer);
-    }
-  }
-
-  private scheduleRetention(): void {
-    if (this.retentionRunning || this.closed) return;
-    this.retentionRunning = this.enforceRetention()
-      .catch((err) => this.logger.error({ err }, 'retention failed'))
-      .finally(() => {
-        this.retentionRunning = null;
-      });
   }
 
   // ---- topics ---------------------------------------------------------------------------------------------
@@ -191,32 +147,31 @@ export class LogStore {
   async createTopic(name: string, config: Partial<TopicConfig> = {}): Promise<TopicDescription> {
     this.checkOpen();
     validateTopicName(name);
-    if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
-    const resolved = resolveTopicConfig(config, this.defaults);
-    const configs = this.configs();
-    configs.set(name, resolved);
-    // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
-    await this.openTopic(name, resolved, true);
-    saveTopics(this.dir, configs);
+    await this.topics.create(name, config);
     return this.describeTopic(name);
   }
 
+  /**
+   * Changes the settings of an existing topic: everything but its partition count. Validated like createTopic,
+   * saved in topics.json, and in force at once (the next roll uses the new segment size, the next retention run
+   * the new limits). Returns the new config.
+   */
+  async alterTopicConfig(name: string, changes: Partial<TopicConfig>): Promise<TopicConfig> {
+    const updated = this.topics.alter(this.topic(name), name, changes);
+    this.maintenance.scheduleRetention();
+    return { ...updated };
+  }
+
   async deleteTopic(name: string): Promise<void> {
-    const topic = this.topic(name);
-    this.topics.delete(name);
-    saveTopics(this.dir, this.configs());
-    for (const p of topic.partitions) await p.delete();
-    for (let p = 0; p < topic.partitions.length; p++) {
-      rmSync(join(this.dir, `${name}-${p}`), { recursive: true, force: true });
-    }
+    await this.topics.delete(name, this.topic(name));
   }
 
   hasTopic(name: string): boolean {
-    return this.topics.has(name);
+    return this.topics.get(name) !== undefined;
   }
 
   listTopics(): string[] {
-    return [...this.topics.keys()].sort();
+    return this.topics.names();
   }
 
   describeTopic(name: string): TopicDescription {
@@ -250,20 +205,13 @@ export class LogStore {
     validateRecords(records);
     const n = topic.partitions.length;
     if (opts.partition !== undefined) this.partition(topicName, opts.partition);
-    const byPartition = new Map<number, number[]>();
-    for (let i = 0; i < records.length; i++) {
-      const p = opts.partition ?? topic.partitioner.partition(records[i].key, n);
-      let list = byPartition.get(p);
-      if (!list) byPartition.set(p, (list = []));
-      list.push(i);
-    }
-    topic.partitioner.nextBatch();
+    const byPartition = routeRecords(records, n, topic.partitioner, opts.partition);
     const acks = new Array<{ partition: number; offset: number }>(records.length);
     const now = this.now();
     // Every batch is encoded before any is appended, so a record the encoder rejects (too large, bad
     // timestamp) fails the whole call with nothing written.
     const encoded = [...byPartition].map(([p, indexes]) =>
-      ({ p, indexes, chunks: [...this.chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
+      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
     await Promise.all(encoded.map(async ({ p, indexes, chunks }) => {
       const log = topic.partitions[p];
       for (const chunk of chunks) {
@@ -272,23 +220,6 @@ export class LogStore {
       }
     }));
     return acks;
-  }
-
-  /** Encodes records into batches no larger than the topic's limit (one record over it is an error). */
-  private *chunksUnderLimit(records: RecordInput[], max: number, now: number, compression: EncodeOptions['compression']): Generator<{ batch: Buffer; first: number; count: number }> {
-    const pending: [number, number][] = [[0, records.length]];
-    while (pending.length > 0) {
-      const [first, count] = pending.shift()!;
-      const batch = encodeBatch(records.slice(first, first + count), { now, compression });
-      if (batch.length <= max) {
-        yield { batch, first, count };
-      } else if (count === 1) {
-        throw new KlogError('RECORD_TOO_LARGE', `a record of ${batch.length} bytes (encoded) exceeds maxBatchBytes ${max}`);
-      } else {
-        const half = Math.ceil(count / 2);
-        pending.unshift([first, half], [first + half, count - half]);
-      }
-    }
   }
 
   /**
@@ -384,7 +315,7 @@ export class LogStore {
   }
 
   async enforceRetention(): Promise<void> {
-    for (const [name, topic] of this.topics) {
+    for (const [name, topic] of this.topics.entries()) {
       for (let p = 0; p < topic.partitions.length; p++) {
         const deleted = await topic.partitions[p].enforceRetention();
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
@@ -399,28 +330,20 @@ export class LogStore {
 
   /** fdatasync of everything written so far. */
   async flush(): Promise<void> {
-    for (const topic of this.topics.values()) await Promise.all(topic.partitions.map((p) => p.sync()));
+    for (const [, topic] of this.topics.entries()) await Promise.all(topic.partitions.map((p) => p.sync()));
   }
 
   /** Flushes and closes every partition and leaves the clean-shutdown marker, so the next open skips recovery. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearInterval(t);
-    await this.retentionRunning;
-    for (const topic of this.topics.values()) {
-      for (const p of topic.partitions) await p.close();
-    }
-    writeFileSync(join(this.dir, CLEAN_MARKER), `${new Date(this.now()).toISOString()}\n`, { flush: true });
-    syncDir(this.dir);
+    await this.maintenance.stop();
+    await this.topics.closeAll();
+    writeCleanShutdownMarker(this.dir, this.now());
     this.releaseLock();
   }
 
   // ---- lookups --------------------------------------------------------------------------------------------
-
-  private configs(): Map<string, TopicConfig> {
-    return new Map([...this.topics].map(([name, t]) => [name, t.config]));
-  }
 
   private checkOpen(): void {
     if (this.closed) throw new KlogError('STORE_CLOSED', `the log store at ${this.dir} is closed`);
@@ -441,6 +364,12 @@ export class LogStore {
         `topic ${topicName} has partitions 0 to ${topic.partitions.length - 1}; there is no partition ${partition}`);
     }
     return log;
+  }
+}
+
+function checkPositiveInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new KlogError('INVALID_CONFIG', `${name} must be a positive integer, got ${value}`);
   }
 }
 

@@ -1,13 +1,13 @@
-import { mkdirSync, openSync, fsyncSync, closeSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Logger } from './logger.js';
 import { setBaseOffset, type BatchHeader } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import type { FsyncPolicy } from './fsync-policy.js';
+import { syncDir } from './fs-sync.js';
 import type { HandlePool } from './handle-pool.js';
+import { loadPartition } from './log-loader.js';
+import { writeLogStart } from './log-start-offset.js';
 import { ProducerState } from './producer-state.js';
-import { Segment, type BatchSlice, type RecoveryReport } from './segment.js';
-import { segmentBaseOffsets } from './segment-files.js';
+import { Segment, type BatchSlice } from './segment.js';
+import type { RecoveryReport } from './segment-recovery.js';
 import type { TopicConfig } from './topic-config.js';
 
 export interface AppendResult {
@@ -22,7 +22,6 @@ export interface PartitionContext {
   config: () => TopicConfig;
   fsync: FsyncPolicy;
   pool: HandlePool;
-  logger: Logger;
   now: () => number;
   /** Called after a segment roll, so the store can run retention. */
   onRoll: () => void;
@@ -32,8 +31,6 @@ interface Waiter {
   afterOffset: number;
   wake: () => void;
 }
-
-const LOG_START_FILE = 'log-start-offset';
 
 /**
  * One partition's log: an ordered list of segments, the last of which takes appends. Offsets are assigned
@@ -74,36 +71,16 @@ export class PartitionLog {
     return this.segments[this.segments.length - 1];
   }
 
-  /**
-   * Opens (or creates) the partition directory. After an unclean shutdown the last segment is recovered:
-   * every batch after its last sound index entry is verified and the file is cut at the first bad one.
-   */
+  /** Opens (or creates) the partition directory, recovering its last segment if needed (see loadPartition). */
   static async open(ctx: PartitionContext, clean: boolean): Promise<{ log: PartitionLog; recovery: RecoveryReport | null }> {
-    mkdirSync(ctx.dir, { recursive: true });
     const log = new PartitionLog(ctx);
-    const bases = segmentBaseOffsets(readdirSync(ctx.dir));
-    let recovery: RecoveryReport | null = null;
-    if (bases.length === 0) {
-      log.segments.push(Segment.create(ctx.dir, 0, ctx.pool, ctx.now()));
-      syncDir(ctx.dir);
-    } else {
-      for (const base of bases) log.segments.push(await Segment.load(ctx.dir, base, ctx.pool));
-      recovery = clean ? await log.active.activate() : await log.active.recover();
-      if (recovery) {
-        if (recovery.truncatedBytes > 0 || recovery.rebuiltIndex) {
-          ctx.logger.warn({ topic: ctx.topic, partition: ctx.partition, segment: log.active.logPath, ...recovery },
-            recovery.truncatedBytes > 0
-              ? `recovery cut ${recovery.truncatedBytes} bytes of torn or corrupt data from the end of the log`
-              : 'recovery rebuilt the index of the last segment');
-        }
-      }
-      await log.active.activate();
-    }
+    const loaded = await loadPartition(ctx.dir, ctx.pool, ctx.now(), clean);
+    log.segments = loaded.segments;
     log.nextOffset = log.active.nextOffset;
     log.hw = log.nextOffset;
     log.syncedOffset = log.nextOffset;
-    log.startOffset = Math.min(Math.max(log.segments[0].baseOffset, readLogStart(ctx.dir)), log.hw);
-    return { log, recovery };
+    log.startOffset = loaded.logStartOffset;
+    return { log, recovery: loaded.recovery };
   }
 
   // ---- appending ------------------------------------------------------------------------------------------
@@ -192,6 +169,9 @@ export class PartitionLog {
 
   private maybeRoll(incoming: number): void {
     const seg = this.active;
+    // A roll that sealed this segment but could not create the next one (out of descriptors or space) is
+    // finished first: the sealed segment takes no more writes.
+    if (!seg.isWritable) return this.startSegment();
     if (seg.isEmpty) return;
     const cfg = this.ctx.config();
     const tooBig = seg.size + incoming > cfg.segmentBytes;
@@ -202,6 +182,10 @@ export class PartitionLog {
     // Sealing syncs the old segment whatever the policy (once per segment, cheap): sync() only covers the
     // active one, and an acks 'all' produce must not be acknowledged with data still unsynced behind a roll.
     seg.seal(true);
+    this.startSegment();
+  }
+
+  private startSegment(): void {
     this.segments.push(Segment.create(this.ctx.dir, this.nextOffset, this.ctx.pool, this.ctx.now()));
     if (this.ctx.fsync !== 'never') syncDir(this.ctx.dir);
     this.ctx.onRoll();
@@ -362,30 +346,5 @@ export class PartitionLog {
   async delete(): Promise<void> {
     await this.close();
     for (const s of this.segments) await s.delete();
-  }
-}
-
-function readLogStart(dir: string): number {
-  try {
-    const n = Number(readFileSync(join(dir, LOG_START_FILE), 'utf8').trim());
-    return Number.isSafeInteger(n) && n >= 0 ? n : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function writeLogStart(dir: string, offset: number): void {
-  const tmp = join(dir, `${LOG_START_FILE}.tmp`);
-  writeFileSync(tmp, `${offset}\n`);
-  renameSync(tmp, join(dir, LOG_START_FILE));
-}
-
-/** fsync of a directory, so that a file just created or renamed in it survives an OS crash. */
-export function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }

@@ -1,16 +1,16 @@
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
-import { type FileHandle, open, readFile, rm, stat } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, read, readSync, rmSync, writevSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { readBatchHeader, validateBatch, type BatchHeader } from './batch/record-batch.js';
-import { readAt, walkBatches, type PositionalReader } from './batch-walker.js';
+import { walkBatches, type PositionalReader } from './batch-walker.js';
 import { KlogError, isKlogError } from './errors.js';
 import type { HandlePool, PooledFile } from './handle-pool.js';
 import { SparseIndex } from './sparse-index.js';
-import {
-  appendOffsetEntry, appendTimeEntry, createOffsetIndex, createTimeIndex, OFFSET_ENTRY, readOffsetEntry,
-  readTimeEntry, TIME_ENTRY,
-} from './segment-indexes.js';
+import { appendOffsetEntry, appendTimeEntry, createOffsetIndex, createTimeIndex, readOffsetEntry, readTimeEntry } from './segment-indexes.js';
 import { segmentPaths } from './segment-files.js';
+import {
+  loadSegmentIndexes, recoverSegmentTail, type Damage, type RecoverableSegment, type RecoveryReport,
+} from './segment-recovery.js';
 
 /** Bytes of log between two index entries (Kafka's index.interval.bytes default). */
 export const INDEX_INTERVAL_BYTES = 4096;
@@ -20,18 +20,13 @@ export interface BatchSlice {
   header: BatchHeader;
 }
 
-export interface RecoveryReport {
-  truncatedBytes: number;
-  reason: string | null;
-  rebuiltIndex: boolean;
-}
-
 /**
  * One segment: a .log file of batches back to back plus its two sparse indexes. `size` counts the bytes that
- * are written; readers never look past it. The active (last) segment keeps a read-write handle; older ones
- * borrow read handles from the store's HandlePool.
+ * are written; readers never look past it. The active (last) segment is writable. Every segment's descriptor
+ * is opened on demand and registered with the store's HandlePool, which closes the least recently used ones
+ * to keep the process under its open-file limit; the next use reopens it.
  */
-export class Segment implements PooledFile {
+export class Segment implements PooledFile, RecoverableSegment {
   readonly logPath: string;
   readonly offsetIndex: SparseIndex;
   readonly timeIndex: SparseIndex;
@@ -42,19 +37,21 @@ export class Segment implements PooledFile {
   maxTimestamp = -1;
   /** When the segment was created (for segmentMs rolling). */
   createdAt: number;
-  handle: FileHandle | null = null;
+  /** Reads and syncs in progress on `fd`: the pool does not close it under them. */
   inUse = 0;
-  /** Read-write descriptor of the active segment; appends are synchronous writes (see PartitionLog). */
+  /** The open descriptor (read-write while active), or null while closed. */
   private fd: number | null = null;
-  /** Reads in progress on `fd`, and a sealed segment's descriptor waiting for them to finish before closing. */
-  private fdReaders = 0;
-  private fdToClose: number | null = null;
+  private writable = false;
+  /** Descriptors released while in use; closed when the last user is done (a closed number could be reused). */
+  private fdsToClose: number[] = [];
+  /** Bytes written since the last fdatasync; a descriptor closed by the pool does not lose them (see sync). */
+  private unsynced = false;
   private bytesSinceIndex = 0;
   private indexesLoaded = false;
   /** Set when loading found the indexes missing or unsound and rebuilt them (reported by activate). */
   private rebuiltOnLoad = false;
   /** Where a scan found bytes that are not a sound batch; reads that reach it get CORRUPT_DATA. */
-  private damage: { position: number; reason: string } | null = null;
+  private damage: Damage | null = null;
 
   private constructor(
     readonly dir: string,
@@ -73,10 +70,19 @@ export class Segment implements PooledFile {
   /** Creates the files of a new, empty, active segment. */
   static create(dir: string, baseOffset: number, pool: HandlePool, now: number): Segment {
     const seg = new Segment(dir, baseOffset, pool, now);
-    seg.fd = openSync(seg.logPath, 'wx+');
-    seg.offsetIndex.rewrite();
-    seg.timeIndex.rewrite();
+    const fd = openSync(seg.logPath, 'wx+');
+    try {
+      seg.offsetIndex.rewrite();
+      seg.timeIndex.rewrite();
+    } catch (err) {
+      closeSync(fd);
+      rmSync(seg.logPath, { force: true }); // so that a retry can create it
+      throw err;
+    }
+    seg.fd = fd;
+    seg.writable = true;
     seg.indexesLoaded = true;
+    pool.opened(seg);
     return seg;
   }
 
@@ -93,22 +99,62 @@ export class Segment implements PooledFile {
     return this.size === 0;
   }
 
-  // ---- writing --------------------------------------------------------------------------------------------
+  /** Active: appends go here. False once sealed. */
+  get isWritable(): boolean {
+    return this.writable;
+  }
+
+  // ---- descriptors ----------------------------------------------------------------------------------------
+
+  /** The descriptor, reopened if the pool closed it. */
+  private openFd(): number {
+    if (this.fd !== null) {
+      this.pool.touch(this);
+      return this.fd;
+    }
+    this.fd = openSync(this.logPath, this.writable ? 'r+' : 'r');
+    this.pool.opened(this);
+    return this.fd;
+  }
 
   /**
-   * An older segment's indexes are dropped with its file handle, so memory stays proportional to the open
-   * files, not to the size of the log; they are read back (or rebuilt) on the next read.
+   * The pool closes the descriptor to make room. An older segment's indexes go with it, so memory stays
+   * proportional to the open files, not to the size of the log; they are read back (or rebuilt) on the next
+   * read. The active segment keeps its indexes: appends extend them.
    */
-  evicted(): void {
-    if (this.fd !== null) return;
+  evict(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    if (this.writable) return;
     this.indexesLoaded = false;
     this.offsetIndex.unload();
     this.timeIndex.unload();
   }
 
+  /** Closes the descriptor now, or when the last operation using it is done. */
+  private releaseFd(): void {
+    if (this.fd === null) return;
+    this.pool.closed(this);
+    if (this.inUse > 0) this.fdsToClose.push(this.fd);
+    else closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private async usingFd<T>(fn: (fd: number) => Promise<T>): Promise<T> {
+    const fd = this.openFd();
+    this.inUse++;
+    try {
+      return await fn(fd);
+    } finally {
+      if (--this.inUse === 0) for (const pending of this.fdsToClose.splice(0)) closeSync(pending);
+    }
+  }
+
+  // ---- writing --------------------------------------------------------------------------------------------
+
   /**
-   * Makes this the partition's active segment, keeping a read-write descriptor until sealed. If the bytes after
-   * the last index entry are not sound (a shutdown marked clean that was not), the segment is recovered first.
+   * Makes this the partition's active segment. If the bytes after the last index entry are not sound (a
+   * shutdown marked clean that was not), the segment is recovered first.
    */
   async activate(): Promise<RecoveryReport | null> {
     // The tail is verified: the end of the log comes from its headers, and a damaged lastOffsetDelta (which
@@ -116,7 +162,11 @@ export class Segment implements PooledFile {
     await this.ensureIndexes(true);
     let report = this.damage ? await this.recover() : null;
     if (!report && this.rebuiltOnLoad) report = { truncatedBytes: 0, reason: null, rebuiltIndex: true };
-    this.fd ??= openSync(this.logPath, 'r+');
+    if (!this.writable) {
+      this.releaseFd(); // a read-only descriptor from before
+      this.writable = true;
+    }
+    this.openFd();
     return report;
   }
 
@@ -126,12 +176,14 @@ export class Segment implements PooledFile {
    * it keeps appends strictly ordered without a queue.
    */
   writeSync(batches: BatchSlice[]): void {
-    if (this.fd === null) throw new KlogError('STORAGE_ERROR', `segment ${this.logPath} is not open for writing`);
+    if (!this.writable) throw new KlogError('STORAGE_ERROR', `segment ${this.logPath} is not open for writing`);
+    const fd = this.openFd();
     let bufs = batches.map((b) => b.buf);
     let position = this.size;
     let remaining = bufs.reduce((n, b) => n + b.length, 0);
+    this.unsynced = true;
     while (remaining > 0) {
-      const written = writevSync(this.fd, bufs, position);
+      const written = writevSync(fd, bufs, position);
       remaining -= written;
       position += written;
       if (remaining > 0) bufs = skipBytes(bufs, written);
@@ -142,13 +194,26 @@ export class Segment implements PooledFile {
 
   /** Cuts the file back to `size` bytes, after a failed write may have left a partial batch behind. */
   truncateTo(size: number): void {
+    // No descriptor: the write failed reopening it, so it wrote nothing.
     if (this.fd !== null) ftruncateSync(this.fd, size);
     this.size = size;
   }
 
-  /** fdatasync of the log file (without blocking the event loop). */
+  /**
+   * fdatasync of the log file (without blocking the event loop). Written data lives in the file's page cache,
+   * not in a descriptor: one the pool closed meanwhile is reopened and synced the same. (Whether a writeback
+   * error from before the reopen reaches the new descriptor depends on the kernel; a partition taking appends
+   * keeps its descriptor, so it is the descriptor that wrote.)
+   */
   async sync(): Promise<void> {
-    if (this.fd !== null) await fdatasyncAsync(this.fd);
+    if (!this.unsynced || !this.writable) return;
+    this.unsynced = false; // cleared first: a write during the fdatasync must be synced by the next one
+    try {
+      await this.usingFd((fd) => fdatasyncAsync(fd));
+    } catch (err) {
+      this.unsynced = true;
+      throw err;
+    }
   }
 
   flushIndexes(): void {
@@ -160,34 +225,28 @@ export class Segment implements PooledFile {
   /** Turns the active segment into a read-only one: indexes written, data synced when asked. */
   seal(syncData: boolean): void {
     this.flushIndexes();
-    if (this.fd === null) return;
-    if (syncData) fdatasyncSync(this.fd);
+    if (syncData && this.writable && this.unsynced) {
+      fdatasyncSync(this.openFd());
+      this.unsynced = false;
+    }
+    this.writable = false;
     this.releaseFd();
-  }
-
-  /** Closes the descriptor now, or when the last synchronous reader using it is done (see withReadHandle). */
-  private releaseFd(): void {
-    if (this.fd === null) return;
-    if (this.fdReaders > 0) this.fdToClose = this.fd;
-    else closeSync(this.fd);
-    this.fd = null;
   }
 
   async close(): Promise<void> {
     this.seal(false);
-    await this.pool.forget(this);
   }
 
   async delete(): Promise<void> {
+    this.writable = false;
     this.releaseFd();
-    await this.pool.forget(this);
     const paths = segmentPaths(this.dir, this.baseOffset);
     await Promise.all([rm(paths.log, { force: true }), rm(paths.index, { force: true }),
       rm(paths.timeIndex, { force: true })]);
   }
 
   /** Records a batch that is now at position `size` in the file. */
-  private indexBatch(header: BatchHeader, length: number): void {
+  indexBatch(header: BatchHeader, length: number): void {
     const position = this.size;
     const relative = header.baseOffset - this.baseOffset;
     if (header.maxTimestamp > this.maxTimestamp) this.maxTimestamp = header.maxTimestamp;
@@ -200,6 +259,11 @@ export class Segment implements PooledFile {
     this.bytesSinceIndex += length;
     this.size += length;
     this.nextOffset = header.baseOffset + header.lastOffsetDelta + 1;
+  }
+
+  resumeIndexingAt(position: number): void {
+    this.size = position;
+    this.bytesSinceIndex = position === 0 ? 0 : INDEX_INTERVAL_BYTES;
   }
 
   // ---- reading --------------------------------------------------------------------------------------------
@@ -218,7 +282,7 @@ export class Segment implements PooledFile {
     const out: BatchSlice[] = [];
     let taken = 0;
     let previousEnd = -1;
-    await this.withReadHandle(async (fh) => {
+    await this.withReader(async (fh) => {
       const chunk = Math.min(Math.max(maxBytes, 16 * 1024), 4 * 1024 * 1024);
       for await (const step of walkBatches(fh, this.positionFor(offset), this.size, chunk)) {
         if (step.kind === 'damage') {
@@ -273,31 +337,15 @@ export class Segment implements PooledFile {
   }
 
   /**
-   * Reads of the active segment go straight to its descriptor, synchronously: what readers tail was just written
-   * and sits in the page cache, so a thread-pool round trip would cost more than the copy. Older segments may
-   * need the disk, so they are read through the pool's handles without blocking the event loop.
+   * Reads of the active segment are synchronous: what readers tail was just written and sits in the page
+   * cache, so a thread-pool round trip would cost more than the copy. Older segments may need the disk, so
+   * they are read without blocking the event loop.
    */
-  private async withReadHandle<T>(fn: (fh: PositionalReader) => Promise<T>): Promise<T> {
-    const fd = this.fd;
-    if (fd !== null) {
-      // The descriptor stays open until this read is done, even if the segment is sealed meanwhile: a closed
-      // number could be reused by another file.
-      this.fdReaders++;
-      try {
-        return await fn({ read: (buf, offset, length, position) => ({ bytesRead: readSync(fd, buf, offset, length, position) }) });
-      } finally {
-        if (--this.fdReaders === 0 && this.fdToClose !== null) {
-          closeSync(this.fdToClose);
-          this.fdToClose = null;
-        }
-      }
-    }
-    const fh = await this.pool.acquire(this);
-    try {
-      return await fn(fh);
-    } finally {
-      this.pool.release(this);
-    }
+  private withReader<T>(fn: (fh: PositionalReader) => Promise<T>): Promise<T> {
+    const sync = this.writable;
+    return this.usingFd((fd) => fn(sync
+      ? { read: (buf, offset, length, position) => ({ bytesRead: readSync(fd, buf, offset, length, position) }) }
+      : { read: (buf, offset, length, position) => readAsync(fd, buf, offset, length, position) }));
   }
 
   private corrupt(position: number, reason: string): KlogError {
@@ -305,216 +353,28 @@ export class Segment implements PooledFile {
       `damaged data in ${this.logPath} at byte ${position} (segment base offset ${this.baseOffset}): ${reason}`);
   }
 
-  // ---- loading and recovery -------------------------------------------------------------------------------
+  // ---- loading and recovery (see segment-recovery.ts) -----------------------------------------------------
 
-  /**
-   * Loads the indexes of a segment on first use, trusting them after a clean shutdown when they fit the file.
-   * A missing or inconsistent index is rebuilt from the log: indexes are derived data. `verifyTail` checks the
-   * CRCs of the batches after the last index entry too (see activate).
-   */
+  /** Loads (or rebuilds) the indexes on first use; `verifyTail` checks the CRCs after the last index entry. */
   async ensureIndexes(verifyTail = false): Promise<void> {
     if (this.indexesLoaded) return;
-    const from = await this.loadIndexes();
-    if (from === null) {
-      this.rebuiltOnLoad = true;
-      this.damage = await this.rebuildIndexes();
-    } else {
-      // nextOffset and maxTimestamp come from the batches after the last index entry.
-      this.nextOffset = from.offset;
-      if (await this.scan(from.position, verifyTail, false)) {
-        this.rebuiltOnLoad = true;
-        this.damage = await this.rebuildIndexes();
-      }
-    }
+    const { rebuilt, damage } = await loadSegmentIndexes(this, verifyTail);
+    if (rebuilt) this.rebuiltOnLoad = true;
+    this.damage = damage;
     this.indexesLoaded = true;
   }
 
-  /** Reads both index files; returns the last offset entry, or null if they are unusable. */
-  private async loadIndexes(): Promise<{ position: number; offset: number } | null> {
-    const [offsets, times] = await Promise.all([readOptional(this.offsetIndex.path), readOptional(this.timeIndex.path)]);
-    if (!offsets || !times || offsets.length % OFFSET_ENTRY !== 0 || times.length % TIME_ENTRY !== 0) return null;
-    this.offsetIndex.load(offsets);
-    this.timeIndex.load(times);
-    if (this.size > 0 && this.offsetIndex.length === 0) return null;
-    if (!this.indexesAreConsistent()) return null;
-    if (this.offsetIndex.length === 0) return { position: 0, offset: this.baseOffset };
-    const restart = this.lastTimeEntryBatch();
-    if (restart === null) return null;
-    this.maxTimestamp = restart.maxTimestamp;
-    return { position: restart.position, offset: this.baseOffset + restart.relativeOffset };
-  }
-
-  /**
-   * Where a scan of the tail must start for maxTimestamp to come out right: the batch of the last time entry,
-   * whose key is the exact running maximum up to there. Starting at the last offset entry instead would miss
-   * batches between the two (or after time entries lost from the end of the file) that raised the maximum.
-   * Null when the time index cannot say (the first batch always has a time entry): rebuild.
-   */
-  private lastTimeEntryBatch(): { position: number; relativeOffset: number; maxTimestamp: number } | null {
-    if (this.timeIndex.length === 0) return null;
-    const { timestamp, relativeOffset } = readTimeEntry(this.timeIndex, this.timeIndex.length - 1);
-    const o = this.offsetIndex.floor(relativeOffset);
-    if (o < 0) return null;
-    const entry = readOffsetEntry(this.offsetIndex, o);
-    return { position: entry.position, relativeOffset: entry.relativeOffset, maxTimestamp: timestamp };
-  }
-
-  private indexesAreConsistent(): boolean {
-    let prevRel = -1;
-    let prevPos = -1;
-    for (let i = 0; i < this.offsetIndex.length; i++) {
-      const { relativeOffset, position } = readOffsetEntry(this.offsetIndex, i);
-      if (i === 0 ? position !== 0 : relativeOffset <= prevRel || position <= prevPos) return false;
-      if (position >= this.size) return false;
-      prevRel = relativeOffset;
-      prevPos = position;
-    }
-    let prevTs = -Infinity;
-    for (let i = 0; i < this.timeIndex.length; i++) {
-      const { timestamp, relativeOffset } = readTimeEntry(this.timeIndex, i);
-      if (timestamp <= prevTs || relativeOffset > prevRel) return false;
-      prevTs = timestamp;
-    }
-    return true;
-  }
-
-  /** Rebuilds both indexes by walking every batch from the start (checking CRCs); returns damage found. */
-  private async rebuildIndexes(): Promise<{ position: number; reason: string } | null> {
-    this.offsetIndex.clear();
-    this.timeIndex.clear();
-    this.maxTimestamp = -1;
-    this.nextOffset = this.baseOffset;
-    const damage = await this.scan(0, true, true);
-    this.offsetIndex.rewrite();
-    this.timeIndex.rewrite();
-    this.indexesLoaded = true;
-    return damage;
-  }
-
-  /**
-   * Walks batches from `position` to the end of the file, advancing nextOffset/maxTimestamp (and, with `index`,
-   * re-indexing them and moving `size` along). Stops at the first batch that is torn, out of sequence or, with
-   * `verify`, fails validation; returns where and why, or null when the whole rest was sound.
-   */
-  private async scan(position: number, verify: boolean, index: boolean): Promise<{ position: number; reason: string } | null> {
-    const end = this.size;
-    if (index) {
-      this.size = position;
-      this.bytesSinceIndex = position === 0 ? 0 : INDEX_INTERVAL_BYTES;
-    }
-    const fh = await open(this.logPath, 'r');
-    try {
-      for await (const step of walkBatches(fh, position, end)) {
-        if (step.kind === 'damage') return { position: step.position, reason: step.reason };
-        let header: BatchHeader;
-        try {
-          header = verify ? validateBatch(step.buf, 0) : readBatchHeader(step.buf, 0);
-        } catch (err) {
-          return { position: step.position, reason: isKlogError(err) ? err.message : String(err) };
-        }
-        const expected = this.nextOffset;
-        if (header.baseOffset !== expected) {
-          return { position: step.position, reason: `batch at offset ${header.baseOffset} is out of sequence (expected ${expected})` };
-        }
-        if (index) this.indexBatch(header, step.buf.length);
-        else {
-          this.nextOffset = header.baseOffset + header.lastOffsetDelta + 1;
-          if (header.maxTimestamp > this.maxTimestamp) this.maxTimestamp = header.maxTimestamp;
-        }
-      }
-      return null;
-    } finally {
-      await fh.close();
-    }
-  }
-
-  /**
-   * Crash recovery of the last segment: keeps the index entries that still point at the batch they name,
-   * verifies every batch after the last of them, and cuts the file at the first torn or corrupt one.
-   */
+  /** Crash recovery of the last segment: the file is cut at the first torn or corrupt batch. */
   async recover(): Promise<RecoveryReport> {
-    // The length on disk: `size` may already stop at the damage, if ensureIndexes found it first.
-    const fileSize = (await stat(this.logPath)).size;
-    this.size = fileSize;
-    let rebuiltIndex = false;
-    let damage: { position: number; reason: string } | null;
-    const from = await this.loadIndexesForRecovery();
-    if (from === null) {
-      damage = await this.rebuildIndexes();
-      rebuiltIndex = true;
-    } else {
-      damage = await this.scan(from, true, true);
-    }
-    const keep = damage ? damage.position : fileSize;
-    this.size = keep;
+    const report = await recoverSegmentTail(this);
     this.damage = null;
-    if (keep < fileSize) {
-      const fh = await open(this.logPath, 'r+');
-      try {
-        await fh.truncate(keep);
-        await fh.datasync();
-      } finally {
-        await fh.close();
-      }
-    }
-    this.offsetIndex.rewrite();
-    this.timeIndex.rewrite();
     this.indexesLoaded = true;
-    return { truncatedBytes: fileSize - keep, reason: damage?.reason ?? null, rebuiltIndex };
-  }
-
-  /**
-   * Loads the indexes for recovery, keeping entries up to the last one that still points at the batch it
-   * names; returns the position to verify from (that entry's batch), or null to rebuild from scratch.
-   */
-  private async loadIndexesForRecovery(): Promise<number | null> {
-    const [offsets, times] = await Promise.all([readOptional(this.offsetIndex.path), readOptional(this.timeIndex.path)]);
-    if (!offsets || !times) return null;
-    this.offsetIndex.load(offsets.subarray(0, offsets.length - (offsets.length % OFFSET_ENTRY)));
-    this.timeIndex.load(times.subarray(0, times.length - (times.length % TIME_ENTRY)));
-    const fh = await open(this.logPath, 'r');
-    let keep = this.offsetIndex.length;
-    try {
-      while (keep > 0) {
-        const { relativeOffset, position } = readOffsetEntry(this.offsetIndex, keep - 1);
-        if (await pointsAtBatch(fh, position, this.baseOffset + relativeOffset, this.size)) break;
-        keep--;
-      }
-    } finally {
-      await fh.close();
-    }
-    if (keep === 0) return null;
-    this.offsetIndex.drop(keep);
-    if (!this.indexesAreConsistent()) return null;
-    // Restart from the batch of the last time entry (which stays: the scan does not repeat it); the offset
-    // entries from there on are dropped and the scan adds them back.
-    const restart = this.lastTimeEntryBatch();
-    if (restart === null) return null;
-    this.offsetIndex.drop(this.offsetIndex.floor(restart.relativeOffset));
-    this.maxTimestamp = restart.maxTimestamp;
-    this.nextOffset = this.baseOffset + restart.relativeOffset;
-    return restart.position;
+    return report;
   }
 }
 
 const fdatasyncAsync = promisify(fdatasync);
-
-async function pointsAtBatch(fh: FileHandle, position: number, offset: number, fileSize: number): Promise<boolean> {
-  if (position + 61 > fileSize) return false;
-  const head = await readAt(fh, position, 61);
-  if (head.length < 61) return false;
-  const header = readBatchHeader(head, 0);
-  return header.baseOffset === offset && header.magic === 2;
-}
-
-async function readOptional(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
+const readAsync = promisify(read);
 
 function skipBytes(bufs: Buffer[], skip: number): Buffer[] {
   const out: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlogError } from './errors.js';
-import { syncDir } from './partition-log.js';
+import { syncDir } from './fs-sync.js';
 import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
 
 const FILE = 'topics.json';

@@ -1,41 +1,22 @@
 // The acknowledgement promise of each fsync policy (src/fsync-policy.ts), against a real process kill.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FsyncPolicy } from '../src/fsync-policy.js';
+import { DIST_URL, ensureBuilt } from './compiled-package.js';
 import { openStore, readAll, removeTempDirs, tempDir } from './store-fixture.js';
 
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST_ENTRY = join(PACKAGE, 'dist', 'index.js');
 const ACKS_BEFORE_KILL = 300;
 
-/** True when some src/*.ts is newer than its compiled dist/*.js (or that is missing). */
-function distIsStale(dir = join(PACKAGE, 'src')): boolean {
-  return readdirSync(dir, { withFileTypes: true }).some((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return distIsStale(path);
-    if (!e.name.endsWith('.ts')) return false;
-    const js = join(PACKAGE, 'dist', path.slice(join(PACKAGE, 'src').length).replace(/\.ts$/, '.js'));
-    return !existsSync(js) || statSync(js).mtimeMs < statSync(path).mtimeMs;
-  });
-}
-
-beforeAll(() => {
-  // The child runs the compiled package: build it only when the sources changed, since other packages'
-  // tests load the same dist/ and should not see it rewritten under them.
-  if (!distIsStale()) return;
-  const tsc = join(PACKAGE, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc');
-  const res = spawnSync(process.execPath, [tsc, '-p', join(PACKAGE, 'tsconfig.json')], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`building log-core failed:\n${res.stdout}${res.stderr}`);
-}, 120_000);
+// The child runs the compiled package.
+beforeAll(ensureBuilt, 120_000);
 
 afterAll(removeTempDirs);
 
 /** Appends one record at a time forever, printing each acknowledged offset. */
 const WRITER = `
-import { LogStore } from ${JSON.stringify(pathToFileURL(DIST_ENTRY).href)};
+import { LogStore } from ${JSON.stringify(DIST_URL)};
 const [dir, fsync] = process.argv.slice(2);
 const store = await LogStore.open(dir, { fsync: JSON.parse(fsync) });
 await store.createTopic('t', { segmentBytes: 16 * 1024, maxBatchBytes: 16 * 1024 });

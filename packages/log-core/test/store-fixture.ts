@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { isKlogError, type ErrorCode } from '../src/errors.js';
 import { LogStore, type LogStoreOptions } from '../src/log-store.js';
+import type { Logger } from '../src/logger.js';
 import type { RecordInput, StoredRecord } from '../src/types.js';
 
 export const quiet = pino({ level: 'silent' });
@@ -21,6 +22,21 @@ export function tempDir(prefix = 'klog-test-'): string {
 
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: Record<string, unknown>;
+  msg: string;
+}
+
+/** A logger that keeps every line it is given, for tests of what the store says. */
+export function recordingLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine['level']) => (obj: object, msg: string): void => {
+    lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  };
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function openStore(dir: string, opts: LogStoreOptions = {}): Promise<LogStore> {

@@ -1,8 +1,29 @@
 // Public API of @klog/protocol: klog's native wire protocol, shared by the broker and its clients.
-export { API_VERSIONS, PROTOCOL_NAME, LATEST_TIMESTAMP, EARLIEST_TIMESTAMP } from './apis.js';
-export type { ApiName, Acks } from './apis.js';
-export { obj, int, str, optStr, bool, bytes, optBytes, arr, strings, objects } from './fields.js';
-export type { Obj } from './fields.js';
+export { APIS, API_VERSIONS, isApiName } from './apis.js';
+export type { ApiName, RequestOf, ResponseOf, VersionRange, ApiVersionTable } from './apis.js';
+export type { ApiDefinition } from './api-definition.js';
+export type { Field, Shape, Infer } from './schema.js';
+export { PROTOCOL_NAME, LATEST_TIMESTAMP, EARLIEST_TIMESTAMP, REQUEST_HEADER_KEYS } from './constants.js';
+export type { Acks } from './constants.js';
+export { FETCH_DEFAULTS, FETCH_MAX_WAIT_MS } from './apis/fetch.js';
+export type { Subscription } from './apis/common.js';
+export type { ResetTo } from './apis/reset-offsets.js';
+export {
+  encodeRequest, splitRequest, decodeRequest, encodeResponse, encodeErrorResponse, splitResponse, decodeResponse, CONNECTION_CORRELATION_ID,
+} from './messages.js';
+export type { RequestHeader } from './messages.js';
+export { negotiateVersion, versionTableOf } from './version-negotiation.js';
 export { FRAME_HEADER_BYTES, encodeFrame, decodeBody, FrameTooLargeError, FrameReader } from './frame-codec.js';
-export { toWireError, fromWireError, isRetriable } from './wire-error.js';
+export { toWireError, fromWireError, internalError } from './wire-error.js';
 export type { WireError } from './wire-error.js';
+export {
+  ERROR_TABLE, errorCodes, errorInfo, errorInfoOf, isErrorCode, isRetriable, needsMetadataRefresh, needsRejoin,
+} from './errors/error-table.js';
+export type { ErrorCode } from './errors/error-table.js';
+export { GROUP_ERRORS } from './errors/group-errors.js';
+export type { GroupErrorCode } from './errors/group-errors.js';
+export { BROKER_ERRORS } from './errors/broker-errors.js';
+export type { BrokerErrorCode } from './errors/broker-errors.js';
+// KlogError is log-core's one class; re-exported so a package that raises protocol codes imports it from here.
+export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
+export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';

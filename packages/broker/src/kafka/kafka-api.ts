@@ -1,10 +1,10 @@
-import type { BrokerContext } from '../server/broker-context.js';
+import type { BrokerServices } from '../services/broker-services.js';
 import type { KafkaReader } from './codec/reader.js';
 import type { KafkaWriter } from './codec/writer.js';
 
 /** What a Kafka API handler knows of the request beyond its body. */
 export interface KafkaRequestContext {
-  readonly broker: BrokerContext;
+  readonly broker: BrokerServices;
   readonly clientId: string | null;
   readonly remoteHost: string;
   /** Where clients reach this listener: what Metadata and FindCoordinator advertise. */

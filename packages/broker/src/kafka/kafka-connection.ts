@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
 import { FrameReader, FrameTooLargeError } from '@klog/protocol';
-import type { BrokerContext } from '../server/broker-context.js';
+import type { BrokerServices } from '../services/broker-services.js';
 import { API_VERSIONS_KEY, findKafkaApi } from './api-registry.js';
 import { unsupportedApiVersions } from './apis/api-versions.js';
 import { KafkaReader } from './codec/reader.js';
@@ -31,7 +31,7 @@ export class KafkaConnection {
 
   constructor(
     private readonly socket: Socket,
-    private readonly ctx: BrokerContext,
+    private readonly ctx: BrokerServices,
     id: number,
     advertised: { host: string; port: number },
   ) {

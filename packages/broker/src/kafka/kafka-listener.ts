@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import type { BrokerContext } from '../server/broker-context.js';
+import type { BrokerServices } from '../services/broker-services.js';
 import { KafkaConnection } from './kafka-connection.js';
 
 export interface KafkaListenerOptions {
@@ -23,7 +23,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * Serves the Kafka wire protocol on its own port, over the broker's store and group coordinator: topics and
  * committed offsets are the same whichever protocol a client speaks.
  */
-export async function startKafkaListener(ctx: BrokerContext, opts: KafkaListenerOptions): Promise<KafkaListener> {
+export async function startKafkaListener(ctx: BrokerServices, opts: KafkaListenerOptions): Promise<KafkaListener> {
   const server = createServer();
   const connections = new Set<KafkaConnection>();
   let port = opts.port;

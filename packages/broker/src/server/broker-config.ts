@@ -1,4 +1,5 @@
 import type { FsyncPolicy, LogStore, TopicConfig } from '@klog/log-core';
+import { API_VERSIONS, type ApiVersionTable } from '@klog/protocol';
 import type { Logger } from 'pino';
 
 export interface BrokerOptions {
@@ -33,6 +34,11 @@ export interface BrokerOptions {
   kafkaPort?: number;
   /** Interface of the Kafka listener. Default: `host`. */
   kafkaHost?: string;
+  /**
+   * The native APIs and versions to speak, within what this broker implements (default: all of it). A narrower
+   * table makes the broker answer as an older one would, e.g. to test clients against it.
+   */
+  apiVersions?: ApiVersionTable;
 }
 
 export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost'>> & {
@@ -53,5 +59,6 @@ export function resolveBrokerConfig(opts: BrokerOptions): BrokerConfig {
     maxConnections: opts.maxConnections ?? 10_000,
     maxBufferedBytesPerConnection: opts.maxBufferedBytesPerConnection ?? 32 * 1024 * 1024,
     maxInFlightPerConnection: opts.maxInFlightPerConnection ?? 256,
+    apiVersions: opts.apiVersions ?? API_VERSIONS,
   };
 }

@@ -3,9 +3,13 @@ import { KlogError, type LogStore } from '@klog/log-core';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from './broker-config.js';
 import type { ProducerIdAllocator } from './producer-ids.js';
+import type { BrokerServices } from '../services/broker-services.js';
+import { isInternalTopic } from '../services/internal-topics.js';
+
+export { isInternalTopic };
 
 /** What every request handler may use: the store, the configuration and broker-wide services. */
-export class BrokerContext {
+export class BrokerContext implements BrokerServices {
   private readonly creating = new Map<string, Promise<void>>();
   /** Aborted when the broker shuts down, ending long-polls at once. */
   readonly shutdown = new AbortController();
@@ -42,9 +46,4 @@ export class BrokerContext {
     }
     await pending;
   }
-}
-
-/** Topics whose names start with "__" belong to the broker itself (e.g. __consumer_offsets). */
-export function isInternalTopic(name: string): boolean {
-  return name.startsWith('__');
 }

@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net';
-import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
-import { decodeBody, encodeFrame, FrameReader, FrameTooLargeError } from '@klog/protocol';
+import {
+  CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
+} from '@klog/protocol';
 import { toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
-import { findHandler, type RequestContext } from './dispatch.js';
+import { answerRequest } from './dispatch.js';
+import type { RequestContext } from './request-context.js';
 
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
 interface Answer {
@@ -13,12 +15,6 @@ interface Answer {
   reserved: number;
   /** Size of the request it answers, counted in requestBytes until the answer is written. */
   requestBytes: number;
-}
-
-interface Envelope {
-  api: string;
-  version: number;
-  correlationId: number;
 }
 
 /**
@@ -133,18 +129,23 @@ export class Connection {
       this.fatal('INVALID_REQUEST', 'frame is not valid msgpack; the connection is closed');
       return;
     }
-    const env = envelopeOf(message);
-    if (!env) {
+    const request = splitRequest(message);
+    if ('problem' in request && request.correlationId === null) {
       this.log.warn('closing connection: request without api, version and correlationId');
-      this.fatal('INVALID_REQUEST', 'a request needs { api: string, version: integer, correlationId: integer }; the connection is closed');
+      this.fatal('INVALID_REQUEST', `${request.problem}; the connection is closed`);
       return;
     }
-    const req = message as Record<string, unknown>;
     this.requestBytes += body.length;
-    this.enqueue(this.answer(env, req, body.length));
+    if ('problem' in request) {
+      // The header is bad but names a correlation id: answer that request with the error and keep the connection.
+      const frame = encodeErrorResponse(request.correlationId!, { errorCode: 'INVALID_REQUEST', errorMessage: request.problem });
+      this.enqueue(Promise.resolve({ frame, reserved: 0, requestBytes: body.length }));
+      return;
+    }
+    this.enqueue(this.answer(request.header, request.body, body.length));
   }
 
-  private async answer(env: Envelope, req: Record<string, unknown>, requestBytes: number): Promise<Answer> {
+  private async answer(env: RequestHeader, req: Record<string, unknown>, requestBytes: number): Promise<Answer> {
     let reserved = 0;
     const requestContext: RequestContext = {
       closed: this.closed.signal,
@@ -155,16 +156,11 @@ export class Connection {
         return granted;
       },
     };
-    let body: Record<string, unknown> | null;
     try {
-      const handler = findHandler(env.api, env.version);
-      body = await handler(req, this.ctx, requestContext);
-      if (body === null) return { frame: null, reserved, requestBytes };
+      return { frame: await answerRequest(env, req, this.ctx, requestContext), reserved, requestBytes };
     } catch (err) {
-      if (!(err instanceof KlogError)) this.log.error({ err, api: env.api }, 'request failed');
-      body = toWireError(err) as unknown as Record<string, unknown>;
+      return { frame: encodeErrorResponse(env.correlationId, toWireError(err, this.log.child({ api: env.api }))), reserved, requestBytes };
     }
-    return { frame: encodeFrame({ correlationId: env.correlationId, ...body }), reserved, requestBytes };
   }
 
   private enqueue(response: Promise<Answer>): void {
@@ -217,18 +213,11 @@ export class Connection {
   private fatal(code: 'FRAME_TOO_LARGE' | 'INVALID_REQUEST', message: string): void {
     this.stopReading();
     this.closed.abort();
-    const frame = encodeFrame({ correlationId: -1, errorCode: code, errorMessage: message });
+    const frame = encodeErrorResponse(CONNECTION_CORRELATION_ID, { errorCode: code, errorMessage: message });
     void this.drained().then(() => {
       if (!this.socket.destroyed) this.socket.end(frame);
     });
     // A peer that never reads its socket must not hold the connection open.
     setTimeout(() => this.socket.destroy(), 5_000).unref();
   }
-}
-
-function envelopeOf(m: unknown): Envelope | null {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return null;
-  const { api, version, correlationId } = m as Record<string, unknown>;
-  if (typeof api !== 'string' || !Number.isSafeInteger(version) || !Number.isSafeInteger(correlationId)) return null;
-  return { api, version: version as number, correlationId: correlationId as number };
 }

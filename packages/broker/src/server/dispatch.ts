@@ -1,5 +1,5 @@
 import { KlogError } from '@klog/log-core';
-import { API_VERSIONS, type ApiName } from '@klog/protocol';
+import { decodeRequest, encodeResponse, isApiName, type ApiName, type RequestHeader, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerContext } from './broker-context.js';
 import { fetch } from './handlers/fetch.js';
 import {
@@ -9,28 +9,25 @@ import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { createTopics, deleteTopics } from './handlers/topics.js';
+import { alterTopicConfigs, createTopics, deleteTopics } from './handlers/topics.js';
+import type { RequestContext } from './request-context.js';
+import { supportedVersions } from './supported-versions.js';
 
-/** What a handler knows of the connection its request came on. */
-export interface RequestContext {
-  /** Aborted when the connection closes (ends long-polls early). */
-  closed: AbortSignal;
-  remoteHost: string;
-  /**
-   * For requests whose answers can be large: waits until this many bytes of answer fit in the connection's
-   * buffer limit and resolves with the bytes granted (possibly fewer); the answer should stay within them.
-   */
-  reserveAnswerBytes(bytes: number): Promise<number>;
-}
+export type { RequestContext };
 
-/** A handler answers with a response body, or null for no answer at all (produce with acks 0). */
-export type Handler = (req: Record<string, unknown>, ctx: BrokerContext, conn: RequestContext) => Promise<Record<string, unknown> | null>;
+/**
+ * A handler gets its request decoded and validated, and answers with the response body; produce may answer
+ * null, for no answer at all (acks 0).
+ */
+export type Handler<A extends ApiName> = (req: RequestOf<A>, ctx: BrokerContext, conn: RequestContext)
+  => Promise<ResponseOf<A> | (A extends 'produce' ? null : never)>;
 
-const HANDLERS: Record<ApiName, Handler> = {
+const HANDLERS: { [A in ApiName]: Handler<A> } = {
   apiVersions,
   metadata,
   createTopics,
   deleteTopics,
+  alterTopicConfigs,
   listOffsets,
   produce,
   fetch,
@@ -47,11 +44,32 @@ const HANDLERS: Record<ApiName, Handler> = {
   deleteGroup,
 };
 
-export function findHandler(api: string, version: number): Handler {
-  const entry = Object.hasOwn(HANDLERS, api) ? { handler: HANDLERS[api as ApiName], ...API_VERSIONS[api as ApiName] } : null;
-  if (!entry) throw new KlogError('UNKNOWN_API', `unknown api ${JSON.stringify(api)}; call apiVersions for the list`);
-  if (version < entry.min || version > entry.max) {
-    throw new KlogError('UNSUPPORTED_VERSION', `api ${api} version ${version} is not supported (supported: ${entry.min} to ${entry.max})`);
+/**
+ * Answers one request: decodes its body for the API and version in its header, runs the handler, and encodes
+ * the answer (null: none). An unknown API or version throws UNSUPPORTED_VERSION, a bad field INVALID_REQUEST;
+ * the connection turns them into an error answer carrying the request's correlation id.
+ */
+export async function answerRequest(header: RequestHeader, body: Record<string, unknown>, ctx: BrokerContext, conn: RequestContext): Promise<Buffer | null> {
+  const supported = supportedVersions(ctx.config.apiVersions);
+  const range = isApiName(header.api) ? supported[header.api] : undefined;
+  if (!isApiName(header.api) || !range) {
+    throw new KlogError('UNSUPPORTED_VERSION',
+      `unknown api ${JSON.stringify(header.api)}; this broker speaks ${Object.keys(supported).join(', ')} (call apiVersions for their versions)`);
   }
-  return entry.handler;
+  if (header.version < range.min || header.version > range.max) {
+    throw new KlogError('UNSUPPORTED_VERSION',
+      `api ${header.api} version ${header.version} is not supported (this broker speaks versions ${range.min} to ${range.max})`);
+  }
+  return run(header.api, header, body, ctx, conn);
+}
+
+async function run<A extends ApiName>(api: A, header: RequestHeader, body: Record<string, unknown>, ctx: BrokerContext, conn: RequestContext): Promise<Buffer | null> {
+  const req = decodeRequest(api, header.version, body);
+  const res = await HANDLERS[api](req, ctx, conn);
+  return res === null ? null : encodeResponse(api, header.version, header.correlationId, res);
+}
+
+/** Calls the handler of one API directly (no frames): for tests of the handlers through the typed API. */
+export function handlerOf<A extends ApiName>(api: A): Handler<A> {
+  return HANDLERS[api];
 }

@@ -62,7 +62,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
   const bound = server.address();
   if (bound && typeof bound === 'object') address = { host: config.host, port: bound.port };
-  // Kafka-protocol listener (issue 8): same store and coordinator, its own port.
+  // Kafka-protocol listener: same store and coordinator, its own port.
   let kafka: KafkaListener | undefined;
   if (opts.kafkaPort !== undefined) {
     try {

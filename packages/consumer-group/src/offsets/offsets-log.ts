@@ -88,6 +88,12 @@ export class OffsetsLog {
     return this.write(this.committed(groupId).map((r) => ({ ...r, value: null })));
   }
 
+  /** Durably forget every group's offsets of a topic (tombstones), e.g. once the topic is deleted. */
+  deleteTopic(topic: string): Promise<void> {
+    const doomed = [...this.offsets.values()].flatMap((g) => [...g.values()].filter((r) => r.topic === topic));
+    return this.write(doomed.map((r) => ({ ...r, value: null })));
+  }
+
   /** Wait for queued writes (used by close). */
   async drain(): Promise<void> {
     await this.queue.catch(() => undefined);

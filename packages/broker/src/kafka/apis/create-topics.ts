@@ -1,5 +1,5 @@
 import { KlogError, resolveTopicConfig, validateTopicName, type TopicConfig } from '@klog/log-core';
-import { isInternalTopic } from '../../server/broker-context.js';
+import { isInternalTopic } from '../../services/internal-topics.js';
 import type { KafkaReader } from '../codec/reader.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';

@@ -1,4 +1,4 @@
-import { pollPartitions, type PartitionRead } from '../../server/fetch-poll.js';
+import { pollPartitions, type PartitionRead } from '../../services/fetch-poll.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, kafkaErrorCode } from '../error-codes.js';
 import type { KafkaApi } from '../kafka-api.js';

@@ -1,4 +1,4 @@
-import type { BrokerContext } from '../../server/broker-context.js';
+import type { BrokerServices } from '../../services/broker-services.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import type { KafkaApi } from '../kafka-api.js';
@@ -38,7 +38,7 @@ export const listOffsetsApi: KafkaApi = {
   },
 };
 
-async function lookUp(broker: BrokerContext, topic: string, index: number, timestamp: number): Promise<OffsetAnswer> {
+async function lookUp(broker: BrokerServices, topic: string, index: number, timestamp: number): Promise<OffsetAnswer> {
   const { store } = broker;
   try {
     if (timestamp === LATEST) return { index, errorCode: KafkaError.NONE, timestamp: -1, offset: store.logEndOffset(topic, index) };

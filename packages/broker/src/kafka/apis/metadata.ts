@@ -1,5 +1,5 @@
 import { isKlogError } from '@klog/log-core';
-import { isInternalTopic } from '../../server/broker-context.js';
+import { isInternalTopic } from '../../services/internal-topics.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, kafkaErrorCode } from '../error-codes.js';
 import { NODE_ID, type KafkaApi } from '../kafka-api.js';

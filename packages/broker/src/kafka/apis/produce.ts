@@ -1,5 +1,5 @@
 import { KlogError } from '@klog/log-core';
-import { isInternalTopic } from '../../server/broker-context.js';
+import { isInternalTopic } from '../../services/internal-topics.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import type { KafkaApi, KafkaRequestContext } from '../kafka-api.js';

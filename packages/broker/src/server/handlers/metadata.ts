@@ -1,6 +1,5 @@
 import { isKlogError, resolveTopicConfig, type TopicConfig } from '@klog/log-core';
-import { bool, strings } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /** Kafka's names for the settings a topic reports; klog has one cleanup policy, delete (no compaction). */
@@ -18,25 +17,25 @@ function configsOf(config: TopicConfig, defaults: TopicConfig): { name: string; 
 }
 
 /** Brokers (just this one), and topics with their partitions' start and end offsets and their settings. */
-export async function metadata(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const requested = req.topics === undefined || req.topics === null ? null : strings(req, 'topics', 'metadata');
-  const allowAutoCreate = bool(req, 'allowAutoCreate', 'metadata', false);
-  const names = requested ?? ctx.store.listTopics();
-  const topics = [];
+export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): Promise<ResponseOf<'metadata'>> {
+  const names = req.topics ?? ctx.store.listTopics();
+  const topics: ResponseOf<'metadata'>['topics'] = [];
   const defaults = resolveTopicConfig({}, ctx.config.topicDefaults);
   for (const name of names) {
     try {
-      await ctx.ensureTopic(name, allowAutoCreate);
+      await ctx.ensureTopic(name, req.allowAutoCreate ?? false);
       const d = ctx.store.describeTopic(name);
       topics.push({
         name,
         internal: isInternalTopic(name),
+        // Producers size their batches to fit: a batch over this is rejected whole.
+        maxBatchBytes: d.config.maxBatchBytes,
         partitions: d.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset })),
         configs: configsOf(d.config, defaults),
       });
     } catch (err) {
       if (!isKlogError(err)) throw err;
-      topics.push({ name, partitions: [], ...toWireError(err) });
+      topics.push({ name, internal: isInternalTopic(name), partitions: [], ...toWireError(err, ctx.logger) });
     }
   }
   const { host, port } = ctx.address();

@@ -1,20 +1,14 @@
 import { KlogError } from '@klog/log-core';
-import { bytes, int, objects, str } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /**
  * Appends the batches as they arrived (validated by the store: length, CRC, record count, size limit; only the
  * base offset is written). acks 0 gets no answer; 1 answers once written; -1 ('all') once flushed to disk.
  */
-export async function produce(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown> | null> {
-  const acks = int(req, 'acks', 'produce', { default: 1 });
-  if (acks !== 0 && acks !== 1 && acks !== -1) {
-    throw new KlogError('INVALID_REQUEST', `produce.acks must be 0, 1 or -1 ('all'), got ${acks}`);
-  }
-  const topics = await Promise.all(objects(req, 'topics', 'produce').map(async ([t, tPath]) => {
-    const topic = str(t, 'topic', tPath);
-    const parts = objects(t, 'partitions', tPath);
+export async function produce(req: RequestOf<'produce'>, ctx: BrokerContext): Promise<ResponseOf<'produce'> | null> {
+  const acks = req.acks ?? 1;
+  const topics = await Promise.all(req.topics.map(async ({ topic, partitions: parts }) => {
     try {
       // Internal topics hold the broker's own state (e.g. __consumer_offsets, replayed at start): a client's
       // records there could stop the next start, so only the broker writes them.
@@ -23,18 +17,16 @@ export async function produce(req: Record<string, unknown>, ctx: BrokerContext):
       }
       await ctx.ensureTopic(topic);
     } catch (err) {
-      const e = toWireError(err);
-      return { topic, partitions: parts.map(([p, pPath]) => ({ partition: int(p, 'partition', pPath), ...e })) };
+      const e = toWireError(err, ctx.logger);
+      return { topic, partitions: parts.map(({ partition }) => ({ partition, ...e })) };
     }
-    const partitions = await Promise.all(parts.map(async ([p, pPath]) => {
-      const partition = int(p, 'partition', pPath);
+    const partitions = await Promise.all(parts.map(async ({ partition, batch }) => {
       try {
-        const batch = bytes(p, 'batch', pPath);
         const { baseOffset, lastOffset } = await ctx.store.appendBatch(topic, partition, batch);
         if (acks === -1) await ctx.store.flushPartition(topic, partition);
         return { partition, baseOffset, lastOffset };
       } catch (err) {
-        return { partition, ...toWireError(err) };
+        return { partition, ...toWireError(err, ctx.logger) };
       }
     }));
     return { topic, partitions };

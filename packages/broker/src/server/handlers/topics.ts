@@ -1,6 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { int, obj, objects, str, strings } from '@klog/protocol';
-import { toWireError } from '@klog/protocol';
+import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes'];
@@ -11,44 +10,65 @@ function checkNotInternal(name: string): void {
   }
 }
 
+/** A request's settings by name, checked against the ones a client may set. */
+function settingsOf(config: Record<string, number>): Partial<TopicConfig> {
+  const out: Partial<TopicConfig> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!SETTABLE.includes(key as keyof TopicConfig)) {
+      throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
+    }
+    out[key as keyof TopicConfig] = value;
+  }
+  return out;
+}
+
 /** Creates topics; each gets its own result, so one bad name does not fail the others. */
-export async function createTopics(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const results = [];
-  for (const [t, path] of objects(req, 'topics', 'createTopics', { max: 10_000 })) {
-    const name = str(t, 'name', path);
+export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerContext): Promise<ResponseOf<'createTopics'>> {
+  const results: ResponseOf<'createTopics'>['topics'] = [];
+  for (const t of req.topics) {
+    const name = t.name;
     try {
       checkNotInternal(name);
-      const config: Partial<TopicConfig> = { partitions: int(t, 'partitions', path, { default: ctx.config.defaultPartitions }) };
-      if (t.config !== undefined && t.config !== null) {
-        const c = obj(t.config, `${path}.config`);
-        for (const key of Object.keys(c)) {
-          if (!SETTABLE.includes(key as keyof TopicConfig)) {
-            throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
-          }
-          config[key as keyof TopicConfig] = int(c, key, `${path}.config`);
-        }
-      }
+      const config: Partial<TopicConfig> = { partitions: t.partitions ?? ctx.config.defaultPartitions, ...settingsOf(t.config ?? {}) };
       await ctx.store.createTopic(name, config);
       ctx.logger.info({ topic: name, ...config }, 'created topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();
   return { topics: results };
 }
 
-export async function deleteTopics(req: Record<string, unknown>, ctx: BrokerContext): Promise<Record<string, unknown>> {
-  const results = [];
-  for (const name of strings(req, 'topics', 'deleteTopics')) {
+/** Changes settings of existing topics; the partition count cannot change here. */
+export async function alterTopicConfigs(req: RequestOf<'alterTopicConfigs'>, ctx: BrokerContext): Promise<ResponseOf<'alterTopicConfigs'>> {
+  const results: ResponseOf<'alterTopicConfigs'>['topics'] = [];
+  for (const t of req.topics) {
+    try {
+      checkNotInternal(t.name);
+      const changes = settingsOf(t.config);
+      const config = await ctx.store.alterTopicConfig(t.name, changes);
+      ctx.logger.info({ topic: t.name, ...changes }, 'changed topic settings');
+      results.push({ name: t.name, config: { ...config } });
+    } catch (err) {
+      results.push({ name: t.name, ...toWireError(err, ctx.logger) });
+    }
+  }
+  return { topics: results };
+}
+
+export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerContext): Promise<ResponseOf<'deleteTopics'>> {
+  const results: ResponseOf<'deleteTopics'>['topics'] = [];
+  for (const name of req.topics) {
     try {
       checkNotInternal(name);
       await ctx.store.deleteTopic(name);
+      await ctx.coordinator.deleteTopicOffsets(name);
       ctx.logger.info({ topic: name }, 'deleted topic');
       results.push({ name });
     } catch (err) {
-      results.push({ name, ...toWireError(err) });
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   ctx.topicsChanged();

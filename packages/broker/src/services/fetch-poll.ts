@@ -1,5 +1,5 @@
 import { KlogError } from '@klog/log-core';
-import type { BrokerContext } from './broker-context.js';
+import type { BrokerServices } from './broker-services.js';
 
 /** One partition a fetch asks for. */
 export interface PartitionRead {
@@ -33,7 +33,7 @@ const WAIT_OVER = new Error('fetch wait over');
  * partition from its offset; when fewer than minBytes are available, waits up to maxWaitMs for appends to any
  * of the partitions (ending early when the connection closes or the broker shuts down).
  */
-export async function pollPartitions(wanted: PartitionRead[], limits: PollLimits, ctx: BrokerContext, closed: AbortSignal): Promise<PartitionData[]> {
+export async function pollPartitions(wanted: PartitionRead[], limits: PollLimits, ctx: BrokerServices, closed: AbortSignal): Promise<PartitionData[]> {
   const deadline = Date.now() + limits.maxWaitMs;
   for (;;) {
     const { results, bytes } = await readAll(wanted, limits.maxBytes, ctx);
@@ -43,7 +43,7 @@ export async function pollPartitions(wanted: PartitionRead[], limits: PollLimits
   }
 }
 
-async function readAll(wanted: PartitionRead[], maxBytes: number, ctx: BrokerContext) {
+async function readAll(wanted: PartitionRead[], maxBytes: number, ctx: BrokerServices) {
   let bytes = 0;
   const results: PartitionData[] = [];
   for (const w of wanted) {
@@ -66,7 +66,7 @@ async function readAll(wanted: PartitionRead[], maxBytes: number, ctx: BrokerCon
   return { results, bytes };
 }
 
-function waitForAny(wanted: PartitionRead[], results: PartitionData[], timeoutMs: number, ctx: BrokerContext, closed: AbortSignal): Promise<void> {
+function waitForAny(wanted: PartitionRead[], results: PartitionData[], timeoutMs: number, ctx: BrokerServices, closed: AbortSignal): Promise<void> {
   const stop = new AbortController();
   const abort = (): void => stop.abort();
   closed.addEventListener('abort', abort, { once: true });

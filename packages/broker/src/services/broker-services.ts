@@ -1,0 +1,28 @@
+import type { GroupCoordinator } from '@klog/consumer-group';
+import type { LogStore, TopicConfig } from '@klog/log-core';
+import type { Logger } from 'pino';
+
+/**
+ * What the broker's listeners share: the store, the group coordinator and the broker-wide settings. The native
+ * server (src/server) and the Kafka listener (src/kafka) both receive it; neither imports the other's code, so
+ * either can change without the other (the server's BrokerContext is the one implementation).
+ */
+export interface BrokerServices {
+  readonly store: LogStore;
+  readonly coordinator: GroupCoordinator;
+  readonly logger: Logger;
+  readonly config: {
+    readonly defaultPartitions: number;
+    readonly topicDefaults: Partial<TopicConfig>;
+    readonly maxFrameBytes: number;
+    readonly maxConnections: number;
+    readonly maxInFlightPerConnection: number;
+    readonly maxBufferedBytesPerConnection: number;
+  };
+  /** Aborted when the broker shuts down, ending long-polls at once. */
+  readonly shutdown: AbortController;
+  /** Makes sure a topic exists, auto-creating it where the broker allows (UNKNOWN_TOPIC otherwise). */
+  ensureTopic(name: string, allowAutoCreate?: boolean): Promise<void>;
+  /** Tells the coordinator that topics were created or deleted (pattern subscriptions, deleted partitions). */
+  topicsChanged(): void;
+}

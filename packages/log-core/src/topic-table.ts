@@ -1,0 +1,209 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { KlogError } from './errors.js';
+import { checkPartitionBudget, segmentFileBudget, type FdLimit } from './fd-limit.js';
+import type { FsyncPolicy } from './fsync-policy.js';
+import type { HandlePool } from './handle-pool.js';
+import type { Logger } from './logger.js';
+import { PartitionLog } from './partition-log.js';
+import { Partitioner } from './partitioner.js';
+import type { RecoveryReport } from './segment-recovery.js';
+import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
+import { saveTopics } from './topic-registry.js';
+
+export interface Topic {
+  config: TopicConfig;
+  partitions: PartitionLog[];
+  partitioner: Partitioner;
+}
+
+export interface TopicTableContext {
+  dir: string;
+  fsync: FsyncPolicy;
+  pool: HandlePool;
+  fdLimit: FdLimit;
+  logger: Logger;
+  now: () => number;
+  /** Defaults for settings a createTopic leaves out. */
+  defaults: Partial<TopicConfig>;
+  /** After a segment roll (the store runs retention). */
+  onRoll: () => void;
+  /** The pool's bound for a store of this many partitions. */
+  openSegments: (partitions: number) => number;
+  /** Tallied as partitions are opened (the store's stats). */
+  recovery: { recoveredPartitions: number; truncatedBytes: number; rebuiltIndexes: number };
+}
+
+/**
+ * The topics of a store and their partition directories: opening them, creating (all or nothing), altering and
+ * deleting them, and keeping topics.json in step.
+ */
+export class TopicTable {
+  private readonly topics = new Map<string, Topic>();
+
+  constructor(private readonly ctx: TopicTableContext) {}
+
+  get(name: string): Topic | undefined {
+    return this.topics.get(name);
+  }
+
+  names(): string[] {
+    return [...this.topics.keys()].sort();
+  }
+
+  entries(): IterableIterator<[string, Topic]> {
+    return this.topics.entries();
+  }
+
+  /** At store open: every topic of topics.json, then the directories no topic owns are removed. */
+  async openAll(configs: Map<string, TopicConfig>, clean: boolean): Promise<void> {
+    this.warnIfFdLimitLow(configs);
+    this.ctx.pool.resize(this.ctx.openSegments([...configs.values()].reduce((n, c) => n + c.partitions, 0)));
+    for (const [name, config] of configs) await this.open(name, config, clean, false);
+    this.removeOrphanDirectories(configs);
+  }
+
+  async create(name: string, config: Partial<TopicConfig>): Promise<void> {
+    if (this.topics.has(name)) throw new KlogError('TOPIC_EXISTS', `topic ${name} already exists`);
+    const resolved = resolveTopicConfig(config, this.ctx.defaults);
+    checkPartitionBudget(name, resolved.partitions, this.totalPartitions(), this.ctx.fdLimit);
+    // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
+    // The registry is written from the topics as they are then, with any created or altered meanwhile.
+    try {
+      await this.open(name, resolved, true, true);
+      saveTopics(this.ctx.dir, this.configs());
+      this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
+    } catch (err) {
+      const topic = this.topics.get(name);
+      if (topic) {
+        this.topics.delete(name);
+        await this.discardPartitions(name, topic.partitions);
+      }
+      this.ctx.logger.error({ topic: name, partitions: resolved.partitions, err },
+        `could not create topic ${name}; nothing of it was kept`);
+      throw err;
+    }
+  }
+
+  /** New settings over the current ones, saved, and in force at once: partitions read topic.config live. */
+  alter(topic: Topic, name: string, changes: Partial<TopicConfig>): TopicConfig {
+    if (changes.partitions !== undefined && changes.partitions !== topic.config.partitions) {
+      throw new KlogError('INVALID_CONFIG',
+        `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
+    }
+    const updated = resolveTopicConfig(changes, topic.config);
+    const configs = this.configs();
+    configs.set(name, updated);
+    saveTopics(this.ctx.dir, configs);
+    topic.config = updated;
+    return updated;
+  }
+
+  async delete(name: string, topic: Topic): Promise<void> {
+    this.topics.delete(name);
+    saveTopics(this.ctx.dir, this.configs());
+    await this.discardPartitions(name, topic.partitions);
+    this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
+  }
+
+  /**
+   * Opens a topic's partitions. A topic being created is all or nothing: if a partition cannot be created
+   * (out of descriptors, space, a name taken), the ones made so far are closed and their directories removed.
+   */
+  private async open(name: string, config: TopicConfig, clean: boolean, creating: boolean): Promise<void> {
+    const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
+    try {
+      for (let p = 0; p < config.partitions; p++) {
+        const dir = join(this.ctx.dir, `${name}-${p}`);
+        const existed = existsSync(dir);
+        try {
+          const { log, recovery } = await PartitionLog.open({
+            topic: name,
+            partition: p,
+            dir,
+            config: () => topic.config,
+            fsync: this.ctx.fsync,
+            pool: this.ctx.pool,
+            now: this.ctx.now,
+            onRoll: this.ctx.onRoll,
+          }, clean);
+          if (recovery) this.countRecovery(name, p, recovery);
+          topic.partitions.push(log);
+        } catch (err) {
+          if (creating && !existed) rmSync(dir, { recursive: true, force: true });
+          throw err;
+        }
+      }
+    } catch (err) {
+      if (creating) await this.discardPartitions(name, topic.partitions);
+      else for (const p of topic.partitions) await p.close();
+      throw err;
+    }
+    this.topics.set(name, topic);
+  }
+
+  /** Closes every partition (at store close, or when opening the store failed partway). */
+  async closeAll(): Promise<void> {
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) await p.close();
+    }
+  }
+
+  /** Tallies what recovery repaired; only lost bytes deserve a warning of their own (see logRecoverySummary). */
+  private countRecovery(topic: string, partition: number, recovery: RecoveryReport): void {
+    const tally = this.ctx.recovery;
+    tally.recoveredPartitions++;
+    tally.truncatedBytes += recovery.truncatedBytes;
+    if (recovery.rebuiltIndex) tally.rebuiltIndexes++;
+    if (recovery.truncatedBytes > 0) {
+      this.ctx.logger.warn({ topic, partition, ...recovery },
+        `recovery cut ${recovery.truncatedBytes} bytes of torn or corrupt data from the end of ${topic}-${partition}`);
+    }
+  }
+
+  /** Closes partitions and removes their directories (a failed create, or a deleted topic). */
+  private async discardPartitions(name: string, partitions: PartitionLog[]): Promise<void> {
+    for (const p of partitions) await p.delete();
+    for (let p = 0; p < partitions.length; p++) rmSync(join(this.ctx.dir, `${name}-${p}`), { recursive: true, force: true });
+  }
+
+  /** Once at open: more partitions on disk than the open-file limit lets the store keep open. */
+  private warnIfFdLimitLow(configs: Map<string, TopicConfig>): void {
+    const partitions = [...configs.values()].reduce((n, c) => n + c.partitions, 0);
+    const limit = this.ctx.fdLimit.soft;
+    const budget = segmentFileBudget(this.ctx.fdLimit);
+    if (partitions <= budget) return;
+    this.ctx.logger.warn({ partitions, openFileLimit: limit, openSegmentFiles: budget },
+      `the open-file limit ${limit} is low for ${partitions} partitions: at most ${budget} segment files ` +
+      'stay open, so appends spread over more partitions than that reopen files; raise it with `ulimit -n`');
+  }
+
+  /** Directories left by a topic deletion (or creation) that a crash interrupted. */
+  private removeOrphanDirectories(configs: Map<string, TopicConfig>): void {
+    const removed: string[] = [];
+    for (const entry of readdirSync(this.ctx.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const m = /^(.+)-(\d+)$/.exec(entry.name);
+      if (!m) continue;
+      const config = configs.get(m[1]);
+      if (config && Number(m[2]) < config.partitions) continue;
+      rmSync(join(this.ctx.dir, entry.name), { recursive: true, force: true });
+      removed.push(entry.name);
+    }
+    if (removed.length > 0) {
+      // One line however many: a crash during a large create or delete leaves thousands.
+      this.ctx.logger.warn({ count: removed.length, examples: removed.slice(0, 5) },
+        `removed ${removed.length} partition directories of deleted or unfinished topics`);
+    }
+  }
+
+  private totalPartitions(): number {
+    let n = 0;
+    for (const t of this.topics.values()) n += t.partitions.length;
+    return n;
+  }
+
+  private configs(): Map<string, TopicConfig> {
+    return new Map([...this.topics].map(([name, t]) => [name, t.config]));
+  }
+}

@@ -1,0 +1,119 @@
+// One fixed request and response per API, giving every field a value (optional ones too), so that the golden
+// frames pin every field's name, type and position.
+import type { ApiName, RequestOf, ResponseOf } from '../src/index.js';
+
+const batch = Buffer.from('0000000000000000000000', 'hex');
+const problem = { errorCode: 'UNKNOWN_TOPIC', errorMessage: 'topic "gone" does not exist' } as const;
+
+export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: ResponseOf<A> } } = {
+  apiVersions: {
+    request: {},
+    response: { protocol: 'klog', apis: [{ api: 'produce', minVersion: 0, maxVersion: 0 }, { api: 'fetch', minVersion: 0, maxVersion: 0 }] },
+  },
+  metadata: {
+    request: { topics: ['orders'], allowAutoCreate: true },
+    response: {
+      brokers: [{ nodeId: 0, host: '127.0.0.1', port: 7420 }],
+      controllerId: 0,
+      topics: [
+        { name: 'orders', internal: false, maxBatchBytes: 1 << 20, partitions: [{ partition: 0, logStartOffset: 3, logEndOffset: 2 ** 40 }],
+          configs: [{ name: 'retention.ms', value: '86400000', isDefault: false }] },
+        { name: 'gone', internal: false, partitions: [], ...problem },
+      ],
+    },
+  },
+  createTopics: {
+    request: { topics: [{ name: 'orders', partitions: 3, config: { retentionMs: 86_400_000, segmentBytes: 1 << 20 } }] },
+    response: { topics: [{ name: 'orders' }, { name: '__x', errorCode: 'INVALID_TOPIC_NAME', errorMessage: 'reserved' }] },
+  },
+  deleteTopics: {
+    request: { topics: ['orders', 'gone'] },
+    response: { topics: [{ name: 'orders' }, { name: 'gone', ...problem }] },
+  },
+  alterTopicConfigs: {
+    request: { topics: [{ name: 'orders', config: { maxBatchBytes: 4 << 20, retentionMs: 3_600_000 } }] },
+    response: {
+      topics: [
+        { name: 'orders', config: { partitions: 3, retentionMs: 3_600_000, retentionBytes: -1, segmentBytes: 1 << 27, segmentMs: 604_800_000, maxBatchBytes: 4 << 20 } },
+        { name: 'gone', ...problem },
+      ],
+    },
+  },
+  listOffsets: {
+    request: { topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1, timestamp: 1_700_000_000_000 }] }] },
+    response: { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: 0 }, { partition: 1, ...problem }] }] },
+  },
+  produce: {
+    request: { acks: -1, topics: [{ topic: 'orders', partitions: [{ partition: 0, batch }] }] },
+    response: { topics: [{ topic: 'orders', partitions: [{ partition: 0, baseOffset: 10, lastOffset: 12 }, { partition: 9, ...problem }] }] },
+  },
+  fetch: {
+    request: {
+      maxWaitMs: 500, minBytes: 1, maxBytes: 1 << 20,
+      topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: 10, maxBytes: 65_536 }] }],
+    },
+    response: {
+      topics: [{ topic: 'orders', partitions: [
+        { partition: 0, records: batch, highWatermark: 13, logStartOffset: 0 },
+        { partition: 9, records: Buffer.alloc(0), ...problem },
+      ] }],
+    },
+  },
+  initProducerId: {
+    request: {},
+    response: { producerId: 4242, producerEpoch: 0 },
+  },
+  joinGroup: {
+    request: {
+      groupId: 'billing', memberId: 'm-1', clientId: 'app', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000,
+      subscription: { topics: ['orders'] }, assignors: ['range', 'roundrobin'],
+    },
+    response: {
+      groupId: 'billing', memberId: 'm-1', generationId: 3, leaderId: 'm-1', protocolType: 'klog', protocolName: 'range',
+      assignment: [{ topic: 'orders', partition: 0 }],
+    },
+  },
+  syncGroup: {
+    request: { groupId: 'billing', memberId: 'm-1', generationId: 3 },
+    response: { generationId: 3, protocolType: 'klog', protocolName: 'range', assignment: [{ topic: 'orders', partition: 0 }] },
+  },
+  heartbeat: {
+    request: { groupId: 'billing', memberId: 'm-1', generationId: 3 },
+    response: {},
+  },
+  leaveGroup: {
+    request: { groupId: 'billing', memberId: 'm-1' },
+    response: {},
+  },
+  offsetCommit: {
+    request: { groupId: 'billing', memberId: 'm-1', generationId: 3, offsets: [{ topic: 'orders', partition: 0, offset: 11, metadata: 'host-a' }] },
+    response: {},
+  },
+  offsetFetch: {
+    request: { groupId: 'billing', partitions: [{ topic: 'orders', partition: 0 }] },
+    response: { offsets: [{ topic: 'orders', partition: 0, offset: 11, metadata: 'host-a' }] },
+  },
+  listGroups: {
+    request: {},
+    response: { groups: [{ groupId: 'billing', state: 'Stable', protocolType: 'klog', members: 2 }] },
+  },
+  describeGroup: {
+    request: { groupId: 'billing' },
+    response: {
+      groupId: 'billing', state: 'Stable', generationId: 3, protocolType: 'klog', protocolName: 'range', leaderId: null,
+      members: [{
+        memberId: 'm-1', clientId: 'app', clientHost: '127.0.0.1', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000,
+        subscription: { pattern: '^ord' }, assignment: [{ topic: 'orders', partition: 0 }],
+      }],
+      partitions: [{ topic: 'orders', partition: 0, memberId: 'm-1', committedOffset: 11, logStartOffset: 0, logEndOffset: 13, lag: 2 }],
+    },
+  },
+  resetOffsets: {
+    request: { groupId: 'billing', topic: 'orders', to: { timestamp: 1_700_000_000_000 }, partitions: [0, 1] },
+    response: { offsets: [{ topic: 'orders', partition: 0, offset: 5 }] },
+  },
+  deleteGroup: {
+    request: { groupId: 'billing' },
+    response: {},
+  },
+};

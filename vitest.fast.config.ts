@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:fast`: the edit-test loop. Every package's unit tests (by glob, so new ones join by themselves)
+ * and the quick in-process integration tests, run against the TypeScript sources (`@klog/*` resolves to
+ * `packages/<name>/src`), so no build is needed. Left to `npm test` (the full suite, vitest.config.ts): the
+ * suites that are slow or that run built code in child processes — reliability, real Kafka clients, the CLI,
+ * packaging, the README examples — and the few long files named below.
+ */
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@klog\/(broker|cli|client|consumer-group|log-core|protocol)$/, replacement: `${root}packages/$1/src/index.ts` }],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: [
+      ...configDefaults.exclude,
+      // slow suites, or ones that spawn built code (dist) in child processes
+      'test/reliability/**',
+      'test/kafka/**',
+      'test/cli/**',
+      'test/packaging/**',
+      'test/readme.test.ts',
+      // long files: every byte position of a torn tail (about 30 s); members killed and rebalanced in real time
+      'packages/log-core/test/recovery.test.ts',
+      'test/broker/group-crash.test.ts',
+      'test/broker/group-behaviour.test.ts',
+      'test/broker/group-balance.test.ts',
+      'test/broker/pipelining.test.ts',
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
+  },
+});
