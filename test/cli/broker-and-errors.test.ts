@@ -137,7 +137,7 @@ describe('a broker that goes away, or the wrong port', () => {
     b.child.kill('SIGINT');
     await b.exited;
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual([`klog: 127.0.0.1:${kafkaPort} is a Kafka listener, not klog's native port: give klog the broker's --port (7420 unless set), and the Kafka port to Kafka clients`]);
+    expect(lines(r.stderr)).toEqual([`klog: 127.0.0.1:${kafkaPort} is a Kafka listener, not klog's native port: give --broker the broker's --port (7420 unless set), and the Kafka port to Kafka clients (see: klog topic list --help)`]);
   });
 
   it('a following group consumer says it is reconnecting while the broker is down, then goes on without commit errors', async () => {
@@ -173,7 +173,8 @@ describe('a broker that goes away, or the wrong port', () => {
     expect(await consumerExited).toBe(0);
     second.child.kill('SIGINT');
     await second.exited;
-    expect(lines(stderr)[0]).toMatch(/^klog: broker unreachable, reconnecting until it is back/);
+    expect(lines(stderr)[0]).toMatch(/^klog: broker unreachable \(.+\); reconnecting until it is back$/);
+    expect(lines(stderr).filter((l) => /unreachable/.test(l))).toHaveLength(1); // one notice per outage, not one per retry
     expect(stderr).not.toMatch(/member ""|commit failed/);
   });
 });

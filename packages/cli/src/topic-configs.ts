@@ -2,16 +2,11 @@ import type { TopicMetadata } from '@klog/client';
 import { DEFAULT_TOPIC_CONFIG } from '@klog/log-core';
 
 /** One setting of a topic as the broker reports it, under Kafka's name (retention.ms, max.message.bytes, …). */
-export interface TopicConfigEntry {
-  name: string;
-  value: string;
-  /** True when the topic was not given its own value and the broker's default applies. */
-  isDefault: boolean;
-}
+export type TopicConfigEntry = NonNullable<TopicMetadata['configs']>[number];
 
 /** The settings in a metadata answer; empty when the broker does not report them (an older broker). */
 export function topicConfigsOf(t: TopicMetadata): TopicConfigEntry[] {
-  return (t as { configs?: TopicConfigEntry[] }).configs ?? [];
+  return t.configs ?? [];
 }
 
 /** The largest record the topic accepts: its max.message.bytes, else the log's default. */

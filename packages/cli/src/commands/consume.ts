@@ -74,6 +74,11 @@ async function topicsToRead(admin: Admin, args: ConsumeArgs): Promise<TopicMetad
   return admin.metadata(names);
 }
 
+/** Following, like tail -f, outlasts a broker restart; a bounded read (-e) gives up after the client's usual time. */
+function retryTimeOf(args: ConsumeArgs): number | undefined {
+  return args['exit-at-end'] ? undefined : Infinity;
+}
+
 /** Without a group: the chosen partitions, each from an explicit offset worked out here. */
 async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[], args: ConsumeArgs, rt: Runtime): Promise<Source> {
   const fromTime = args['from-time'] === undefined ? undefined : parseTimePoint(args['from-time'], '--from-time', Date.now());
@@ -92,7 +97,7 @@ async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[
       assignments.push({ topic: t.name, partition: p.partition, offset });
     }
   }
-  const consumer = client.consumer({ fromBeginning: true, onWarning: (w) => rt.note(`klog: ${w}`) });
+  const consumer = client.consumer({ fromBeginning: true, maxRetryTimeMs: retryTimeOf(args), onWarning: (w) => rt.note(`klog: ${w}`) });
   consumer.assign(assignments);
   return {
     consumer,
@@ -109,7 +114,7 @@ async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[
  */
 async function groupSource(client: Client, admin: Admin, meta: TopicMetadata[], args: ConsumeArgs, rt: Runtime): Promise<Source> {
   const groupId = args.group!;
-  const consumer = client.consumer({ groupId, fromBeginning: true, autoCommit: true, onWarning: (w) => rt.note(`klog: ${w}`) });
+  const consumer = client.consumer({ groupId, fromBeginning: true, autoCommit: true, maxRetryTimeMs: retryTimeOf(args), onWarning: (w) => rt.note(`klog: ${w}`) });
   await consumer.subscribe(args.pattern !== undefined ? { pattern: args.pattern } : { topics: meta.map((t) => t.name) });
   const logStarts = new Map(meta.flatMap((t) => t.partitions.map((p) => [partitionKey(t.name, p.partition), p.logStartOffset] as const)));
   return {
@@ -240,7 +245,7 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
       .example('$0 consume -p 0 notification -o -5 -e', 'the last five records of partition 0')
       .example("$0 consume notification -n 10 --format '%p@%o %k=%v\\n'", 'ten records with partition, offset and key')
       .example("$0 consume --pattern 'news\\..*' --json", 'all news.* topics as JSON lines') as unknown as Argv<ConsumeArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       checkArgs(args);
       const admin = client.admin();
       const meta = await topicsToRead(admin, args);

@@ -42,7 +42,7 @@ function list(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs & JsonArgs> {
     command: 'list',
     describe: 'List consumer groups with their state and number of members',
     builder: (y) => jsonOption(y).example('$0 group list --json', ''),
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const groups = (await client.admin().listGroups()).sort((a, b) => a.groupId.localeCompare(b.groupId));
       if (args.json) return writeJson(rt, groups);
       await rt.out.write(renderTable(['GROUP', 'STATE', 'MEMBERS'], groups.map((g) => [g.groupId, g.state, g.members])));
@@ -57,7 +57,7 @@ function describe(rt: Runtime): CommandModule<BrokerArgs, GroupArgs> {
     builder: (y) => jsonOption(y.positional('group', GROUP_POSITIONAL))
       .example('$0 group describe g1', '')
       .example('$0 group describe g1 --json', '') as Argv<GroupArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const g = await client.admin().describeGroup(args.group);
       if (args.json) {
         const { groupId, state, generationId, protocolType, protocolName, leaderId, members, partitions } = g;
@@ -88,7 +88,7 @@ function resetOffsets(rt: Runtime): CommandModule<BrokerArgs, ResetArgs> {
       .option('to-time', { type: 'string', describe: 'To the first record at or after a time (ISO date, or -1h, -30m)' })
       .example('$0 group reset-offsets g1 --topic notification --to-earliest', 'read everything again')
       .example('$0 group reset-offsets g1 --topic notification --to-time -1h', 'read the last hour again') as Argv<ResetArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const target = targetOf(args);
       const moved = await client.admin().resetOffsets(args.group, args.topic, target, args.partition);
       if (typeof target === 'object' && 'offset' in target) {
@@ -106,7 +106,7 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, GroupArgs> {
     command: 'delete <group>',
     describe: 'Delete a group and its committed offsets (the group must have no running consumers)',
     builder: (y) => y.positional('group', GROUP_POSITIONAL) as Argv<GroupArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       await client.admin().deleteGroup(args.group);
       rt.note(`klog: deleted group ${args.group}`);
     }),

@@ -186,7 +186,7 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .example('cat events.jsonl | $0 produce events --quiet', 'one record per line of stdin')
       .example("printf 'k1:v1\\nk2:v2\\n' | $0 produce events --key-separator :", 'keys and values from stdin')
       .example('$0 produce events --file event.json', 'a whole file as one record, newlines and all') as unknown as Argv<ProduceArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const limit = await recordLimit(client.admin(), args.topic);
       const producer = client.producer({ acks: parseAcks(args.acks) });
       try {

@@ -43,7 +43,7 @@ function create(rt: Runtime): CommandModule<BrokerArgs, CreateArgs> {
       .option('retention-bytes', { type: 'string', describe: 'Keep at most this many bytes per partition: 1GiB, 512MiB, or -1 (default)' })
       .option('segment-bytes', { type: 'string', describe: 'Size of a segment file before a new one is started (default 128MiB)' })
       .example('$0 topic create notification --partitions 3 --retention 12h', '') as unknown as Argv<CreateArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       await client.admin().createTopic(args.name, settingsOf(args));
       rt.note(`klog: created topic ${args.name}`);
     }),
@@ -55,7 +55,7 @@ function list(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs & JsonArgs> {
     command: 'list',
     describe: 'List topics, one name per line (--json: with their partition counts)',
     builder: (y) => jsonOption(y).example('$0 topic list --json', ''),
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const topics = (await client.admin().metadata()).filter((t) => !t.internal).sort((a, b) => a.name.localeCompare(b.name));
       if (args.json) return writeJson(rt, topics.map((t) => ({ name: t.name, partitions: t.partitions.length })));
       await rt.out.write(topics.map((t) => `${t.name}\n`).join(''));
@@ -70,7 +70,7 @@ function describe(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
     builder: (y) => jsonOption(y.positional('name', { type: 'string', array: true, demandOption: true, describe: 'Topic(s) to describe' }))
       .example('$0 topic describe notification', '')
       .example('$0 topic describe notification --json', '') as Argv<NamesArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       const meta = await client.admin().metadata(args.name);
       if (args.json) {
         return writeJson(rt, meta.map((t) => ({
@@ -92,7 +92,7 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
     command: 'delete <name..>',
     describe: 'Delete topics and all their records',
     builder: (y) => y.positional('name', { type: 'string', array: true, demandOption: true, describe: 'Topic(s) to delete' }) as Argv<NamesArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       for (const name of args.name) {
         await client.admin().deleteTopic(name);
         rt.note(`klog: deleted topic ${name}`);
