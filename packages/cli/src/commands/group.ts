@@ -81,7 +81,7 @@ function resetOffsets(rt: Runtime): CommandModule<BrokerArgs, ResetArgs> {
     describe: 'Move a group\'s committed offsets on a topic (the group must have no running consumers)',
     builder: (y) => y.positional('group', GROUP_POSITIONAL)
       .option('topic', { alias: 't', type: 'string', demandOption: true, describe: 'Topic whose offsets move' })
-      .option('partition', { alias: 'p', ...wholeNumberOption('--partition'), array: true, describe: 'Only these partitions (default: all)' })
+      .option('partition', { alias: 'p', ...wholeNumberOption('--partition'), array: true, describe: 'Only these partitions, -p 0 -p 1 (default: all)' })
       .option('to-earliest', { type: 'boolean', describe: 'To the first record kept' })
       .option('to-latest', { type: 'boolean', describe: 'To the end: skip everything there is' })
       .option('to-offset', { ...wholeNumberOption('--to-offset'), describe: 'To this offset; one outside what a partition holds is clamped to its first or end offset (and said so)' })
