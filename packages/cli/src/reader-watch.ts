@@ -22,8 +22,9 @@ export function watchStdoutReader(onGone: () => void): () => void {
   let started = false;
   sentinel.on('spawn', () => (started = true));
   sentinel.on('error', () => undefined);
-  sentinel.on('exit', (code, signal) => {
-    if (started && !stopped && (signal === 'SIGPIPE' || (code !== null && code > 0))) onGone();
+  sentinel.on('exit', (_code, signal) => {
+    // Only SIGPIPE says the pipe broke: a tail without --pid (busybox) exits 1 at once, which must change nothing.
+    if (started && !stopped && signal === 'SIGPIPE') onGone();
   });
   sentinel.unref();
   const stop = (): void => {

@@ -222,7 +222,7 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
     command: 'consume [topic..]',
     describe: 'Print records of topics, following new ones like tail -f until Ctrl-C',
     builder: (y) => (y as Argv<BrokerArgs>)
-      .positional('topic', { type: 'string', array: true, describe: 'Topic(s) to read' })
+      .positional('topic', { type: 'string', array: true, describe: 'Topic(s) to read; each must exist: reading never creates a topic (as kcat), so a typo is an error, not a new empty topic' })
       .option('group', { alias: 'g', type: 'string', describe: 'Read as a member of this consumer group (committed offsets; a new group starts at the earliest record)' })
       .option('from-beginning', { type: 'boolean', default: false, describe: 'Without a group: start at the earliest record (default: only new records)' })
       .option('offset', { alias: 'o', type: 'string', describe: 'Without a group: start at this offset, or -N for the last N records, or beginning|end (kcat -o). Past the end: wait there for new records' })
