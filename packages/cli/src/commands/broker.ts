@@ -39,6 +39,17 @@ async function makeLogger(level: string, toTerminal: boolean): Promise<Logger> {
   return pino(options, pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l' }));
 }
 
+/** Runs the broker; when the Kafka listener's port is the one taken, the error names --kafka-port for the hint. */
+async function namingTakenPort(kafkaPort: number | undefined, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number; flag?: string };
+    if (e?.code === 'EADDRINUSE' && kafkaPort !== undefined && e.port === kafkaPort) e.flag = '--kafka-port';
+    throw err;
+  }
+}
+
 export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandArgs> {
   return {
     command: 'broker',
@@ -46,38 +57,38 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
     builder: (y) => y
       .option('data-dir', { alias: 'd', type: 'string', default: './klog-data', describe: 'Directory holding the log (created if missing; one broker per directory)' })
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
-      .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
-      .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
-      .option('kafka-port', { ...wholeNumberOption('--kafka-port'), describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
       .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
       .option('broker', { hidden: true })
       .check((a) => {
-        if (a.port !== undefined && a.port === a['kafka-port'] && a.port !== 0) {
+        const kafkaPort = a['kafka-port'];
+        if (kafkaPort !== undefined && !(Number.isInteger(kafkaPort) && kafkaPort >= 0)) {
+          throw new KlogError('INVALID_CONFIG', '--kafka-port must be a whole number (0 or more)');
+        }
+        if (a.port === kafkaPort && a.port !== 0) {
           throw new KlogError('INVALID_CONFIG', `--port and --kafka-port are both ${a.port}: the two listeners need a port each; choose another --kafka-port`);
         }
         return true;
       })
+      .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
+      .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
+      .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
       .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
-      .example('$0 broker --data-dir ~/klog-data --port 9000 --fsync always', 'a data directory of its own, synced before each acknowledgement')
+      .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
       .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
-    handler: async (args) => {
+    handler: (args) => namingTakenPort(args['kafka-port'], async () => {
       prepareDataDir(args['data-dir']);
       const broker = await startBroker({
         dataDir: args['data-dir'],
+        autoCreateTopics: args['auto-create-topics'],
         host: args.host,
         port: args.port,
         fsync: parseFsync(args.fsync),
         kafkaPort: args['kafka-port'],
-        autoCreateTopics: args['auto-create-topics'],
         logger: await makeLogger(args['log-level'], rt.stderrIsTty),
-      }).catch((err: NodeJS.ErrnoException & { port?: number; flag?: string }) => {
-        // Say which listener's port is taken, so the hint names the flag to change.
-        if (err?.code === 'EADDRINUSE' && args['kafka-port'] !== undefined && err.port === args['kafka-port']) err.flag = '--kafka-port';
-        throw err;
       });
       if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));
       await broker.close();
-    },
+    }),
   };
 }
