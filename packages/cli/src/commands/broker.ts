@@ -9,12 +9,12 @@ import type { Runtime } from '../runtime.js';
 
 interface BrokerCommandArgs {
   'data-dir': string;
+  'auto-create-topics': boolean;
   host: string;
   port: number;
   fsync: string;
   'log-level': string;
   'kafka-port'?: number;
-  'auto-create-topics': boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -60,7 +60,7 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
       .option('broker', { hidden: true })
       .check((a) => {
-        const kafkaPort = a['kafka-port'];
+        const kafkaPort = a['kafka-port'] as number | undefined;
         if (kafkaPort !== undefined && !(Number.isInteger(kafkaPort) && kafkaPort >= 0)) {
           throw new KlogError('INVALID_CONFIG', '--kafka-port must be a whole number (0 or more)');
         }
