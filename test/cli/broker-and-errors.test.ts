@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertBuilt, closedPort, lines, runKlog, spawnKlog, tempDir, waitForText } from './klog-harness.js';
@@ -11,9 +12,9 @@ afterAll(() => {
 });
 
 /** `klog broker --port 0`: resolves once it listens, with the port it logged (JSON logs, as stderr is a pipe). */
-async function startBrokerCommand(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null>; log: string }> {
+async function startBrokerCommand(dataDir: string, extra: string[] = [], port = '0'): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null>; log: string }> {
   assertBuilt();
-  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', ...extra]);
+  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', port, ...extra]);
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
@@ -74,6 +75,129 @@ describe('klog broker --kafka-port', () => {
   });
 });
 
+describe('klog broker --no-auto-create-topics', () => {
+  it('makes writing to an unknown topic an error; a created topic takes records', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const b = await startBrokerCommand(dataDir, ['--no-auto-create-topics']);
+    const refused = await runKlog(['produce', 'absent', 'x'], { broker: b.address });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/absent/);
+    expect((await runKlog(['topic', 'list'], { broker: b.address })).stdout.toString()).toBe('');
+    expect((await runKlog(['topic', 'create', 'present'], { broker: b.address })).code).toBe(0);
+    expect((await runKlog(['produce', 'present', 'x'], { broker: b.address })).code).toBe(0);
+    b.child.kill('SIGINT');
+    expect(await b.exited).toBe(0);
+  });
+});
+
+describe('klog broker refuses a bad setup in one line, before starting', () => {
+  it('a port that is not a number, a data dir that is a file or cannot be created, one port for both listeners', async () => {
+    const dir = tempDir('klog-cli-broker-');
+    dirs.push(dir);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: [string[], string][] = [
+      [['broker', '--data-dir', dir, '--port', 'abc'], 'klog: --port must be a whole number (0 or more), got "abc" (see: klog broker --help)'],
+      [['broker', '--data-dir', file, '--port', '0'], `klog: --data-dir ${file}: ${file} is a file, not a directory; choose another --data-dir (see: klog broker --help)`],
+      [['broker', '--data-dir', '/proc/klog-data', '--port', '0'], 'klog: --data-dir /proc/klog-data: cannot create /proc/klog-data (that file system does not allow it); choose another --data-dir (see: klog broker --help)'],
+      [['broker', '--data-dir', dir, '--port', '7999', '--kafka-port', '7999'], 'klog: --port and --kafka-port are both 7999: the two listeners need a port each; choose another --kafka-port (see: klog broker --help)'],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runKlog(args);
+      expect(r.code).toBe(1);
+      expect(lines(r.stderr)).toEqual([line]);
+    }
+  });
+
+  it('a Kafka port in use names --kafka-port', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const first = await startBrokerCommand(dataDir);
+    const port = first.address.split(':')[1];
+    const other = tempDir('klog-cli-broker-');
+    dirs.push(other);
+    const r = await runKlog(['broker', '--data-dir', other, '--port', '0', '--kafka-port', port]);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr).filter((l) => l.startsWith('klog:'))).toEqual([
+      `klog: 127.0.0.1:${port} is already in use — is another broker running? Stop it or choose another --kafka-port`,
+    ]);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+  });
+});
+
+describe('a broker that goes away, or the wrong port', () => {
+  it('pointing klog at the Kafka listener says that is what it is', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const b = await startBrokerCommand(dataDir, ['--kafka-port', '0']);
+    const kafkaPort = lines(b.log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening').kafkaPort;
+    const r = await runKlog(['topic', 'list', '--broker', `127.0.0.1:${kafkaPort}`]);
+    b.child.kill('SIGINT');
+    await b.exited;
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual([`klog: 127.0.0.1:${kafkaPort} is a Kafka listener, not klog's native port: give --broker the broker's --port (7420 unless set), and the Kafka port to Kafka clients (see: klog topic list --help)`]);
+  });
+
+  it('a following group consumer says it is reconnecting while the broker is down, then goes on without commit errors', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const first = await startBrokerCommand(dataDir);
+    expect((await runKlog(['produce', 'outage', 'before'], { broker: first.address })).code).toBe(0);
+    const consumer = spawnKlog(['consume', 'outage', '--group', 'g-outage'], { broker: first.address });
+    children.push(consumer);
+    const consumerExited = new Promise<number | null>((resolve) => consumer.on('close', resolve));
+    let stderr = '';
+    let stdout = '';
+    consumer.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    consumer.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    const until = async (done: () => boolean) => {
+      while (!done() && consumer.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    };
+    await until(() => stdout.includes('before\n'));
+
+    first.child.kill('SIGINT');
+    await first.exited;
+    await until(() => /reconnecting/.test(stderr));
+
+    const port = first.address.split(':')[1];
+    const second = await startBrokerCommand(dataDir, [], port); // the same port: the consumer knows only that one
+    // The restarted coordinator knows no members: wait until ours has joined again (the path that once committed
+    // with an empty member id).
+    const members = async () => JSON.parse((await runKlog(['group', 'describe', 'g-outage', '--json'], { broker: second.address })).stdout.toString() || '{}').members?.length ?? 0;
+    while (await members() === 0) await new Promise((r) => setTimeout(r, 200));
+    expect((await runKlog(['produce', 'outage', 'after'], { broker: second.address })).code).toBe(0);
+    await until(() => stdout.includes('after\n'));
+    consumer.kill('SIGINT');
+    expect(await consumerExited).toBe(0);
+    second.child.kill('SIGINT');
+    await second.exited;
+    expect(lines(stderr)[0]).toMatch(/^klog: broker unreachable \(.+\); reconnecting until it is back$/);
+    expect(lines(stderr).filter((l) => /unreachable/.test(l))).toHaveLength(1); // one notice per outage, not one per retry
+    expect(stderr).not.toMatch(/member ""|commit failed/);
+  });
+});
+
+describe('hints name what was typed', () => {
+  it('an unknown group: the problem and one hint, no request names', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const b = await startBrokerCommand(dataDir);
+    const r = await runKlog(['group', 'describe', 'nosuch-group'], { broker: b.address });
+    const topic = await runKlog(['topic', 'create', 'twice'], { broker: b.address });
+    const again = await runKlog(['topic', 'create', 'twice'], { broker: b.address });
+    const partitions = await runKlog(['topic', 'create', 'p', '--partitions', 'abc'], { broker: b.address });
+    b.child.kill('SIGINT');
+    await b.exited;
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual(['klog: group nosuch-group does not exist (list groups with: klog group list)']);
+    expect(topic.code).toBe(0);
+    expect(lines(again.stderr)).toEqual(['klog: topic twice already exists (see it with: klog topic describe twice)']);
+    expect(lines(partitions.stderr)).toEqual(['klog: --partitions must be a whole number of at least 1, got "abc" (see: klog topic create --help)']);
+  });
+});
+
 describe('no broker running', () => {
   for (const args of [['produce', 'notification', 'hello'], ['consume', 'notification'], ['topic', 'list'], ['group', 'list']]) {
     it(`klog ${args.join(' ')}: one line naming the address and how to start one, exit 1`, async () => {
@@ -113,9 +237,24 @@ describe('help and version', () => {
     }
   });
 
+  it('broker --help does not offer --broker; client commands do', async () => {
+    expect((await runKlog(['broker', '--help'])).stdout.toString()).not.toContain('--broker');
+    expect((await runKlog(['produce', '--help'])).stdout.toString()).toContain('--broker');
+  });
+
+  it('every positional argument of every command says what it is', async () => {
+    for (const cmd of [['produce'], ['consume'], ['topic', 'create'], ['topic', 'describe'], ['topic', 'delete'],
+      ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete']]) {
+      const help = (await runKlog([...cmd, '--help'])).stdout.toString();
+      const positionals = (help.split('\nPositionals:\n')[1] ?? '').split('\n\n')[0].split('\n').filter((l) => l.trim());
+      expect(positionals.length, cmd.join(' ')).toBeGreaterThan(0);
+      for (const line of positionals) expect(line, cmd.join(' ')).toMatch(/^\s+\S+\s{2,}[A-Z][^[]+\[/);
+    }
+  });
+
   it('an unknown option is one line and exit 1', async () => {
     const r = await runKlog(['consume', 'x', '--frm-beginning']);
     expect(r.code).toBe(1);
-    expect(lines(r.stderr)).toEqual(['klog: Unknown argument: frm-beginning (see: klog --help, or klog <command> --help)']);
+    expect(lines(r.stderr)).toEqual(['klog: Unknown argument: frm-beginning (see: klog consume --help)']);
   });
 });

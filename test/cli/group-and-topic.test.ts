@@ -87,6 +87,22 @@ describe('klog group', () => {
     expect((await klog(['consume', 'notification', '--group', 'g1', '-n', '1'])).stdout.toString()).toBe('hello\n');
   });
 
+  it('--json on group list and describe gives what the tables show', async () => {
+    const list = JSON.parse((await klog(['group', 'list', '--json'])).stdout.toString());
+    expect(list).toContainEqual(expect.objectContaining({ groupId: 'g1', state: 'Empty', members: 0 }));
+    const d = JSON.parse((await klog(['group', 'describe', 'g1', '--json'])).stdout.toString());
+    expect(d).toMatchObject({ groupId: 'g1', state: 'Empty', members: [] });
+    expect(d.partitions).toContainEqual(expect.objectContaining({ topic: 'notification', partition: 0, logEndOffset: 3 }));
+    expect(Object.keys(d).sort()).toEqual(['generationId', 'groupId', 'leaderId', 'members', 'partitions', 'protocolName', 'protocolType', 'state']);
+  });
+
+  it('reset-offsets --to-offset past the end says it clamped to the end', async () => {
+    const r = await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification', '--to-offset', '999']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.toString()).toMatch(/^notification\s+0\s+3$/m);
+    expect(lines(r.stderr)).toEqual(['klog: notification/0 has no offset 999; clamped to 3, its end']);
+  });
+
   it('reset-offsets needs exactly one target', async () => {
     const r = await klog(['group', 'reset-offsets', 'g1', '--topic', 'notification']);
     expect(r.code).toBe(1);
@@ -112,7 +128,26 @@ describe('klog topic', () => {
       'orders  0          0      0    0',
       'orders  1          0      0    0',
       'orders  2          0      2    2',
+      '',
+      'TOPIC   CONFIG             VALUE      SOURCE',
+      'orders  retention.ms       43200000   topic',
+      'orders  retention.bytes    -1         default',
+      'orders  segment.bytes      1048576    topic',
+      'orders  segment.ms         604800000  default',
+      'orders  max.message.bytes  1048576    default',
+      'orders  cleanup.policy     delete     default',
     ]);
+
+    const json = JSON.parse((await klog(['topic', 'describe', 'orders', '--json'])).stdout.toString());
+    expect(json).toEqual([{
+      name: 'orders',
+      partitions: [0, 1, 2].map((p) => ({ partition: p, logStartOffset: 0, logEndOffset: p === 2 ? 2 : 0, records: p === 2 ? 2 : 0 })),
+      configs: expect.arrayContaining([
+        { name: 'retention.ms', value: '43200000', isDefault: false },
+        { name: 'cleanup.policy', value: 'delete', isDefault: true },
+      ]),
+    }]);
+    expect(JSON.parse((await klog(['topic', 'list', '--json'])).stdout.toString())).toContainEqual({ name: 'orders', partitions: 3 });
 
     const again = await klog(['topic', 'create', 'orders']);
     expect(again.code).toBe(1);
@@ -120,6 +155,12 @@ describe('klog topic', () => {
 
     expect((await klog(['topic', 'delete', 'orders'])).code).toBe(0);
     expect(lines((await klog(['topic', 'list'])).stdout)).not.toContain('orders');
+  });
+
+  it('refuses a --retention without a unit, asking for one', async () => {
+    const r = await klog(['topic', 'create', 'bad', '--retention', '12']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stderr)).toEqual(['klog: --retention 12: 12 what? say 12h, 12m, 12s or 12ms (see: klog topic create --help)']);
   });
 
   it('rejects a bad --retention with one line', async () => {

@@ -98,9 +98,24 @@ export function lines(buf: Buffer | string): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }
 
-/** Runs a shell pipeline in which `klog` stands for the built command. */
-export function runShell(script: string, opts: { broker?: string } = {}): Promise<KlogResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, KLOG_DEBUG: '', KLOG: `"${process.execPath}" "${KLOG_BIN}"` };
+export interface ShellOptions {
+  broker?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts a shell pipeline in which `klog` stands for the built command, as the leader of a process group of its
+ * own, so that a signal sent to `-child.pid` reaches the whole pipeline (as a terminal's Ctrl-C does).
+ */
+export function spawnShell(script: string, opts: ShellOptions = {}): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, KLOG_DEBUG: '', ...opts.env, KLOG: `"${process.execPath}" "${KLOG_BIN}"` };
   if (opts.broker) env.KLOG_BROKER = opts.broker;
-  return finish(spawn('sh', ['-c', script.replaceAll('klog ', '$KLOG ')], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
+  // `klog` is a shell function running the built command, so a script reads as a person would type it.
+  return spawn('sh', ['-c', `klog() { "${process.execPath}" "${KLOG_BIN}" "$@"; }\n${script}`], { env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+}
+
+/** Runs a shell pipeline in which `klog` stands for the built command. */
+export function runShell(script: string, opts: ShellOptions = {}): Promise<KlogResult> {
+  return finish(spawnShell(script, opts));
 }

@@ -76,7 +76,7 @@ describe('klog consume', () => {
     const [first, second] = lines(c.stdout).map((l) => JSON.parse(l));
     expect(first).toMatchObject({ topic: 'blobs', partition: 0, offset: 0, key: 'bin', valueEncoding: 'base64' });
     expect(Buffer.from(first.value, 'base64')).toEqual(binary);
-    expect(second).toMatchObject({ offset: 1, key: 'text', value: 'plain ünïcode', headers: {} });
+    expect(second).toMatchObject({ offset: 1, key: 'text', value: 'plain ünïcode', headers: [] });
     expect(second.valueEncoding).toBeUndefined();
   });
 

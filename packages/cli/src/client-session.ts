@@ -1,5 +1,8 @@
-import { createClient, type Client } from '@klog/client';
+import { createClient, isKlogError, KlogError, type Client } from '@klog/client';
 import { resolveBrokerAddress } from './broker-address.js';
+import { clientNotices } from './client-notices.js';
+import { isKafkaListener } from './kafka-probe.js';
+import type { Runtime } from './runtime.js';
 
 /** Options every client command accepts. */
 export interface BrokerArgs {
@@ -7,10 +10,18 @@ export interface BrokerArgs {
 }
 
 /** Runs `fn` with a client for the chosen broker, and closes the client however `fn` ends. */
-export async function withClient<T>(args: BrokerArgs, env: NodeJS.ProcessEnv, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = createClient({ brokers: [resolveBrokerAddress(args.broker, env)], clientId: 'klog-cli' });
+export async function withClient<T>(args: BrokerArgs, rt: Runtime, fn: (client: Client) => Promise<T>): Promise<T> {
+  const address = resolveBrokerAddress(args.broker, rt.env);
+  const client = createClient({ brokers: [address], clientId: 'klog-cli', logger: clientNotices(rt.note) });
   try {
     return await fn(client);
+  } catch (err) {
+    // A Kafka listener hangs up on klog's protocol, which reads as a broker gone away: say what it really is.
+    if ((isKlogError(err, 'CONNECTION_LOST') || isKlogError(err, 'BROKER_NOT_AVAILABLE')) && await isKafkaListener(address)) {
+      throw new KlogError('INVALID_CONFIG',
+        `${address} is a Kafka listener, not klog's native port: give --broker the broker's --port (7420 unless set), and the Kafka port to Kafka clients`, { cause: err });
+    }
+    throw err;
   } finally {
     await client.close();
   }

@@ -22,10 +22,10 @@ export function errorLine(err: unknown, debug: boolean): string {
     const text = hint && !saysAlready(err.message, hint) ? `${err.message} (${hint})` : err.message;
     return `klog: ${text}${debug && err.stack ? `\n${err.stack}` : ''}`;
   }
-  if (err instanceof UsageError) return `klog: ${err.message} (see: klog --help, or klog <command> --help)`;
-  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err instanceof UsageError) return `klog: ${err.message} (see: klog <command> --help)`;
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number; flag?: string };
   if (e?.code === 'EADDRINUSE') {
-    return `klog: ${e.address ?? 'the address'}:${e.port ?? '?'} is already in use — is another broker running? Stop it or choose another --port${debug ? `\n${e.stack}` : ''}`;
+    return `klog: ${e.address ?? 'the address'}:${e.port ?? '?'} is already in use — is another broker running? Stop it or choose another ${e.flag ?? '--port'}${debug ? `\n${e.stack}` : ''}`;
   }
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
     return `klog: permission denied: ${e.message}${debug ? `\n${e.stack}` : ''}`;

@@ -7,6 +7,7 @@ import { produceCommand } from './commands/produce.js';
 import { topicCommand } from './commands/topic.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
+import { commandPath, inCliVoice, type HintContext } from './cli-voice.js';
 import { errorLine, UsageError } from './errors.js';
 import { Output } from './output.js';
 import type { Runtime } from './runtime.js';
@@ -28,6 +29,20 @@ function stopOnSignals(stop: AbortController): void {
   }
 }
 
+/** The commands and their subcommands, to name the command in hints. */
+const COMMANDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['broker', []], ['produce', []], ['consume', []],
+  ['topic', ['create', 'list', 'describe', 'delete']], ['group', ['list', 'describe', 'reset-offsets', 'delete']],
+]);
+
+/** The names a failed command line was about, read from what the parser made of it (when it got that far). */
+function hintContext(argv: string[], parsed: Record<string, unknown> | undefined): HintContext {
+  const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
+  const command = commandPath(argv.filter((a) => !a.startsWith('-')), COMMANDS);
+  const topic = first(parsed?.topic) ?? (command.startsWith('topic') ? first(parsed?.name) : undefined);
+  return { command, topic, group: first(parsed?.group) };
+}
+
 /** Runs the klog command line; resolves with the process exit code. Errors become one line on stderr. */
 export async function main(argv: string[]): Promise<number> {
   const stop = new AbortController();
@@ -37,12 +52,16 @@ export async function main(argv: string[]): Promise<number> {
     stop: stop.signal,
     note: (line) => void process.stderr.write(`${line}\n`),
     stderrIsTty: process.stderr.isTTY === true,
+    stdinIsTty: process.stdin.isTTY === true,
     env: process.env,
   };
   const debug = process.env.KLOG_DEBUG === '1';
+  let parsed: Record<string, unknown> | undefined;
   const cli = yargs(joinTimeAgoValues(argv))
     .scriptName('klog')
-    .parserConfiguration({ 'camel-case-expansion': false })
+    // Not greedy: an array option takes one value per flag, so `--header a=b hi` leaves `hi` to the positionals.
+    // `populate--`: what follows `--` is kept apart, so commands can take it as values however it looks.
+    .parserConfiguration({ 'camel-case-expansion': false, 'greedy-arrays': false, 'populate--': true })
     .usage('klog — a Kafka-style log for Node.js\n\nUsage: $0 <command> [options]')
     .option('broker', { alias: 'b', type: 'string', global: true, describe: `Broker host:port (default: $KLOG_BROKER, else ${DEFAULT_BROKER})` })
     .command(brokerCommand(rt))
@@ -59,15 +78,19 @@ export async function main(argv: string[]): Promise<number> {
     .alias('h', 'help')
     .version(packageVersion())
     .alias('v', 'version')
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    // Wrapped to a terminal's width; piped (to grep, or a test running the examples), each entry stays on one line.
+    .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns ?? 110) : null)
+    .middleware((a) => void (parsed = a))
     .fail((message, err) => {
+      // A check or coerce that threw is wrapped by yargs as a YError; its own KlogErrors pass as they are.
+      if (err && err.name === 'YError') throw new UsageError(err.message);
       throw err ?? new UsageError(message);
     });
   try {
     await cli.parseAsync();
     return 0;
   } catch (err) {
-    process.stderr.write(`${errorLine(err, debug)}\n`);
+    process.stderr.write(`${inCliVoice(errorLine(err, debug), hintContext(argv, parsed))}\n`);
     return 1;
   }
 }

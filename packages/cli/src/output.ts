@@ -6,13 +6,19 @@ export class Output {
   private gone = false;
   private readonly goneWaiters = new Set<() => void>();
 
-  constructor(private readonly stream: NodeJS.WriteStream, onGone: () => void) {
+  constructor(private readonly stream: NodeJS.WriteStream, private readonly onGone: () => void) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
-      this.gone = true;
-      for (const wake of this.goneWaiters) wake();
-      onGone();
+      this.readerGone();
     });
+  }
+
+  /** The reader went away (a failed write said so, or a watcher noticed while nothing was written). */
+  readerGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    for (const wake of this.goneWaiters) wake();
+    this.onGone();
   }
 
   /** Writes a chunk; the promise (when there is one) resolves once the stream wants more. */

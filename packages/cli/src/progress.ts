@@ -2,7 +2,15 @@
 const REFRESH_MS = 250;
 
 /**
- * A progress line on stderr ("produced 12,345 records, 40,000/s"), redrawn in place — only on a terminal, so
+ * Whether to draw a progress line: only for a person watching stderr, and not while that person types the records
+ * (stdin a terminal), where the line would be drawn over what they type.
+ */
+export function wantsProgress(tty: { stderr: boolean; stdin: boolean }): boolean {
+  return tty.stderr && !tty.stdin;
+}
+
+/**
+ * A progress line on stderr ("produced 12,345 records, 40,000/s"), redrawn in place — only when `enabled`, so
  * pipes and log files never see it.
  */
 export function startProgress(stderr: NodeJS.WriteStream, enabled: boolean, label: string): { count(n: number): void; stop(): void } {

@@ -10,5 +10,7 @@ export interface Runtime {
   note(line: string): void;
   /** True when stderr is a terminal: progress lines and pretty logs only then. */
   stderrIsTty: boolean;
+  /** True when stdin is a terminal: a person types the records, so nothing may be drawn over them. */
+  stdinIsTty: boolean;
   env: NodeJS.ProcessEnv;
 }

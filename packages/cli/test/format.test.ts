@@ -26,6 +26,26 @@ describe('compileFormat', () => {
     }));
   });
 
+  it('has kcat\'s sizes: %S and %K in digits, %R as 4 big-endian bytes, -1 for a missing key or value', () => {
+    expect(compileFormat('%S %K|')(message({ key: Buffer.from('key'), value: Buffer.from('hello') })).toString()).toBe('5 3|');
+    expect(compileFormat('%S %K|')(message({ key: null, value: null })).toString()).toBe('-1 -1|');
+    expect(compileFormat('%R')(message({ value: Buffer.alloc(258) }))).toEqual(Buffer.from([0, 0, 1, 2]));
+    expect(compileFormat('%R')(message({ value: null }))).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xff]));
+  });
+
+  it('has %s for the payload (with %v kept as its other name), \\xNN escapes and ISO timestamps', () => {
+    expect(compileFormat('%s=%v\\x41\\x0a')(message()).toString()).toBe('v=vA\n');
+    expect(compileFormat('%T', 'iso')(message()).toString()).toBe('2023-11-14T22:13:20.000Z');
+    expect(() => compileFormat('\\xZZ')).toThrow(/two hex digits/);
+  });
+
+  it('prints headers in the order sent, duplicates kept, from the ordered list when the client gives one', () => {
+    const headerList = [{ key: 'a', value: Buffer.from('1') }, { key: 'a', value: Buffer.from('2') }, { key: 'b', value: Buffer.from('3') }];
+    const m = { ...message({ headers: { a: Buffer.from('2'), b: Buffer.from('3') } }), headerList } as ConsumedMessage;
+    expect(compileFormat('%h')(m).toString()).toBe('a=1,a=2,b=3');
+    expect(JSON.parse(toJsonLine(m)).headers).toEqual([{ key: 'a', value: '1' }, { key: 'a', value: '2' }, { key: 'b', value: '3' }]);
+  });
+
   it('rejects an unknown field', () => {
     expect(() => compileFormat('%x')).toThrow(/unknown field %x/);
   });
@@ -34,7 +54,7 @@ describe('compileFormat', () => {
 describe('toJsonLine', () => {
   it('gives UTF-8 as text, with no encoding field', () => {
     const obj = JSON.parse(toJsonLine(message({ key: null, value: Buffer.from('héllo'), headers: { h: Buffer.from('x') } })));
-    expect(obj).toEqual({ topic: 't', partition: 2, offset: 41, timestamp: 1700000000000, key: null, value: 'héllo', headers: { h: 'x' } });
+    expect(obj).toEqual({ topic: 't', partition: 2, offset: 41, timestamp: 1700000000000, key: null, value: 'héllo', headers: [{ key: 'h', value: 'x' }] });
   });
 
   it('is one line of valid JSON from which any bytes come back exactly', () => {
@@ -46,8 +66,8 @@ describe('toJsonLine', () => {
       const back = (text: string, enc: string | undefined) => Buffer.from(text, enc === 'base64' ? 'base64' : 'utf8');
       expect(back(obj.key, obj.keyEncoding)).toEqual(Buffer.from(k));
       expect(back(obj.value, obj.valueEncoding)).toEqual(Buffer.from(v));
-      const hv = obj.headers.h;
-      expect(typeof hv === 'string' ? Buffer.from(hv) : Buffer.from(hv.base64, 'base64')).toEqual(Buffer.from(h));
+      const [hv] = obj.headers;
+      expect(back(hv.value, hv.valueEncoding)).toEqual(Buffer.from(h));
     }));
   });
 });

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinTimeAgoValues } from '../src/argv.js';
+import { commandPath, inCliVoice } from '../src/cli-voice.js';
+import { parseOffsetSpec, resolveStart } from '../src/offset-spec.js';
+import { wantsProgress } from '../src/progress.js';
 import { resolveBrokerAddress } from '../src/broker-address.js';
 import { parseDuration, parseTimePoint } from '../src/duration.js';
 import { parseSize } from '../src/size.js';
@@ -14,8 +17,8 @@ describe('parseDuration', () => {
     }));
   });
 
-  it('reads a bare number as milliseconds, and -1 as unlimited only when allowed', () => {
-    expect(parseDuration('1500', 'x')).toBe(1500);
+  it('refuses a bare number, asking for the unit, and takes -1 as unlimited only when allowed', () => {
+    expect(() => parseDuration('12', '--retention')).toThrow('--retention 12: 12 what? say 12h, 12m, 12s or 12ms');
     expect(parseDuration('-1', 'x', { allowUnlimited: true })).toBe(-1);
     expect(() => parseDuration('-1', '--retention')).toThrow(/--retention must be a positive duration/);
   });
@@ -58,6 +61,55 @@ describe('joinTimeAgoValues', () => {
     expect(joinTimeAgoValues(['group', 'reset-offsets', 'g', '--to-time', '-30m'])).toEqual(['group', 'reset-offsets', 'g', '--to-time=-30m']);
     expect(joinTimeAgoValues(['consume', '--from-time', '2024-05-01', '-e'])).toEqual(['consume', '--from-time', '2024-05-01', '-e']);
     expect(joinTimeAgoValues(['produce', 't', '-1h'])).toEqual(['produce', 't', '-1h']);
+  });
+
+  it('joins a count back from the end to --offset / -o, and leaves everything after -- alone', () => {
+    expect(joinTimeAgoValues(['consume', 't', '-o', '-5'])).toEqual(['consume', 't', '-o=-5']);
+    expect(joinTimeAgoValues(['consume', 't', '--offset', '-5', '-e'])).toEqual(['consume', 't', '--offset=-5', '-e']);
+    expect(joinTimeAgoValues(['produce', 't', '--', '--offset', '-5'])).toEqual(['produce', 't', '--', '--offset', '-5']);
+  });
+});
+
+describe('offsets as kcat -o', () => {
+  const p = { logStartOffset: 10, logEndOffset: 20 };
+
+  it('starts within what the partition holds: past the end waits at the end, -N is the last N', () => {
+    expect(resolveStart(parseOffsetSpec('15'), p)).toBe(15);
+    expect(resolveStart(parseOffsetSpec('500'), p)).toBe(20);
+    expect(resolveStart(parseOffsetSpec('3'), p)).toBe(10);
+    expect(resolveStart(parseOffsetSpec('-5'), p)).toBe(15);
+    expect(resolveStart(parseOffsetSpec('-50'), p)).toBe(10);
+    expect(resolveStart(parseOffsetSpec('beginning'), p)).toBe(10);
+    expect(resolveStart(parseOffsetSpec('end'), p)).toBe(20);
+  });
+
+  it('refuses anything else, saying what it takes', () => {
+    for (const bad of ['', 'abc', '1.5', '--5', 'start']) expect(() => parseOffsetSpec(bad)).toThrow(/--offset must be an offset \(42\), a count back from the end \(-5\)/);
+  });
+});
+
+describe('progress line', () => {
+  it('is drawn only for a person watching stderr who is not typing the records', () => {
+    expect(wantsProgress({ stderr: true, stdin: false })).toBe(true);
+    expect(wantsProgress({ stderr: true, stdin: true })).toBe(false);
+    expect(wantsProgress({ stderr: false, stdin: false })).toBe(false);
+  });
+});
+
+describe('errors in the CLI\'s voice', () => {
+  it('drops request names and fills hint placeholders with what was typed', () => {
+    expect(inCliVoice('klog: describeGroup on broker 127.0.0.1:7420: group g1 does not exist (list groups with: klog group list)', { command: 'group describe', group: 'g1' }))
+      .toBe('klog: group g1 does not exist (list groups with: klog group list)');
+    expect(inCliVoice('klog: x (see it with: klog topic describe <topic>)', { command: 'topic create', topic: 'orders' })).toBe('klog: x (see it with: klog topic describe orders)');
+    expect(inCliVoice('klog: bad (see: klog <command> --help)', { command: 'consume' })).toBe('klog: bad (see: klog consume --help)');
+    expect(inCliVoice('klog: bad (see: klog <command> --help)', { command: '' })).toBe('klog: bad (see: klog --help)');
+  });
+
+  it('names the command from the leading words of the command line', () => {
+    const known = new Map([['group', ['describe', 'list']], ['consume', []]]);
+    expect(commandPath(['group', 'describe', 'g1'], known)).toBe('group describe');
+    expect(commandPath(['consume', 'orders'], known)).toBe('consume');
+    expect(commandPath(['nosuch'], known)).toBe('');
   });
 });
 

@@ -3,13 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { KlogError } from '@klog/log-core';
 import { EndTracker } from '../src/end-tracker.js';
 import { errorLine, UsageError } from '../src/errors.js';
-import { readLineChunks, splitKeyValue } from '../src/line-reader.js';
+import { readLineChunks, splitKeyValue, type LineReaderOptions } from '../src/line-reader.js';
 import { renderTable } from '../src/table.js';
 
-async function collect(chunks: Buffer[]): Promise<Buffer[]> {
+async function collect(chunks: Buffer[], opts: LineReaderOptions = { keepEmpty: true }): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for await (const lines of readLineChunks((async function* () { yield* chunks; })())) out.push(...lines);
+  for await (const lines of readLineChunks((async function* () { yield* chunks; })(), opts)) out.push(...lines);
   return out;
+}
+
+/** `input` cut into pieces of the sizes in `cuts`, taken in turn. */
+function cut(input: Buffer, cuts: number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let at = 0, i = 0; at < input.length; i++) {
+    const size = cuts[i % cuts.length];
+    chunks.push(input.subarray(at, at + size));
+    at += size;
+  }
+  return chunks;
 }
 
 describe('readLineChunks', () => {
@@ -19,15 +30,51 @@ describe('readLineChunks', () => {
       fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 10 }),
       async (lines, cuts) => {
         const input = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
-        const chunks: Buffer[] = [];
-        for (let at = 0, i = 0; at < input.length; i++) {
-          const size = cuts[i % cuts.length];
-          chunks.push(input.subarray(at, at + size));
-          at += size;
-        }
-        expect(await collect(chunks)).toEqual(lines);
+        expect(await collect(cut(input, cuts))).toEqual(lines);
       },
     ));
+  });
+
+  it('finds the same records at a delimiter of several bytes, even one cut across chunks', async () => {
+    const delimiter = Buffer.from('|~|');
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.stringMatching(/^[a-z|~]{0,12}$/).filter((t) => !t.includes('|~|') && !t.endsWith('|') && !t.endsWith('|~')), { maxLength: 12 }),
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 6 }),
+      async (records, cuts) => {
+        const input = Buffer.from(records.map((r) => `${r}|~|`).join(''));
+        expect((await collect(cut(input, cuts), { delimiter, keepEmpty: true })).map(String)).toEqual(records);
+      },
+    ));
+  });
+
+  it('skips empty lines unless told to keep them', async () => {
+    expect((await collect([Buffer.from('a\n\nb\n\n')], {})).map(String)).toEqual(['a', 'b']);
+    expect((await collect([Buffer.from('a\n\nb\n')], { keepEmpty: true })).map(String)).toEqual(['a', '', 'b']);
+  });
+
+  it('joins a record spread over many chunks byte for byte', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'xyz');
+    const out = await collect(cut(Buffer.concat([big, Buffer.from('\nend')]), [65_536]));
+    expect(out.length).toBe(2);
+    expect(out[0].equals(big)).toBe(true);
+    expect(out[1].toString()).toBe('end');
+  });
+
+  it('fails as soon as a record grows past the limit, without reading the rest of it', async () => {
+    let chunksRead = 0;
+    async function* endless(): AsyncGenerator<Buffer> {
+      yield Buffer.from('ok\n');
+      for (;;) {
+        chunksRead++;
+        yield Buffer.alloc(1000, 0x61);
+      }
+    }
+    const reading = (async () => {
+      for await (const lines of readLineChunks(endless(), { maxLineBytes: 10_000 })) void lines;
+    })();
+    await expect(reading).rejects.toThrow('record too large (11000+ bytes, limit 10000): record 2 of the input');
+    expect(chunksRead).toBe(11);
+    await expect(collect([Buffer.from('12345678901\n')], { maxLineBytes: 10 })).rejects.toThrow('record too large (11 bytes, limit 10): record 1');
   });
 
   it('keeps a last line without a newline, and yields nothing for empty input', async () => {
@@ -55,7 +102,7 @@ describe('errorLine', () => {
     const err = new KlogError('UNKNOWN_TOPIC', 'topic nope does not exist');
     expect(errorLine(err, false)).toBe('klog: topic nope does not exist (list topics with: klog topic list)');
     expect(errorLine(err, true).split('\n').length).toBeGreaterThan(1);
-    expect(errorLine(new UsageError('Unknown argument: x'), false)).toBe('klog: Unknown argument: x (see: klog --help, or klog <command> --help)');
+    expect(errorLine(new UsageError('Unknown argument: x'), false)).toBe('klog: Unknown argument: x (see: klog <command> --help)');
     expect(errorLine(new TypeError('boom'), false)).toBe('klog: unexpected error: boom (run with KLOG_DEBUG=1 for details)');
   });
 });

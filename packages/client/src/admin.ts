@@ -9,6 +9,8 @@ export interface TopicMetadata {
   name: string;
   internal: boolean;
   partitions: { partition: number; logStartOffset: number; logEndOffset: number }[];
+  /** The topic's settings under Kafka's names, each marked default or the topic's own (brokers from metadata v2). */
+  configs?: { name: string; value: string; isDefault: boolean }[];
 }
 
 export interface GroupListing {
@@ -73,7 +75,7 @@ export class Admin {
   async metadata(topics?: string[]): Promise<TopicMetadata[]> {
     const res = await this.conn.request('metadata', { topics, allowAutoCreate: false });
     for (const t of res.topics) throwIfError(t, `topic ${t.name}`);
-    return res.topics.map(({ name, internal, partitions }) => ({ name, internal, partitions }));
+    return res.topics.map(({ name, internal, partitions, configs }) => ({ name, internal, partitions, ...(configs ? { configs } : {}) }));
   }
 
   async listGroups(): Promise<GroupListing[]> {

@@ -392,7 +392,8 @@ export class GroupConsumer extends Consumer {
   private async joinGroup(): Promise<void> {
     if (!this.subscription) throw new KlogError('INVALID_SUBSCRIPTION', 'call subscribe() before consuming');
     this.stopHeartbeats();
-    if (this.group.autoCommit && this.generationId >= 0) await this.commitQuietly();
+    // Without a member id (the coordinator forgot us, e.g. it restarted) a commit can only be refused.
+    if (this.group.autoCommit && this.generationId >= 0 && this.memberId) await this.commitQuietly();
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -16,7 +16,8 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
       brokers: [{ nodeId: 0, host: '127.0.0.1', port: 7420 }],
       controllerId: 0,
       topics: [
-        { name: 'orders', internal: false, maxBatchBytes: 1 << 20, partitions: [{ partition: 0, logStartOffset: 3, logEndOffset: 2 ** 40 }] },
+        { name: 'orders', internal: false, maxBatchBytes: 1 << 20, partitions: [{ partition: 0, logStartOffset: 3, logEndOffset: 2 ** 40 }],
+          configs: [{ name: 'retention.ms', value: '86400000', isDefault: false }] },
         { name: 'gone', internal: false, partitions: [], ...problem },
       ],
     },

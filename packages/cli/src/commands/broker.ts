@@ -3,10 +3,13 @@ import { KlogError, type FsyncPolicy } from '@klog/log-core';
 import { pino, type Logger } from 'pino';
 import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_BROKER } from '../broker-address.js';
+import { prepareDataDir } from '../data-dir.js';
+import { wholeNumberOption } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
 interface BrokerCommandArgs {
   'data-dir': string;
+  'auto-create-topics': boolean;
   host: string;
   port: number;
   fsync: string;
@@ -36,7 +39,19 @@ async function makeLogger(level: string, toTerminal: boolean): Promise<Logger> {
   const options = { name: 'klog-broker', level };
   if (!toTerminal) return pino(options, pino.destination(2));
   const { default: pretty } = await import('pino-pretty');
-  return pino(options, pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+  // The date too: a broker runs for days, and a time alone leaves a person guessing which day a line is from.
+  return pino(options, pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l' }));
+}
+
+/** Runs the broker; when the Kafka listener's port is the one taken, the error names --kafka-port for the hint. */
+async function namingTakenPort(kafkaPort: number | undefined, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { port?: number; flag?: string };
+    if (e?.code === 'EADDRINUSE' && kafkaPort !== undefined && e.port === kafkaPort) e.flag = '--kafka-port';
+    throw err;
+  }
 }
 
 export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandArgs> {
@@ -46,7 +61,19 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
     builder: (y) => y
       .option('data-dir', { alias: 'd', type: 'string', default: './klog-data', describe: 'Directory holding the log (created if missing; one broker per directory)' })
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
-      .option('port', { type: 'number', default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
+      .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
+      .option('broker', { hidden: true })
+      .check((a) => {
+        const kafkaPort = a['kafka-port'] as number | undefined;
+        if (kafkaPort !== undefined && !(Number.isInteger(kafkaPort) && kafkaPort >= 0)) {
+          throw new KlogError('INVALID_CONFIG', '--kafka-port must be a whole number (0 or more)');
+        }
+        if (a.port === kafkaPort && a.port !== 0) {
+          throw new KlogError('INVALID_CONFIG', `--port and --kafka-port are both ${a.port}: the two listeners need a port each; choose another --kafka-port`);
+        }
+        return true;
+      })
+      .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
       .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
       .option('http-port', { type: 'number', describe: 'Serve the web console, its JSON API, /metrics, /livez and /readyz on this port; off unless given' })
@@ -58,9 +85,11 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
       .example('$0 broker --http-port 7421', 'with the web console at http://127.0.0.1:7421/ and metrics at /metrics')
       .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
-    handler: async (args) => {
+    handler: (args) => namingTakenPort(args['kafka-port'], async () => {
+      prepareDataDir(args['data-dir']);
       const broker = await startBroker({
         dataDir: args['data-dir'],
+        autoCreateTopics: args['auto-create-topics'],
         host: args.host,
         port: args.port,
         fsync: parseFsync(args.fsync),
@@ -73,6 +102,6 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       });
       if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));
       await broker.close();
-    },
+    }),
   };
 }

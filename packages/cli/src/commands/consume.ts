@@ -1,17 +1,21 @@
 import type { Admin, Client, ConsumedMessage, Consumer, GroupConsumer, TopicMetadata } from '@klog/client';
-import { isKlogError, KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';
 import { parseTimePoint } from '../duration.js';
 import { EndTracker, partitionKey } from '../end-tracker.js';
-import { compileFormat, DEFAULT_FORMAT, toJsonLine } from '../format.js';
+import { compileFormat, DEFAULT_FORMAT, FORMAT_FIELDS_HELP, toJsonLine, type TimeStyle } from '../format.js';
+import { parseOffsetSpec, resolveStart } from '../offset-spec.js';
+import { refuseTogether, wholeNumberOption } from '../options.js';
+import { watchStdoutReader } from '../reader-watch.js';
 import type { Runtime } from '../runtime.js';
 
 interface ConsumeArgs extends BrokerArgs {
   topic?: string[];
+  '--'?: (string | number)[];
   group?: string;
   'from-beginning': boolean;
-  offset?: number;
+  offset?: string;
   'from-time'?: string;
   count?: number;
   'exit-at-end': boolean;
@@ -19,6 +23,7 @@ interface ConsumeArgs extends BrokerArgs {
   pattern?: string;
   format?: string;
   json?: boolean;
+  'time-format': TimeStyle;
 }
 
 /** How often `--exit-at-end` looks again while no record arrives (the end may already be reached). */
@@ -41,8 +46,16 @@ function wholeMatch(pattern: string): RegExp {
   }
 }
 
-/** The topics to read: the ones named (created when missing, so a consumer may start before any producer), or those matching --pattern. */
-async function topicsToRead(admin: Admin, args: ConsumeArgs, rt: Runtime): Promise<TopicMetadata[]> {
+/** The topics named, those after `--` included. */
+function namedTopics(args: ConsumeArgs): string[] {
+  return [...(args.topic ?? []), ...(args['--'] ?? [])].map(String);
+}
+
+/**
+ * The topics to read: the ones named, or those matching --pattern. Reading never creates a topic (as with kcat): a
+ * misspelt name would otherwise create a topic and wait on it for ever.
+ */
+async function topicsToRead(admin: Admin, args: ConsumeArgs): Promise<TopicMetadata[]> {
   if (args.pattern !== undefined) {
     const re = wholeMatch(args.pattern);
     const names = (await admin.listTopics()).filter((t) => re.test(t));
@@ -51,23 +64,25 @@ async function topicsToRead(admin: Admin, args: ConsumeArgs, rt: Runtime): Promi
     }
     return names.length > 0 ? admin.metadata(names) : [];
   }
-  const names = args.topic ?? [];
+  const names = namedTopics(args);
   if (names.length === 0) throw new KlogError('INVALID_CONFIG', 'name the topic(s) to read, or give --pattern');
   const existing = new Set(await admin.listTopics());
-  for (const name of names.filter((n) => !existing.has(n))) {
-    try {
-      await admin.createTopic(name);
-      rt.note(`klog: topic ${name} did not exist; created it, waiting for records`);
-    } catch (err) {
-      if (!isKlogError(err, 'TOPIC_EXISTS')) throw err; // created meanwhile by someone else: fine
-    }
+  const missing = names.filter((n) => !existing.has(n));
+  if (missing.length > 0) {
+    throw new KlogError('UNKNOWN_TOPIC', `Unknown topic or partition: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist, and reading never creates topics`);
   }
   return admin.metadata(names);
+}
+
+/** Following, like tail -f, outlasts a broker restart; a bounded read (-e) gives up after the client's usual time. */
+function retryTimeOf(args: ConsumeArgs): number | undefined {
+  return args['exit-at-end'] ? undefined : Infinity;
 }
 
 /** Without a group: the chosen partitions, each from an explicit offset worked out here. */
 async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[], args: ConsumeArgs, rt: Runtime): Promise<Source> {
   const fromTime = args['from-time'] === undefined ? undefined : parseTimePoint(args['from-time'], '--from-time', Date.now());
+  const offsetSpec = args.offset === undefined ? undefined : parseOffsetSpec(args.offset);
   const assignments: { topic: string; partition: number; offset: number }[] = [];
   for (const t of meta) {
     const parts = args.partition ? t.partitions.filter((p) => args.partition!.includes(p.partition)) : t.partitions;
@@ -78,11 +93,11 @@ async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[
     }
     const byTime = fromTime === undefined ? null : new Map((await admin.fetchOffsets(t.name, fromTime)).map((o) => [o.partition, o.offset]));
     for (const p of parts) {
-      const offset = args.offset ?? byTime?.get(p.partition) ?? (args['from-beginning'] ? p.logStartOffset : p.logEndOffset);
+      const offset = offsetSpec ? resolveStart(offsetSpec, p) : byTime?.get(p.partition) ?? (args['from-beginning'] ? p.logStartOffset : p.logEndOffset);
       assignments.push({ topic: t.name, partition: p.partition, offset });
     }
   }
-  const consumer = client.consumer({ fromBeginning: true, onWarning: (w) => rt.note(`klog: ${w}`) });
+  const consumer = client.consumer({ fromBeginning: true, maxRetryTimeMs: retryTimeOf(args), onWarning: (w) => rt.note(`klog: ${w}`) });
   consumer.assign(assignments);
   return {
     consumer,
@@ -99,7 +114,7 @@ async function assignedSource(client: Client, admin: Admin, meta: TopicMetadata[
  */
 async function groupSource(client: Client, admin: Admin, meta: TopicMetadata[], args: ConsumeArgs, rt: Runtime): Promise<Source> {
   const groupId = args.group!;
-  const consumer = client.consumer({ groupId, fromBeginning: true, autoCommit: true, onWarning: (w) => rt.note(`klog: ${w}`) });
+  const consumer = client.consumer({ groupId, fromBeginning: true, autoCommit: true, maxRetryTimeMs: retryTimeOf(args), onWarning: (w) => rt.note(`klog: ${w}`) });
   await consumer.subscribe(args.pattern !== undefined ? { pattern: args.pattern } : { topics: meta.map((t) => t.name) });
   const logStarts = new Map(meta.flatMap((t) => t.partitions.map((p) => [partitionKey(t.name, p.partition), p.logStartOffset] as const)));
   return {
@@ -118,12 +133,23 @@ async function groupSource(client: Client, admin: Admin, meta: TopicMetadata[], 
   };
 }
 
+/** Options that each say where to start; at most one may be given. */
+const START_OPTIONS = ['from-beginning', 'offset', 'from-time'] as const;
+
 function checkArgs(args: ConsumeArgs): void {
+  if (args.pattern !== undefined && namedTopics(args).length > 0) {
+    throw new KlogError('INVALID_CONFIG', `name topics or give --pattern, not both (got ${namedTopics(args).join(', ')} and --pattern ${args.pattern})`);
+  }
+  const starts = START_OPTIONS.filter((flag) => (flag === 'from-beginning' ? args[flag] : args[flag] !== undefined));
+  if (starts.length > 1) {
+    throw new KlogError('INVALID_CONFIG', `--${starts[0]} and --${starts[1]} both say where to start: give one`);
+  }
   if (args.group === undefined) return;
   for (const flag of ['offset', 'from-time', 'partition'] as const) {
     if (args[flag] !== undefined) {
+      const topic = namedTopics(args)[0] ?? 'TOPIC';
       throw new KlogError('INVALID_CONFIG',
-        `--${flag} cannot be used with --group: a group reads from its committed offsets (move them with: klog group reset-offsets ${args.group} --topic <topic> ...)`);
+        `--${flag} cannot be used with --group: a group reads from its committed offsets (move them with: klog group reset-offsets ${args.group} --topic ${topic} --to-earliest)`);
     }
   }
 }
@@ -133,7 +159,8 @@ function checkArgs(args: ConsumeArgs): void {
  * processed (and so is committed, in a group) once printed: the loop then asks the consumer for the next one.
  */
 async function printLoop(source: Source, args: ConsumeArgs, rt: Runtime, ends: Map<string, number>): Promise<void> {
-  const render = args.json ? (m: ConsumedMessage) => toJsonLine(m) : compileFormat(args.format ?? DEFAULT_FORMAT);
+  const time = args['time-format'];
+  const render = args.json ? (m: ConsumedMessage) => toJsonLine(m, time) : compileFormat(args.format ?? DEFAULT_FORMAT, time);
   const tracker = new EndTracker(ends);
   const halt = new AbortController();
   const onStop = (): void => halt.abort();
@@ -158,6 +185,8 @@ async function printLoop(source: Source, args: ConsumeArgs, rt: Runtime, ends: M
     if (atEnd()) halt.abort();
   }
 
+  // Following with nothing to print, a closed pipe would go unnoticed until the next record: watch for it.
+  const unwatch = watchStdoutReader(() => rt.out.readerGone());
   const it = source.consumer[Symbol.asyncIterator]();
   let printed = 0;
   let lastPrintedUnmarked = false;
@@ -181,6 +210,7 @@ async function printLoop(source: Source, args: ConsumeArgs, rt: Runtime, ends: M
     if (lastPrintedUnmarked) it.next().catch(() => undefined);
   } finally {
     if (endCheck) clearInterval(endCheck);
+    unwatch();
     rt.stop.removeEventListener('abort', onStop);
     await source.consumer.close();
     await rt.out.flushed();
@@ -192,32 +222,33 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
     command: 'consume [topic..]',
     describe: 'Print records of topics, following new ones like tail -f until Ctrl-C',
     builder: (y) => (y as Argv<BrokerArgs>)
-      .positional('topic', { type: 'string', array: true, describe: 'Topic(s) to read' })
+      .positional('topic', { type: 'string', array: true, describe: 'Topic(s) to read; each must exist: reading never creates a topic (as kcat), so a typo is an error, not a new empty topic' })
       .option('group', { alias: 'g', type: 'string', describe: 'Read as a member of this consumer group (committed offsets; a new group starts at the earliest record)' })
       .option('from-beginning', { type: 'boolean', default: false, describe: 'Without a group: start at the earliest record (default: only new records)' })
-      .option('offset', { alias: 'o', type: 'number', describe: 'Without a group: start at this offset' })
+      .option('offset', { alias: 'o', type: 'string', describe: 'Without a group: start at this offset, or -N for the last N records, or beginning|end (kcat -o). Past the end: wait there for new records' })
       .option('from-time', { type: 'string', describe: 'Without a group: start at the first record at or after a time (ISO date, or -1h, -30m, -10s)' })
-      .option('count', { alias: 'n', type: 'number', describe: 'Exit after printing N records' })
+      .option('count', { alias: 'n', ...wholeNumberOption('--count', 1), describe: 'Exit after printing N records' })
       .option('exit-at-end', { alias: 'e', type: 'boolean', default: false, describe: 'Exit once every partition is read up to where it ended when the command started' })
-      .option('partition', { alias: 'p', type: 'number', array: true, describe: 'Without a group: read only these partitions' })
+      .option('partition', { alias: 'p', ...wholeNumberOption('--partition'), array: true, describe: 'Without a group: read only these partitions (repeat -p for more)' })
       .option('pattern', { type: 'string', describe: 'Read the topics whose whole name matches this regular expression' })
-      .option('format', { alias: 'f', type: 'string', describe: 'Output format (kcat -f): %t topic, %p partition, %o offset, %k key, %v value, %T timestamp, %h headers; \\n \\t escapes. Default: %v\\n' })
-      .option('json', { type: 'boolean', describe: 'One JSON object per record (binary keys/values as base64)' })
-      .conflicts('json', 'format')
+      .option('format', { alias: 'f', type: 'string', describe: `Output format (kcat -f): ${FORMAT_FIELDS_HELP}; %% a percent sign; \\n \\t \\r \\\\ \\xNN escapes. Default: %s\\n` })
+      .option('json', { alias: 'J', type: 'boolean', describe: 'One JSON object per record (binary keys/values as base64; headers as an ordered list)' })
+      .option('time-format', { type: 'string', choices: ['ms', 'iso'], default: 'ms', describe: 'How %T and JSON timestamps show: ms since the epoch (as kcat) or an ISO 8601 date in UTC' })
       .check((a) => {
-        if (a.count !== undefined && !(Number.isInteger(a.count) && a.count > 0)) throw new KlogError('INVALID_CONFIG', '--count must be a positive integer');
-        if (a.offset !== undefined && !(Number.isInteger(a.offset) && a.offset >= 0)) throw new KlogError('INVALID_CONFIG', '--offset must be a non-negative integer');
+        refuseTogether(a, [['json', ['format'], 'each says how to print a record; choose one']]);
+        if (a.offset !== undefined) parseOffsetSpec(a.offset);
         return true;
       })
       .example('$0 consume notification', 'follow new records')
       .example('$0 consume notification --group g1', 'as group g1: from where g1 left off (or the beginning)')
       .example('$0 consume notification --from-beginning -e', 'print everything there is, then exit')
+      .example('$0 consume -p 0 notification -o -5 -e', 'the last five records of partition 0')
       .example("$0 consume notification -n 10 --format '%p@%o %k=%v\\n'", 'ten records with partition, offset and key')
       .example("$0 consume --pattern 'news\\..*' --json", 'all news.* topics as JSON lines') as unknown as Argv<ConsumeArgs>,
-    handler: (args) => withClient(args, rt.env, async (client) => {
+    handler: (args) => withClient(args, rt, async (client) => {
       checkArgs(args);
       const admin = client.admin();
-      const meta = await topicsToRead(admin, args, rt);
+      const meta = await topicsToRead(admin, args);
       const ends = new Map(meta.flatMap((t) => t.partitions.map((p) => [partitionKey(t.name, p.partition), p.logEndOffset] as const)));
       const source = args.group !== undefined ? await groupSource(client, admin, meta, args, rt) : await assignedSource(client, admin, meta, args, rt);
       await printLoop(source, args, rt, ends);

@@ -6,7 +6,7 @@ export const metadata = defineApi({
   name: 'metadata',
   summary: 'Brokers (just this one), and topics with their partitions\' start and end offsets.',
   minVersion: 0,
-  maxVersion: 1,
+  maxVersion: 2,
   request: {
     topics: optional(array(string()), 'all topics when left out'),
     allowAutoCreate: optional(boolean(), 'default false: create the named topics that do not exist (when the broker auto-creates)'),
@@ -20,6 +20,8 @@ export const metadata = defineApi({
       // v1: producers size their batches to fit the topic's limit instead of learning it from a rejection.
       maxBatchBytes: since(1, int({ min: 1 })),
       partitions: array(object({ partition: int({ min: 0 }), logStartOffset: int(), logEndOffset: int() })),
+      // v2: the topic's settings under Kafka's names, each marked default or the topic's own (klog topic describe).
+      configs: since(2, array(object({ name: string(), value: string(), isDefault: boolean() }))),
       ...entryError,
     })),
   },
