@@ -157,6 +157,39 @@ describe('klog topic', () => {
     expect(lines((await klog(['topic', 'list'])).stdout)).not.toContain('orders');
   });
 
+  it('a topic with small segments takes 100,000 piped lines (the producer splits batches to fit its limit), and alter raises the limit', async () => {
+    expect((await klog(['topic', 'create', 'small-seg', '--segment-bytes', '64KiB'])).code).toBe(0);
+    const input = Array.from({ length: 100_000 }, (_, i) => `${i + 1}\n`).join('');
+    const produced = await klog(['produce', 'small-seg', '--quiet'], input);
+    expect(produced.code, produced.stderr).toBe(0);
+    const described = await klog(['topic', 'describe', 'small-seg', '--json']);
+    const [topic] = JSON.parse(described.stdout.toString());
+    expect(topic.partitions[0].records).toBe(100_000);
+    expect(topic.configs).toContainEqual(expect.objectContaining({ name: 'max.message.bytes', value: String(64 * 1024) }));
+
+    // A record above the limit is refused with its size and the limit, and then fits once the limit is raised.
+    const big = 'x'.repeat(100 * 1024);
+    const refused = await klog(['produce', 'small-seg', big]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.toString()).toMatch(/record too large \(\d+ bytes, limit 65536\)/);
+    // A batch must fit in a segment, so the segment size goes up with it.
+    const altered = await klog(['topic', 'alter', 'small-seg', '--segment-bytes', '8MiB', '--max-batch-bytes', '1MiB']);
+    expect(altered.code, altered.stderr).toBe(0);
+    expect(altered.stderr.toString()).toContain('maxBatchBytes 1048576');
+    expect((await klog(['produce', 'small-seg', big])).code).toBe(0);
+    const after = JSON.parse((await klog(['topic', 'describe', 'small-seg', '--json'])).stdout.toString())[0];
+    expect(after.configs).toContainEqual(expect.objectContaining({ name: 'max.message.bytes', value: String(1024 * 1024), isDefault: true }));
+  });
+
+  it('alter needs something to change, and names an unknown topic', async () => {
+    const nothing = await klog(['topic', 'alter', 'notification']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr.toString()).toContain('say what to change');
+    const unknown = await klog(['topic', 'alter', 'no-such-topic', '--retention', '1h']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.toString()).toMatch(/no-such-topic/);
+  });
+
   it('refuses a --retention without a unit, asking for one', async () => {
     const r = await klog(['topic', 'create', 'bad', '--retention', '12']);
     expect(r.code).toBe(1);

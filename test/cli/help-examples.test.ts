@@ -5,7 +5,7 @@ import { createClient, isKlogError, type Client } from '../../packages/client/sr
 import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type TestBroker } from './klog-harness.js';
 
 /** Every command and subcommand whose --help may list examples. */
-const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'list'], ['topic', 'describe'],
+const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
   ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */

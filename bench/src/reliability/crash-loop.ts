@@ -2,6 +2,7 @@ import { createClient, type Producer } from '@klog/client';
 import { spawnBroker, type BrokerProcess } from './broker-process.js';
 import { randomDelay } from './random-delay.js';
 import { auditTopic } from './segment-audit.js';
+import { retryCounter } from './retry-counter.js';
 
 export interface CrashLoopOptions {
   dataDir: string;
@@ -44,7 +45,7 @@ export async function runCrashLoop(opts: CrashLoopOptions): Promise<CrashLoopRes
   const [minUp, maxUp] = opts.upMs ?? [30, 300];
   let broker = await spawnBroker({ dataDir: opts.dataDir, fsync: opts.fsync });
   const port = broker.port;
-  const client = createClient({ brokers: [`127.0.0.1:${port}`], clientId: 'crash-loop', requestTimeoutMs: 5_000 });
+  const client = createClient({ brokers: [`127.0.0.1:${port}`], clientId: 'crash-loop', requestTimeoutMs: 5_000, logger: retryCounter() });
   const recovery: number[] = [];
   try {
     await client.admin().createTopic(TOPIC, { partitions, segmentBytes: opts.segmentBytes ?? 32 * 1024, maxBatchBytes: 16 * 1024 });

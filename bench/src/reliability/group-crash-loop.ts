@@ -2,6 +2,7 @@ import { createClient } from '@klog/client';
 import { spawnBroker } from './broker-process.js';
 import { spawnMember, type MemberOptions, type MemberProcess } from './group-member-process.js';
 import { randomDelay } from './random-delay.js';
+import { retryCounter } from './retry-counter.js';
 
 export interface GroupCrashOptions {
   dataDir: string;
@@ -41,7 +42,7 @@ export async function runGroupCrashLoop(opts: GroupCrashOptions): Promise<GroupC
   const records = opts.records ?? 20_000;
   const [minEvery, maxEvery] = opts.killEveryMs ?? [1_500, 3_500];
   const broker = await spawnBroker({ dataDir: opts.dataDir, fsync: 'never' });
-  const client = createClient({ brokers: [`127.0.0.1:${broker.port}`], clientId: 'group-crash' });
+  const client = createClient({ brokers: [`127.0.0.1:${broker.port}`], clientId: 'group-crash', logger: retryCounter() });
   const memberOpts: MemberOptions = {
     port: broker.port, topic: TOPIC, groupId: GROUP, autoCommitIntervalMs: opts.autoCommitIntervalMs ?? 500, sessionTimeoutMs: 6_000,
   };

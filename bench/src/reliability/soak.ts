@@ -2,6 +2,7 @@ import { createClient, type ConsumedMessage, type GroupConsumer, type Producer }
 import { summarize } from '../percentiles.js';
 import { spawnBroker } from './broker-process.js';
 import { randomDelay } from './random-delay.js';
+import { retryCounter } from './retry-counter.js';
 
 export interface SoakOptions {
   dataDir: string;
@@ -37,7 +38,7 @@ const TOPIC = 'soak';
 export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
   const partitions = opts.partitions ?? 12;
   const broker = await spawnBroker({ dataDir: opts.dataDir, fsync: 100 });
-  const client = createClient({ brokers: [`127.0.0.1:${broker.port}`], clientId: 'soak' });
+  const client = createClient({ brokers: [`127.0.0.1:${broker.port}`], clientId: 'soak', logger: retryCounter() });
   const rssMb: number[] = [];
   const sampler = setInterval(() => rssMb.push((broker.rssBytes() ?? 0) / 2 ** 20), 1_000);
   const groups = Array.from({ length: opts.groups ?? 2 }, (_, g) => ({ id: `soak-group-${g}`, members: [] as GroupConsumer[], seen: new Map<string, number>() }));

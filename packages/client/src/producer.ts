@@ -3,7 +3,7 @@ import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } fro
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
 import type { MetadataCache } from './metadata-cache.js';
-import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry } from './retry.js';
+import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry, withRetry } from './retry.js';
 import { toBytes, type Serializer } from './serializers.js';
 
 export type AcksSetting = 0 | 1 | -1 | 'all';
@@ -114,7 +114,12 @@ export class Producer {
   async send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
     if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
     if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
-    const { partitions, maxBatchBytes } = await this.metadata.topic(topic, true);
+    // A broker that is restarting answers nothing for a moment, and a failed batch makes the client forget what it
+    // knew of the topic: the lookup is retried like a batch would be, not failed at the first refusal.
+    const { partitions, maxBatchBytes } = await withRetry(() => this.metadata.topic(topic, true), {
+      maxRetryTimeMs: this.opts.maxRetryTimeMs,
+      onRetry: (err, attempt, backoffMs) => warnRetry(this.opts.logger, `metadata of ${topic}`, err, attempt, backoffMs),
+    });
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
     const n = messages.length;
     // Every message is checked before any is buffered: a send that fails buffers nothing.

@@ -21,7 +21,8 @@ export interface RetryOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   signal?: AbortSignal;
-  onRetry?: (err: unknown, attempt: number) => void;
+  /** Told of each retriable failure before the wait: the attempt that failed and how long until the next. */
+  onRetry?: (err: unknown, attempt: number, backoffMs: number) => void;
 }
 
 /** Runs `fn` until it succeeds, a non-retriable error occurs, or the retry time is up (exponential backoff). */
@@ -33,7 +34,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       return await fn();
     } catch (err) {
       if (!isRetriable(err) || Date.now() + backoff > deadline || opts.signal?.aborted) throw err;
-      opts.onRetry?.(err, attempt);
+      opts.onRetry?.(err, attempt, backoff);
       await sleep(backoff, opts.signal);
       backoff = Math.min(backoff * 2, opts.maxBackoffMs ?? 2_000);
     }

@@ -4,17 +4,27 @@ import { withClient, type BrokerArgs } from '../client-session.js';
 import { parseDuration } from '../duration.js';
 import { jsonOption, writeJson, type JsonArgs } from '../json-output.js';
 import { wholeNumberOption } from '../options.js';
+import { UsageError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import { parseSize } from '../size.js';
 import { renderTable } from '../table.js';
 import { topicConfigsOf } from '../topic-configs.js';
 
-interface CreateArgs extends BrokerArgs {
-  name: string;
-  partitions?: number;
+/** The settings a topic can be created with, and (all but partitions) changed to later. */
+interface SettingArgs extends BrokerArgs {
   retention?: string;
   'retention-bytes'?: string;
   'segment-bytes'?: string;
+  'max-batch-bytes'?: string;
+}
+
+interface CreateArgs extends SettingArgs {
+  name: string;
+  partitions?: number;
+}
+
+interface AlterArgs extends SettingArgs, JsonArgs {
+  name: string;
 }
 
 interface NamesArgs extends BrokerArgs, JsonArgs {
@@ -22,30 +32,56 @@ interface NamesArgs extends BrokerArgs, JsonArgs {
 }
 
 /** The settings given; those not given are left out, so that the broker's defaults apply. */
-function settingsOf(args: CreateArgs): TopicSettings {
+function settingsOf(args: SettingArgs & { partitions?: number }): TopicSettings {
   const settings: TopicSettings = {
     partitions: args.partitions,
     retentionMs: args.retention === undefined ? undefined : parseDuration(args.retention, '--retention', { allowUnlimited: true }),
     retentionBytes: args['retention-bytes'] === undefined ? undefined : parseSize(args['retention-bytes'], '--retention-bytes', { allowUnlimited: true }),
     segmentBytes: args['segment-bytes'] === undefined ? undefined : parseSize(args['segment-bytes'], '--segment-bytes'),
+    maxBatchBytes: args['max-batch-bytes'] === undefined ? undefined : parseSize(args['max-batch-bytes'], '--max-batch-bytes'),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+}
+
+/** The options of the settings a topic has, shared by create and alter. */
+function settingOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('retention', { type: 'string', describe: 'Keep records this long: 7d, 12h, 30m, 10s, 250ms, or -1 for ever (default 7d); a unit is required' })
+    .option('retention-bytes', { type: 'string', describe: 'Keep at most this many bytes per partition: 1GiB, 512MiB, or -1 (default)' })
+    .option('segment-bytes', { type: 'string', describe: 'Size of a segment file before a new one is started (default 128MiB)' })
+    .option('max-batch-bytes', { type: 'string', describe: 'Largest batch, and so largest record, the topic accepts (default 1MiB); producers split their batches to fit' });
 }
 
 function create(rt: Runtime): CommandModule<BrokerArgs, CreateArgs> {
   return {
     command: 'create <name>',
     describe: 'Create a topic',
-    builder: (y) => y
+    builder: (y) => settingOptions(y
       .positional('name', { type: 'string', demandOption: true, describe: 'Name of the new topic: letters, digits, . _ -' })
-      .option('partitions', { ...wholeNumberOption('--partitions', 1), describe: 'Number of partitions (default: the broker\'s, 1)' })
-      .option('retention', { type: 'string', describe: 'Keep records this long: 7d, 12h, 30m, 10s, 250ms, or -1 for ever (default 7d); a unit is required' })
-      .option('retention-bytes', { type: 'string', describe: 'Keep at most this many bytes per partition: 1GiB, 512MiB, or -1 (default)' })
-      .option('segment-bytes', { type: 'string', describe: 'Size of a segment file before a new one is started (default 128MiB)' })
+      .option('partitions', { ...wholeNumberOption('--partitions', 1), describe: 'Number of partitions (default: the broker\'s, 1)' }))
       .example('$0 topic create notification --partitions 3 --retention 12h', '') as unknown as Argv<CreateArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
       await client.admin().createTopic(args.name, settingsOf(args));
       rt.note(`klog: created topic ${args.name}`);
+    }),
+  };
+}
+
+function alter(rt: Runtime): CommandModule<BrokerArgs, AlterArgs> {
+  return {
+    command: 'alter <name>',
+    describe: 'Change settings of an existing topic; the ones not given keep their values (the partition count cannot change)',
+    builder: (y) => jsonOption(settingOptions(y
+      .positional('name', { type: 'string', demandOption: true, describe: 'Topic to change' })))
+      .example('$0 topic alter notification --max-batch-bytes 4MiB --retention 3d', '') as unknown as Argv<AlterArgs>,
+    handler: (args) => withClient(args, rt, async (client) => {
+      const settings = settingsOf(args);
+      if (Object.keys(settings).length === 0) {
+        throw new UsageError('say what to change: --retention, --retention-bytes, --segment-bytes or --max-batch-bytes');
+      }
+      const config = await client.admin().alterTopicConfig(args.name, settings);
+      if (args.json) return writeJson(rt, { name: args.name, config });
+      rt.note(`klog: changed topic ${args.name}: ${Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }),
   };
 }
@@ -104,13 +140,14 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
 export function topicCommand(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs> {
   return {
     command: 'topic <command>',
-    describe: 'Create, list, describe and delete topics',
+    describe: 'Create, alter, list, describe and delete topics',
     builder: (y) => y
       .command(create(rt))
+      .command(alter(rt))
       .command(list(rt))
       .command(describe(rt))
       .command(remove(rt))
-      .demandCommand(1, 'say which: klog topic create|list|describe|delete')
+      .demandCommand(1, 'say which: klog topic create|alter|list|describe|delete')
       .example('$0 topic create notification --partitions 3', '')
       .example('$0 topic describe notification', ''),
     handler: () => undefined,
