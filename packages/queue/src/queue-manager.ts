@@ -90,17 +90,17 @@ export class QueueManager implements StateSource {
   }
 
   /** For a host: locks up to `max` records for `consumerId`, waiting while there are none (until `signal`). */
-  acquire(name: string, consumerId: string, opts: { max: number; signal?: AbortSignal }): Promise<Delivery[]> {
+  async acquire(name: string, consumerId: string, opts: { max: number; signal?: AbortSignal }): Promise<Delivery[]> {
     return this.engine(name).acquire(consumerId, opts.max, opts.signal);
   }
 
   /** For a host: a batch of acknowledgements; each gets its error or undefined. */
-  acknowledge(name: string, consumerId: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
+  async acknowledge(name: string, consumerId: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     return this.engine(name).acknowledge(consumerId, acks);
   }
 
   /** For a host: the consumer left (or its session ended): its records are released at once. */
-  leave(name: string, consumerId: string): Promise<void> {
+  async leave(name: string, consumerId: string): Promise<void> {
     return this.engine(name).leave(consumerId);
   }
 
@@ -112,7 +112,7 @@ export class QueueManager implements StateSource {
   }
 
   /** Moves the queue's start to the earliest or latest record, or the first at or after a timestamp. */
-  reset(name: string, opts: { to: ResetTarget }): Promise<void> {
+  async reset(name: string, opts: { to: ResetTarget }): Promise<void> {
     return this.engine(name).reset(opts.to);
   }
 

@@ -6,6 +6,8 @@ import type { PartitionStats, QueueEngine } from './queue-engine.js';
 export interface EachMessagePayload {
   message: QueueMessage;
   deliveryCount: number;
+  /** Which of run()'s `concurrency` handlers this is (0-based). */
+  worker: number;
   /** Aborted when the queue is closed: a long handler may stop early (its record is then released). */
   signal: AbortSignal;
 }
@@ -63,7 +65,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
    */
   run(opts: RunOptions): Promise<void> {
     const n = Math.max(1, Math.trunc(opts.concurrency ?? 1));
-    const loop = Promise.all(Array.from({ length: n }, () => this.work(opts))).then(() => undefined);
+    const loop = Promise.all(Array.from({ length: n }, (_, worker) => this.work(opts, worker))).then(() => undefined);
     this.loops.add(loop);
     return loop.finally(() => this.loops.delete(loop));
   }
@@ -98,7 +100,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return this.closing;
   }
 
-  private async work(opts: RunOptions): Promise<void> {
+  private async work(opts: RunOptions, worker: number): Promise<void> {
     while (!this.stop.signal.aborted) {
       let messages: QueueMessage[];
       try {
@@ -109,15 +111,15 @@ export class Queue implements AsyncIterable<QueueMessage> {
         await this.clock.sleep(1_000, this.stop.signal);
         continue;
       }
-      for (const message of messages) await this.handle(message, opts);
+      for (const message of messages) await this.handle(message, opts, worker);
     }
   }
 
-  private async handle(message: QueueMessage, opts: RunOptions): Promise<void> {
+  private async handle(message: QueueMessage, opts: RunOptions, worker: number): Promise<void> {
     const renewal = new AbortController();
     const renewing = this.keepLocked(message, renewal.signal);
     try {
-      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, signal: this.stop.signal });
+      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal });
       if (!message.settled) await message.accept();
     } catch (err) {
       if (!message.settled) {
