@@ -105,6 +105,11 @@ export class QueueEngine {
     });
   }
 
+  /** Reads every window from the log, so that stats (delays, dead letters waiting) are right before any fetch. */
+  async prime(): Promise<void> {
+    await Promise.all(this.parts.map((pr) => this.fill(pr)));
+  }
+
   /** The queue's own record (settings, re-drive positions) must be written: it is new, or they changed. */
   markChanged(): void {
     this.queueDirty = true;
@@ -126,10 +131,13 @@ export class QueueEngine {
   }
 
   /**
-   * Locks up to `max` records for `consumer`, waiting (until `signal` aborts) while there are none: new records
-   * in the log, acks, releases and the end of locks and delays all wake it. Resolves [] only when aborted.
+   * Locks up to `max` records for `consumer`, waiting while there are none: new records in the log, acks,
+   * releases and the end of locks and delays all wake it. Resolves [] when `signal` aborts or `maxWaitMs` (by
+   * the queue's clock; default: no limit) passes with nothing to deliver.
    */
-  async acquire(consumer: string, max: number, signal?: AbortSignal): Promise<Delivery[]> {
+  async acquire(consumer: string, max: number, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Delivery[]> {
+    const { signal } = opts;
+    const giveUpAt = opts.maxWaitMs === undefined ? Infinity : this.ctx.clock.now() + Math.max(0, opts.maxWaitMs);
     for (;;) {
       this.checkOpen();
       if (signal?.aborted) return [];
@@ -139,7 +147,8 @@ export class QueueEngine {
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
       await this.settle();
       if (got.length > 0) return got;
-      await this.waitForWork(signal);
+      if (this.ctx.clock.now() >= giveUpAt) return [];
+      await this.waitForWork(giveUpAt, signal);
     }
   }
 
@@ -380,7 +389,7 @@ export class QueueEngine {
   }
 
   /** Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`. */
-  private async waitForWork(signal?: AbortSignal): Promise<void> {
+  private async waitForWork(giveUpAt: number, signal?: AbortSignal): Promise<void> {
     const ac = new AbortController();
     const stop = (): void => ac.abort();
     this.wakers.add(stop);
@@ -388,7 +397,7 @@ export class QueueEngine {
     try {
       const now = this.ctx.clock.now();
       const waits: Promise<void>[] = [new Promise<void>((resolve) => ac.signal.addEventListener('abort', () => resolve(), { once: true }))];
-      let deadline = Infinity;
+      let deadline = giveUpAt;
       for (const pr of this.parts) {
         const d = pr.sp.nextDeadline(now);
         if (d !== null) deadline = Math.min(deadline, d);

@@ -43,6 +43,7 @@ export class QueueManager implements StateSource {
       manager.engines.set(name, new QueueEngine(manager.context(), q.config, { ...q.redrive }, q.partitions));
     }
     log.attach(manager);
+    await Promise.all([...manager.engines.values()].map((e) => e.prime()));
     // Partitions that are new since the last run (or whose start was set just now) get their first state written.
     await log.flush();
     return manager;
@@ -64,6 +65,7 @@ export class QueueManager implements StateSource {
       engine = new QueueEngine(this.context(), cfg, {}, new Map());
       engine.markChanged();
       this.engines.set(cfg.name, engine);
+      await engine.prime();
     } else if (!sameSettings(engine.config, cfg)) {
       if ([...engine.config.topics].sort().join('\n') !== [...cfg.topics].sort().join('\n')) {
         throw new KlogError('INVALID_CONFIG', `queue ${cfg.name} reads ${engine.config.topics.join(', ')}: its topics cannot change (delete it and create it again)`);
@@ -89,9 +91,9 @@ export class QueueManager implements StateSource {
     return this.engine(name).stats();
   }
 
-  /** For a host: locks up to `max` records for `consumerId`, waiting while there are none (until `signal`). */
-  async acquire(name: string, consumerId: string, opts: { max: number; signal?: AbortSignal }): Promise<Delivery[]> {
-    return this.engine(name).acquire(consumerId, opts.max, opts.signal);
+  /** For a host: locks up to `max` records for `consumerId`, waiting while there are none (until `signal` or `maxWaitMs`). */
+  async acquire(name: string, consumerId: string, opts: { max: number; signal?: AbortSignal; maxWaitMs?: number }): Promise<Delivery[]> {
+    return this.engine(name).acquire(consumerId, opts.max, opts);
   }
 
   /** For a host: a batch of acknowledgements; each gets its error or undefined. */

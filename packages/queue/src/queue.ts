@@ -22,6 +22,8 @@ export interface RunOptions {
 export interface ReceiveOptions {
   max?: number;
   signal?: AbortSignal;
+  /** Give up (resolve []) after this long with nothing to deliver; default: wait until there is something. */
+  maxWaitMs?: number;
 }
 
 /**
@@ -46,11 +48,11 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return this.engine.name;
   }
 
-  /** Waits for at least one record, then returns up to `max` (default 1) of them; [] once `signal` aborts. */
+  /** Waits for at least one record, then returns up to `max` (default 1) of them; [] on abort or after maxWaitMs. */
   async receive(opts: ReceiveOptions = {}): Promise<QueueMessage[]> {
     if (this.stop.signal.aborted) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed (consumer ${this.consumerId})`);
     const signal = opts.signal ? AbortSignal.any([opts.signal, this.stop.signal]) : this.stop.signal;
-    const deliveries = await this.engine.acquire(this.consumerId, opts.max ?? 1, signal);
+    const deliveries = await this.engine.acquire(this.consumerId, opts.max ?? 1, { signal, maxWaitMs: opts.maxWaitMs });
     return deliveries.map((d) => new QueueMessage(d, async (type, o) => {
       const [err] = await this.engine.acknowledge(this.consumerId, [{
         topic: d.topic, partition: d.partition, offset: d.record.offset, deliveryCount: d.deliveryCount, type, ...o,
