@@ -1,6 +1,6 @@
-import type { LogStore, StoredRecord } from '@klog/log-core';
+import type { LogStore, RecordInput, StoredRecord } from '@klog/log-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, deliverAtHeader, type Queue } from '../src/index.js';
+import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, STATE_TOPIC, deliverAtHeader, type Queue, type QueueStore } from '../src/index.js';
 import { expectCode, openStore, removeDir, settle, silentLogger, tempDir, until } from './helpers.js';
 
 let dir: string;
@@ -95,21 +95,38 @@ describe('dead letters', () => {
     expect([m.offset, m.deliveryCount, m.value!.toString()]).toEqual([6, 1, 'poison']);
   });
 
-  it('a rejected record is dead-lettered once, even when the process dies before marking it done', async () => {
+  it('a rejected record is dead-lettered once, even when the process dies between writing it and marking it done', async () => {
+    // The store as the queue sees it: once the dead letter is in, every state write fails (the disk is gone).
+    const dlqWritten = () => store.hasTopic('dlq') && store.logEndOffset('dlq', 0) > 0;
+    const failing: QueueStore = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'append') {
+          return (topic: string, records: RecordInput[], opts?: { partition?: number }) => {
+            if (topic === STATE_TOPIC && dlqWritten()) return Promise.reject(new Error('disk gone'));
+            return target.append(topic, records, opts);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await queues.close();
+    queues = await QueueManager.open(failing, { clock, logger: silentLogger });
     const queue = await queues.queue({ name: 'w', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'dlq' });
     await produce('jobs', ['x', 'y']);
     const [x] = await queue.receive();
-    await x.reject('bad input');
+    await x.reject('bad input'); // durable as ARCHIVING; marking it ARCHIVED after the dead letter fails
+    expect(await readAll('dlq')).toHaveLength(1);
+
+    await crashAndReopen();
+    const q2 = await queues.queue({ name: 'w', topics: ['jobs'], deadLetterTopic: 'dlq' });
+    const [y] = await q2.receive(); // the reopened queue finds the dead letter already written
+    expect(y.value!.toString()).toBe('y');
+    await y.accept();
     const dead = await readAll('dlq');
     expect(dead.map((r) => [r.value!.toString(), header(r, DEAD_LETTER_HEADERS.reason), header(r, DEAD_LETTER_HEADERS.message)]))
       .toEqual([['x', 'bad input', 'Offset rejected by client.']]);
-    // Reopening finds nothing left to write: the dead letter is not written again.
-    await crashAndReopen();
-    const q2 = await queues.queue({ name: 'w', topics: ['jobs'], deadLetterTopic: 'dlq' });
-    const [y] = await q2.receive();
-    expect(y.value!.toString()).toBe('y');
-    await y.accept();
-    expect(await readAll('dlq')).toHaveLength(1);
+    expect(q2.stats()[0]).toMatchObject({ startOffset: 2, archived: 1, lag: 0 });
   });
 });
 
