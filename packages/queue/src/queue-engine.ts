@@ -186,7 +186,6 @@ export class QueueEngine {
   stats(): PartitionStats[] {
     const now = this.ctx.clock.now();
     return this.parts.map((pr) => {
-      pr.sp.expire(now);
       const c = pr.sp.counts(now);
       const unread = Math.max(0, this.ctx.store.logEndOffset(pr.topic, pr.partition) - pr.sp.end);
       const ready = c.ready + unread;

@@ -315,19 +315,27 @@ export class SharePartition {
     this.advance();
   }
 
+  /**
+   * Counts as of `now`, without changing anything (so asking cannot make a change that is not yet durable). A
+   * record whose lock ran out counts as ready, like a record restored after a restart; if that was its last
+   * delivery, the next acquisition archives it.
+   */
   counts(now: number): PartitionCounts {
-    const c: PartitionCounts = { ready: 0, delayed: 0, inFlight: this.locked.size, archived: this.archivedTotal, oldestReadySince: null };
+    const c: PartitionCounts = { ready: 0, delayed: 0, inFlight: 0, archived: this.archivedTotal, oldestReadySince: null };
+    const ready = (since: number): void => {
+      c.ready++;
+      if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
+    };
     for (let o = this.startOffset; o < this.endOffset; o++) {
       const e = this.entries.get(o)!;
-      if (e.state !== RecordState.AVAILABLE) continue;
-      const due = dueAt(e);
-      if (due > now) {
-        c.delayed++;
-        continue;
+      if (e.state === RecordState.ACQUIRED) {
+        if (e.lockUntil > now) c.inFlight++;
+        else ready(Math.max(e.lockUntil, e.timestamp));
+      } else if (e.state === RecordState.AVAILABLE) {
+        const due = dueAt(e);
+        if (due > now) c.delayed++;
+        else ready(Math.max(due, e.timestamp));
       }
-      c.ready++;
-      const since = Math.max(due, e.timestamp);
-      if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
     }
     return c;
   }
