@@ -183,7 +183,9 @@ export class QueueEngine {
     if (!this.closed) await this.settle();
   }
 
-  stats(): PartitionStats[] {
+  /** Reads new records into the windows first, so that delays and ages are known; changes no state. */
+  async stats(): Promise<PartitionStats[]> {
+    await this.prime();
     const now = this.ctx.clock.now();
     return this.parts.map((pr) => {
       const c = pr.sp.counts(now);

@@ -87,7 +87,7 @@ export class QueueManager implements StateSource {
     return this.engine(name).config;
   }
 
-  stats(name: string): PartitionStats[] {
+  async stats(name: string): Promise<PartitionStats[]> {
     return this.engine(name).stats();
   }
 

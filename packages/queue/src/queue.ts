@@ -87,7 +87,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
   }
 
   /** Per partition: ready, delayed, in flight, archived, lag and the age of the oldest ready record. */
-  stats(): PartitionStats[] {
+  stats(): Promise<PartitionStats[]> {
     return this.engine.stats();
   }
 

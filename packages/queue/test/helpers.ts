@@ -43,9 +43,9 @@ export async function settle(rounds = 3): Promise<void> {
 }
 
 /** Polls `cond` (letting I/O run) until it holds, failing after `ms` of real time. */
-export async function until(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }

@@ -57,13 +57,13 @@ describe('dead letters', () => {
       },
     });
     // Without any time passing, the poison record waits out its backoff while every other record is done.
-    await until(() => done.length === 5 && attempts.length === 1, 'the healthy records');
-    expect(queue.stats()[0]).toMatchObject({ ready: 0, delayed: 1, inFlight: 0 });
+    await until(async () => done.length === 5 && attempts.length === 1, 'the healthy records');
+    expect((await queue.stats())[0]).toMatchObject({ ready: 0, delayed: 1, inFlight: 0 });
     for (let i = 0; i < 3; i++) {
       clock.advance(10_000);
-      await until(() => attempts.length >= Math.min(i + 2, 3) && queue.stats()[0].inFlight === 0, `attempt ${i + 2}`);
+      await until(async () => attempts.length >= Math.min(i + 2, 3) && (await queue.stats())[0].inFlight === 0, `attempt ${i + 2}`);
     }
-    await until(() => queue.stats()[0].archived === 1 && queue.stats()[0].lag === 0, 'the poison record archived');
+    await until(async () => (await queue.stats())[0].archived === 1 && (await queue.stats())[0].lag === 0, 'the poison record archived');
     await queue.close();
     await running;
     expect(attempts).toEqual([1, 2, 3]);
@@ -126,7 +126,7 @@ describe('dead letters', () => {
     const dead = await readAll('dlq');
     expect(dead.map((r) => [r.value!.toString(), header(r, DEAD_LETTER_HEADERS.reason), header(r, DEAD_LETTER_HEADERS.message)]))
       .toEqual([['x', 'bad input', 'Offset rejected by client.']]);
-    expect(q2.stats()[0]).toMatchObject({ startOffset: 2, archived: 1, lag: 0 });
+    expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, archived: 1, lag: 0 });
   });
 });
 
@@ -137,13 +137,13 @@ describe('delays', () => {
     const [first] = await queue.receive();
     expect(first.value!.toString()).toBe('now'); // the delayed record does not hold back the one behind it
     await first.release({ delayMs: 3_000 });
-    expect(queue.stats()[0]).toMatchObject({ ready: 0, delayed: 2, inFlight: 0, lag: 2 });
+    expect((await queue.stats())[0]).toMatchObject({ ready: 0, delayed: 2, inFlight: 0, lag: 2 });
 
     await crashAndReopen();
     const q2 = await queues.queue({ name: 'w', topics: ['jobs'] });
     const pending = q2.receive();
     await settle();
-    expect(q2.stats()[0]).toMatchObject({ ready: 0, delayed: 2 });
+    expect((await q2.stats())[0]).toMatchObject({ ready: 0, delayed: 2 });
     clock.advance(2_999);
     await settle();
     clock.advance(1);
@@ -155,7 +155,7 @@ describe('delays', () => {
     const [later] = await next;
     expect([later.value!.toString(), later.deliveryCount]).toEqual(['later', 1]);
     await later.accept();
-    expect(q2.stats()[0]).toMatchObject({ startOffset: 2, lag: 0 });
+    expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, lag: 0 });
   });
 });
 
@@ -168,16 +168,16 @@ describe('locks', () => {
     const gate = new Promise<void>((r) => (release = r));
     const seen: number[] = [];
     const running = queue.run({ eachMessage: async ({ deliveryCount }) => { seen.push(deliveryCount); await gate; } });
-    await until(() => seen.length === 1, 'the long task to start');
+    await until(async () => seen.length === 1, 'the long task to start');
     const stop = new AbortController();
     const stolen = other.receive({ signal: stop.signal });
     for (let t = 0; t < 3_000; t += 100) {
       clock.advance(100);
       await settle();
     }
-    expect(queue.stats()[0].inFlight).toBe(1);
+    expect((await queue.stats())[0].inFlight).toBe(1);
     release();
-    await until(() => queue.stats()[0].lag === 0, 'the long task to finish');
+    await until(async () => (await queue.stats())[0].lag === 0, 'the long task to finish');
     stop.abort();
     expect(await stolen).toEqual([]);
     expect(seen).toEqual([1]);
@@ -231,7 +231,7 @@ describe('bad input', () => {
     await expectCode(queues.queue({ name: 'bad name!', topics: ['jobs'] }), 'INVALID_CONFIG');
     await expectCode(queues.queue({ name: 'w2', topics: ['missing'] }), 'UNKNOWN_TOPIC');
     await expectCode(queues.queue({ name: 'w', topics: ['normal'] }), 'INVALID_CONFIG');
-    expect(queue.stats()[0]).toMatchObject({ startOffset: 3, lag: 0, archived: 0 });
+    expect((await queue.stats())[0]).toMatchObject({ startOffset: 3, lag: 0, archived: 0 });
   });
 });
 
@@ -253,14 +253,34 @@ describe('admin', () => {
     expect(order).toEqual(['u1', 'u2', 'n2', 'n3']);
   });
 
+  it('is iterable, and its stats count what waits and for how long', async () => {
+    const queue = await queues.queue({ name: 'it', topics: ['jobs'], start: 'earliest' });
+    await store.append('jobs', ['a', 'b', 'c', 'd'].map((v) => ({ value: Buffer.from(v), timestamp: clock.now() })));
+    clock.advance(5_000);
+    expect((await queue.stats())[0]).toMatchObject({ ready: 4, inFlight: 0, lag: 4, oldestReadyAgeMs: 5_000 });
+    const got: string[] = [];
+    for await (const msg of queue) {
+      got.push(msg.value!.toString());
+      if (got.length === 3) {
+        await msg.release({ delayMs: 1_000 });
+        break;
+      }
+      await msg.accept();
+    }
+    expect(got).toEqual(['a', 'b', 'c']);
+    expect((await queue.stats())[0]).toMatchObject({ startOffset: 2, ready: 1, delayed: 1, inFlight: 0, lag: 2 });
+  });
+
   it('reset moves the start; delete removes the queue for good', async () => {
-    await produce('jobs', ['a', 'b', 'c']);
+    await store.append('jobs', ['a', 'b', 'c'].map((v, i) => ({ value: Buffer.from(v), timestamp: 1_000 * (i + 1) })));
     const queue = await queues.queue({ name: 'r', topics: ['jobs'] }); // latest: nothing yet
-    expect(queue.stats()[0]).toMatchObject({ startOffset: 3, lag: 0 });
+    expect((await queue.stats())[0]).toMatchObject({ startOffset: 3, lag: 0 });
+    await queues.reset('r', { to: { timestamp: 2_000 } });
+    expect((await queue.stats())[0]).toMatchObject({ startOffset: 1, lag: 2 });
     await queues.reset('r', { to: 'earliest' });
-    expect(queue.stats()[0]).toMatchObject({ startOffset: 0, lag: 3 });
+    expect((await queue.stats())[0]).toMatchObject({ startOffset: 0, lag: 3 });
     await crashAndReopen();
-    expect(queues.stats('r')[0]).toMatchObject({ startOffset: 0, lag: 3 });
+    expect((await queues.stats('r'))[0]).toMatchObject({ startOffset: 0, lag: 3 });
     const q2 = await queues.queue({ name: 'r', topics: ['jobs'] });
     await queues.delete('r');
     await expectCode(q2.receive(), 'QUEUE_CLOSED');

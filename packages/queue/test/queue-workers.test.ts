@@ -34,13 +34,13 @@ it('8 concurrent workers on 1 partition: 10,000 records, each accepted exactly o
       perWorker.set(worker, (perWorker.get(worker) ?? 0) + 1);
     },
   });
-  await until(() => queue.stats()[0].lag === 0 && accepted.size === N, 'all records accepted', 60_000);
+  await until(async () => (await queue.stats())[0].lag === 0 && accepted.size === N, 'all records accepted', 60_000);
   await queue.close();
   await running;
   expect(accepted.size).toBe(N);
   expect([...accepted.values()].every((n) => n === 1)).toBe(true);
   expect(perWorker.size).toBe(8);
-  expect(queue.stats()[0]).toMatchObject({ startOffset: N, ready: 0, inFlight: 0, delayed: 0, archived: 0 });
+  expect((await queue.stats())[0]).toMatchObject({ startOffset: N, ready: 0, inFlight: 0, delayed: 0, archived: 0 });
   // Snapshots keep the state topic short: what a reopen reads is bounded, not the history of 10,000 acks.
   const stateRecords = store.logEndOffset('__share_group_state', 0) - store.logStartOffset('__share_group_state', 0);
   expect(stateRecords).toBeLessThanOrEqual(500 + 2);

@@ -100,20 +100,20 @@ it('reopening the store restores the queue exactly, and no record is lost or don
               clock.advance(op.ms);
               break;
             case 'restart': {
-              const before = QUEUES.map((q) => queues.stats(q.name)[0]);
+              const before = await Promise.all(QUEUES.map(async (q) => (await queues.stats(q.name))[0]));
               if (op.clean) await queues.close();
               await store.close();
               store = await openStore(dir);
               queues = await open(store);
               expect(queues.list()).toEqual(QUEUES.map((q) => q.name));
-              QUEUES.forEach((q, i) => {
+              for (const [i, q] of QUEUES.entries()) {
                 seen[i].held = [];
-                expect(queues.stats(q.name)[0], `${q.name} after a restart`).toMatchObject({
+                expect((await queues.stats(q.name))[0], `${q.name} after a restart`).toMatchObject({
                   startOffset: before[i].startOffset, delayed: before[i].delayed, archived: before[i].archived, inFlight: 0,
                   ready: before[i].ready + before[i].inFlight,
                 });
                 if (before[i].lag > 0) restartsChecked++;
-              });
+              }
               for (const q of QUEUES) await queues.queue(q);
               break;
             }
@@ -132,7 +132,7 @@ it('reopening the store restores the queue exactly, and no record is lost or don
             }
           }
         }
-        const archivedQ2 = queues.stats('q2')[0].archived;
+        const archivedQ2 = (await queues.stats('q2'))[0].archived;
         await queues.close();
         const dead = store.hasTopic('dlq') ? (await store.read('dlq', 0, { offset: 0 })).records : [];
         const deadOffsets = dead.map((r) => Number(r.headers.find((h) => h.key === DEAD_LETTER_HEADERS.offset)!.value!.toString()));
