@@ -1,8 +1,9 @@
 import { KlogError, type Logger, type StoredRecord } from '@klog/log-core';
 import type { Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
-import { deadLetterOrigin, deadLetterRecord, hasDeadLetter, redrivenRecord } from './dead-letters.js';
+import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
+import { redriveDeadLetters } from './redrive.js';
 import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
 import { partitionKey } from './state/state-log.js';
@@ -213,41 +214,14 @@ export class QueueEngine {
     await this.ctx.persist();
   }
 
-  /**
-   * Produces this queue's dead letters back to their source topics (up to `max`), oldest first. The re-drive
-   * position advances, durably, after each record is re-produced: a crash in between re-drives that record twice
-   * rather than losing it.
-   */
+  /** Produces up to `max` of this queue's dead letters back to their source topics (see redrive.ts). */
   async redrive(max = Infinity): Promise<number> {
     const dlq = this.cfg.deadLetterTopic;
-    const { store } = this.ctx;
-    if (dlq === null || !store.hasTopic(dlq)) return 0;
-    let moved = 0;
-    for (let dp = 0; dp < store.partitionCount(dlq) && moved < max; dp++) {
-      let pos = Math.max(this.redrivePositions[dp] ?? 0, store.logStartOffset(dlq, dp));
-      while (moved < max && pos < store.logEndOffset(dlq, dp)) {
-        const { records, nextOffset } = await store.read(dlq, dp, { offset: pos, maxBytes: READ_BYTES });
-        if (records.length === 0) {
-          if (nextOffset <= pos) break;
-          pos = nextOffset;
-          continue;
-        }
-        for (const r of records) {
-          if (r.offset < pos || moved >= max) continue;
-          const origin = deadLetterOrigin(r.headers);
-          const mine = origin !== undefined && origin.queue === this.name && store.hasTopic(origin.topic);
-          if (mine) {
-            const partition = origin.partition < store.partitionCount(origin.topic) ? origin.partition : undefined;
-            await store.append(origin.topic, [redrivenRecord(r)], { partition });
-            moved++;
-          }
-          pos = r.offset + 1;
-          this.redrivePositions[dp] = pos;
-          this.queueDirty = true;
-          if (mine) await this.ctx.persist();
-        }
-      }
-    }
+    if (dlq === null || !this.ctx.store.hasTopic(dlq)) return 0;
+    const moved = await redriveDeadLetters(this.ctx.store, this.name, dlq, this.redrivePositions, max, async (persistNow) => {
+      this.queueDirty = true;
+      if (persistNow) await this.ctx.persist();
+    });
     await this.ctx.persist();
     return moved;
   }
@@ -347,40 +321,14 @@ export class QueueEngine {
     if (this.cfg.deadLetterTopic !== null && this.parts.some((pr) => pr.sp.hasPendingDeadLetters)) await this.writeDeadLetters();
   }
 
-  /**
-   * Writes the dead letter of every ARCHIVING record, once: first the dead-letter partition's current end is
-   * recorded with the record (durably), then, for a record marked by an earlier run, the partition is searched
-   * from there for its dead letter, and it is appended only when not found; then the record becomes ARCHIVED.
-   */
+  /** Dead letters are written one run at a time; a failed run leaves its records ARCHIVING (durably) for the next. */
   private writeDeadLetters(): Promise<void> {
     const run = this.deadLetterRun.then(async () => {
       const dlq = this.cfg.deadLetterTopic;
       if (dlq === null) return;
-      const { store } = this.ctx;
-      if (!store.hasTopic(dlq)) await store.createTopic(dlq, { partitions: 1 });
-      const dlqPartitions = store.partitionCount(dlq);
-      const markedNow = new Set<string>();
-      for (const pr of this.parts) {
-        for (const p of pr.sp.pendingDeadLetters()) {
-          if (p.dlqFrom !== null) continue;
-          pr.sp.markDeadLetterFrom(p.offset, store.logEndOffset(dlq, pr.partition % dlqPartitions));
-          markedNow.add(`${pr.topic}/${pr.partition}/${p.offset}`);
-        }
-      }
-      if (markedNow.size > 0) await this.ctx.persist();
-      for (const pr of this.parts) {
-        const dp = pr.partition % dlqPartitions;
-        for (const p of pr.sp.pendingDeadLetters()) {
-          const origin = { queue: this.name, topic: pr.topic, partition: pr.partition, offset: p.offset, deliveryCount: p.deliveryCount };
-          const written = !markedNow.has(`${pr.topic}/${pr.partition}/${p.offset}`) && await hasDeadLetter(store, dlq, dp, p.dlqFrom ?? 0, origin);
-          if (!written) await store.append(dlq, [deadLetterRecord(this.name, pr.topic, pr.partition, pr.cache.get(p.offset)!, p)], { partition: dp });
-          pr.sp.deadLettered(p.offset);
-          prune(pr);
-        }
-      }
-      await this.ctx.persist();
+      await writeDeadLetters(this.ctx.store, this.ctx.persist, this.name, dlq, this.parts);
+      for (const pr of this.parts) prune(pr);
     });
-    // A failed dead-letter write leaves its records ARCHIVING (durably): the next settle tries again.
     this.deadLetterRun = run.catch((err: unknown) => this.ctx.logger.warn({ err, queue: this.name }, 'dead-letter write failed; will retry'));
     return this.deadLetterRun;
   }
