@@ -253,6 +253,19 @@ describe('admin', () => {
     expect(order).toEqual(['u1', 'u2', 'n2', 'n3']);
   });
 
+  it('waits for new records without burning CPU', async () => {
+    const queue = await queues.queue({ name: 'idle', topics: ['jobs'], start: 'earliest' });
+    const stop = new AbortController();
+    const waiting = queue.receive({ signal: stop.signal });
+    await settle();
+    const before = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 300));
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000, 'ms of CPU while idle for 300 ms').toBeLessThan(60);
+    await produce('jobs', ['wake']);
+    expect((await waiting)[0].value!.toString()).toBe('wake');
+  });
+
   it('is iterable, and its stats count what waits and for how long', async () => {
     const queue = await queues.queue({ name: 'it', topics: ['jobs'], start: 'earliest' });
     await store.append('jobs', ['a', 'b', 'c', 'd'].map((v) => ({ value: Buffer.from(v), timestamp: clock.now() })));
