@@ -1,0 +1,25 @@
+// Public API of @klog/queue: queue mode (KIP-932 share groups) over a LogStore. Other packages import only from here.
+export { QueueManager } from './queue-manager.js';
+export type { QueueManagerOptions } from './queue-manager.js';
+export { Queue } from './queue.js';
+export type { EachMessagePayload, ReceiveOptions, RunOptions } from './queue.js';
+export { QueueMessage } from './message.js';
+export type { AckRequest, Delivery, PartitionStats, ResetTarget } from './queue-engine.js';
+export { QUEUE_DEFAULTS, backoffDelay, resolveQueueConfig, validateQueueName } from './config.js';
+export type { BackoffConfig, QueueConfig, QueueOptions } from './config.js';
+export { SharePartition } from './share-partition.js';
+export type { AckOptions, AckType, Acquired, PartitionCounts, PendingDeadLetter, SharePartitionLimits } from './share-partition.js';
+export { RecordState, isFinished } from './record-state.js';
+export type { RecordStateId } from './record-state.js';
+export type { ArchiveCause, PartitionState, PersistedRecord } from './state/partition-state.js';
+export { STATE_TOPIC } from './state/state-log.js';
+export { decodeStateRecord, encodeStateRecord } from './state/state-record.js';
+export type { QueueRecordValue, StateRecord } from './state/state-record.js';
+export { DELIVER_AT_HEADER, deliverAtHeader, deliverAtOf } from './delivery-header.js';
+export { DEAD_LETTER_HEADERS, deadLetterOrigin } from './dead-letters.js';
+export type { DeadLetterOrigin } from './dead-letters.js';
+export { ManualClock, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export type { QueueStore } from './store-port.js';
+export { QUEUE_ERRORS } from './errors.js';
+export type { QueueErrorCode } from './errors.js';

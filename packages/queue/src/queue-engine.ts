@@ -1,0 +1,379 @@
+import { KlogError, type Logger, type StoredRecord } from '@klog/log-core';
+import type { Clock } from './clock.js';
+import type { QueueConfig } from './config.js';
+import { writeDeadLetters } from './dead-letter-writer.js';
+import { deliverAtOf } from './delivery-header.js';
+import { redriveDeadLetters } from './redrive.js';
+import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
+import type { PartitionState } from './state/partition-state.js';
+import { partitionKey } from './state/state-log.js';
+import type { StateRecord } from './state/state-record.js';
+import type { QueueStore } from './store-port.js';
+
+const READ_BYTES = 1024 * 1024;
+/** A long-poll on the log is re-armed this often; acks, releases and deadlines wake it earlier. */
+const APPEND_WAIT_MS = 30_000;
+
+/** What the engine needs from its host (the QueueManager). */
+export interface EngineContext {
+  store: QueueStore;
+  clock: Clock;
+  logger: Logger;
+  /** Makes every state change so far durable in the state topic. */
+  persist(): Promise<void>;
+}
+
+/** A record handed to a consumer, locked until lockUntil. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  record: StoredRecord;
+  deliveryCount: number;
+  lockUntil: number;
+}
+
+export interface AckRequest {
+  topic: string;
+  partition: number;
+  offset: number;
+  type: AckType;
+  deliveryCount?: number;
+  delayMs?: number;
+  reason?: string;
+}
+
+export interface PartitionStats {
+  topic: string;
+  partition: number;
+  startOffset: number;
+  /** Available now (in the window, or in the log past it). */
+  ready: number;
+  /** Available later: released with a delay, or carrying a deliver-at time. */
+  delayed: number;
+  inFlight: number;
+  /** Archived since the queue was created (rejected, or out of deliveries). */
+  archived: number;
+  /** ready + delayed + inFlight (Kafka's share-group lag). */
+  lag: number;
+  oldestReadyAgeMs: number;
+}
+
+export type ResetTarget = 'earliest' | 'latest' | { timestamp: number };
+
+interface PartitionRuntime {
+  topic: string;
+  partition: number;
+  /** Position of the topic in the priority order (0 first); 0 for every topic when there is none. */
+  rank: number;
+  sp: SharePartition;
+  /** The records of the window, for delivery and dead letters; dropped as the start offset passes them. */
+  cache: Map<number, StoredRecord>;
+  filling?: Promise<void>;
+}
+
+/**
+ * One queue at run time: a share partition per topic-partition, the records of their windows, and the waits of
+ * consumers for work. Acquisitions are answered only after the delivery counts they raised are durable, and
+ * acknowledgements only after their new states are, so a consumer killed at any point still used up its attempt
+ * and an acknowledged record is never delivered again.
+ */
+export class QueueEngine {
+  private readonly parts: PartitionRuntime[] = [];
+  private readonly wakers = new Set<() => void>();
+  private rotation = 0;
+  private queueDirty = false;
+  private closed = false;
+  private deadLetterRun: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private cfg: QueueConfig,
+    private readonly redrivePositions: Record<string, number>,
+    restored: Map<string, PartitionState>,
+  ) {
+    const { store } = ctx;
+    cfg.topics.forEach((topic, i) => {
+      if (!store.hasTopic(topic)) {
+        ctx.logger.warn({ queue: cfg.name, topic }, 'queue topic no longer exists; its partitions are skipped');
+        return;
+      }
+      for (let p = 0; p < store.partitionCount(topic); p++) {
+        const state = restored.get(partitionKey(topic, p));
+        const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
+        if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map() });
+      }
+    });
+  }
+
+  /** Reads every window from the log, so that stats (delays, dead letters waiting) are right before any fetch. */
+  async prime(): Promise<void> {
+    await Promise.all(this.parts.map((pr) => this.fill(pr)));
+  }
+
+  /** The queue's own record (settings, re-drive positions) must be written: it is new, or they changed. */
+  markChanged(): void {
+    this.queueDirty = true;
+  }
+
+  get config(): QueueConfig {
+    return this.cfg;
+  }
+
+  get name(): string {
+    return this.cfg.name;
+  }
+
+  /** New settings for the same topics (the caller checked that). */
+  reconfigure(cfg: QueueConfig): void {
+    this.cfg = cfg;
+    for (const pr of this.parts) pr.sp.configure(limitsOf(cfg));
+    this.markChanged();
+  }
+
+  /**
+   * Locks up to `max` records for `consumer`, waiting while there are none: new records in the log, acks,
+   * releases and the end of locks and delays all wake it. Resolves [] when `signal` aborts or `maxWaitMs` (by
+   * the queue's clock; default: no limit) passes with nothing to deliver.
+   */
+  async acquire(consumer: string, max: number, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Delivery[]> {
+    const { signal } = opts;
+    const giveUpAt = opts.maxWaitMs === undefined ? Infinity : this.ctx.clock.now() + Math.max(0, opts.maxWaitMs);
+    for (;;) {
+      this.checkOpen();
+      if (signal?.aborted) return [];
+      await Promise.all(this.parts.map((pr) => this.fill(pr)));
+      this.checkOpen();
+      const got = this.pick(consumer, max, this.ctx.clock.now());
+      // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
+      await this.settle();
+      if (got.length > 0) return got;
+      if (this.ctx.clock.now() >= giveUpAt) return [];
+      await this.waitForWork(giveUpAt, signal);
+    }
+  }
+
+  /** Applies acknowledgements; each gets its error, or undefined. Resolves once the new states are durable. */
+  async acknowledge(consumer: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
+    this.checkOpen();
+    const now = this.ctx.clock.now();
+    const results = acks.map((a) => {
+      try {
+        const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
+        if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
+        pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
+        prune(pr);
+        return undefined;
+      } catch (err) {
+        if (err instanceof KlogError) return err;
+        throw err;
+      }
+    });
+    this.wake();
+    await this.settle();
+    return results;
+  }
+
+  /** The consumer is gone: its records are available again at once. */
+  async leave(consumer: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    let released = 0;
+    for (const pr of this.parts) released += pr.sp.releaseAll(consumer, now);
+    if (released === 0) return;
+    this.wake();
+    if (!this.closed) await this.settle();
+  }
+
+  /** Reads new records into the windows first, so that delays and ages are known; changes no state. */
+  async stats(): Promise<PartitionStats[]> {
+    await this.prime();
+    const now = this.ctx.clock.now();
+    return this.parts.map((pr) => {
+      const c = pr.sp.counts(now);
+      const unread = Math.max(0, this.ctx.store.logEndOffset(pr.topic, pr.partition) - pr.sp.end);
+      const ready = c.ready + unread;
+      return {
+        topic: pr.topic, partition: pr.partition, startOffset: pr.sp.start, ready, delayed: c.delayed, inFlight: c.inFlight,
+        archived: c.archived, lag: ready + c.delayed + c.inFlight, oldestReadyAgeMs: c.oldestReadySince === null ? 0 : Math.max(0, now - c.oldestReadySince),
+      };
+    });
+  }
+
+  /** Moves every partition's start offset; records in flight lose their locks. */
+  async reset(to: ResetTarget): Promise<void> {
+    const { store } = this.ctx;
+    for (const pr of this.parts) {
+      let offset: number;
+      if (to === 'earliest') offset = store.logStartOffset(pr.topic, pr.partition);
+      else if (to === 'latest') offset = store.logEndOffset(pr.topic, pr.partition);
+      else offset = (await store.offsetForTimestamp(pr.topic, pr.partition, to.timestamp)) ?? store.logEndOffset(pr.topic, pr.partition);
+      pr.sp.reset(offset);
+      pr.cache.clear();
+    }
+    this.wake();
+    await this.ctx.persist();
+  }
+
+  /** Produces up to `max` of this queue's dead letters back to their source topics (see redrive.ts). */
+  async redrive(max = Infinity): Promise<number> {
+    const dlq = this.cfg.deadLetterTopic;
+    if (dlq === null || !this.ctx.store.hasTopic(dlq)) return 0;
+    const moved = await redriveDeadLetters(this.ctx.store, this.name, dlq, this.redrivePositions, max, async (persistNow) => {
+      this.queueDirty = true;
+      if (persistNow) await this.ctx.persist();
+    });
+    await this.ctx.persist();
+    return moved;
+  }
+
+  /** Stops every wait; later calls fail with QUEUE_CLOSED. */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  async drain(): Promise<void> {
+    await this.deadLetterRun;
+  }
+
+  // ---- the state writer's side --------------------------------------------------------------------------------
+
+  takeChanges(): StateRecord[] {
+    const out: StateRecord[] = [];
+    if (this.queueDirty) out.push(this.queueRecord());
+    for (const pr of this.parts) {
+      const c = pr.sp.takeChanges();
+      if (c !== undefined) out.push({ kind: c.snapshot ? 'snapshot' : 'update', name: this.name, topic: pr.topic, partition: pr.partition, value: c.state });
+    }
+    return out;
+  }
+
+  snapshot(): StateRecord[] {
+    return [
+      this.queueRecord(),
+      ...this.parts.map((pr): StateRecord => ({ kind: 'snapshot', name: this.name, topic: pr.topic, partition: pr.partition, value: pr.sp.snapshot() })),
+    ];
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private queueRecord(): StateRecord {
+    this.queueDirty = false;
+    return { kind: 'queue', name: this.name, value: { config: this.cfg, redrive: { ...this.redrivePositions } } };
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed`);
+  }
+
+  /** Reads records from the log into the window while it has room. One read at a time per partition. */
+  private fill(pr: PartitionRuntime): Promise<void> {
+    pr.filling ??= (async () => {
+      const { store } = this.ctx;
+      const logStart = store.logStartOffset(pr.topic, pr.partition);
+      if (logStart > pr.sp.start) {
+        pr.sp.skipTo(logStart);
+        prune(pr);
+      }
+      while (pr.sp.wantsMore() && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
+        const from = pr.sp.end;
+        const { records } = await store.read(pr.topic, pr.partition, { offset: from, maxBytes: READ_BYTES });
+        if (pr.sp.end !== from) continue; // reset while reading: read again from the new end
+        if (records.length === 0) break;
+        for (const r of records) {
+          if (r.offset < pr.sp.end) continue;
+          if (!pr.sp.wantsMore()) break;
+          pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) });
+          pr.cache.set(r.offset, r);
+        }
+        prune(pr);
+      }
+    })().finally(() => {
+      pr.filling = undefined;
+    });
+    return pr.filling;
+  }
+
+  /** Acquires across partitions: by priority rank, and round-robin among partitions of the same rank. */
+  private pick(consumer: string, max: number, now: number): Delivery[] {
+    const n = this.parts.length;
+    const start = this.rotation++ % Math.max(1, n);
+    const order = this.parts.map((_, i) => this.parts[(start + i) % n]).sort((a, b) => a.rank - b.rank);
+    const out: Delivery[] = [];
+    for (const pr of order) {
+      if (out.length >= max) {
+        pr.sp.expire(now);
+        continue;
+      }
+      for (const a of pr.sp.acquire(consumer, max - out.length, now)) {
+        const record = pr.cache.get(a.offset);
+        if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
+        out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });
+      }
+      prune(pr);
+    }
+    return out;
+  }
+
+  /** Every change durable, then the dead letters they call for. */
+  private async settle(): Promise<void> {
+    await this.ctx.persist();
+    if (this.cfg.deadLetterTopic !== null && this.parts.some((pr) => pr.sp.hasPendingDeadLetters)) await this.writeDeadLetters();
+  }
+
+  /** Dead letters are written one run at a time; a failed run leaves its records ARCHIVING (durably) for the next. */
+  private writeDeadLetters(): Promise<void> {
+    const run = this.deadLetterRun.then(async () => {
+      const dlq = this.cfg.deadLetterTopic;
+      if (dlq === null) return;
+      await writeDeadLetters(this.ctx.store, this.ctx.persist, this.name, dlq, this.parts);
+      for (const pr of this.parts) prune(pr);
+    });
+    this.deadLetterRun = run.catch((err: unknown) => this.ctx.logger.warn({ err, queue: this.name }, 'dead-letter write failed; will retry'));
+    return this.deadLetterRun;
+  }
+
+  private wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  /** Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`. */
+  private async waitForWork(giveUpAt: number, signal?: AbortSignal): Promise<void> {
+    const ac = new AbortController();
+    const stop = (): void => ac.abort();
+    this.wakers.add(stop);
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      const now = this.ctx.clock.now();
+      const waits: Promise<void>[] = [new Promise<void>((resolve) => ac.signal.addEventListener('abort', () => resolve(), { once: true }))];
+      let deadline = giveUpAt;
+      for (const pr of this.parts) {
+        const d = pr.sp.nextDeadline(now);
+        if (d !== null) deadline = Math.min(deadline, d);
+        if (pr.sp.wantsMore()) waits.push(this.ctx.store.waitForAppend(pr.topic, pr.partition, pr.sp.end, APPEND_WAIT_MS, ac.signal));
+      }
+      if (deadline !== Infinity) waits.push(this.ctx.clock.sleep(deadline - now, ac.signal));
+      if (this.closed || signal?.aborted) return;
+      await Promise.race(waits);
+    } finally {
+      ac.abort();
+      this.wakers.delete(stop);
+      signal?.removeEventListener('abort', stop);
+    }
+  }
+}
+
+function limitsOf(cfg: QueueConfig): SharePartitionLimits {
+  return {
+    lockMs: cfg.lockMs, maxDeliveries: cfg.maxDeliveries, maxRecordLocks: cfg.maxRecordLocks, maxWindowRecords: cfg.maxWindowRecords,
+    backoff: cfg.backoff, deadLetters: cfg.deadLetterTopic !== null,
+  };
+}
+
+/** Drops cached records the start offset has passed (the cache is in offset order: loaded in order). */
+function prune(pr: PartitionRuntime): void {
+  for (const offset of pr.cache.keys()) {
+    if (offset >= pr.sp.start) break;
+    pr.cache.delete(offset);
+  }
+}

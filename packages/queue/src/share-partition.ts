@@ -1,0 +1,415 @@
+import { KlogError } from '@klog/log-core';
+import { backoffDelay, type BackoffConfig } from './config.js';
+import { isFinished, RecordState, type RecordStateId } from './record-state.js';
+import { isFresh, type ArchiveCause, type PartitionState, type PersistedRecord } from './state/partition-state.js';
+
+/** The settings one share partition enforces (a queue's config, less what concerns the log). */
+export interface SharePartitionLimits {
+  lockMs: number;
+  maxDeliveries: number;
+  maxRecordLocks: number;
+  maxWindowRecords: number;
+  backoff: BackoffConfig;
+  /** With a dead-letter topic, archived records pass through ARCHIVING until their dead letter is written. */
+  deadLetters: boolean;
+}
+
+export interface Acquired {
+  offset: number;
+  deliveryCount: number;
+  lockUntil: number;
+}
+
+export type AckType = 'accept' | 'release' | 'reject' | 'renew';
+
+export interface AckOptions {
+  /** release: available again only after this many ms (default: the queue's backoff). */
+  delayMs?: number;
+  /** release / reject: the error, kept for the dead letter. */
+  reason?: string;
+  /** The delivery being acknowledged: an ack from an earlier delivery of the record is LOCK_LOST. */
+  deliveryCount?: number;
+}
+
+/** A record waiting for its dead letter to be written. */
+export interface PendingDeadLetter {
+  offset: number;
+  deliveryCount: number;
+  reason: string | null;
+  cause: ArchiveCause;
+  dlqFrom: number | null;
+}
+
+export interface PartitionCounts {
+  /** Available and due, in the window. */
+  ready: number;
+  delayed: number;
+  inFlight: number;
+  archived: number;
+  /** The earliest time a ready record became ready (its timestamp or the end of its delay); null if none. */
+  oldestReadySince: number | null;
+}
+
+/** Changes since the last call: an update, or a whole snapshot when the state was replaced (reset). */
+export interface PartitionChanges {
+  snapshot: boolean;
+  state: PartitionState;
+}
+
+interface Entry {
+  state: RecordStateId;
+  deliveryCount: number;
+  notBefore: number;
+  /** From the record's deliver-at header: not stored, since it is read again with the record. */
+  deliverAt: number;
+  timestamp: number;
+  /** The consumer holding the lock, or (for a finished record) the one that finished it. */
+  owner: string | null;
+  lockUntil: number;
+  reason: string | null;
+  cause: ArchiveCause | null;
+  dlqFrom: number | null;
+  /** Read from the log into the window (restored entries are not, until the window reaches them). */
+  loaded: boolean;
+}
+
+const fresh = (): Entry => ({
+  state: RecordState.AVAILABLE, deliveryCount: 0, notBefore: 0, deliverAt: 0, timestamp: 0, owner: null, lockUntil: 0,
+  reason: null, cause: null, dlqFrom: null, loaded: false,
+});
+
+const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
+
+/**
+ * The delivery state of one topic-partition for one queue (Kafka's share partition), with no I/O and no clock:
+ * every call that depends on time is given `now`.
+ *
+ * The window runs from the start offset (every record before it is done) to the end offset (the next record
+ * to read from the log). Each record in it is available, acquired (locked by one consumer until lockUntil),
+ * acknowledged, archiving or archived. The start offset moves over the finished prefix. Every change that must
+ * survive a restart marks the record dirty; takeChanges() hands the dirty records to the state writer.
+ */
+export class SharePartition {
+  private startOffset: number;
+  private endOffset: number;
+  private archivedTotal: number;
+  private readonly entries = new Map<number, Entry>();
+  private readonly locked = new Set<number>();
+  /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
+  private readonly archiving = new Set<number>();
+  private readonly dirty = new Set<number>();
+  private headerDirty = false;
+  private replaced = false;
+
+  constructor(private limits: SharePartitionLimits, restored: PartitionState) {
+    this.startOffset = restored.start;
+    this.endOffset = restored.start;
+    this.archivedTotal = restored.archived;
+    for (const r of restored.records) {
+      if (r.offset < restored.start) continue;
+      this.entries.set(r.offset, {
+        ...fresh(), state: r.state, deliveryCount: r.deliveryCount, notBefore: r.notBefore, reason: r.reason, cause: r.cause, dlqFrom: r.dlqFrom,
+      });
+      if (r.state === RecordState.ARCHIVING) this.archiving.add(r.offset);
+    }
+    this.advance();
+  }
+
+  get start(): number {
+    return this.startOffset;
+  }
+
+  /** The next offset to read from the log. */
+  get end(): number {
+    return this.endOffset;
+  }
+
+  get inFlight(): number {
+    return this.locked.size;
+  }
+
+  /** Whether some record waits for its dead letter. */
+  get hasPendingDeadLetters(): boolean {
+    return this.archiving.size > 0;
+  }
+
+  configure(limits: SharePartitionLimits): void {
+    this.limits = limits;
+  }
+
+  /** Whether the window has room for more records from the log. */
+  wantsMore(): boolean {
+    return this.endOffset - this.startOffset < this.limits.maxWindowRecords;
+  }
+
+  /** Adds the record at `offset` (the next one after the window) to the window. */
+  load(offset: number, record: { timestamp: number; deliverAt: number }): void {
+    if (offset < this.endOffset) throw new Error(`share partition: record ${offset} loaded twice (end ${this.endOffset})`);
+    // Offsets the log skipped hold no record: nothing to deliver, nothing to remember.
+    for (let o = this.endOffset; o < offset; o++) this.entries.set(o, { ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
+    const e = this.entries.get(offset) ?? fresh();
+    e.loaded = true;
+    e.timestamp = record.timestamp;
+    e.deliverAt = record.deliverAt;
+    this.entries.set(offset, e);
+    this.endOffset = offset + 1;
+    this.advance();
+  }
+
+  /** The log no longer has records before `offset` (retention, deleteRecordsBefore): they are dropped. */
+  skipTo(offset: number): void {
+    if (offset <= this.startOffset) return;
+    for (const o of [...this.entries.keys()]) {
+      if (o >= offset) continue;
+      this.entries.delete(o);
+      this.locked.delete(o);
+      this.archiving.delete(o);
+      this.dirty.delete(o);
+    }
+    this.startOffset = offset;
+    this.endOffset = Math.max(this.endOffset, offset);
+    this.headerDirty = true;
+    this.advance();
+  }
+
+  /** Starts over at `offset` with an empty window (reset): locks are dropped, and the state is written whole. */
+  reset(offset: number): void {
+    this.entries.clear();
+    this.locked.clear();
+    this.archiving.clear();
+    this.dirty.clear();
+    this.startOffset = offset;
+    this.endOffset = offset;
+    this.replaced = true;
+  }
+
+  /** Locks up to `max` due records for `consumer`, lowest offsets first, adding one to each delivery count. */
+  acquire(consumer: string, max: number, now: number): Acquired[] {
+    this.expire(now);
+    const out: Acquired[] = [];
+    const room = Math.min(max, this.limits.maxRecordLocks - this.locked.size);
+    for (let o = this.startOffset; o < this.endOffset && out.length < room; o++) {
+      const e = this.entries.get(o)!;
+      if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) continue;
+      // Only reached when the limit was lowered, or after a restart: a record never goes past the limit.
+      if (e.deliveryCount >= this.limits.maxDeliveries) {
+        this.archive(o, e, 'limit');
+        continue;
+      }
+      e.state = RecordState.ACQUIRED;
+      e.deliveryCount++;
+      e.owner = consumer;
+      e.lockUntil = now + this.limits.lockMs;
+      this.locked.add(o);
+      this.dirty.add(o);
+      out.push({ offset: o, deliveryCount: e.deliveryCount, lockUntil: e.lockUntil });
+    }
+    this.advance();
+    return out;
+  }
+
+  /** Applies one acknowledgement from `consumer`; returns the record's state after it. */
+  acknowledge(consumer: string, offset: number, type: AckType, opts: AckOptions, now: number): RecordStateId {
+    this.expire(now);
+    if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
+      throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
+    }
+    const e = offset >= this.startOffset && offset < this.endOffset ? this.entries.get(offset) : undefined;
+    if (e === undefined) {
+      throw ackError(offset < this.startOffset && offset >= 0
+        ? `offset ${offset} is already acknowledged (the start offset is ${this.startOffset})`
+        : `offset ${offset} was never delivered (window ${this.startOffset}..${this.endOffset})`);
+    }
+    const sameDelivery = opts.deliveryCount === undefined || opts.deliveryCount === e.deliveryCount;
+    if (e.state !== RecordState.ACQUIRED || e.owner !== consumer || !sameDelivery) {
+      if (e.state !== RecordState.AVAILABLE && e.state !== RecordState.ACQUIRED && e.owner === consumer && sameDelivery) {
+        throw ackError(`offset ${offset} is already acknowledged`);
+      }
+      if (e.deliveryCount === 0) throw ackError(`offset ${offset} was never delivered`);
+      throw new KlogError('LOCK_LOST', `the lock on offset ${offset} is no longer held by ${consumer} (expired, or the consumer left)`);
+    }
+    if (opts.reason !== undefined) e.reason = opts.reason;
+    switch (type) {
+      case 'accept':
+        this.locked.delete(offset);
+        e.state = RecordState.ACKNOWLEDGED;
+        this.dirty.add(offset);
+        break;
+      case 'reject':
+        this.archive(offset, e, 'rejected');
+        break;
+      case 'release':
+        this.giveBack(offset, e, opts.delayMs ?? backoffDelay(this.limits.backoff, e.deliveryCount), now);
+        break;
+      case 'renew':
+        e.lockUntil = now + this.limits.lockMs;
+        break;
+    }
+    this.advance();
+    return e.state;
+  }
+
+  /** A consumer left: its records go back at once (archived if they used up their deliveries). */
+  releaseAll(consumer: string, now: number): number {
+    let released = 0;
+    for (const o of [...this.locked]) {
+      const e = this.entries.get(o)!;
+      if (e.owner !== consumer) continue;
+      this.giveBack(o, e, 0, now);
+      released++;
+    }
+    this.advance();
+    return released;
+  }
+
+  /** Returns records whose lock ran out to the queue. */
+  expire(now: number): void {
+    let any = false;
+    for (const o of this.locked) {
+      const e = this.entries.get(o)!;
+      if (e.lockUntil > now) continue;
+      this.giveBack(o, e, 0, now);
+      any = true;
+    }
+    if (any) this.advance();
+  }
+
+  /** The next time something here changes by itself (a lock runs out, a delay ends); null: nothing will. */
+  nextDeadline(now: number): number | null {
+    let next = Infinity;
+    for (const o of this.locked) next = Math.min(next, this.entries.get(o)!.lockUntil);
+    for (let o = this.startOffset; o < this.endOffset; o++) {
+      const e = this.entries.get(o)!;
+      if (e.state === RecordState.AVAILABLE && dueAt(e) > now) next = Math.min(next, dueAt(e));
+    }
+    return next === Infinity ? null : next;
+  }
+
+  /** Loaded records waiting for their dead letter. */
+  pendingDeadLetters(): PendingDeadLetter[] {
+    const out: PendingDeadLetter[] = [];
+    for (const offset of this.archiving) {
+      const e = this.entries.get(offset)!;
+      if (e.loaded && offset < this.endOffset) {
+        out.push({ offset, deliveryCount: e.deliveryCount, reason: e.reason, cause: e.cause ?? 'rejected', dlqFrom: e.dlqFrom });
+      }
+    }
+    return out.sort((a, b) => a.offset - b.offset);
+  }
+
+  /** Remembers where the dead-letter partition ended before this record's dead letter is written. */
+  markDeadLetterFrom(offset: number, dlqFrom: number): void {
+    const e = this.entries.get(offset);
+    if (e?.state !== RecordState.ARCHIVING) return;
+    e.dlqFrom = dlqFrom;
+    this.dirty.add(offset);
+  }
+
+  /** The dead letter is written: ARCHIVING becomes ARCHIVED. */
+  deadLettered(offset: number): void {
+    const e = this.entries.get(offset);
+    if (e?.state !== RecordState.ARCHIVING) return;
+    e.state = RecordState.ARCHIVED;
+    this.archiving.delete(offset);
+    this.dirty.add(offset);
+    this.advance();
+  }
+
+  /**
+   * Counts as of `now`, without changing anything (so asking cannot make a change that is not yet durable). A
+   * record whose lock ran out counts as ready, like a record restored after a restart; if that was its last
+   * delivery, the next acquisition archives it.
+   */
+  counts(now: number): PartitionCounts {
+    const c: PartitionCounts = { ready: 0, delayed: 0, inFlight: 0, archived: this.archivedTotal, oldestReadySince: null };
+    const ready = (since: number): void => {
+      c.ready++;
+      if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
+    };
+    for (let o = this.startOffset; o < this.endOffset; o++) {
+      const e = this.entries.get(o)!;
+      if (e.state === RecordState.ACQUIRED) {
+        if (e.lockUntil > now) c.inFlight++;
+        else ready(Math.max(e.lockUntil, e.timestamp));
+      } else if (e.state === RecordState.AVAILABLE) {
+        const due = dueAt(e);
+        if (due > now) c.delayed++;
+        else ready(Math.max(due, e.timestamp));
+      }
+    }
+    return c;
+  }
+
+  /** What changed since the last call (undefined: nothing); the records handed over are no longer dirty. */
+  takeChanges(): PartitionChanges | undefined {
+    if (this.replaced) return { snapshot: true, state: this.snapshot() };
+    if (!this.headerDirty && this.dirty.size === 0) return undefined;
+    const records = [...this.dirty].filter((o) => o >= this.startOffset).sort((a, b) => a - b)
+      .map((o) => persisted(o, this.entries.get(o)!));
+    this.dirty.clear();
+    this.headerDirty = false;
+    return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, records } };
+  }
+
+  /** The whole state to resume from; nothing is dirty afterwards. */
+  snapshot(): PartitionState {
+    this.dirty.clear();
+    this.headerDirty = false;
+    this.replaced = false;
+    const records = [...this.entries].filter(([o]) => o >= this.startOffset).sort(([a], [b]) => a - b)
+      .map(([o, e]) => persisted(o, e)).filter((r) => !isFresh(r));
+    return { start: this.startOffset, archived: this.archivedTotal, records };
+  }
+
+  /** A record coming back from a consumer: available again (after `delayMs`), or archived at the limit. */
+  private giveBack(offset: number, e: Entry, delayMs: number, now: number): void {
+    this.locked.delete(offset);
+    e.owner = null;
+    if (e.deliveryCount >= this.limits.maxDeliveries) {
+      this.archive(offset, e, 'limit');
+      return;
+    }
+    e.state = RecordState.AVAILABLE;
+    e.notBefore = delayMs > 0 ? now + delayMs : 0;
+    this.dirty.add(offset);
+  }
+
+  private archive(offset: number, e: Entry, cause: ArchiveCause): void {
+    this.locked.delete(offset);
+    e.state = this.limits.deadLetters ? RecordState.ARCHIVING : RecordState.ARCHIVED;
+    if (e.state === RecordState.ARCHIVING) this.archiving.add(offset);
+    e.cause = cause;
+    this.archivedTotal++;
+    this.headerDirty = true;
+    this.dirty.add(offset);
+  }
+
+  /** Moves the start offset over the finished prefix, forgetting it. */
+  private advance(): void {
+    for (;;) {
+      const e = this.entries.get(this.startOffset);
+      if (e === undefined || !isFinished(e.state)) break;
+      this.entries.delete(this.startOffset);
+      this.dirty.delete(this.startOffset);
+      this.startOffset++;
+      this.headerDirty = true;
+    }
+    if (this.endOffset < this.startOffset) this.endOffset = this.startOffset;
+  }
+}
+
+function dueAt(e: Entry): number {
+  return Math.max(e.notBefore, e.deliverAt);
+}
+
+function persisted(offset: number, e: Entry): PersistedRecord {
+  return {
+    offset,
+    state: e.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : e.state,
+    deliveryCount: e.deliveryCount,
+    notBefore: e.notBefore,
+    reason: e.reason,
+    cause: e.cause,
+    dlqFrom: e.dlqFrom,
+  };
+}
