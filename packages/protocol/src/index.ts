@@ -22,6 +22,8 @@ export {
 export type { ErrorCode } from './errors/error-table.js';
 export { GROUP_ERRORS } from './errors/group-errors.js';
 export type { GroupErrorCode } from './errors/group-errors.js';
+export { QUEUE_ERRORS } from './errors/queue-errors.js';
+export type { QueueErrorCode } from './errors/queue-errors.js';
 export { BROKER_ERRORS } from './errors/broker-errors.js';
 export type { BrokerErrorCode } from './errors/broker-errors.js';
 // KlogError is log-core's one class; re-exported so a package that raises protocol codes imports it from here.

@@ -21,5 +21,5 @@ export type { DeadLetterOrigin } from './dead-letters.js';
 export { ManualClock, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export type { QueueStore } from './store-port.js';
-export { QUEUE_ERRORS } from './errors.js';
-export type { QueueErrorCode } from './errors.js';
+export { QUEUE_ERRORS } from '@klog/protocol';
+export type { QueueErrorCode } from '@klog/protocol';

@@ -1,13 +1,10 @@
 import type { ErrorInfo } from '@klog/log-core';
 
-/** Codes that queue mode raises (share partitions, the embedded queue and its manager). */
+/**
+ * Codes that queue mode raises (share partitions, the embedded queue and its manager). They live beside the group
+ * codes because they travel the same wire: a broker hosting queues answers them to clients.
+ */
 export type QueueErrorCode = 'UNKNOWN_QUEUE' | 'LOCK_LOST' | 'INVALID_ACK' | 'QUEUE_CLOSED';
-
-// Teaches KlogError (defined in log-core) the queue's codes, so `new KlogError('LOCK_LOST', …)` type-checks
-// wherever @klog/queue is imported, without log-core knowing anything about queues.
-declare module '@klog/log-core' {
-  interface KlogErrorCodeRegistry extends Record<QueueErrorCode, true> {}
-}
 
 const row = (kafkaCode: number, hint: string): ErrorInfo => ({
   retriable: false, refreshMetadata: false, rejoin: false, kafkaCode, hint,
