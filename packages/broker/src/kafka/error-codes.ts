@@ -37,6 +37,8 @@ export const KafkaError = {
   GROUP_ID_NOT_FOUND: 69,
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   INVALID_RECORD: 87,
+  // Share groups (queue mode): an acknowledgement the share partition cannot apply.
+  INVALID_RECORD_STATE: 121,
 } as const;
 
 /**
