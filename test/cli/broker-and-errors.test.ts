@@ -39,7 +39,7 @@ describe('klog broker', () => {
     const locked = await runKlog(['broker', '--data-dir', dataDir, '--port', '0']);
     expect(locked.code).toBe(1);
     expect(lines(locked.stderr).filter((l) => l.startsWith('klog:'))).toHaveLength(1);
-    expect(locked.stderr).toMatch(/another broker is using this data directory/);
+    expect(locked.stderr).toMatch(/is in use by process \d+; stop that process or use another directory\n$/); // one hint, not two
 
     // The port is taken: likewise.
     const otherDir = tempDir('klog-cli-broker-');

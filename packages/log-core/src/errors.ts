@@ -73,7 +73,7 @@ export const STORAGE_ERRORS = {
   OFFSET_OUT_OF_RANGE: row(false, 1, 'ask for an offset between the partition\'s log start and its end (klog topic describe <topic>)'),
   UNSUPPORTED_COMPRESSION: row(false, 76, 'use compression none, gzip or lz4'),
   UNSUPPORTED_FORMAT: row(false, -1, 'the data directory was written by a newer klog: run that version, or use another --data-dir'),
-  STORE_LOCKED: row(false, -1, 'another broker is using this data directory: stop it, or pass another --data-dir'),
+  STORE_LOCKED: row(false, -1, 'stop that process or use another directory'),
   STORE_CLOSED: row(false, 56, 'the store was closed (the broker is stopping): start it again'),
   OUT_OF_ORDER_SEQUENCE: row(false, 45, 'a batch before this one was lost: the producer starts a new sequence; send again'),
   INVALID_PRODUCER_EPOCH: row(false, 47, 'another producer took over this producer id: close this one'),
