@@ -2,8 +2,8 @@
 // reaches the client as a typed error.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '@klog/broker';
-import { KlogError, type Client, type QueueMessage } from '@klog/client';
-import { clientFor, removeTempDirs, startTestBroker, waitUntil } from '../broker/fixture.js';
+import { createClient, KlogError, type Client, type Logger, type QueueMessage } from '@klog/client';
+import { clientFor, removeTempDirs, startTestBroker, tempDir, waitUntil } from '../broker/fixture.js';
 import { produceNumbered } from '../broker/group-fixture.js';
 
 afterAll(removeTempDirs);
@@ -113,5 +113,34 @@ describe('queues over the wire', () => {
     await b.close();
     await client.admin().deleteQueue('handoff');
     expect(await client.admin().listQueues()).toEqual([]);
+  });
+});
+
+describe('queue members across broker changes', () => {
+  it('a member rides through a broker restart and goes on working; a deleted queue ends run() with UNKNOWN_QUEUE', async () => {
+    const dataDir = tempDir();
+    let broker = await startTestBroker({ dataDir });
+    const port = broker.port;
+    // The member warns of each failed fetch while the broker is away: expected here, so kept quiet.
+    const none = () => undefined;
+    const client = createClient({ brokers: [`127.0.0.1:${port}`], logger: { debug: none, info: none, warn: none, error: none } as unknown as Logger });
+    try {
+      await client.admin().createTopic('jobs');
+      const q = client.queue({ name: 'steady', topics: ['jobs'], start: 'earliest', valueDeserializer: 'string' });
+      const seen = new Set<string>();
+      const run = q.run({ concurrency: 2, eachMessage: async ({ message }) => void seen.add(message.value as string) });
+      await produceNumbered(client, 'jobs', 0, 100);
+      await waitUntil(() => seen.size === 100, 'the first records are handled');
+      await broker.close();
+      broker = await startTestBroker({ dataDir, port });
+      await produceNumbered(client, 'jobs', 100, 100);
+      await waitUntil(() => seen.size === 200, 'records produced after the restart are handled too');
+      await client.admin().deleteQueue('steady');
+      expect(await refusal(run)).toBe('UNKNOWN_QUEUE');
+      await q.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
   });
 });
