@@ -90,6 +90,10 @@ describe('queues over the wire', () => {
     expect(await refusal(client.queue({ name: 'nope' }).ready())).toBe('UNKNOWN_QUEUE');
     expect(await refusal(conn.request('shareFetch', { queue: 'nope', memberId: 'x', maxWaitMs: 0 }))).toBe('UNKNOWN_QUEUE');
     expect(await refusal(client.admin().redriveQueue('nope'))).toBe('UNKNOWN_QUEUE');
+    // Fields the schema refuses before any queue sees them.
+    expect(await refusal(conn.request('shareAcknowledge', { queue: 'strict', memberId: q.memberId,
+      acks: [{ topic: 'jobs', partition: 0, offset: 0, type: 'forget' as never }] }))).toBe('INVALID_REQUEST');
+    expect(await refusal(conn.request('shareFetch', { queue: 'strict', memberId: q.memberId, maxRecords: 0 }))).toBe('INVALID_REQUEST');
     // Bad settings and a missing topic.
     expect(await refusal(client.admin().createQueue({ name: 'x', topics: ['jobs'], deadLetterTopic: 'jobs' }))).toBe('INVALID_CONFIG');
     expect(await refusal(client.admin().createQueue({ name: 'y', topics: ['missing'] }))).toBe('UNKNOWN_TOPIC');
