@@ -68,7 +68,7 @@ describe('queues over the wire', () => {
   it('answers bad acknowledgements, unknown queues and bad settings with typed errors', async () => {
     await client.admin().createTopic('jobs');
     await produceNumbered(client, 'jobs', 0, 2);
-    const q = client.queue({ name: 'strict', topics: ['jobs'], start: 'earliest', lockMs: 300 });
+    const q = client.queue({ name: 'strict', topics: ['jobs'], start: 'earliest', lockMs: 1_000 });
     const [msg] = await q.receive({ maxWaitMs: 5_000 });
     // An ack of a record this member never received.
     const conn = client.connection();
@@ -77,7 +77,7 @@ describe('queues over the wire', () => {
     // A negative delay.
     expect(await refusal(msg.release({ delayMs: -5 }))).toBe('INVALID_ACK');
     // The lock runs out (no renewal): the ack is refused and the record comes back.
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(await refusal(msg.accept())).toBe('LOCK_LOST');
     const [again] = await q.receive({ maxWaitMs: 5_000 });
     expect(again.offset).toBe(msg.offset);
