@@ -70,7 +70,7 @@ describe('packed packages', () => {
   });
 
   it(
-    'all six install together with plain npm: the README embedding example runs, and klog produces to and consumes from its own broker',
+    'all seven install together with plain npm: the README embedding example runs, and klog produces to and consumes from its own broker',
     async () => {
       const project = join(work, 'all');
       await npmInstall(project, Object.values(tarballs));
