@@ -15,6 +15,7 @@ import { BrokerContext } from '../src/server/broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from '../src/server/broker-config.js';
 import { handlerOf, type RequestContext } from '../src/server/dispatch.js';
 import { ProducerIdAllocator } from '../src/server/producer-ids.js';
+import { QueueHost } from '../src/services/queue-host.js';
 
 export interface HandlerBench {
   ctx: BrokerContext;
@@ -29,7 +30,8 @@ export async function openHandlers(opts: Partial<BrokerOptions> = {}): Promise<H
   const config = resolveBrokerConfig({ dataDir: dir, ...opts });
   const store = await LogStore.open(dir, { logger });
   const coordinator = await GroupCoordinator.open(store, { logger, initialRebalanceDelayMs: 0 });
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(dir), coordinator, () => ({ host: '127.0.0.1', port: 7420 }));
+  const queues = await QueueHost.open(store, { sessionTimeoutMs: config.queueSessionTimeoutMs, logger });
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(dir), coordinator, queues, () => ({ host: '127.0.0.1', port: 7420 }));
   const call = async <A extends ApiName>(api: A, req: RequestOf<A>, conn: Partial<RequestContext> = {}) => {
     // Through the wire encoding and the decoder, so the handler sees exactly what a connection would give it.
     const split = splitRequest(decodeBody(new FrameReader(1 << 26).push(encodeRequest(api, 0, 1, req))[0]));
@@ -48,6 +50,7 @@ export async function openHandlers(opts: Partial<BrokerOptions> = {}): Promise<H
     call,
     async close() {
       ctx.shutdown.abort();
+      await queues.close();
       await coordinator.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

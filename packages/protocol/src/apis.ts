@@ -17,6 +17,15 @@ import { offsetFetch } from './apis/offset-fetch.js';
 import { produce } from './apis/produce.js';
 import { resetOffsets } from './apis/reset-offsets.js';
 import { syncGroup } from './apis/sync-group.js';
+import { createQueue } from './apis/create-queue.js';
+import { shareFetch } from './apis/share-fetch.js';
+import { shareAcknowledge } from './apis/share-acknowledge.js';
+import { leaveQueue } from './apis/leave-queue.js';
+import { listQueues } from './apis/list-queues.js';
+import { describeQueue } from './apis/describe-queue.js';
+import { redriveQueue } from './apis/redrive-queue.js';
+import { resetQueue } from './apis/reset-queue.js';
+import { deleteQueue } from './apis/delete-queue.js';
 import type { ApiDefinition } from './api-definition.js';
 import type { Infer } from './schema.js';
 
@@ -45,6 +54,15 @@ export const APIS = {
   describeGroup,
   resetOffsets,
   deleteGroup,
+  createQueue,
+  shareFetch,
+  shareAcknowledge,
+  leaveQueue,
+  listQueues,
+  describeQueue,
+  redriveQueue,
+  resetQueue,
+  deleteQueue,
 } as const satisfies { [N in string]: ApiDefinition<N> };
 
 export type ApiName = keyof typeof APIS;

@@ -8,6 +8,8 @@ export type { Acks } from './constants.js';
 export { FETCH_DEFAULTS, FETCH_MAX_WAIT_MS } from './apis/fetch.js';
 export type { Subscription } from './apis/common.js';
 export type { ResetTo } from './apis/reset-offsets.js';
+export { SHARE_FETCH_DEFAULTS } from './apis/share-fetch.js';
+export type { QueueResetTo } from './apis/reset-queue.js';
 export {
   encodeRequest, splitRequest, decodeRequest, encodeResponse, encodeErrorResponse, splitResponse, decodeResponse, CONNECTION_CORRELATION_ID,
 } from './messages.js';

@@ -3,6 +3,10 @@
 import type { ApiName, RequestOf, ResponseOf } from '../src/index.js';
 
 const batch = Buffer.from('0000000000000000000000', 'hex');
+const queueConfig = {
+  name: 'work', topics: ['urgent', 'jobs'], priority: true, lockMs: 30_000, maxDeliveries: 5, maxRecordLocks: 2_000, maxWindowRecords: 20_000,
+  deadLetterTopic: 'jobs.dlq', backoff: { baseMs: 100, maxMs: 60_000 }, start: 'earliest',
+} as const;
 const problem = { errorCode: 'UNKNOWN_TOPIC', errorMessage: 'topic "gone" does not exist' } as const;
 
 export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: ResponseOf<A> } } = {
@@ -114,6 +118,59 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
   },
   deleteGroup: {
     request: { groupId: 'billing' },
+    response: {},
+  },
+  createQueue: {
+    request: {
+      name: 'work', topics: ['jobs', 'urgent'], lockMs: 30_000, maxDeliveries: 5, maxRecordLocks: 2_000, deadLetterTopic: 'jobs.dlq',
+      backoff: { baseMs: 100, maxMs: 60_000 }, start: 'earliest', priority: ['urgent', 'jobs'],
+    },
+    response: { config: queueConfig },
+  },
+  shareFetch: {
+    request: { queue: 'work', memberId: 'm-1', maxRecords: 10, maxWaitMs: 5_000 },
+    response: {
+      records: [{
+        topic: 'jobs', partition: 0, offset: 42, key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: Buffer.from('v') }],
+        timestamp: 1_700_000_000_000, deliveryCount: 2, lockUntil: 1_700_000_030_000,
+      }],
+    },
+  },
+  shareAcknowledge: {
+    request: {
+      queue: 'work', memberId: 'm-1',
+      acks: [{ topic: 'jobs', partition: 0, offset: 42, type: 'release', deliveryCount: 2, delayMs: 1_000, reason: 'busy' }],
+    },
+    response: {
+      results: [{ topic: 'jobs', partition: 0, offset: 42 }, { topic: 'jobs', partition: 0, offset: 43, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
+    },
+  },
+  leaveQueue: {
+    request: { queue: 'work', memberId: 'm-1' },
+    response: {},
+  },
+  listQueues: {
+    request: {},
+    response: { queues: [{ name: 'work', topics: ['jobs', 'urgent'], members: 3 }] },
+  },
+  describeQueue: {
+    request: { queue: 'work' },
+    response: {
+      config: queueConfig,
+      members: [{ memberId: 'm-1', clientHost: '127.0.0.1', idleMs: 120 }],
+      partitions: [{ topic: 'jobs', partition: 0, startOffset: 40, ready: 5, delayed: 1, inFlight: 2, archived: 1, lag: 8, oldestReadyAgeMs: 900 }],
+    },
+  },
+  redriveQueue: {
+    request: { queue: 'work', max: 100 },
+    response: { moved: 3 },
+  },
+  resetQueue: {
+    request: { queue: 'work', to: { timestamp: 1_700_000_000_000 } },
+    response: {},
+  },
+  deleteQueue: {
+    request: { queue: 'work' },
     response: {},
   },
 };

@@ -50,6 +50,11 @@ export interface BrokerOptions {
   consoleReadOnly?: boolean;
   /** Directory of the web console's files served at /. Default: the console shipped in this package. */
   consoleDir?: string;
+  /**
+   * A queue member that neither fetches nor acknowledges for this long leaves, and its records are available
+   * again (Kafka's share-group session timeout). Default 45 s.
+   */
+  queueSessionTimeoutMs?: number;
   /** Also export per-partition metric series (offsets, lag per partition). Default false: one series per topic or group. */
   metricsPerPartition?: boolean;
 }
@@ -75,5 +80,6 @@ export function resolveBrokerConfig(opts: BrokerOptions): BrokerConfig {
     apiVersions: opts.apiVersions ?? API_VERSIONS,
     consoleReadOnly: opts.consoleReadOnly ?? false,
     metricsPerPartition: opts.metricsPerPartition ?? false,
+    queueSessionTimeoutMs: opts.queueSessionTimeoutMs ?? 45_000,
   };
 }

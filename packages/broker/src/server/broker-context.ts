@@ -3,6 +3,7 @@ import { KlogError, type LogStore } from '@klog/log-core';
 import type { Logger } from 'pino';
 import type { BrokerConfig } from './broker-config.js';
 import type { ProducerIdAllocator } from './producer-ids.js';
+import type { QueueHost } from '../services/queue-host.js';
 import type { BrokerServices } from '../services/broker-services.js';
 import { NO_METRICS, type BrokerMetrics } from '../services/broker-metrics.js';
 import { isInternalTopic } from '../services/internal-topics.js';
@@ -21,6 +22,7 @@ export class BrokerContext implements BrokerServices {
     readonly logger: Logger,
     readonly producerIds: ProducerIdAllocator,
     readonly coordinator: GroupCoordinator,
+    readonly queues: QueueHost,
     readonly address: () => { host: string; port: number },
     readonly metrics: BrokerMetrics = NO_METRICS,
   ) {}

@@ -6,6 +6,9 @@ import {
   deleteGroup, describeGroup, heartbeat, joinGroup, leaveGroup, listGroups, offsetCommit, offsetFetch, resetOffsets, syncGroup,
 } from './handlers/groups.js';
 import { listOffsets } from './handlers/list-offsets.js';
+import {
+  createQueue, deleteQueue, describeQueue, leaveQueue, listQueues, redriveQueue, resetQueue, shareAcknowledge, shareFetch,
+} from './handlers/queues.js';
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
@@ -42,6 +45,15 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   describeGroup,
   resetOffsets,
   deleteGroup,
+  createQueue,
+  shareFetch,
+  shareAcknowledge,
+  leaveQueue,
+  listQueues,
+  describeQueue,
+  redriveQueue,
+  resetQueue,
+  deleteQueue,
 };
 
 /**

@@ -8,6 +8,7 @@ import { BrokerContext } from './broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from './broker-config.js';
 import { Connection } from './connection.js';
 import { ProducerIdAllocator } from './producer-ids.js';
+import { QueueHost } from '../services/queue-host.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/kafka-listener.js';
 import { startHttpListener, type HttpListener } from '../http/http-listener.js';
 import type { HttpServices } from '../http/http-services.js';
@@ -50,6 +51,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       throw err;
     }));
   let coordinator: GroupCoordinator;
+  let queues: QueueHost;
   try {
     coordinator = await GroupCoordinator.open(store, { logger });
   } catch (err) {
@@ -57,9 +59,17 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     if (ownStore) await store.close();
     throw err;
   }
+  try {
+    queues = await QueueHost.open(store, { sessionTimeoutMs: config.queueSessionTimeoutMs, logger });
+  } catch (err) {
+    await coordinator.close();
+    await http?.close();
+    if (ownStore) await store.close();
+    throw err;
+  }
   const server = createServer();
   let address = { host: config.host, port: config.port };
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, () => address, metrics);
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, queues, () => address, metrics);
   const connections = new Set<Connection>();
   let nextId = 1;
 
@@ -93,6 +103,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     } catch (err) {
       server.close();
       await http?.close();
+      await queues.close();
       await coordinator.close();
       if (ownStore) await store.close();
       throw err;
@@ -127,6 +138,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
       await Promise.race([Promise.all([...connections].map((c) => c.drained())), grace]);
       for (const c of connections) c.end();
+      await queues.close();
       await coordinator.close();
       await kafkaClosed;
       await httpClosed;

@@ -1,0 +1,72 @@
+import { SHARE_FETCH_DEFAULTS, toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import type { BrokerContext } from '../broker-context.js';
+import type { RequestContext } from '../request-context.js';
+
+/**
+ * The queue APIs of the native protocol: thin translations onto the broker's QueueHost (sessions) and its
+ * QueueManager (the rules). shareFetch long-polls, so clients keep a connection for it apart from their acks.
+ */
+
+export async function createQueue(req: RequestOf<'createQueue'>, ctx: BrokerContext): Promise<ResponseOf<'createQueue'>> {
+  const manager = ctx.queues.manager;
+  // The manager hands back a consumer handle for embedded use; a broker's members come over the wire instead.
+  const handle = await manager.queue(req);
+  await handle.close();
+  ctx.topicsChanged(); // a dead-letter topic may have been created
+  return { config: manager.config(req.name) };
+}
+
+export async function shareFetch(req: RequestOf<'shareFetch'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareFetch'>> {
+  const got = await ctx.queues.fetch(req.queue, req.memberId, { closed: conn.closed, clientHost: conn.remoteHost }, {
+    max: req.maxRecords ?? SHARE_FETCH_DEFAULTS.maxRecords,
+    maxWaitMs: req.maxWaitMs ?? SHARE_FETCH_DEFAULTS.maxWaitMs,
+    stop: ctx.shutdown.signal,
+  });
+  return {
+    records: got.map(({ topic, partition, record, deliveryCount, lockUntil }) => ({
+      topic, partition, offset: record.offset, key: record.key, value: record.value,
+      headers: record.headers.map((h) => ({ key: h.key, value: h.value })), timestamp: record.timestamp, deliveryCount, lockUntil,
+    })),
+  };
+}
+
+export async function shareAcknowledge(req: RequestOf<'shareAcknowledge'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareAcknowledge'>> {
+  const errors = await ctx.queues.acknowledge(req.queue, req.memberId, { closed: conn.closed, clientHost: conn.remoteHost }, req.acks);
+  return {
+    results: req.acks.map((a, i) => {
+      const err = errors[i];
+      return { topic: a.topic, partition: a.partition, offset: a.offset, ...(err ? toWireError(err, ctx.logger) : {}) };
+    }),
+  };
+}
+
+export async function leaveQueue(req: RequestOf<'leaveQueue'>, ctx: BrokerContext): Promise<ResponseOf<'leaveQueue'>> {
+  await ctx.queues.leave(req.queue, req.memberId);
+  return {};
+}
+
+export async function listQueues(_req: RequestOf<'listQueues'>, ctx: BrokerContext): Promise<ResponseOf<'listQueues'>> {
+  const { manager } = ctx.queues;
+  return { queues: manager.list().map((name) => ({ name, topics: manager.config(name).topics, members: ctx.queues.memberCount(name) })) };
+}
+
+export async function describeQueue(req: RequestOf<'describeQueue'>, ctx: BrokerContext): Promise<ResponseOf<'describeQueue'>> {
+  const { manager } = ctx.queues;
+  const config = manager.config(req.queue);
+  return { config, members: ctx.queues.membersOf(req.queue), partitions: await manager.stats(req.queue) };
+}
+
+export async function redriveQueue(req: RequestOf<'redriveQueue'>, ctx: BrokerContext): Promise<ResponseOf<'redriveQueue'>> {
+  return ctx.queues.manager.redrive(req.queue, { max: req.max });
+}
+
+export async function resetQueue(req: RequestOf<'resetQueue'>, ctx: BrokerContext): Promise<ResponseOf<'resetQueue'>> {
+  await ctx.queues.manager.reset(req.queue, { to: req.to });
+  return {};
+}
+
+export async function deleteQueue(req: RequestOf<'deleteQueue'>, ctx: BrokerContext): Promise<ResponseOf<'deleteQueue'>> {
+  await ctx.queues.manager.delete(req.queue);
+  ctx.queues.forget(req.queue);
+  return {};
+}
