@@ -29,15 +29,16 @@ interface QueueDelivery {
   accept(): Promise<void>;
 }
 
-interface QueueReader extends AsyncIterable<QueueDelivery> {
+interface QueueReader {
+  receive(opts: { max?: number; maxWaitMs?: number }): Promise<QueueDelivery[]>;
   close(): Promise<void>;
 }
 
 /**
- * With -e: how often the queue's counts are read while nothing arrives. Nothing ready at two reads in a row, with
- * no delivery between them, means the end: a fetch of ours still on its way would have delivered by then.
+ * With -e: how long one wait for a record lasts before the queue's counts are read; nothing ready then is the end.
+ * Without -e the wait is the client's, and an empty one just starts the next.
  */
-const END_CHECK_MS = 250;
+const END_WAIT_MS = 500;
 
 /** The message as the printers take it: headers as the ordered list (and the map) whichever form the client gave. */
 function asConsumed(m: QueueDelivery): ConsumedMessage {
@@ -47,33 +48,17 @@ function asConsumed(m: QueueDelivery): ConsumedMessage {
   return { topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers, headerList };
 }
 
-/** The queue's topics, after checking that those named on the command line are among them. */
-function topicsOf(d: QueueDescription, named: string[]): string[] {
+/** The topics named on the command line (none is fine: the queue knows its own) must be the queue's. */
+function checkTopics(d: QueueDescription, named: string[]): void {
   const strangers = named.filter((t) => !d.config.topics.includes(t));
   if (strangers.length > 0) {
     throw new KlogError('INVALID_CONFIG',
       `queue ${d.config.name} reads ${d.config.topics.join(', ')}, not ${strangers.join(', ')} (consume it with: klog consume ${d.config.topics[0]} --queue ${d.config.name})`);
   }
-  return d.config.topics;
 }
 
-function readyIn(d: QueueDescription): number {
-  return d.partitions.reduce((n, p) => n + p.ready, 0);
-}
-
-/** Calls `onEnd` once the queue has had nothing ready at two reads in a row with no delivery between them. */
-function watchForEnd(admin: QueueAdmin, name: string, onEnd: () => void): { delivered(): void; stop(): void } {
-  let emptyReads = 0;
-  let checking = false;
-  const timer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    admin.describeQueue(name).then((d) => {
-      emptyReads = readyIn(d) === 0 ? emptyReads + 1 : 0;
-      if (emptyReads >= 2) onEnd();
-    }, () => undefined).finally(() => (checking = false));
-  }, END_CHECK_MS);
-  return { delivered: () => void (emptyReads = 0), stop: () => clearInterval(timer) };
+async function nothingReady(admin: QueueAdmin, name: string): Promise<boolean> {
+  return (await admin.describeQueue(name)).partitions.every((p) => p.ready === 0);
 }
 
 /**
@@ -84,36 +69,40 @@ function watchForEnd(admin: QueueAdmin, name: string, onEnd: () => void): { deli
 export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: Runtime): Promise<void> {
   const name = args.queue!;
   const admin = queueAdminOf(client);
-  const topics = topicsOf(await admin.describeQueue(name), args.topics);
+  checkTopics(await admin.describeQueue(name), args.topics); // a queue that does not exist, or other topics, fail here
   const render = rendererOf(args);
   const halt = new AbortController();
   const onStop = (): void => halt.abort();
   rt.stop.addEventListener('abort', onStop, { once: true });
   const halted = new Promise<null>((resolve) => halt.signal.addEventListener('abort', () => resolve(null), { once: true }));
-  const end = args['exit-at-end'] ? watchForEnd(admin, name, () => halt.abort()) : null;
   const unwatch = watchStdoutReader(() => rt.out.readerGone());
-  const reader = (client as unknown as { queue(o: { name: string; topics: string[] }): QueueReader }).queue({ name, topics });
-  const it = reader[Symbol.asyncIterator]();
+  // Named only, without topics: the queue is opened as it stands, never created or changed by a consume.
+  const reader = (client as unknown as { queue(o: { name: string }): QueueReader }).queue({ name });
+  const wait = args['exit-at-end'] ? { maxWaitMs: END_WAIT_MS } : {};
   let printed = 0;
   try {
     while (!halt.signal.aborted && printed !== args.count) {
-      const next = it.next();
+      // One record at a time: what is not fetched need not be given back when -n is reached.
+      const next = reader.receive({ max: 1, ...wait });
       next.catch(() => undefined); // a fetch failing after we stopped waiting is of no interest
-      const r = await Promise.race([next, halted]);
-      if (r === null || r.done) break;
-      end?.delivered();
-      const m = r.value;
-      await rt.out.write(render(asConsumed(m)));
-      await rt.out.flushed();
-      if (rt.out.readerIsGone) break; // not read by anyone: it goes back to the queue on close
-      printed++;
-      await m.accept().catch((err: unknown) => {
-        if (!isKlogError(err, 'LOCK_LOST')) throw err;
-        rt.note(`klog: ${m.topic}/${m.partition}@${m.offset} was printed after its lock ran out; the queue will deliver it again`);
-      });
+      const got = await Promise.race([next, halted]);
+      if (got === null) break;
+      if (got.length === 0) {
+        if (args['exit-at-end'] && await nothingReady(admin, name)) break;
+        continue;
+      }
+      for (const m of got) {
+        await rt.out.write(render(asConsumed(m)));
+        await rt.out.flushed();
+        if (rt.out.readerIsGone) break; // read by no one: it goes back to the queue on close
+        printed++;
+        await m.accept().catch((err: unknown) => {
+          if (!isKlogError(err, 'LOCK_LOST')) throw err;
+          rt.note(`klog: ${m.topic}/${m.partition}@${m.offset} was printed after its lock ran out; the queue will deliver it again`);
+        });
+      }
     }
   } finally {
-    end?.stop();
     unwatch();
     rt.stop.removeEventListener('abort', onStop);
     await reader.close();
