@@ -1,5 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { fromWireError, type ResponseOf } from '@klog/protocol';
+import { fromWireError, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -31,6 +31,14 @@ export interface GroupInfo {
   partitions: { topic: string; partition: number; memberId: string | null; committedOffset: number | null;
     logStartOffset: number | null; logEndOffset: number | null; lag: number | null }[];
 }
+
+/** What createQueue takes: a name, the topics it reads, and any settings to change from their defaults. */
+export type QueueSettings = RequestOf<'createQueue'>;
+/** A queue's settings with the defaults filled in, as the broker uses them. */
+export type QueueConfig = ResponseOf<'createQueue'>['config'];
+export type QueueListing = ResponseOf<'listQueues'>['queues'][number];
+/** Settings, members (with how long each has been idle), and per partition ready / delayed / inFlight / archived / lag. */
+export type QueueInfo = ResponseOf<'describeQueue'>;
 
 type Result = ResponseOf<'createTopics'>['topics'][number];
 
@@ -99,6 +107,34 @@ export class Admin {
 
   async deleteGroup(groupId: string): Promise<void> {
     await this.conn.request('deleteGroup', { groupId });
+  }
+
+  /** Creates a queue, or applies these settings to an existing one (its topics cannot change); resolves with its settings. */
+  async createQueue(settings: QueueSettings): Promise<QueueConfig> {
+    return (await this.conn.request('createQueue', settings)).config;
+  }
+
+  async listQueues(): Promise<QueueListing[]> {
+    return (await this.conn.request('listQueues', {})).queues;
+  }
+
+  async describeQueue(name: string): Promise<QueueInfo> {
+    return this.conn.request('describeQueue', { queue: name });
+  }
+
+  /** Produces up to `max` (default all) of the queue's dead letters back to their source partitions. */
+  async redriveQueue(name: string, opts: { max?: number } = {}): Promise<{ moved: number }> {
+    return this.conn.request('redriveQueue', { queue: name, max: opts.max });
+  }
+
+  /** Moves the queue's start in every partition: 'earliest', 'latest', or { timestamp }. */
+  async resetQueue(name: string, to: QueueResetTo): Promise<void> {
+    await this.conn.request('resetQueue', { queue: name, to });
+  }
+
+  /** Deletes the queue and its delivery state; its topics and dead letters stay. */
+  async deleteQueue(name: string): Promise<void> {
+    await this.conn.request('deleteQueue', { queue: name });
   }
 
   /** Offsets per partition: 'earliest', 'latest', or the first offset at or after a time (ms). */

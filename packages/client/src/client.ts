@@ -5,6 +5,7 @@ import { Consumer, type ConsumerOptions } from './consumer.js';
 import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
+import { Queue, type QueueOptions } from './queue.js';
 
 export interface ClientOptions {
   /** host:port of the broker(s). Default ['127.0.0.1:7420']. */
@@ -70,6 +71,14 @@ export class Client {
       return new GroupConsumer(this.connection(), this.connection(), { clientId: this.clientId, logger: this.logger, ...opts });
     }
     return new Consumer(this.connection(), { logger: this.logger, ...opts });
+  }
+
+  /**
+   * A member of a broker-hosted queue. With `topics`, the queue is created on first use (or given these
+   * settings); without, it must exist. Each call is a member of its own.
+   */
+  queue(opts: QueueOptions): Queue {
+    return new Queue(this.connection(), this.connection(), { logger: this.logger, ...opts }, this.clientId);
   }
 
   admin(): Admin {

@@ -52,12 +52,13 @@ export class QueueHost {
 
   /** Locks up to `max` records to the member, waiting up to maxWaitMs (or until `stop`) while there are none. */
   async fetch(queue: string, memberId: string, origin: MemberOrigin, opts: { max: number; maxWaitMs: number; stop: AbortSignal }): Promise<Delivery[]> {
-    return this.during(queue, memberId, origin, async () => {
+    return this.during(queue, memberId, origin, async (m) => {
       const signal = AbortSignal.any([origin.closed, opts.stop]);
       const got = await this.manager.acquire(queue, memberId, { max: opts.max, maxWaitMs: opts.maxWaitMs, signal });
-      // The connection closed while the records were being locked: nobody will get them, so free them now.
-      if (origin.closed.aborted && got.length > 0) await this.manager.leave(queue, memberId);
-      return origin.closed.aborted ? [] : got;
+      // The member left, or its connection closed, while the records were being locked: nobody will take them.
+      const gone = origin.closed.aborted || this.members.get(key(queue, memberId)) !== m;
+      if (gone && got.length > 0) await this.manager.leave(queue, memberId);
+      return gone ? [] : got;
     });
   }
 
@@ -94,12 +95,12 @@ export class QueueHost {
   }
 
   /** Runs a member's request with its session kept alive; checks the queue first so that strangers leave no session. */
-  private async during<T>(queue: string, memberId: string, origin: MemberOrigin, work: () => Promise<T>): Promise<T> {
+  private async during<T>(queue: string, memberId: string, origin: MemberOrigin, work: (m: Member) => Promise<T>): Promise<T> {
     this.manager.config(queue); // UNKNOWN_QUEUE before any session is made
     const m = this.touch(queue, memberId, origin);
     m.busy++;
     try {
-      return await work();
+      return await work(m);
     } finally {
       m.busy--;
       m.lastSeen = Date.now();

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
+import { fromWireError, isRetriable } from '@klog/protocol';
+import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
+import type { BrokerConnection } from './broker-connection.js';
+import { QueueMessage, type QueueAckType } from './queue-message.js';
+import { sleep } from './retry.js';
+import type { Deserializer } from './serializers.js';
+
+export interface QueueOptions extends Partial<QueueSettings> {
+  name: string;
+  /** How long one shareFetch waits at the broker for records. Default 5 s. */
+  maxWaitMs?: number;
+  /**
+   * How often an idle member tells the broker it is alive (an empty acknowledgement), so that its session
+   * (45 s by default on the broker) does not end while it works on long tasks. Default 10 s.
+   */
+  heartbeatIntervalMs?: number;
+  keyDeserializer?: Deserializer;
+  valueDeserializer?: Deserializer;
+  logger?: Logger;
+}
+
+export interface QueueEachMessagePayload {
+  message: QueueMessage;
+  deliveryCount: number;
+  /** Aborted when the queue is closed: a long handler may stop early (its record is then released). */
+  signal: AbortSignal;
+}
+
+export interface QueueRunOptions {
+  /** Handlers running at once (default 1); each holds one record at a time. */
+  concurrency?: number;
+  /** Resolves: the record is accepted. Throws: released with the queue's backoff (archived at the delivery limit). */
+  eachMessage: (payload: QueueEachMessagePayload) => Promise<void>;
+}
+
+/** Waiting this long after a failed fetch before the next one (the broker is restarting, say). */
+const RETRY_PAUSE_MS = 500;
+
+/**
+ * One member of a queue hosted by the broker: records it receives are locked to it until acknowledged, until
+ * their lock runs out, or until it closes (which releases them at once). Fetches long-poll on a connection of
+ * their own, so that acknowledgements are never stuck behind one. Each Queue is one member; open several for
+ * several members.
+ */
+export class Queue implements AsyncIterable<QueueMessage> {
+  readonly memberId: string;
+  private readonly stop = new AbortController();
+  private readonly loops = new Set<Promise<void>>();
+  private readyPromise: Promise<QueueConfig> | undefined;
+  private closing: Promise<void> | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private lastSent = 0;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly fetchConn: BrokerConnection,
+    private readonly ackConn: BrokerConnection,
+    private readonly opts: QueueOptions,
+    clientId: string,
+  ) {
+    this.memberId = `${clientId}-${randomUUID()}`;
+    this.logger = opts.logger ?? defaultLogger();
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  /**
+   * Creates the queue (or applies these settings to it) when topics are given, else looks it up; resolves with
+   * its settings. Called by receive, run and iteration; call it first to fail early on a bad setting.
+   */
+  ready(): Promise<QueueConfig> {
+    this.readyPromise ??= this.setUp();
+    return this.readyPromise;
+  }
+
+  /** Waits up to maxWaitMs (default: the queue's) for records and returns up to `max` (default 1); [] once closed. */
+  async receive(opts: { max?: number; maxWaitMs?: number } = {}): Promise<QueueMessage[]> {
+    if (this.stop.signal.aborted) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed (member ${this.memberId})`);
+    await this.ready();
+    const maxWaitMs = opts.maxWaitMs ?? this.opts.maxWaitMs ?? 5_000;
+    try {
+      const res = await untilAborted(this.fetchConn.request('shareFetch', { queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs },
+        { timeoutMs: maxWaitMs + 30_000 }), this.stop.signal);
+      // Closed while waiting: whatever the fetch locks later is released by the broker when this member leaves.
+      if (res === null) return [];
+      this.lastSent = Date.now();
+      const deserializers = { key: this.opts.keyDeserializer, value: this.opts.valueDeserializer };
+      return res.records.map((d) => new QueueMessage(d, deserializers, this.sendAck));
+    } catch (err) {
+      if (this.stop.signal.aborted) return [];
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `concurrency` handlers until the queue is closed; resolves then. While a handler runs, its record's lock
+   * is renewed every lockMs/2, so work longer than the lock keeps its record.
+   */
+  run(opts: QueueRunOptions): Promise<void> {
+    const loop = this.pump(opts, Math.max(1, Math.trunc(opts.concurrency ?? 1)));
+    this.loops.add(loop);
+    return loop.finally(() => this.loops.delete(loop));
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<QueueMessage> {
+    while (!this.stop.signal.aborted) {
+      const batch = await this.fetchRetrying(1);
+      yield* batch;
+    }
+  }
+
+  /** Stops fetching, waits for running handlers, and releases every record still locked to this member. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stop.abort();
+      clearInterval(this.heartbeat);
+      // Handlers finish (and acknowledge) first; the fetch in progress is cut short by closing its connection.
+      await Promise.all([...this.loops].map((l) => l.catch(() => undefined)));
+      if (this.readyPromise !== undefined) {
+        await this.ackConn.request('leaveQueue', { queue: this.name, memberId: this.memberId }).catch((err: unknown) => {
+          // The broker also releases a member's records when its connection closes, just below.
+          this.logger.debug({ err, queue: this.name }, 'leaveQueue failed');
+        });
+      }
+      this.fetchConn.close();
+      this.ackConn.close();
+    })();
+    return this.closing;
+  }
+
+  private async setUp(): Promise<QueueConfig> {
+    const admin = new Admin(this.ackConn);
+    const { name, topics, lockMs, maxDeliveries, maxRecordLocks, deadLetterTopic, backoff, start, priority } = this.opts;
+    const config = topics === undefined
+      ? (await admin.describeQueue(name)).config
+      : await admin.createQueue({ name, topics, lockMs, maxDeliveries, maxRecordLocks, deadLetterTopic, backoff, start, priority });
+    const every = this.opts.heartbeatIntervalMs ?? 10_000;
+    this.heartbeat = setInterval(() => {
+      if (Date.now() - this.lastSent < every) return;
+      this.lastSent = Date.now();
+      this.ackConn.request('shareAcknowledge', { queue: name, memberId: this.memberId, acks: [] })
+        .catch((err: unknown) => this.logger.debug({ err, queue: name }, 'queue heartbeat failed'));
+    }, every);
+    this.heartbeat.unref();
+    return config;
+  }
+
+  private readonly sendAck = async (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> => {
+    const res = await this.ackConn.request('shareAcknowledge', {
+      queue: this.name,
+      memberId: this.memberId,
+      acks: [{ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o }],
+    });
+    this.lastSent = Date.now();
+    const r = res.results[0];
+    if (r === undefined) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${m.id}`);
+    if (r.errorCode) throw fromWireError(r, `${type} ${m.id}`);
+  };
+
+  /** Fetches until there is something or the queue closes; retriable failures (a restarting broker) are waited out. */
+  private async fetchRetrying(max: number): Promise<QueueMessage[]> {
+    while (!this.stop.signal.aborted) {
+      try {
+        const got = await this.receive({ max });
+        if (got.length > 0) return got;
+      } catch (err) {
+        if (isKlogError(err, 'QUEUE_CLOSED') || this.stop.signal.aborted) return [];
+        if (!(err instanceof KlogError) || !isRetriable(err.code)) throw err;
+        this.logger.warn({ err, queue: this.name }, 'queue fetch failed; retrying');
+        await sleep(RETRY_PAUSE_MS, this.stop.signal);
+      }
+    }
+    return [];
+  }
+
+  /** One fetch at a time, for as many records as there are idle handlers. */
+  private async pump(opts: QueueRunOptions, concurrency: number): Promise<void> {
+    const config = await this.ready();
+    const running = new Set<Promise<void>>();
+    while (!this.stop.signal.aborted) {
+      if (running.size >= concurrency) {
+        await Promise.race(running);
+        continue;
+      }
+      const batch = await this.fetchRetrying(concurrency - running.size);
+      for (const message of batch) {
+        const p = this.handle(message, opts, config.lockMs).finally(() => running.delete(p));
+        running.add(p);
+      }
+    }
+    await Promise.all(running);
+  }
+
+  private async handle(message: QueueMessage, opts: QueueRunOptions, lockMs: number): Promise<void> {
+    const renewal = new AbortController();
+    const renewing = this.keepLocked(message, lockMs, renewal.signal);
+    try {
+      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, signal: this.stop.signal });
+      if (!message.settled) await message.accept().catch((e: unknown) => this.logAck(message, e));
+    } catch (err) {
+      if (!message.settled) await message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
+      else this.logAck(message, err);
+    } finally {
+      renewal.abort();
+      await renewing;
+    }
+  }
+
+  private async keepLocked(message: QueueMessage, lockMs: number, signal: AbortSignal): Promise<void> {
+    const every = Math.max(1, Math.floor(lockMs / 2));
+    for (;;) {
+      await sleep(every, signal);
+      if (signal.aborted) return;
+      try {
+        await message.renew();
+      } catch (err) {
+        this.logAck(message, err);
+        return;
+      }
+    }
+  }
+
+  private logAck(message: QueueMessage, err: unknown): void {
+    this.logger.warn({ err, queue: this.name, id: message.id }, 'queue acknowledgement failed');
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The promise's value, or null as soon as the signal aborts (the promise is left to settle on its own). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | null> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.resolve(null);
+  }
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = (): void => resolve(null);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
