@@ -1,7 +1,6 @@
-import type { Client, ConsumedMessage } from '@klog/client';
+import type { Admin, Client, QueueInfo } from '@klog/client';
 import { isKlogError, KlogError } from '@klog/log-core';
 import { rendererOf, type TimeStyle } from './format.js';
-import { queueAdminOf, type QueueAdmin, type QueueDescription } from './queue-admin.js';
 import { watchStdoutReader } from './reader-watch.js';
 import type { Runtime } from './runtime.js';
 
@@ -16,40 +15,14 @@ export interface QueueConsumeArgs {
   'time-format': TimeStyle;
 }
 
-/** One delivery, as the client's queue hands it out. */
-interface QueueDelivery {
-  topic: string;
-  partition: number;
-  offset: number;
-  key: unknown;
-  value: unknown;
-  timestamp: number;
-  headers: unknown;
-  headerList?: { key: string; value: Buffer | null }[];
-  accept(): Promise<void>;
-}
-
-interface QueueReader {
-  receive(opts: { max?: number; maxWaitMs?: number }): Promise<QueueDelivery[]>;
-  close(): Promise<void>;
-}
-
 /**
  * With -e: how long one wait for a record lasts before the queue's counts are read; nothing ready then is the end.
  * Without -e the wait is the client's, and an empty one just starts the next.
  */
 const END_WAIT_MS = 500;
 
-/** The message as the printers take it: headers as the ordered list (and the map) whichever form the client gave. */
-function asConsumed(m: QueueDelivery): ConsumedMessage {
-  const list = m.headerList ?? (Array.isArray(m.headers) ? m.headers as { key: string; value: Buffer | null }[] : null);
-  const headers = list ? Object.fromEntries(list.map((h) => [h.key, h.value])) : m.headers as Record<string, Buffer | null>;
-  const headerList = list ?? Object.entries(headers).map(([key, value]) => ({ key, value }));
-  return { topic: m.topic, partition: m.partition, offset: m.offset, key: m.key, value: m.value, timestamp: m.timestamp, headers, headerList };
-}
-
 /** The topics named on the command line (none is fine: the queue knows its own) must be the queue's. */
-function checkTopics(d: QueueDescription, named: string[]): void {
+function checkTopics(d: QueueInfo, named: string[]): void {
   const strangers = named.filter((t) => !d.config.topics.includes(t));
   if (strangers.length > 0) {
     throw new KlogError('INVALID_CONFIG',
@@ -57,7 +30,7 @@ function checkTopics(d: QueueDescription, named: string[]): void {
   }
 }
 
-async function nothingReady(admin: QueueAdmin, name: string): Promise<boolean> {
+async function nothingReady(admin: Admin, name: string): Promise<boolean> {
   return (await admin.describeQueue(name)).partitions.every((p) => p.ready === 0);
 }
 
@@ -68,7 +41,7 @@ async function nothingReady(admin: QueueAdmin, name: string): Promise<boolean> {
  */
 export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: Runtime): Promise<void> {
   const name = args.queue!;
-  const admin = queueAdminOf(client);
+  const admin = client.admin();
   checkTopics(await admin.describeQueue(name), args.topics); // a queue that does not exist, or other topics, fail here
   const render = rendererOf(args);
   const halt = new AbortController();
@@ -77,7 +50,7 @@ export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: R
   const halted = new Promise<null>((resolve) => halt.signal.addEventListener('abort', () => resolve(null), { once: true }));
   const unwatch = watchStdoutReader(() => rt.out.readerGone());
   // Named only, without topics: the queue is opened as it stands, never created or changed by a consume.
-  const reader = (client as unknown as { queue(o: { name: string }): QueueReader }).queue({ name });
+  const reader = client.queue({ name });
   const wait = args['exit-at-end'] ? { maxWaitMs: END_WAIT_MS } : {};
   let printed = 0;
   try {
@@ -92,7 +65,7 @@ export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: R
         continue;
       }
       for (const m of got) {
-        await rt.out.write(render(asConsumed(m)));
+        await rt.out.write(render(m));
         await rt.out.flushed();
         if (rt.out.readerIsGone) break; // read by no one: it goes back to the queue on close
         printed++;

@@ -1,7 +1,7 @@
 import { validateQueueName } from '@klog/queue';
 import { KlogError } from '@klog/log-core';
 import { parseDuration } from './duration.js';
-import type { QueueCreateRequest } from './queue-admin.js';
+import type { QueueSettings } from '@klog/client';
 
 /** The flags of `klog queue create`. */
 export interface QueueSettingArgs {
@@ -37,7 +37,7 @@ export function parseBackoff(text: string): { baseMs: number; maxMs?: number } {
 }
 
 /** The create request the flags say; flags left out are left out, so that the broker's defaults apply. */
-export function queueRequestOf(args: QueueSettingArgs): QueueCreateRequest {
+export function queueRequestOf(args: QueueSettingArgs): QueueSettings {
   const name = validateQueueName(args.queue);
   const topics = args.topic ?? [];
   if (topics.length === 0) throw new KlogError('INVALID_CONFIG', `say which topic(s) queue ${name} reads: --topic TOPIC (repeat it for more)`);
@@ -45,7 +45,7 @@ export function queueRequestOf(args: QueueSettingArgs): QueueCreateRequest {
   if (deadLetterTopic !== undefined && topics.includes(deadLetterTopic)) {
     throw new KlogError('INVALID_CONFIG', `the dead-letter topic ${deadLetterTopic} cannot be one the queue reads: it would deliver its own dead letters`);
   }
-  const request: QueueCreateRequest = {
+  const request: QueueSettings = {
     name,
     topics,
     lockMs: args.lock === undefined ? undefined : parseDuration(args.lock, '--lock'),
@@ -54,5 +54,5 @@ export function queueRequestOf(args: QueueSettingArgs): QueueCreateRequest {
     backoff: args.backoff === undefined ? undefined : parseBackoff(args.backoff),
     start: args.start,
   };
-  return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as unknown as QueueCreateRequest;
+  return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as QueueSettings;
 }

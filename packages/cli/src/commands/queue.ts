@@ -1,11 +1,11 @@
+import type { Admin, QueueConfig, QueueInfo } from '@klog/client';
 import type { Argv, CommandModule } from 'yargs';
-import { KlogError } from '@klog/log-core';
+import { isKlogError, KlogError } from '@klog/log-core';
 import { formatAge } from '../age.js';
 import { withClient, type BrokerArgs } from '../client-session.js';
 import { parseTimePoint } from '../duration.js';
 import { jsonOption, writeJson, type JsonArgs } from '../json-output.js';
 import { wholeNumberOption } from '../options.js';
-import { queueAdminOf, type QueueDescription, type QueueResetTarget, type QueueSettings } from '../queue-admin.js';
 import { queueRequestOf, type QueueSettingArgs } from '../queue-settings.js';
 import type { Runtime } from '../runtime.js';
 import { renderTable } from '../table.js';
@@ -26,10 +26,23 @@ interface ResetArgs extends QueueArgs {
 
 const QUEUE_POSITIONAL = { type: 'string', demandOption: true, describe: 'Queue name (see them with: klog queue list)' } as const;
 
-function settingsLine(c: QueueSettings): string {
+function settingsLine(c: QueueConfig): string {
   const backoff = c.backoff.baseMs === 0 ? 'none' : `${formatAge(c.backoff.baseMs)}..${formatAge(c.backoff.maxMs)}`;
   return `topics ${c.topics.join(', ')}; lock ${formatAge(c.lockMs)}, max deliveries ${c.maxDeliveries}, `
     + `dead letters ${c.deadLetterTopic ?? 'none'}, backoff ${backoff}, new partitions start at ${c.start}`;
+}
+
+/**
+ * Creates the queue's topics that do not exist yet, with the broker's defaults: the broker's queues read only
+ * topics that exist, and a person who names a topic in `queue create` means it (as producing to it would).
+ */
+async function createMissingTopics(admin: Admin, topics: string[], rt: Runtime): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  for (const topic of topics.filter((t) => !existing.has(t))) {
+    await admin.createTopic(topic).then(() => rt.note(`klog: created topic ${topic}`), (err: unknown) => {
+      if (!isKlogError(err, 'TOPIC_EXISTS')) throw err; // created meanwhile by someone else: just as good
+    });
+  }
 }
 
 function create(rt: Runtime): CommandModule<BrokerArgs, QueueSettingArgs & BrokerArgs & JsonArgs> {
@@ -37,7 +50,7 @@ function create(rt: Runtime): CommandModule<BrokerArgs, QueueSettingArgs & Broke
     command: 'create <queue>',
     describe: 'Create a queue over topics (or change an existing queue\'s settings): each record goes to one consumer at a time',
     builder: (y) => jsonOption(y).positional('queue', { type: 'string', demandOption: true, describe: 'Name of the queue: letters, digits, . _ -' })
-      .option('topic', { alias: 't', type: 'string', array: true, describe: 'A topic the queue reads (repeat for more); it need not exist yet' })
+      .option('topic', { alias: 't', type: 'string', array: true, describe: 'A topic the queue reads (repeat for more); a missing one is created with the broker\'s defaults' })
       .option('lock', { type: 'string', describe: 'How long a consumer holds a record before it goes to another (default 30s)' })
       .option('max-deliveries', { ...wholeNumberOption('--max-deliveries', 1), describe: 'Deliveries of a record before it is given up on as dead (default 5)' })
       .option('dlq', { type: 'boolean', describe: 'Write dead records to the topic <queue>.dlq (created if missing)' })
@@ -55,7 +68,9 @@ function create(rt: Runtime): CommandModule<BrokerArgs, QueueSettingArgs & Broke
       .example('$0 queue create workers --topic jobs --max-deliveries 3 --lock 2m --backoff 1s..60s', 'fewer, longer attempts, spaced out')
       .example('$0 queue create replay --topic jobs --start earliest', 'a queue that starts at the records already there') as unknown as Argv<QueueSettingArgs & BrokerArgs & JsonArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      const config = await queueAdminOf(client).createQueue(queueRequestOf(args));
+      const request = queueRequestOf(args);
+      await createMissingTopics(client.admin(), request.topics, rt);
+      const config = await client.admin().createQueue(request);
       if (args.json) return writeJson(rt, config);
       rt.note(`klog: queue ${config.name}: ${settingsLine(config)}`);
     }),
@@ -68,20 +83,20 @@ function list(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs & JsonArgs> {
     describe: 'List queues with their topics and number of consumers',
     builder: (y) => jsonOption(y).example('$0 queue list', '').example('$0 queue list --json', ''),
     handler: (args) => withClient(args, rt, async (client) => {
-      const queues = (await queueAdminOf(client).listQueues()).sort((a, b) => a.name.localeCompare(b.name));
+      const queues = (await client.admin().listQueues()).sort((a, b) => a.name.localeCompare(b.name));
       if (args.json) return writeJson(rt, queues);
       await rt.out.write(renderTable(['QUEUE', 'TOPICS', 'MEMBERS'], queues.map((q) => [q.name, q.topics.join(','), q.members])));
     }),
   };
 }
 
-function describeText(d: QueueDescription): string {
+function describeText(d: QueueInfo): string {
   const members = renderTable(['MEMBER', 'HOST', 'IDLE'], d.members.map((m) => [m.memberId, m.clientHost, formatAge(m.idleMs)]));
   // DEAD counts records given up on (rejected or out of deliveries): the queue's word for Kafka's "archived".
   const partitions = renderTable(['TOPIC', 'PARTITION', 'READY', 'DELAYED', 'IN-FLIGHT', 'DEAD', 'OLDEST-READY'], d.partitions.map((p) => [
     p.topic, p.partition, p.ready, p.delayed, p.inFlight, p.archived, p.ready > 0 ? formatAge(p.oldestReadyAgeMs) : null,
   ]));
-  const sum = (f: (p: QueueDescription['partitions'][number]) => number): number => d.partitions.reduce((n, p) => n + f(p), 0);
+  const sum = (f: (p: QueueInfo['partitions'][number]) => number): number => d.partitions.reduce((n, p) => n + f(p), 0);
   return `queue ${d.config.name}: ${sum((p) => p.ready)} ready, ${sum((p) => p.delayed)} delayed, ${sum((p) => p.inFlight)} in flight, `
     + `${sum((p) => p.archived)} dead, ${d.members.length} member(s)\n${settingsLine(d.config)}\n\n${members}\n${partitions}`;
 }
@@ -94,7 +109,7 @@ function describe(rt: Runtime): CommandModule<BrokerArgs, QueueArgs> {
       .example('$0 queue describe workers', '')
       .example('$0 queue describe workers --json', '') as Argv<QueueArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      const d = await queueAdminOf(client).describeQueue(args.queue);
+      const d = await client.admin().describeQueue(args.queue);
       if (args.json) return writeJson(rt, d);
       await rt.out.write(describeText(d));
     }),
@@ -110,13 +125,13 @@ function redrive(rt: Runtime): CommandModule<BrokerArgs, RedriveArgs> {
       .example('$0 queue redrive workers', 'every dead record back into the queue')
       .example('$0 queue redrive workers --max 10', 'the ten oldest') as Argv<RedriveArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      const moved = await queueAdminOf(client).redriveQueue(args.queue, args.max === undefined ? {} : { max: args.max });
+      const { moved } = await client.admin().redriveQueue(args.queue, args.max === undefined ? {} : { max: args.max });
       rt.note(`klog: queue ${args.queue}: ${moved} dead record(s) sent back`);
     }),
   };
 }
 
-function targetOf(args: ResetArgs): QueueResetTarget {
+function targetOf(args: ResetArgs): Parameters<Admin['resetQueue']>[1] {
   const given = [args['to-earliest'], args['to-latest'], args['to-time'] !== undefined].filter(Boolean).length;
   if (given !== 1) throw new KlogError('INVALID_CONFIG', 'say where the queue starts over with exactly one of --to-earliest, --to-latest, --to-time T');
   if (args['to-earliest']) return 'earliest';
@@ -136,7 +151,7 @@ function reset(rt: Runtime): CommandModule<BrokerArgs, ResetArgs> {
       .example('$0 queue reset workers --to-latest', 'skip the backlog')
       .example('$0 queue reset workers --to-time -1h', 'deliver the last hour again') as Argv<ResetArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      await queueAdminOf(client).resetQueue(args.queue, targetOf(args));
+      await client.admin().resetQueue(args.queue, targetOf(args));
       rt.note(`klog: queue ${args.queue} reset`);
     }),
   };
@@ -148,7 +163,7 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, QueueArgs> {
     describe: 'Delete a queue and its delivery state (its topics and records stay)',
     builder: (y) => y.positional('queue', QUEUE_POSITIONAL).example('$0 queue delete workers', '') as Argv<QueueArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      await queueAdminOf(client).deleteQueue(args.queue);
+      await client.admin().deleteQueue(args.queue);
       rt.note(`klog: deleted queue ${args.queue}`);
     }),
   };
