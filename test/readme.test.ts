@@ -73,4 +73,15 @@ describe('README examples', () => {
     const code = jsBlockAfter('## Client').replace("'127.0.0.1:7420'", `'127.0.0.1:${broker.port}'`);
     expect(await runScript(code, dataDir, 'hello')).toContain('hello');
   });
+
+  it('the queue example creates a queue and its worker prints the record', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'klog-readme-broker-'));
+    const broker: Broker = await startBroker({ dataDir, port: 0, logLevel: 'silent' });
+    cleanup.push(async () => {
+      await broker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const code = jsBlockAfter('## Queues').replace("'127.0.0.1:7420'", `'127.0.0.1:${broker.port}'`);
+    expect(await runScript(code, dataDir, 'welcome mail for ada 1')).toContain('welcome mail for ada 1');
+  });
 });

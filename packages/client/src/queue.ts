@@ -169,7 +169,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
         if (got.length > 0) return got;
       } catch (err) {
         if (isKlogError(err, 'QUEUE_CLOSED') || this.stop.signal.aborted) return [];
-        if (!(err instanceof KlogError) || !isRetriable(err.code)) throw err;
+        if (!isRetriable(err)) throw err;
         this.logger.warn({ err, queue: this.name }, 'queue fetch failed; retrying');
         await sleep(RETRY_PAUSE_MS, this.stop.signal);
       }
