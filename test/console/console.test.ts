@@ -105,7 +105,7 @@ afterAll(async () => {
 describe('web console', () => {
   it('overview: the broker, its listeners, and live produce and consume rates', async () => {
     await open('#/overview');
-    expect(await text('[data-stat=topics] .stat-value')).toBe('3'); // orders, clicks and the internal __consumer_offsets
+    expect(await text('[data-stat=topics] .stat-value')).toBe('4'); // orders, clicks and the internal __consumer_offsets and __share_group_state
     expect(await text('[data-stat=groups] .stat-value')).toBe('2');
     expect(await text('.facts')).toContain(`127.0.0.1:${broker.port}`);
     expect(await text('.facts')).toContain(dataDir);

@@ -29,7 +29,7 @@ describe('JSON API', () => {
 
       const overview = await getJson(broker.httpPort, '/api/v1/overview');
       expect(overview).toMatchObject({
-        topics: 2,
+        topics: 3, // orders and the internal __consumer_offsets and __share_group_state (the queues' state)
         readOnly: false,
         listeners: { native: { host: '127.0.0.1', port: broker.port }, kafka: null, http: { host: '127.0.0.1', port: broker.httpPort } },
       });
