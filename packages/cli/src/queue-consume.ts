@@ -1,4 +1,4 @@
-import type { Admin, Client, QueueInfo } from '@klog/client';
+import { isRetriable, type Admin, type Client, type QueueInfo, type QueueMessage } from '@klog/client';
 import { isKlogError, KlogError } from '@klog/log-core';
 import { rendererOf, type TimeStyle } from './format.js';
 import { watchStdoutReader } from './reader-watch.js';
@@ -20,6 +20,9 @@ export interface QueueConsumeArgs {
  * Without -e the wait is the client's, and an empty one just starts the next.
  */
 const END_WAIT_MS = 500;
+
+/** Following, a fetch that failed for a passing reason (a restarting broker) is tried again after this pause. */
+const RETRY_PAUSE_MS = 1_000;
 
 /** The topics named on the command line (none is fine: the queue knows its own) must be the queue's. */
 function checkTopics(d: QueueInfo, named: string[]): void {
@@ -53,12 +56,24 @@ export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: R
   const reader = client.queue({ name });
   const wait = args['exit-at-end'] ? { maxWaitMs: END_WAIT_MS } : {};
   let printed = 0;
+  let retrying = false; // said once per outage, not once per attempt
   try {
     while (!halt.signal.aborted && printed !== args.count) {
       // One record at a time: what is not fetched need not be given back when -n is reached.
       const next = reader.receive({ max: 1, ...wait });
       next.catch(() => undefined); // a fetch failing after we stopped waiting is of no interest
-      const got = await Promise.race([next, halted]);
+      let got: QueueMessage[] | null;
+      try {
+        got = await Promise.race([next, halted]);
+      } catch (err) {
+        // Following outlasts a broker restart, as a plain consume does; a bounded read (-e) says what went wrong.
+        if (args['exit-at-end'] || !isRetriable(err)) throw err;
+        if (!retrying) rt.note(`klog: queue ${name}: ${(err as Error).message}; trying again every ${RETRY_PAUSE_MS / 1000}s`);
+        retrying = true;
+        await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS)), halted]);
+        continue;
+      }
+      retrying = false;
       if (got === null) break;
       if (got.length === 0) {
         if (args['exit-at-end'] && await nothingReady(admin, name)) break;
