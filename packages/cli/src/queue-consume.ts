@@ -68,7 +68,7 @@ export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: R
       } catch (err) {
         // Following outlasts a broker restart, as a plain consume does; a bounded read (-e) says what went wrong.
         if (args['exit-at-end'] || !isRetriable(err)) throw err;
-        if (!retrying) rt.note(`klog: queue ${name}: ${(err as Error).message}; trying again every ${RETRY_PAUSE_MS / 1000}s`);
+        if (!retrying) rt.note(`klog: queue ${name}: broker unreachable (${(err as Error).message}); trying again until it is back`);
         retrying = true;
         await Promise.race([new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS)), halted]);
         continue;
