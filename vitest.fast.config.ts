@@ -31,6 +31,9 @@ export default defineConfig({
       'test/broker/group-behaviour.test.ts',
       'test/broker/group-balance.test.ts',
       'test/broker/pipelining.test.ts',
+      // queue members and a broker in child processes (built code), 10,000 records through eight members
+      'test/queue/queue-processes.test.ts',
+      'test/queue/queue-broker-crash.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

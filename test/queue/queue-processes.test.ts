@@ -35,7 +35,7 @@ describe('queue members in other processes', () => {
       await waitUntil(async () => (await client.admin().describeQueue('many')).members.length === 8, 'all eight members fetch');
       await produceNumbered(client, 'jobs', 0, 10_000);
       const all = () => children.flatMap((c) => accepted(c.lines));
-      await waitUntil(() => all().length >= 10_000, 'every record is accepted', 120_000);
+      await waitUntil(() => all().length >= 10_000, 'every record is accepted', 150_000);
       const values = all().map((l) => l.value);
       expect(values).toHaveLength(10_000);
       expect(new Set(values).size).toBe(10_000);
@@ -49,7 +49,7 @@ describe('queue members in other processes', () => {
       await client.close();
       await broker.close();
     }
-  });
+  }, 180_000);
 
   it('a member killed with kill -9 while holding records: every record is accepted, extra deliveries at most what it held', async () => {
     const broker = await startTestBroker();

@@ -2,8 +2,8 @@
 // reaches the client as a typed error.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '@klog/broker';
-import { KlogError, type Client, type QueueMessage } from '@klog/client';
-import { clientFor, removeTempDirs, startTestBroker, waitUntil } from '../broker/fixture.js';
+import { createClient, KlogError, type Client, type Logger, type QueueMessage } from '@klog/client';
+import { clientFor, removeTempDirs, startTestBroker, tempDir, waitUntil } from '../broker/fixture.js';
 import { produceNumbered } from '../broker/group-fixture.js';
 
 afterAll(removeTempDirs);
@@ -68,7 +68,7 @@ describe('queues over the wire', () => {
   it('answers bad acknowledgements, unknown queues and bad settings with typed errors', async () => {
     await client.admin().createTopic('jobs');
     await produceNumbered(client, 'jobs', 0, 2);
-    const q = client.queue({ name: 'strict', topics: ['jobs'], start: 'earliest', lockMs: 300 });
+    const q = client.queue({ name: 'strict', topics: ['jobs'], start: 'earliest', lockMs: 1_000 });
     const [msg] = await q.receive({ maxWaitMs: 5_000 });
     // An ack of a record this member never received.
     const conn = client.connection();
@@ -77,7 +77,7 @@ describe('queues over the wire', () => {
     // A negative delay.
     expect(await refusal(msg.release({ delayMs: -5 }))).toBe('INVALID_ACK');
     // The lock runs out (no renewal): the ack is refused and the record comes back.
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, 1_500));
     expect(await refusal(msg.accept())).toBe('LOCK_LOST');
     const [again] = await q.receive({ maxWaitMs: 5_000 });
     expect(again.offset).toBe(msg.offset);
@@ -90,6 +90,10 @@ describe('queues over the wire', () => {
     expect(await refusal(client.queue({ name: 'nope' }).ready())).toBe('UNKNOWN_QUEUE');
     expect(await refusal(conn.request('shareFetch', { queue: 'nope', memberId: 'x', maxWaitMs: 0 }))).toBe('UNKNOWN_QUEUE');
     expect(await refusal(client.admin().redriveQueue('nope'))).toBe('UNKNOWN_QUEUE');
+    // Fields the schema refuses before any queue sees them.
+    expect(await refusal(conn.request('shareAcknowledge', { queue: 'strict', memberId: q.memberId,
+      acks: [{ topic: 'jobs', partition: 0, offset: 0, type: 'forget' as never }] }))).toBe('INVALID_REQUEST');
+    expect(await refusal(conn.request('shareFetch', { queue: 'strict', memberId: q.memberId, maxRecords: 0 }))).toBe('INVALID_REQUEST');
     // Bad settings and a missing topic.
     expect(await refusal(client.admin().createQueue({ name: 'x', topics: ['jobs'], deadLetterTopic: 'jobs' }))).toBe('INVALID_CONFIG');
     expect(await refusal(client.admin().createQueue({ name: 'y', topics: ['missing'] }))).toBe('UNKNOWN_TOPIC');
@@ -113,5 +117,34 @@ describe('queues over the wire', () => {
     await b.close();
     await client.admin().deleteQueue('handoff');
     expect(await client.admin().listQueues()).toEqual([]);
+  });
+});
+
+describe('queue members across broker changes', () => {
+  it('a member rides through a broker restart and goes on working; a deleted queue ends run() with UNKNOWN_QUEUE', async () => {
+    const dataDir = tempDir();
+    let broker = await startTestBroker({ dataDir });
+    const port = broker.port;
+    // The member warns of each failed fetch while the broker is away: expected here, so kept quiet.
+    const none = () => undefined;
+    const client = createClient({ brokers: [`127.0.0.1:${port}`], logger: { debug: none, info: none, warn: none, error: none } as unknown as Logger });
+    try {
+      await client.admin().createTopic('jobs');
+      const q = client.queue({ name: 'steady', topics: ['jobs'], start: 'earliest', valueDeserializer: 'string' });
+      const seen = new Set<string>();
+      const run = q.run({ concurrency: 2, eachMessage: async ({ message }) => void seen.add(message.value as string) });
+      await produceNumbered(client, 'jobs', 0, 100);
+      await waitUntil(() => seen.size === 100, 'the first records are handled');
+      await broker.close();
+      broker = await startTestBroker({ dataDir, port });
+      await produceNumbered(client, 'jobs', 100, 100);
+      await waitUntil(() => seen.size === 200, 'records produced after the restart are handled too');
+      await client.admin().deleteQueue('steady');
+      expect(await refusal(run)).toBe('UNKNOWN_QUEUE');
+      await q.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
   });
 });

@@ -168,8 +168,10 @@ export class Queue implements AsyncIterable<QueueMessage> {
         const got = await this.receive({ max });
         if (got.length > 0) return got;
       } catch (err) {
-        if (isKlogError(err, 'QUEUE_CLOSED') || this.stop.signal.aborted) return [];
-        if (!isRetriable(err)) throw err;
+        if (this.stop.signal.aborted) return [];
+        // QUEUE_CLOSED from the broker: it is shutting down, or the queue was just deleted (the retry then gets
+        // UNKNOWN_QUEUE, which is for the caller).
+        if (!isRetriable(err) && !isKlogError(err, 'QUEUE_CLOSED')) throw err;
         this.logger.warn({ err, queue: this.name }, 'queue fetch failed; retrying');
         await sleep(RETRY_PAUSE_MS, this.stop.signal);
       }

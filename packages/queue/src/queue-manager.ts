@@ -54,6 +54,21 @@ export class QueueManager implements StateSource {
    * new consumer of it.
    */
   async queue(opts: QueueOptions): Promise<Queue> {
+    const engine = await this.ensure(opts);
+    const handle = new Queue(engine, `${engine.name}-${++this.consumerSeq}`, this.clock, this.logger, (q) => this.handles.delete(q));
+    this.handles.add(handle);
+    return handle;
+  }
+
+  /**
+   * For a host, whose consumers come over the wire rather than as Queue handles: creates the queue, or gives it
+   * these settings if it exists (as queue() does), and resolves with its settings.
+   */
+  async create(opts: QueueOptions): Promise<QueueConfig> {
+    return (await this.ensure(opts)).config;
+  }
+
+  private async ensure(opts: QueueOptions): Promise<QueueEngine> {
     this.checkOpen();
     const cfg = resolveQueueConfig(opts);
     let engine = this.engines.get(cfg.name);
@@ -73,9 +88,7 @@ export class QueueManager implements StateSource {
       engine.reconfigure({ ...cfg, start: engine.config.start });
     }
     await this.state.flush();
-    const handle = new Queue(engine, `${cfg.name}-${++this.consumerSeq}`, this.clock, this.logger, (q) => this.handles.delete(q));
-    this.handles.add(handle);
-    return handle;
+    return engine;
   }
 
   /** The names of every queue. */

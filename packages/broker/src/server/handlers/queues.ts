@@ -8,12 +8,9 @@ import type { RequestContext } from '../request-context.js';
  */
 
 export async function createQueue(req: RequestOf<'createQueue'>, ctx: BrokerContext): Promise<ResponseOf<'createQueue'>> {
-  const manager = ctx.queues.manager;
-  // The manager hands back a consumer handle for embedded use; a broker's members come over the wire instead.
-  const handle = await manager.queue(req);
-  await handle.close();
+  const config = await ctx.queues.manager.create(req);
   ctx.topicsChanged(); // a dead-letter topic may have been created
-  return { config: manager.config(req.name) };
+  return { config };
 }
 
 export async function shareFetch(req: RequestOf<'shareFetch'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareFetch'>> {
