@@ -134,6 +134,7 @@ describe('klog queue and consume --queue', () => {
   });
 
   it('bad input is one line naming the fix: unknown queue, --delay -5s, --lock abc, a topic the queue does not read', async () => {
+    await ok(['queue', 'create', 'workers', '--topic', 'jobs']); // as the first test left it, so this one runs alone too
     expectOneLineError(await klog(['queue', 'describe', 'nope']), 'nope', 'klog queue list', 'klog queue create nope --topic');
     expectOneLineError(await klog(['consume', 'jobs', '--queue', 'nope', '-n', '1']), 'nope', 'klog queue create nope --topic jobs');
     expectOneLineError(await klog(['produce', 'jobs', '--delay', '-5s', 'x']), '--delay must be a positive duration', 'got "-5s"');

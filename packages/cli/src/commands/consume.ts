@@ -147,8 +147,8 @@ function checkArgs(args: ConsumeArgs): void {
     throw new KlogError('INVALID_CONFIG', `--${starts[0]} and --${starts[1]} both say where to start: give one`);
   }
   if (args.queue !== undefined) {
-    const flag = args.group !== undefined ? 'group' : args.pattern !== undefined ? 'pattern' : args.partition !== undefined ? 'partition'
-      : [...START_OPTIONS].find((f) => (f === 'from-beginning' ? args[f] : args[f] !== undefined));
+    // A queue decides what each consumer gets and from where: a flag choosing either has nothing to act on.
+    const flag = (['group', 'pattern', 'partition', ...START_OPTIONS] as const).find((f) => (f === 'from-beginning' ? args[f] : args[f] !== undefined));
     if (flag !== undefined) {
       throw new KlogError('INVALID_CONFIG',
         `--${flag} cannot be used with --queue: a queue hands out records from where it stands (move it with: klog queue reset ${args.queue} --to-earliest)`);
