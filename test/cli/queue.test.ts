@@ -78,14 +78,16 @@ describe('klog queue and consume --queue', () => {
   it('a delayed produce reaches a queue only at its time, while a plain consumer sees it at once', async () => {
     await ok(['queue', 'create', 'later', '--topic', 'reminders']);
     const sent = Date.now();
-    await ok(['produce', 'reminders', '--delay', '4s', 'wake-up']);
+    await ok(['produce', 'reminders', '--delay', '6s', 'wake-up']);
     const early = await ok(['consume', 'reminders', '--queue', 'later', '-e']);
-    expect(Date.now() - sent, 'the early look came in time to mean something').toBeLessThan(4000);
+    const waiting = await described('later');
+    expect(Date.now() - sent, 'the early looks came in time to mean something').toBeLessThan(6000);
     expect(early.stdout.length).toBe(0);
+    expect([total(waiting, 'ready'), total(waiting, 'delayed')]).toEqual([0, 1]);
     expect(lines((await ok(['consume', 'reminders', '--from-beginning', '-e'])).stdout)).toEqual(['wake-up']);
     const due = await ok(['consume', 'reminders', '--queue', 'later', '-n', '1']);
     expect(due.stdout.toString()).toBe('wake-up\n');
-    expect(Date.now() - sent).toBeGreaterThanOrEqual(4000);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(6000);
   });
 
   it('a job released until its delivery limit is dead: describe shows dead 1, workers.dlq holds it, redrive sends it back', async () => {
