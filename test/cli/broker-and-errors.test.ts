@@ -179,6 +179,40 @@ describe('a broker that goes away, or the wrong port', () => {
   });
 });
 
+describe('klog consume --queue across a broker restart', () => {
+  it('a following queue consumer says once that the broker is unreachable, then prints what comes after', async () => {
+    const dataDir = tempDir('klog-cli-broker-');
+    dirs.push(dataDir);
+    const first = await startBrokerCommand(dataDir);
+    expect((await runKlog(['queue', 'create', 'q-outage', '--topic', 'q-outage'], { broker: first.address })).code).toBe(0);
+    const consumer = spawnKlog(['consume', 'q-outage', '--queue', 'q-outage'], { broker: first.address });
+    children.push(consumer);
+    const consumerExited = new Promise<number | null>((resolve) => consumer.on('close', resolve));
+    let stderr = '';
+    let stdout = '';
+    consumer.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    consumer.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    const until = async (done: () => boolean) => {
+      while (!done() && consumer.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    };
+    expect((await runKlog(['produce', 'q-outage', 'before'], { broker: first.address })).code).toBe(0);
+    await until(() => stdout.includes('before\n'));
+
+    first.child.kill('SIGINT');
+    await first.exited;
+    await until(() => /unreachable/.test(stderr));
+    const second = await startBrokerCommand(dataDir, [], first.address.split(':')[1]);
+    expect((await runKlog(['produce', 'q-outage', 'after'], { broker: second.address })).code).toBe(0);
+    await until(() => stdout.includes('after\n'));
+    consumer.kill('SIGINT');
+    expect(await consumerExited).toBe(0);
+    second.child.kill('SIGINT');
+    await second.exited;
+    expect(stdout).toBe('before\nafter\n');
+    expect(lines(stderr).filter((l) => /unreachable/.test(l))).toHaveLength(1); // one notice per outage, not one per retry
+  });
+});
+
 describe('hints name what was typed', () => {
   it('an unknown group: the problem and one hint, no request names', async () => {
     const dataDir = tempDir('klog-cli-broker-');

@@ -6,7 +6,8 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
-  ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete']];
+  ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
+  ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
 function examplesOf(help: string): string[] {
@@ -68,7 +69,10 @@ afterAll(async () => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-/** What the examples take for granted: the topics they read exist with a record, and `topic create X` finds no X. */
+/**
+ * What the examples take for granted: the topics they read exist with a record, `topic create X` finds no X, and
+ * a queue an example uses (other than to create it) exists over jobs with a job ready.
+ */
 async function prepareFor(example: string): Promise<void> {
   const admin = client.admin();
   const created = /topic create (\S+)/.exec(example)?.[1];
@@ -78,8 +82,16 @@ async function prepareFor(example: string): Promise<void> {
     });
     return;
   }
+  const queue = /(?:queue (?:describe|redrive|reset|delete)|--queue) (\S+)/.exec(example)?.[1];
+  if (queue) {
+    await admin.createQueue({ name: queue, topics: ['jobs'] }).catch(async (err) => {
+      if (!isKlogError(err, 'UNKNOWN_TOPIC')) throw err;
+      await admin.createTopic('jobs');
+      await admin.createQueue({ name: queue, topics: ['jobs'] });
+    });
+  }
   const producer = client.producer();
-  for (const topic of ['notification', 'events', 'news.sport']) {
+  for (const topic of ['notification', 'events', 'news.sport', 'jobs']) {
     await producer.send({ topic, messages: [{ value: `${topic} record` }] });
   }
   await producer.close();

@@ -1,5 +1,8 @@
-/** Options whose value may be a time ago written with a minus sign, like `--from-time -1h`. */
-const TIME_OPTIONS = new Set(['--from-time', '--to-time']);
+/**
+ * Options whose value may start with a minus sign: a time ago, like `--from-time -1h`, or a `--delay -5s` that its
+ * own check should refuse by name rather than the parser read as flags.
+ */
+const TIME_OPTIONS = new Set(['--from-time', '--to-time', '--delay']);
 const TIME_AGO = /^-\d+(ms|s|m|h|d|w)$/;
 /** Options whose value may count back from the end, like kcat's `-o -5`. */
 const OFFSET_OPTIONS = new Set(['--offset', '-o']);

@@ -6,6 +6,14 @@ function saysAlready(message: string, hint: string): boolean {
   return message.toLowerCase().includes(hint.toLowerCase());
 }
 
+/**
+ * Hints said with klog commands where the error table's hint speaks to code (the table serves every client; at a
+ * shell, `queues.queue({ name, topics })` is not something one can type).
+ */
+const CLI_HINTS: Partial<Record<string, string>> = {
+  UNKNOWN_QUEUE: 'see the queues with: klog queue list; create one with: klog queue create <queue> --topic <topic>',
+};
+
 /** The command line itself is wrong (unknown option, missing argument): the fix is in --help. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -18,7 +26,7 @@ export class UsageError extends Error {
 export function errorLine(err: unknown, debug: boolean): string {
   if (isKlogError(err)) {
     // What a person can do next: the error table's hint for the code, unless the message already says it.
-    const hint = errorInfoOf(err)?.hint;
+    const hint = CLI_HINTS[err.code] ?? errorInfoOf(err)?.hint;
     const text = hint && !saysAlready(err.message, hint) ? `${err.message} (${hint})` : err.message;
     return `klog: ${text}${debug && err.stack ? `\n${err.stack}` : ''}`;
   }

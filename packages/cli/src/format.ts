@@ -120,3 +120,9 @@ export function toJsonLine(m: ConsumedMessage, time: TimeStyle = 'ms'): string {
     headers,
   }) + '\n';
 }
+
+/** How `klog consume` prints a record: `--json`, else `--format` (or the default). */
+export function rendererOf(args: { json?: boolean; format?: string; 'time-format': TimeStyle }): (m: ConsumedMessage) => string | Buffer {
+  const time = args['time-format'];
+  return args.json ? (m) => toJsonLine(m, time) : compileFormat(args.format ?? DEFAULT_FORMAT, time);
+}

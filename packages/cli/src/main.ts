@@ -4,6 +4,7 @@ import { brokerCommand } from './commands/broker.js';
 import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
+import { queueCommand } from './commands/queue.js';
 import { topicCommand } from './commands/topic.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
@@ -33,6 +34,7 @@ function stopOnSignals(stop: AbortController): void {
 const COMMANDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['broker', []], ['produce', []], ['consume', []],
   ['topic', ['create', 'list', 'describe', 'delete']], ['group', ['list', 'describe', 'reset-offsets', 'delete']],
+  ['queue', ['create', 'list', 'describe', 'redrive', 'reset', 'delete']],
 ]);
 
 /** The names a failed command line was about, read from what the parser made of it (when it got that far). */
@@ -40,7 +42,7 @@ function hintContext(argv: string[], parsed: Record<string, unknown> | undefined
   const first = (v: unknown): string | undefined => (Array.isArray(v) ? first(v[0]) : typeof v === 'string' ? v : undefined);
   const command = commandPath(argv.filter((a) => !a.startsWith('-')), COMMANDS);
   const topic = first(parsed?.topic) ?? (command.startsWith('topic') ? first(parsed?.name) : undefined);
-  return { command, topic, group: first(parsed?.group) };
+  return { command, topic, group: first(parsed?.group), queue: first(parsed?.queue) };
 }
 
 /** Runs the klog command line; resolves with the process exit code. Errors become one line on stderr. */
@@ -69,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     .command(consumeCommand(rt))
     .command(topicCommand(rt))
     .command(groupCommand(rt))
+    .command(queueCommand(rt))
     .demandCommand(1, 'say which command to run (klog --help lists them)')
     .example('$0 broker', 'start a broker on ./klog-data, port 7420')
     .example('$0 produce notification hello', 'send a record')

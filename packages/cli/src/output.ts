@@ -21,6 +21,11 @@ export class Output {
     this.onGone();
   }
 
+  /** Whether the reader went away: what is written now reaches no one. */
+  get readerIsGone(): boolean {
+    return this.gone;
+  }
+
   /** Writes a chunk; the promise (when there is one) resolves once the stream wants more. */
   write(chunk: string | Buffer): Promise<void> | undefined {
     if (this.gone || this.stream.write(chunk)) return undefined;

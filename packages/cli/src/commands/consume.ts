@@ -1,12 +1,13 @@
-import type { Admin, Client, ConsumedMessage, Consumer, GroupConsumer, TopicMetadata } from '@klog/client';
+import type { Admin, Client, Consumer, GroupConsumer, TopicMetadata } from '@klog/client';
 import { KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';
 import { parseTimePoint } from '../duration.js';
 import { EndTracker, partitionKey } from '../end-tracker.js';
-import { compileFormat, DEFAULT_FORMAT, FORMAT_FIELDS_HELP, toJsonLine, type TimeStyle } from '../format.js';
+import { FORMAT_FIELDS_HELP, rendererOf, type TimeStyle } from '../format.js';
 import { parseOffsetSpec, resolveStart } from '../offset-spec.js';
 import { refuseTogether, wholeNumberOption } from '../options.js';
+import { consumeQueue } from '../queue-consume.js';
 import { watchStdoutReader } from '../reader-watch.js';
 import type { Runtime } from '../runtime.js';
 
@@ -14,6 +15,7 @@ interface ConsumeArgs extends BrokerArgs {
   topic?: string[];
   '--'?: (string | number)[];
   group?: string;
+  queue?: string;
   'from-beginning': boolean;
   offset?: string;
   'from-time'?: string;
@@ -144,6 +146,15 @@ function checkArgs(args: ConsumeArgs): void {
   if (starts.length > 1) {
     throw new KlogError('INVALID_CONFIG', `--${starts[0]} and --${starts[1]} both say where to start: give one`);
   }
+  if (args.queue !== undefined) {
+    // A queue decides what each consumer gets and from where: a flag choosing either has nothing to act on.
+    const flag = (['group', 'pattern', 'partition', ...START_OPTIONS] as const).find((f) => (f === 'from-beginning' ? args[f] : args[f] !== undefined));
+    if (flag !== undefined) {
+      throw new KlogError('INVALID_CONFIG',
+        `--${flag} cannot be used with --queue: a queue hands out records from where it stands (move it with: klog queue reset ${args.queue} --to-earliest)`);
+    }
+    return;
+  }
   if (args.group === undefined) return;
   for (const flag of ['offset', 'from-time', 'partition'] as const) {
     if (args[flag] !== undefined) {
@@ -159,8 +170,7 @@ function checkArgs(args: ConsumeArgs): void {
  * processed (and so is committed, in a group) once printed: the loop then asks the consumer for the next one.
  */
 async function printLoop(source: Source, args: ConsumeArgs, rt: Runtime, ends: Map<string, number>): Promise<void> {
-  const time = args['time-format'];
-  const render = args.json ? (m: ConsumedMessage) => toJsonLine(m, time) : compileFormat(args.format ?? DEFAULT_FORMAT, time);
+  const render = rendererOf(args);
   const tracker = new EndTracker(ends);
   const halt = new AbortController();
   const onStop = (): void => halt.abort();
@@ -224,11 +234,12 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
     builder: (y) => (y as Argv<BrokerArgs>)
       .positional('topic', { type: 'string', array: true, describe: 'Topic(s) to read; each must exist: reading never creates a topic (as kcat), so a typo is an error, not a new empty topic' })
       .option('group', { alias: 'g', type: 'string', describe: 'Read as a member of this consumer group (committed offsets; a new group starts at the earliest record)' })
+      .option('queue', { alias: 'Q', type: 'string', describe: 'Take records from this queue (klog queue create): each goes to one consumer, and is accepted once printed; Ctrl-C gives back what is held' })
       .option('from-beginning', { type: 'boolean', default: false, describe: 'Without a group: start at the earliest record (default: only new records)' })
       .option('offset', { alias: 'o', type: 'string', describe: 'Without a group: start at this offset, or -N for the last N records, or beginning|end (kcat -o). Past the end: wait there for new records' })
       .option('from-time', { type: 'string', describe: 'Without a group: start at the first record at or after a time (ISO date, or -1h, -30m, -10s)' })
       .option('count', { alias: 'n', ...wholeNumberOption('--count', 1), describe: 'Exit after printing N records' })
-      .option('exit-at-end', { alias: 'e', type: 'boolean', default: false, describe: 'Exit once every partition is read up to where it ended when the command started' })
+      .option('exit-at-end', { alias: 'e', type: 'boolean', default: false, describe: 'Exit once every partition is read up to where it ended when the command started; with --queue, once nothing is ready' })
       .option('partition', { alias: 'p', ...wholeNumberOption('--partition'), array: true, describe: 'Without a group: read only these partitions (repeat -p for more)' })
       .option('pattern', { type: 'string', describe: 'Read the topics whose whole name matches this regular expression' })
       .option('format', { alias: 'f', type: 'string', describe: `Output format (kcat -f): ${FORMAT_FIELDS_HELP}; %% a percent sign; \\n \\t \\r \\\\ \\xNN escapes. Default: %s\\n` })
@@ -244,9 +255,11 @@ export function consumeCommand(rt: Runtime): CommandModule<object, ConsumeArgs> 
       .example('$0 consume notification --from-beginning -e', 'print everything there is, then exit')
       .example('$0 consume -p 0 notification -o -5 -e', 'the last five records of partition 0')
       .example("$0 consume notification -n 10 --format '%p@%o %k=%v\\n'", 'ten records with partition, offset and key')
+      .example('$0 consume jobs --queue workers -n 1', 'take one job from queue workers (others get the rest)')
       .example("$0 consume --pattern 'news\\..*' --json", 'all news.* topics as JSON lines') as unknown as Argv<ConsumeArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
       checkArgs(args);
+      if (args.queue !== undefined) return consumeQueue(client, { ...args, topics: namedTopics(args) }, rt);
       const admin = client.admin();
       const meta = await topicsToRead(admin, args);
       const ends = new Map(meta.flatMap((t) => t.partitions.map((p) => [partitionKey(t.name, p.partition), p.logEndOffset] as const)));

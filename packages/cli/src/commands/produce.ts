@@ -4,6 +4,7 @@ import { isKlogError, KlogError } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { untilAborted } from '../abortable.js';
 import { withClient, type BrokerArgs } from '../client-session.js';
+import { deliverAtEntry, deliveryTimeOf, type DeliveryTimeArgs } from '../delivery-time.js';
 import { parseHeaderFlags, producerHeaders } from '../headers.js';
 import { readLineChunks, splitKeyValue } from '../line-reader.js';
 import { unescape } from '../escapes.js';
@@ -12,7 +13,7 @@ import { startProgress, wantsProgress } from '../progress.js';
 import type { Runtime } from '../runtime.js';
 import { maxRecordBytesOf } from '../topic-configs.js';
 
-interface ProduceArgs extends BrokerArgs {
+interface ProduceArgs extends BrokerArgs, DeliveryTimeArgs {
   topic: string;
   value?: string[];
   '--'?: (string | number)[];
@@ -70,8 +71,14 @@ async function recordLimit(admin: Admin, topic: string): Promise<number> {
 /** The messages to send, in chunks: the arguments as one chunk, each --file as one record, or stdin a chunk of records at a time. */
 async function* messageChunks(args: ProduceArgs, rt: Runtime, limit: number): AsyncGenerator<ProducerMessage[]> {
   // In order, duplicates kept: repeated --header flags arrive as given.
-  const headers = producerHeaders(parseHeaderFlags(args.header ?? []));
-  const base = { key: args.key, partition: args.partition, ...(args.header?.length ? { headers } : {}) };
+  const flags = parseHeaderFlags(args.header ?? []);
+  // A --delay counts from when each chunk is read, so a record typed a minute in is held back as long as the first.
+  const baseNow = (): Omit<ProducerMessage, 'value'> => {
+    const deliverAt = deliveryTimeOf(args, Date.now());
+    const list = deliverAt === undefined ? flags : [...flags, deliverAtEntry(deliverAt)];
+    return { key: args.key, partition: args.partition, ...(list.length > 0 ? { headers: producerHeaders(list) } : {}) };
+  };
+  const base = baseNow();
   const values = argumentValues(args);
   if (values.length > 0) {
     yield values.map((value) => ({ ...base, value }));
@@ -91,7 +98,8 @@ async function* messageChunks(args: ProduceArgs, rt: Runtime, limit: number): As
   const delimiter = args.delimiter === undefined ? undefined : Buffer.from(unescape(args.delimiter));
   const records = readLineChunks(untilAborted(process.stdin, rt.stop), { delimiter, maxLineBytes: limit, keepEmpty: args['allow-empty'] });
   for await (const lines of records) {
-    yield lines.map((line) => (separator ? { ...base, ...splitKeyValue(line, separator) } : { ...base, value: line }));
+    const chunkBase = args.delay === undefined ? base : baseNow();
+    yield lines.map((line) => (separator ? { ...chunkBase, ...splitKeyValue(line, separator) } : { ...chunkBase, value: line }));
   }
 }
 
@@ -108,7 +116,7 @@ interface InFlight {
  */
 async function produce(args: ProduceArgs, rt: Runtime, producer: Producer, limit: number): Promise<void> {
   const progress = startProgress(process.stderr, wantsProgress({ stderr: rt.stderrIsTty, stdin: rt.stdinIsTty }), `${args.topic}: produced`);
-  const headerBytes = (args.header ?? []).reduce((n, h) => n + 16 + Buffer.byteLength(h), 0);
+  const headerBytes = (args.header ?? []).reduce((n, h) => n + 16 + Buffer.byteLength(h), 0) + (args.delay ?? args['deliver-at'] ? 48 : 0);
   const inFlight: InFlight[] = [];
   let bytesInFlight = 0;
   let acked = 0;
@@ -168,16 +176,20 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .option('delimiter', { alias: 'D', type: 'string', describe: 'What ends a stdin record instead of a newline (kcat -D), so values may hold newlines; \\n, \\0, \\xNN escapes' })
       .option('allow-empty', { type: 'boolean', describe: 'Send empty stdin records too (by default an empty line is skipped, as kcat does)' })
       .option('file', { alias: 'F', type: 'string', array: true, describe: 'Send the whole file as one record (repeatable: one record per file), like kcat -P with file arguments' })
+      .option('delay', { type: 'string', describe: 'Queues deliver the records only after this long (60s, 5m, 2h): each record gets the klog-deliver-at header. Consumer groups see them at once' })
+      .option('deliver-at', { type: 'string', describe: 'Queues deliver the records only from this ISO time on (2030-05-01T12:00:00Z). Consumer groups see them at once' })
       .option('acks', { type: 'string', default: '1', describe: '0: do not wait; 1: written by the broker; all: on disk' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not print where each record went' })
       .check((a) => {
         refuseTogether(a, [
           ['key', ['key-separator'], '--key gives every record the same key, --key-separator reads a key from each line; choose one'],
           ['file', ['key-separator', 'delimiter', 'allow-empty'], 'a --file is sent whole, as one record, so it is not split'],
+          ['delay', ['deliver-at'], 'each says when queues may deliver the records; choose one'],
         ]);
         if (argumentValues(a as unknown as ProduceArgs).length > 0 && a.file !== undefined) {
           throw new KlogError('INVALID_CONFIG', 'give the values as arguments or with --file, not both');
         }
+        deliveryTimeOf(a as unknown as ProduceArgs, Date.now()); // a bad --delay fails before anything is sent
         return true;
       })
       .example('$0 produce notification hello', 'send one record; prints notification/0@0')
@@ -185,7 +197,8 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .example('$0 produce notification -- -1', 'a value that looks like an option')
       .example('cat events.jsonl | $0 produce events --quiet', 'one record per line of stdin')
       .example("printf 'k1:v1\\nk2:v2\\n' | $0 produce events --key-separator :", 'keys and values from stdin')
-      .example('$0 produce events --file event.json', 'a whole file as one record, newlines and all') as unknown as Argv<ProduceArgs>,
+      .example('$0 produce events --file event.json', 'a whole file as one record, newlines and all')
+      .example("$0 produce jobs --delay 60s '{\"task\":\"resize\"}'", 'queues deliver it in a minute (klog queue create); groups at once') as unknown as Argv<ProduceArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
       const limit = await recordLimit(client.admin(), args.topic);
       const producer = client.producer({ acks: parseAcks(args.acks) });
