@@ -29,6 +29,8 @@ export interface RecoverableSegment {
   size: number;
   nextOffset: number;
   maxTimestamp: number;
+  /** Whether batches may leave offsets out between them (compaction); they never overlap. */
+  readonly allowsGaps: boolean;
   /** Indexes a batch that starts at position `size`, and moves `size` past it. */
   indexBatch(header: BatchHeader, length: number): void;
   /** Makes `size` = `position`; the next indexed batch gets an index entry unless it is at position 0. */
@@ -196,7 +198,7 @@ async function scan(seg: RecoverableSegment, position: number, verify: boolean, 
         return { position: step.position, reason: isKlogError(err) ? err.message : String(err) };
       }
       const expected = seg.nextOffset;
-      if (header.baseOffset !== expected) {
+      if (header.baseOffset < expected || (!seg.allowsGaps && header.baseOffset !== expected)) {
         return { position: step.position, reason: `batch at offset ${header.baseOffset} is out of sequence (expected ${expected})` };
       }
       if (index) seg.indexBatch(header, step.buf.length);

@@ -50,6 +50,12 @@ export class Segment implements PooledFile, RecoverableSegment {
   private indexesLoaded = false;
   /** Set when loading found the indexes missing or unsound and rebuilt them (reported by activate). */
   private rebuiltOnLoad = false;
+  /**
+   * Whether batches may leave offsets out between them (a compacted segment). Only a segment that was never
+   * active in this process may have been compacted; the active one must be dense, so that a damaged base
+   * offset in its tail is caught.
+   */
+  allowsGaps = true;
   /** Where a scan found bytes that are not a sound batch; reads that reach it get CORRUPT_DATA. */
   private damage: Damage | null = null;
 
@@ -81,6 +87,7 @@ export class Segment implements PooledFile, RecoverableSegment {
     }
     seg.fd = fd;
     seg.writable = true;
+    seg.allowsGaps = false;
     seg.indexesLoaded = true;
     pool.opened(seg);
     return seg;
@@ -237,6 +244,15 @@ export class Segment implements PooledFile, RecoverableSegment {
     this.seal(false);
   }
 
+  /**
+   * Lets go of a segment whose file compaction replaced: its descriptor is closed (once reads in progress on
+   * the old file are done) and nothing is written back, since its in-memory indexes describe the old file.
+   */
+  retire(): void {
+    this.writable = false;
+    this.releaseFd();
+  }
+
   async delete(): Promise<void> {
     this.writable = false;
     this.releaseFd();
@@ -290,8 +306,9 @@ export class Segment implements PooledFile, RecoverableSegment {
           throw this.corrupt(step.position, step.reason);
         }
         const header = readBatchHeader(step.buf, 0);
-        // The base offset is outside the CRC: batches must follow each other without gap or overlap.
-        if (previousEnd >= 0 && header.baseOffset !== previousEnd) {
+        // The base offset is outside the CRC: batches must follow each other without overlap (or gap, unless
+        // compaction may have removed whole batches).
+        if (previousEnd >= 0 && (header.baseOffset < previousEnd || (!this.allowsGaps && header.baseOffset !== previousEnd))) {
           if (out.length > 0) return;
           throw this.corrupt(step.position, `batch base offset ${header.baseOffset} does not follow the previous batch (expected ${previousEnd})`);
         }

@@ -85,6 +85,16 @@ export interface EncodeOptions {
   now?: number;
 }
 
+/**
+ * Where the records of a rewritten batch sit (compaction keeps offsets): each record's offset delta, the
+ * batch's last offset delta and the leader epoch, as they were before records were removed.
+ */
+export interface BatchLayout {
+  offsetDeltas: ArrayLike<number>;
+  lastOffsetDelta: number;
+  partitionLeaderEpoch: number;
+}
+
 export interface BatchLimits {
   /** Largest acceptable sizeInBytes (LOG_OVERHEAD + batchLength). */
   maxBatchBytes?: number;
@@ -115,7 +125,7 @@ function timestampOf(rec: RecordInput, index: number, now: number): number {
  * Encodes records as one batch, offsets deltas 0..n-1 from `baseOffset` (default 0, normally assigned later
  * by the log with {@link setBaseOffset}), with create-time timestamps.
  */
-export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): Buffer {
+export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}, layout?: BatchLayout): Buffer {
   const count = records.length;
   if (count === 0) throw new KlogError('INVALID_RECORD', 'a batch needs at least one record');
   const compression = opts.compression ?? 'none';
@@ -134,7 +144,7 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
     if (!Number.isSafeInteger(delta)) {
       throw new KlogError('INVALID_RECORD', `record ${i}: timestamp ${ts} is too far from the first record's`);
     }
-    const body = recordBodySize(records[i], i, delta);
+    const body = recordBodySize(records[i], layout ? layout.offsetDeltas[i] : i, delta);
     sizes[i] = body;
     recordsSize += sizeOfVarint(body) + body;
   }
@@ -142,10 +152,10 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
   let batch: Buffer;
   if (compression === 'none') {
     batch = allocBatch(BATCH_HEADER_SIZE + recordsSize);
-    writeRecords(batch, BATCH_HEADER_SIZE, records, sizes, baseTimestamp, now);
+    writeRecords(batch, BATCH_HEADER_SIZE, records, sizes, baseTimestamp, now, layout);
   } else {
     const raw = Buffer.allocUnsafe(recordsSize);
-    writeRecords(raw, 0, records, sizes, baseTimestamp, now);
+    writeRecords(raw, 0, records, sizes, baseTimestamp, now, layout);
     const packed = compress(raw, compression);
     batch = allocBatch(BATCH_HEADER_SIZE + packed.length);
     batch.set(packed, BATCH_HEADER_SIZE);
@@ -153,10 +163,10 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
 
   writeInt64(batch, 0, opts.baseOffset ?? 0, 'baseOffset');
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
-  batch.writeInt32BE(NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
+  batch.writeInt32BE(layout?.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
   batch[MAGIC_OFFSET] = MAGIC;
   batch.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-  batch.writeInt32BE(count - 1, LAST_OFFSET_DELTA_OFFSET);
+  batch.writeInt32BE(layout?.lastOffsetDelta ?? count - 1, LAST_OFFSET_DELTA_OFFSET);
   writeInt64(batch, BASE_TIMESTAMP_OFFSET, baseTimestamp, 'baseTimestamp');
   writeInt64(batch, MAX_TIMESTAMP_OFFSET, maxTimestamp, 'maxTimestamp');
   writeInt64(batch, PRODUCER_ID_OFFSET, opts.producerId ?? NO_PRODUCER, 'producerId');
@@ -182,10 +192,11 @@ function writeRecords(
   sizes: Int32Array,
   baseTimestamp: number,
   now: number,
+  layout: BatchLayout | undefined,
 ): void {
   for (let i = 0; i < records.length; i++) {
     const rec = records[i];
-    pos = writeRecord(buf, pos, rec, sizes[i], i, (rec.timestamp ?? now) - baseTimestamp);
+    pos = writeRecord(buf, pos, rec, sizes[i], layout ? layout.offsetDeltas[i] : i, (rec.timestamp ?? now) - baseTimestamp);
   }
 }
 
