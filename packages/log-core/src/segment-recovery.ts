@@ -193,7 +193,7 @@ async function scan(seg: RecoverableSegment, position: number, verify: boolean, 
       if (step.kind === 'damage') return { position: step.position, reason: step.reason };
       let header: BatchHeader;
       try {
-        header = verify ? validateBatch(step.buf, 0) : readBatchHeader(step.buf, 0);
+        header = verify ? validateBatch(step.buf, 0, { compacted: seg.allowsGaps }) : readBatchHeader(step.buf, 0);
       } catch (err) {
         return { position: step.position, reason: isKlogError(err) ? err.message : String(err) };
       }

@@ -316,7 +316,7 @@ export class Segment implements PooledFile, RecoverableSegment {
         if (header.baseOffset + header.lastOffsetDelta < offset) continue;
         if (out.length > 0 && taken + step.buf.length > maxBytes) return;
         try {
-          validateBatch(step.buf, 0);
+          validateBatch(step.buf, 0, { compacted: this.allowsGaps });
         } catch (err) {
           if (out.length > 0) return; // hand out the good batches; the next read reports the damage
           throw this.corrupt(step.position, isKlogError(err) ? err.message : String(err));

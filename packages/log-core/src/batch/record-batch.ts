@@ -98,6 +98,11 @@ export interface BatchLayout {
 export interface BatchLimits {
   /** Largest acceptable sizeInBytes (LOG_OVERHEAD + batchLength). */
   maxBatchBytes?: number;
+  /**
+   * The batch may have been rewritten by compaction: its records keep their offset deltas, which then rise
+   * with gaps up to lastOffsetDelta, rather than number 0..n-1. Never for a batch a producer sends.
+   */
+  compacted?: boolean;
 }
 
 function readInt64(buf: Buffer, pos: number): number {
@@ -280,21 +285,26 @@ export function validateBatch(buf: Buffer, pos = 0, limits: BatchLimits = {}): B
   }
   const header = readBatchHeader(buf, pos);
   if (header.recordCount < 1) throw invalid(`batch declares ${header.recordCount} records; at least 1 is required`);
-  if (header.lastOffsetDelta !== header.recordCount - 1) {
+  const gaps = limits.compacted === true;
+  if (gaps ? header.lastOffsetDelta < header.recordCount - 1 : header.lastOffsetDelta !== header.recordCount - 1) {
     throw invalid(`lastOffsetDelta ${header.lastOffsetDelta} does not match recordCount ${header.recordCount}`);
   }
-  if (header.compression === 'none') checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount);
+  if (header.compression === 'none') {
+    checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount, gaps ? header.lastOffsetDelta : null);
+  }
   return header;
 }
 
 /**
  * Walks the record length prefixes of an uncompressed records section, reading only each record's
  * offsetDelta: the records must exactly fill [start, end), number `recordCount`, and be numbered 0..n-1,
- * since the log derives every record's offset from them.
+ * since the log derives every record's offset from them — or, in a compacted batch (`lastOffsetDelta` given),
+ * rise strictly up to lastOffsetDelta.
  */
-function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount: number): void {
+function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount: number, lastOffsetDelta: number | null): void {
   const cur = { pos: start };
   let count = 0;
+  let previous = -1;
   while (cur.pos < end) {
     const length = readVarint(buf, cur);
     const recordEnd = cur.pos + length;
@@ -304,7 +314,9 @@ function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount
     cur.pos++; // attributes
     readVarlong(buf, cur); // timestampDelta: skipped
     const offsetDelta = readVarint(buf, cur);
-    if (offsetDelta !== count) throw invalid(`record ${count} has offsetDelta ${offsetDelta}`);
+    const ok = lastOffsetDelta === null ? offsetDelta === count : offsetDelta > previous && offsetDelta <= lastOffsetDelta;
+    if (!ok) throw invalid(`record ${count} has offsetDelta ${offsetDelta}`);
+    previous = offsetDelta;
     cur.pos = recordEnd;
     count++;
   }
