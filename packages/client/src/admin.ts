@@ -62,6 +62,17 @@ export class Admin {
     return topicSettingsFromWire(r!.config ?? {}) as TopicConfig;
   }
 
+  /**
+   * Runs one compaction pass now over every partition of a topic whose cleanupPolicy is compact or
+   * compact,delete; resolves when it is done, with what it cleaned.
+   */
+  async compactTopic(name: string): Promise<{ segmentsCleaned: number; bytesBefore: number; bytesAfter: number }> {
+    const res = await this.conn.request('compactTopic', { topics: [name] });
+    const r = res.topics[0];
+    throwIfError(r, `topic ${name}`);
+    return { segmentsCleaned: r!.segmentsCleaned ?? 0, bytesBefore: r!.bytesBefore ?? 0, bytesAfter: r!.bytesAfter ?? 0 };
+  }
+
   async deleteTopic(name: string): Promise<void> {
     const res = await this.conn.request('deleteTopics', { topics: [name] });
     throwIfError(res.topics[0], `topic ${name}`);
