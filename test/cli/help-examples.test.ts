@@ -6,7 +6,7 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
-  ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete']];
+  ['topic', 'compact'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
 function examplesOf(help: string): string[] {
@@ -77,6 +77,12 @@ async function prepareFor(example: string): Promise<void> {
       if (!isKlogError(err, 'UNKNOWN_TOPIC')) throw err;
     });
     return;
+  }
+  if (/topic compact (\S+)/.test(example)) {
+    const compacted = /topic compact (\S+)/.exec(example)![1];
+    await admin.createTopic(compacted, { cleanupPolicy: 'compact' }).catch((err) => {
+      if (!isKlogError(err, 'TOPIC_EXISTS')) throw err;
+    });
   }
   const producer = client.producer();
   for (const topic of ['notification', 'events', 'news.sport']) {
