@@ -359,7 +359,11 @@ export class PartitionLog {
       const changed: Segment[] = [];
       try {
         for (const seg of cleanable) {
-          if (this.closing) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
+          // A close does not wait for a whole pass: the cleaned files so far are dropped, as after a crash.
+          if (this.closing) {
+            settleCompaction(this.ctx.dir);
+            return report;
+          }
           const beforeActive = seg === this.segments[this.segments.length - 2] && this.active.isEmpty;
           const cleaned = await writeCleanedSegment(seg, latest, rules, throttle, beforeActive);
           report.bytesBefore += cleaned.bytesBefore;

@@ -1,7 +1,7 @@
 // Crash safety of compaction (src/compaction-swap.ts): a process killed with SIGKILL at a random point of a
 // compaction leaves a directory that opens to exactly the records of before it or of after it.
 import { spawn } from 'node:child_process';
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRecord } from '../src/types.js';
@@ -93,6 +93,34 @@ describe('compaction killed with SIGKILL at a random point', () => {
     }
     console.log(`compaction kill runs: ${seen.join('; ')}`);
   }, 120_000);
+
+  it('a swap marker with some segments renamed and some not is finished at open: the compaction happened', async () => {
+    const dir = tempDir('klog-compact-midswap-');
+    const store = await openStore(dir, { now: () => T0 });
+    await store.createTopic('c', { cleanupPolicy: 'compact', segmentBytes: 1024, maxBatchBytes: 1024 });
+    for (let i = 0; i < 120; i++) await store.append('c', [{ key: bytes(`k${i % 3}`), value: bytes(`${i}-${'v'.repeat(40)}`), timestamp: T0 }]);
+    await store.close();
+    const done = copy(dir);
+    const s = await openStore(done, { now: () => T0 });
+    await s.compact('c');
+    await s.close();
+    const after = await recordsOf(done);
+    // The state a crash leaves after step 2 of the swap, partway through step 3.
+    const logs = readdirSync(join(dir, 'c-0')).filter((n) => n.endsWith('.log'));
+    const changed = logs.filter((n) => !readFileSync(join(dir, 'c-0', n)).equals(readFileSync(join(done, 'c-0', n))));
+    expect(changed.length).toBeGreaterThan(2);
+    changed.forEach((name, i) => {
+      if (i % 2 === 0) {
+        // Already renamed, its old indexes removed before.
+        cpSync(join(done, 'c-0', name), join(dir, 'c-0', name));
+        for (const ext of ['.index', '.timeindex']) rmSync(join(dir, 'c-0', name.replace('.log', ext)));
+      } else cpSync(join(done, 'c-0', name), join(dir, 'c-0', `${name}.cleaned`)); // not yet
+    });
+    writeFileSync(join(dir, 'c-0', 'compaction-swap'), `${JSON.stringify({ segments: changed.map((n) => Number(n.slice(0, 20))) })}\n`);
+    writeFileSync(join(dir, 'klog-format.json'), '{"formatVersion":2}\n');
+    expect(await recordsOf(dir)).toEqual(after);
+    expect(readdirSync(join(dir, 'c-0')).filter((n) => n.includes('cleaned') || n.includes('compaction-swap'))).toEqual([]);
+  });
 
   it('cleaned files without the swap marker are removed at open: the compaction did not happen', async () => {
     const dir = tempDir('klog-compact-leftover-');
