@@ -228,7 +228,14 @@ export class PartitionLog {
     this.checkOffset(offset);
     let i = this.segmentIndexFor(offset);
     while (i < this.segments.length) {
-      const batches = await this.segments[i].read(offset, maxBytes);
+      const seg = this.segments[i];
+      let batches: BatchSlice[];
+      try {
+        batches = await seg.read(offset, maxBytes);
+      } catch (err) {
+        if (seg.isRetired) return this.read(offset, maxBytes); // compaction swapped it out mid-read
+        throw err;
+      }
       const visible = batches.filter((b) => b.header.baseOffset < this.hw);
       if (visible.length > 0 || batches.length > 0) return visible;
       i++; // offset lies past this segment's end (e.g. in a gap left by retention); try the next one

@@ -42,6 +42,7 @@ export class Segment implements PooledFile, RecoverableSegment {
   /** The open descriptor (read-write while active), or null while closed. */
   private fd: number | null = null;
   private writable = false;
+  private retired = false;
   /** Descriptors released while in use; closed when the last user is done (a closed number could be reused). */
   private fdsToClose: number[] = [];
   /** Bytes written since the last fdatasync; a descriptor closed by the pool does not lose them (see sync). */
@@ -119,6 +120,8 @@ export class Segment implements PooledFile, RecoverableSegment {
       this.pool.touch(this);
       return this.fd;
     }
+    // The path now names the file compaction put in its place, which this segment's indexes do not describe.
+    if (this.retired) throw new KlogError('STORAGE_ERROR', `segment ${this.logPath} was replaced by compaction`);
     this.fd = openSync(this.logPath, this.writable ? 'r+' : 'r');
     this.pool.opened(this);
     return this.fd;
@@ -249,8 +252,14 @@ export class Segment implements PooledFile, RecoverableSegment {
    * the old file are done) and nothing is written back, since its in-memory indexes describe the old file.
    */
   retire(): void {
+    this.retired = true;
     this.writable = false;
     this.releaseFd();
+  }
+
+  /** Replaced by compaction: a reader still holding it reads again from the partition's current segments. */
+  get isRetired(): boolean {
+    return this.retired;
   }
 
   async delete(): Promise<void> {

@@ -172,6 +172,30 @@ describe('compact', () => {
     await store.close();
   });
 
+  it('readers during a pass see whole records at their offsets and the same latest values', async () => {
+    const dir = tempDir('klog-compact-readers-');
+    const clock = { now: T0 };
+    const store = await openStore(dir, { now: () => clock.now, compactionBytesPerSecond: 64 * 1024 });
+    await store.createTopic('c', COMPACT);
+    await writeRounds(store, 4, 40, clock);
+    const before = await readAll(store, 'c', 0);
+    const byOffset = new Map(before.map((r) => [r.offset, r.value?.toString()]));
+    let done = false;
+    const pass = store.compact('c').finally(() => {
+      done = true;
+    });
+    let reads = 0;
+    while (!done || reads === 0) {
+      const got = await readAll(store, 'c', 0, undefined, 300);
+      for (const r of got) expect(r.value?.toString()).toBe(byOffset.get(r.offset));
+      expect(view(got)).toEqual(view(before));
+      reads++;
+    }
+    expect((await pass).segmentsCleaned).toBeGreaterThan(0);
+    expect(reads).toBeGreaterThan(1);
+    await store.close();
+  });
+
   it('runs in the background once the dirty ratio passes minCleanableDirtyRatio', async () => {
     const { store, clock } = await clockStore();
     await store.close();
