@@ -2,6 +2,7 @@ import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { retainRecords } from './batch/retain-records.js';
 import { decodeBatch } from './batch/record-batch.js';
 import type { ByteThrottle } from './byte-throttle.js';
+import { KlogError } from './errors.js';
 import { cleanedPath } from './compaction-swap.js';
 import type { BatchSlice, Segment } from './segment.js';
 
@@ -16,6 +17,8 @@ export interface CleaningRules {
   now: number;
   minCompactionLagMs: number;
   deleteRetentionMs: number;
+  /** Asked between reads: true stops the pass (a store closing does not wait for a whole segment). */
+  stop?: () => boolean;
 }
 
 const READ_BYTES = 1024 * 1024;
@@ -35,9 +38,10 @@ export function cleanableSegments(segments: Segment[], rules: CleaningRules): Se
 }
 
 /** Each batch of a segment, in order, read whole (CRC checked). */
-async function* batchesOf(seg: Segment, throttle: ByteThrottle): AsyncGenerator<BatchSlice> {
+async function* batchesOf(seg: Segment, throttle: ByteThrottle, rules: CleaningRules): AsyncGenerator<BatchSlice> {
   let offset = seg.baseOffset;
   while (offset < seg.nextOffset) {
+    if (rules.stop?.()) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
     const batches = await seg.read(offset, READ_BYTES);
     if (batches.length === 0) return;
     let bytes = 0;
@@ -56,11 +60,11 @@ function keyOf(key: Buffer): string {
 }
 
 /** First pass: key → offset of its latest record in `segments`. */
-export async function latestOffsets(segments: Segment[], throttle: ByteThrottle): Promise<Map<string, number>> {
+export async function latestOffsets(segments: Segment[], throttle: ByteThrottle, rules: CleaningRules): Promise<Map<string, number>> {
   const latest = new Map<string, number>();
   for (const seg of segments) {
     await seg.ensureIndexes();
-    for await (const { buf } of batchesOf(seg, throttle)) {
+    for await (const { buf } of batchesOf(seg, throttle, rules)) {
       for (const r of decodeBatch(buf).records) if (r.key) latest.set(keyOf(r.key), r.offset);
     }
   }
@@ -90,7 +94,7 @@ export async function writeCleanedSegment(
   let bytesBefore = 0;
   let failed = true;
   try {
-    for await (const { buf, header } of batchesOf(seg, throttle)) {
+    for await (const { buf, header } of batchesOf(seg, throttle, rules)) {
       bytesBefore += buf.length;
       const last = header.baseOffset + header.lastOffsetDelta + 1 >= seg.nextOffset;
       const kept = keepLastBatch && last ? buf : retainRecords(buf, (r) => {

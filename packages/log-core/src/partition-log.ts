@@ -362,23 +362,23 @@ export class PartitionLog {
       for (const seg of this.segments) await seg.ensureIndexes(); // maxTimestamp comes from the indexes
       const cleanable = cleanableSegments(this.segments, rules);
       if (cleanable.length === 0) return report;
-      const latest = await latestOffsets(cleanable, throttle);
+      // A close does not wait for a whole pass: it stops at the next read, and the cleaned files written so
+      // far are dropped, as after a crash.
+      const rulesHere: CleaningRules = { ...rules, stop: () => this.closing };
       const changed: Segment[] = [];
       try {
+        const latest = await latestOffsets(cleanable, throttle, rulesHere);
         for (const seg of cleanable) {
-          // A close does not wait for a whole pass: the cleaned files so far are dropped, as after a crash.
-          if (this.closing) {
-            settleCompaction(this.ctx.dir);
-            return report;
-          }
           const beforeActive = seg === this.segments[this.segments.length - 2] && this.active.isEmpty;
-          const cleaned = await writeCleanedSegment(seg, latest, rules, throttle, beforeActive);
+          const cleaned = await writeCleanedSegment(seg, latest, rulesHere, throttle, beforeActive);
           report.bytesBefore += cleaned.bytesBefore;
           report.bytesAfter += cleaned.bytesAfter;
           if (cleaned.changed) changed.push(seg);
         }
+        if (this.closing) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
       } catch (err) {
         settleCompaction(this.ctx.dir); // no marker yet: removes the cleaned files written so far
+        if (this.closing) return report;
         throw err;
       }
       this.cleanedTo = cleanable[cleanable.length - 1].nextOffset;

@@ -196,6 +196,23 @@ describe('compact', () => {
     await store.close();
   });
 
+  it('a close stops a pass in progress: nothing is swapped, no cleaned file is left, the records are as before', async () => {
+    const dir = tempDir('klog-compact-close-');
+    const clock = { now: T0 };
+    const store = await openStore(dir, { now: () => clock.now, compactionBytesPerSecond: 4 * 1024 });
+    await store.createTopic('c', COMPACT);
+    await writeRounds(store, 4, 40, clock);
+    const before = await readAll(store, 'c', 0);
+    const pass = store.compact('c');
+    await new Promise((r) => setTimeout(r, 50));
+    await store.close();
+    expect((await pass).segmentsCleaned).toBe(0);
+    expect(readdirSync(join(dir, 'c-0')).filter((n) => n.includes('cleaned') || n.includes('swap'))).toEqual([]);
+    const again = await openStore(dir, { now: () => clock.now });
+    expect(await readAll(again, 'c', 0)).toEqual(before);
+    await again.close();
+  });
+
   it('runs in the background once the dirty ratio passes minCleanableDirtyRatio', async () => {
     const { store, clock } = await clockStore();
     await store.close();
