@@ -8,13 +8,19 @@
  *   fill <dir> <topic> <bytes> <keyBytes> <valueBytes>                (then closes cleanly)
  *   fill-until-killed <dir> <topic> <bytes> <keyBytes> <valueBytes>   (never closes)
  *   open <dir>
+ *   compact <dir> <topic> <records> <keys> <keyBytes> <valueBytes>   (one unthrottled pass over a dirty log)
+ *   produce-latency <dir> <on|off> <appends> <keyBytes> <valueBytes>  (1-record appends, with or without
+ *                                                                      the cleaner running on another topic)
  */
 import { performance } from 'node:perf_hooks';
 import { LogStore } from '@klog/log-core';
 import { peakRssBytes } from './proc-stats.js';
+import { fillKeyed } from './keyed-fill.js';
 import { MessageSource } from './workload.js';
 
 export interface ChildResult {
+  /** 99th percentile of one operation's latency, for the latency steps. */
+  p99Ms?: number;
   seconds: number;
   records: number;
   bytes: number;
@@ -110,6 +116,47 @@ async function prepare(args: string[]): Promise<Step> {
           };
         },
         after: async () => store?.close(),
+      };
+    }
+    case 'compact': {
+      const [records, keys, keyBytes, valueBytes] = [a, b, c, d].map(Number);
+      const store = await LogStore.open(dir, { fsync: 'never', compactionBytesPerSecond: Number.MAX_SAFE_INTEGER, compactionCheckMs: 2 ** 31 - 1 });
+      await fillKeyed(store, topic, records, keys, keyBytes, valueBytes);
+      return {
+        timed: async () => {
+          const r = await store.compact(topic);
+          return { records, bytes: r.bytesBefore };
+        },
+        after: () => store.close(),
+      };
+    }
+    case 'produce-latency': {
+      const cleaner = topic === 'on';
+      const [appends, keyBytes, valueBytes] = [a, b, c].map(Number);
+      // The cleaner under its default byte budget, cleaning a 400k-record topic again and again.
+      const store = await LogStore.open(dir, { fsync: 'never', compactionCheckMs: 2 ** 31 - 1 });
+      await fillKeyed(store, 'dirty', 400_000, 1000, keyBytes, valueBytes);
+      await ensureTopic(store, 'produce');
+      const source = new MessageSource(keyBytes, valueBytes);
+      let stop = false;
+      let passes = Promise.resolve();
+      return {
+        timed: async () => {
+          if (cleaner) passes = (async () => { while (!stop) await store.compact('dirty'); })();
+          const latencies = new Float64Array(appends);
+          for (let i = 0; i < appends; i++) {
+            const t = performance.now();
+            await store.append('produce', source.next(1), { partition: 0 });
+            latencies[i] = performance.now() - t;
+            // Appends a few hundred microseconds apart, as a producer's would arrive, leaving the loop room to clean.
+            if (i % 10 === 0) await new Promise((r) => setImmediate(r));
+          }
+          stop = true;
+          await passes;
+          latencies.sort();
+          return { records: appends, bytes: appends * (keyBytes + valueBytes), p99Ms: latencies[Math.floor(appends * 0.99)] };
+        },
+        after: () => store.close(),
       };
     }
     default:

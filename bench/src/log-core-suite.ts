@@ -7,8 +7,8 @@ import { writeJson } from './report.js';
 import { tempDataDir } from './temp-dir.js';
 
 /**
- * The log-core engine benchmark: append in batches and one record per call, sequential read, and open time of
- * a large log after a clean close and after a kill — each step in a fresh child process (log-core-child.ts),
+ * The log-core engine benchmark: append in batches and one record per call, sequential read, a compaction pass
+ * and append latency beside a running cleaner, and open time of a large log after a clean close and after a kill — each step in a fresh child process (log-core-child.ts),
  * one partition, fsync 'never'.
  */
 
@@ -34,6 +34,8 @@ export interface LogCoreRow {
   cpuSeconds: number;
   /** False for open steps: their records are what the log held, not a rate. */
   isRate: boolean;
+  /** Latency steps: the 99th percentile of one append, ms. */
+  p99Ms?: number;
 }
 
 function parse(argv: string[]): LogCoreOptions {
@@ -86,17 +88,18 @@ function row(step: string, r: ChildResult, isRate = true): LogCoreRow {
     peakRssMb: r.peakRssBytes / 1e6,
     cpuSeconds: r.cpuSeconds,
     isRate,
+    ...(r.p99Ms === undefined ? {} : { p99Ms: r.p99Ms }),
   };
 }
 
 function table(rows: LogCoreRow[]): string {
   const f = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   return [
-    '| step | records | seconds | rec/s | MB/s | peak RSS MB | CPU s |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| step | records | seconds | rec/s | MB/s | p99 ms | peak RSS MB | CPU s |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.step} | ${f(r.records)} | ${f(r.seconds, 3)} | ${r.isRate ? f(r.recordsPerSec) : ''} | ${r.isRate ? f(r.mbPerSec, 1) : ''} | ${f(r.peakRssMb)} | ${f(r.cpuSeconds, 2)} |`,
+        `| ${r.step} | ${f(r.records)} | ${f(r.seconds, 3)} | ${r.isRate ? f(r.recordsPerSec) : ''} | ${r.isRate ? f(r.mbPerSec, 1) : ''} | ${r.p99Ms === undefined ? '' : f(r.p99Ms, 3)} | ${f(r.peakRssMb)} | ${f(r.cpuSeconds, 2)} |`,
     ),
   ].join('\n');
 }
@@ -113,7 +116,8 @@ export async function runLogCoreSuite(argv: string[], resultsDir: string): Promi
   const rows: LogCoreRow[] = [];
   const add = (r: LogCoreRow): void => {
     rows.push(r);
-    log(`${r.step}: ${r.seconds.toFixed(3)} s, ${r.records.toLocaleString('en-US')} records` + (r.isRate ? `, ${Math.round(r.recordsPerSec).toLocaleString('en-US')} rec/s` : ''));
+    log(`${r.step}: ${r.seconds.toFixed(3)} s, ${r.records.toLocaleString('en-US')} records` + (r.isRate ? `, ${Math.round(r.recordsPerSec).toLocaleString('en-US')} rec/s` : '')
+      + (r.p99Ms === undefined ? '' : `, p99 ${r.p99Ms.toFixed(3)} ms`));
   };
 
   const work = tempDataDir('log-core');
@@ -125,6 +129,24 @@ export async function runLogCoreSuite(argv: string[], resultsDir: string): Promi
     if (single) add(row('append, 1 record per call', single));
     const read = await runChild(['read', work.path, 'batched']);
     if (read) add(row('sequential read (key+value bytes)', read));
+    // Compaction: one pass over a log whose keys were each rewritten 100 times (MB/s of log cleaned), and the
+    // p99 of single-record appends to another topic without and with the cleaner running (default budget).
+    const compacted = tempDataDir('log-core-compact');
+    try {
+      const pass = await runChild(['compact', compacted.path, 'keyed', String(o.records), String(Math.max(1, Math.floor(o.records / 100))), ...shape]);
+      if (pass) add(row('compaction pass (MB of log cleaned)', pass));
+    } finally {
+      compacted.remove();
+    }
+    for (const cleaner of ['off', 'on']) {
+      const dir = tempDataDir('log-core-latency');
+      try {
+        const r = await runChild(['produce-latency', dir.path, cleaner, '50000', ...shape]);
+        if (r) add(row(`append 1 record, cleaner ${cleaner}`, r));
+      } finally {
+        dir.remove();
+      }
+    }
 
     const gb = (o.openBytes / 1024 ** 3).toFixed(2);
     log(`filling a ${gb} GiB log for the open-time steps`);

@@ -6,7 +6,7 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
-  ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
+  ['topic', 'compact'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
   ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
@@ -88,6 +88,12 @@ async function prepareFor(example: string): Promise<void> {
       if (!isKlogError(err, 'UNKNOWN_TOPIC')) throw err;
       await admin.createTopic('jobs');
       await admin.createQueue({ name: queue, topics: ['jobs'] });
+    });
+  }
+  if (/topic compact (\S+)/.test(example)) {
+    const compacted = /topic compact (\S+)/.exec(example)![1];
+    await admin.createTopic(compacted, { cleanupPolicy: 'compact' }).catch((err) => {
+      if (!isKlogError(err, 'TOPIC_EXISTS')) throw err;
     });
   }
   const producer = client.producer();

@@ -1,5 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { fromWireError, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -53,21 +53,32 @@ export class Admin {
 
   async createTopic(name: string, settings: TopicSettings = {}): Promise<void> {
     const { partitions, ...config } = settings;
-    const res = await this.conn.request('createTopics', { topics: [{ name, partitions, config }] });
+    const res = await this.conn.request('createTopics', { topics: [{ name, partitions, config: topicSettingsToWire(config) }] });
     throwIfError(res.topics[0], `topic ${name}`);
   }
 
   /**
-   * Changes an existing topic's settings (retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes);
+   * Changes an existing topic's settings (retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes,
+   * cleanupPolicy, minCompactionLagMs, deleteRetentionMs);
    * the ones not named keep their values. Resolves with every setting of the topic after the change. The
    * partition count cannot change here.
    */
   async alterTopicConfig(name: string, settings: Partial<Omit<TopicConfig, 'partitions'>>): Promise<TopicConfig> {
-    const config = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Record<string, number>;
-    const res = await this.conn.request('alterTopicConfigs', { topics: [{ name, config }] });
+    const res = await this.conn.request('alterTopicConfigs', { topics: [{ name, config: topicSettingsToWire(settings) }] });
     const r = res.topics[0];
     throwIfError(r, `topic ${name}`);
-    return r!.config as unknown as TopicConfig;
+    return topicSettingsFromWire(r!.config ?? {}) as TopicConfig;
+  }
+
+  /**
+   * Runs one compaction pass now over every partition of a topic whose cleanupPolicy is compact or
+   * compact,delete; resolves when it is done, with what it cleaned.
+   */
+  async compactTopic(name: string): Promise<{ segmentsCleaned: number; bytesBefore: number; bytesAfter: number }> {
+    const res = await this.conn.request('compactTopic', { topics: [name] });
+    const r = res.topics[0];
+    throwIfError(r, `topic ${name}`);
+    return { segmentsCleaned: r!.segmentsCleaned ?? 0, bytesBefore: r!.bytesBefore ?? 0, bytesAfter: r!.bytesAfter ?? 0 };
   }
 
   async deleteTopic(name: string): Promise<void> {

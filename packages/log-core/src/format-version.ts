@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlogError } from './errors.js';
 import { syncDir } from './fs-sync.js';
@@ -9,7 +9,13 @@ import { syncDir } from './fs-sync.js';
  * of a newer format rather than misread it. Directories written before the file existed are format 1.
  */
 export const FORMAT_FILE = 'klog-format.json';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/**
+ * What a new directory is marked: format 1 until the first compaction leaves gaps in a segment (format 2),
+ * so that a store never compacted stays readable by a klog that predates compaction.
+ */
+const BASE_FORMAT_VERSION = 1;
+export const COMPACTED_FORMAT_VERSION = 2;
 
 /**
  * The directory's format version, refusing one this klog cannot read. Reads only: it runs before the lock is
@@ -17,7 +23,7 @@ export const FORMAT_VERSION = 1;
  */
 export function checkFormatVersion(dir: string): number {
   const path = join(dir, FORMAT_FILE);
-  if (!existsSync(path)) return FORMAT_VERSION;
+  if (!existsSync(path)) return BASE_FORMAT_VERSION;
   let version: unknown;
   try {
     version = (JSON.parse(readFileSync(path, 'utf8')) as { formatVersion?: unknown }).formatVersion;
@@ -39,6 +45,18 @@ export function checkFormatVersion(dir: string): number {
 export function writeFormatVersionIfMissing(dir: string): void {
   const path = join(dir, FORMAT_FILE);
   if (existsSync(path)) return;
-  writeFileSync(path, `${JSON.stringify({ formatVersion: FORMAT_VERSION })}\n`, { flush: true });
+  writeFileSync(path, `${JSON.stringify({ formatVersion: BASE_FORMAT_VERSION })}\n`, { flush: true });
+  syncDir(dir);
+}
+
+/**
+ * Marks the directory with at least `version` (temp file, fsync, rename, directory fsync) before anything of
+ * that format is committed, so that an older klog refuses it rather than misreads it.
+ */
+export function raiseFormatVersion(dir: string, version: number): void {
+  if (checkFormatVersion(dir) >= version) return;
+  const path = join(dir, FORMAT_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify({ formatVersion: version })}\n`, { flush: true });
+  renameSync(`${path}.tmp`, path);
   syncDir(dir);
 }

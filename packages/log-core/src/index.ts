@@ -3,9 +3,9 @@ export { LogStore } from './log-store.js';
 export type {
   LogStoreOptions, PartitionInfo, RawReadResult, ReadOptions, ReadResult, StoreStats, TopicDescription,
 } from './log-store.js';
-export type { AppendResult } from './partition-log.js';
+export type { AppendResult, CompactionReport } from './partition-log.js';
 export { DEFAULT_TOPIC_CONFIG, resolveTopicConfig, validateTopicName } from './topic-config.js';
-export type { TopicConfig } from './topic-config.js';
+export type { CleanupPolicy, TopicConfig } from './topic-config.js';
 export type { FsyncPolicy } from './fsync-policy.js';
 export { defaultLogger } from './logger.js';
 export type { Logger } from './logger.js';

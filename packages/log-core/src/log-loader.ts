@@ -1,4 +1,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { settleCompaction } from './compaction-swap.js';
+import { checkFormatVersion, COMPACTED_FORMAT_VERSION } from './format-version.js';
 import { syncDir } from './fs-sync.js';
 import type { HandlePool } from './handle-pool.js';
 import type { Logger } from './logger.js';
@@ -23,6 +26,7 @@ export interface LoadedPartition {
  */
 export async function loadPartition(dir: string, pool: HandlePool, now: number, clean: boolean): Promise<LoadedPartition> {
   mkdirSync(dir, { recursive: true });
+  settleCompaction(dir); // a compaction cut short by a crash is finished or forgotten before segments are listed
   const bases = segmentBaseOffsets(readdirSync(dir));
   if (bases.length === 0) {
     const segments = [Segment.create(dir, 0, pool, now)];
@@ -35,8 +39,16 @@ export async function loadPartition(dir: string, pool: HandlePool, now: number, 
     return { segments, logStartOffset: 0, recovery: null };
   }
   const segments: Segment[] = [];
-  for (const base of bases) segments.push(await Segment.load(dir, base, pool));
+  // Only compaction leaves gaps between batches, and it marks the store's format first: in a directory never
+  // compacted, a gap is damage (a corrupt base offset, which the CRC does not cover) and is reported as such.
+  const gapsPossible = checkFormatVersion(dirname(dir)) >= COMPACTED_FORMAT_VERSION;
+  for (const base of bases) {
+    const seg = await Segment.load(dir, base, pool);
+    seg.allowsGaps = gapsPossible;
+    segments.push(seg);
+  }
   const active = segments[segments.length - 1];
+  active.allowsGaps = false; // the last segment was active before, and compaction never touches that one
   const recovery = clean ? await active.activate() : await active.recover();
   await active.activate();
   const end = active.nextOffset;

@@ -3,19 +3,20 @@ import type { Logger } from './logger.js';
 import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
-import { checkFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
+import { ByteThrottle } from './byte-throttle.js';
+import { checkFormatVersion, COMPACTED_FORMAT_VERSION, raiseFormatVersion, writeFormatVersionIfMissing } from './format-version.js';
 import { validateFsyncPolicy, type FsyncPolicy } from './fsync-policy.js';
 import { HandlePool } from './handle-pool.js';
 import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
 import { logRecoverySummary } from './log-loader.js';
-import { PartitionLog, type AppendResult } from './partition-log.js';
+import { PartitionLog, type AppendResult, type CompactionReport } from './partition-log.js';
 import { validateRecords } from './record-input.js';
 import { chunksUnderLimit, routeRecords } from './record-routing.js';
 import { takeCleanShutdownMarker, writeCleanShutdownMarker } from './shutdown-marker.js';
 import { StoreMaintenance } from './store-maintenance.js';
 import { loadTopics } from './topic-registry.js';
-import { resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
+import { compacts, resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
 import { TopicTable, type Topic } from './topic-table.js';
 import type { RecordInput, StoredRecord } from './types.js';
 
@@ -36,6 +37,13 @@ export interface LogStoreOptions {
    * a store may hold. Default: read from /proc/self/limits (1024 where it cannot be read).
    */
   maxOpenFiles?: number;
+  /**
+   * Bytes per second compaction may read and write (explicit passes and background ones alike), so that
+   * cleaning does not take the disk from produce and fetch. Default 64 MiB/s.
+   */
+  compactionBytesPerSecond?: number;
+  /** How often partitions of compacted topics are checked for a dirty ratio worth cleaning. Default 15 s. */
+  compactionCheckMs?: number;
   /** Clock, for tests of time-based retention and rolling. */
   now?: () => number;
   /** Told how long each fdatasync of a partition took (a broker's fsync-duration metric). */
@@ -94,6 +102,7 @@ export class LogStore {
   private readonly topics: TopicTable;
   private readonly maintenance: StoreMaintenance;
   private closed = false;
+  private readonly throttle: ByteThrottle;
   readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
 
   private constructor(
@@ -107,7 +116,9 @@ export class LogStore {
     private readonly now: () => number,
     private readonly releaseLock: () => void,
     onFsync: (seconds: number) => void,
+    compactionBytesPerSecond: number,
   ) {
+    this.throttle = new ByteThrottle(compactionBytesPerSecond);
     this.maintenance = new StoreMaintenance(logger, this);
     this.topics = new TopicTable({
       dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(), onFsync,
@@ -120,6 +131,8 @@ export class LogStore {
     if (opts.defaults) resolveTopicConfig(opts.defaults); // reject bad defaults now, not at first createTopic
     checkPositiveInteger('maxOpenSegments', opts.maxOpenSegments);
     checkPositiveInteger('maxOpenFiles', opts.maxOpenFiles);
+    checkPositiveInteger('compactionBytesPerSecond', opts.compactionBytesPerSecond);
+    checkPositiveInteger('compactionCheckMs', opts.compactionCheckMs);
     const fdLimit = opts.maxOpenFiles === undefined ? processFdLimit() : { soft: opts.maxOpenFiles, hard: null };
     mkdirSync(dir, { recursive: true });
     checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
@@ -133,10 +146,11 @@ export class LogStore {
       const openSegments = (partitions: number): number =>
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
-        openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}));
+        openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
+        opts.compactionBytesPerSecond ?? 64 * 1024 * 1024);
       await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
-      store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync);
+      store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);
       return store;
     } catch (err) {
       await store?.topics.closeAll(); // the partitions opened before the failure
@@ -246,12 +260,20 @@ export class LogStore {
 
   async read(topic: string, partition: number, opts: ReadOptions): Promise<ReadResult> {
     const log = this.partition(topic, partition);
-    const batches = await log.read(opts.offset, opts.maxBytes ?? DEFAULT_MAX_READ);
     const records: StoredRecord[] = [];
-    for (const b of batches) {
-      for (const r of decodeBatch(b.buf).records) if (r.offset >= opts.offset) records.push(r);
-    }
-    return { records, nextOffset: nextOffsetAfter(batches, opts.offset), highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+    let offset = opts.offset;
+    // In a compacted log the batches read may hold no record at or after `offset` (their records were removed
+    // but the batch keeps its offsets): read on, so that a read in a gap returns the next record that exists.
+    do {
+      const batches = await log.read(offset, opts.maxBytes ?? DEFAULT_MAX_READ);
+      for (const b of batches) {
+        for (const r of decodeBatch(b.buf).records) if (r.offset >= offset) records.push(r);
+      }
+      const next = nextOffsetAfter(batches, offset);
+      if (next === offset) break;
+      offset = next;
+    } while (records.length === 0 && offset < log.highWatermark);
+    return { records, nextOffset: offset, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
   }
 
   async readBatches(topic: string, partition: number, opts: ReadOptions): Promise<RawReadResult> {
@@ -324,6 +346,47 @@ export class LogStore {
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
       }
     }
+  }
+
+  /**
+   * One compaction pass over every partition of a compacted topic, now: for each key at least its latest
+   * record stays, older ones go, and tombstones older than deleteRetentionMs go too; the active segment and
+   * records younger than minCompactionLagMs are left alone. Offsets never change. Resolves when done.
+   */
+  async compact(topicName: string): Promise<CompactionReport> {
+    const topic = this.topic(topicName);
+    if (!compacts(topic.config)) {
+      throw new KlogError('INVALID_CONFIG',
+        `topic ${topicName} has cleanupPolicy '${topic.config.cleanupPolicy}': set it to 'compact' or 'compact,delete' to compact it`);
+    }
+    const total: CompactionReport = { segmentsCleaned: 0, bytesBefore: 0, bytesAfter: 0 };
+    for (let p = 0; p < topic.partitions.length; p++) {
+      const r = await this.compactPartition(topicName, topic, p);
+      total.segmentsCleaned += r.segmentsCleaned;
+      total.bytesBefore += r.bytesBefore;
+      total.bytesAfter += r.bytesAfter;
+    }
+    return total;
+  }
+
+  /** The background pass: every partition of a compacted topic whose dirty ratio reached its minimum. */
+  async compactDirty(): Promise<void> {
+    for (const [name, topic] of this.topics.entries()) {
+      if (!compacts(topic.config)) continue;
+      for (let p = 0; p < topic.partitions.length; p++) {
+        if (this.closed) return;
+        const log = topic.partitions[p];
+        if (log.dirtyRatio === 0 || log.dirtyRatio < topic.config.minCleanableDirtyRatio) continue;
+        const r = await this.compactPartition(name, topic, p);
+        if (r.segmentsCleaned > 0) this.logger.info({ topic: name, partition: p, ...r }, 'compaction cleaned segments');
+      }
+    }
+  }
+
+  private compactPartition(name: string, topic: Topic, p: number): Promise<CompactionReport> {
+    const cfg = topic.config;
+    const rules = { now: this.now(), minCompactionLagMs: cfg.minCompactionLagMs, deleteRetentionMs: cfg.deleteRetentionMs };
+    return topic.partitions[p].compact(rules, this.throttle, () => raiseFormatVersion(this.dir, COMPACTED_FORMAT_VERSION));
   }
 
   /** fdatasync of everything written to one partition so far (what produce with acks 'all' waits for). */

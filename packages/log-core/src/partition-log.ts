@@ -1,14 +1,17 @@
 import { setBaseOffset, type BatchHeader } from './batch/record-batch.js';
+import type { ByteThrottle } from './byte-throttle.js';
+import { commitCompaction, settleCompaction } from './compaction-swap.js';
 import { KlogError } from './errors.js';
 import type { FsyncPolicy } from './fsync-policy.js';
 import { syncDir } from './fs-sync.js';
 import type { HandlePool } from './handle-pool.js';
+import { cleanableSegments, latestOffsets, writeCleanedSegment, type CleaningRules } from './log-cleaner.js';
 import { loadPartition } from './log-loader.js';
 import { writeLogStart } from './log-start-offset.js';
 import { ProducerState } from './producer-state.js';
 import { Segment, type BatchSlice } from './segment.js';
 import type { RecoveryReport } from './segment-recovery.js';
-import type { TopicConfig } from './topic-config.js';
+import { deletesByAge, type TopicConfig } from './topic-config.js';
 
 export interface AppendResult {
   baseOffset: number;
@@ -27,6 +30,12 @@ export interface PartitionContext {
   onRoll: () => void;
   /** Called with the duration of each fdatasync this partition did. */
   onFsync: (seconds: number) => void;
+}
+
+export interface CompactionReport {
+  segmentsCleaned: number;
+  bytesBefore: number;
+  bytesAfter: number;
 }
 
 interface Waiter {
@@ -50,6 +59,15 @@ export class PartitionLog {
   private syncedOffset = 0;
   private syncing: Promise<void> | null = null;
   private closed = false;
+  /** Set when close starts: a compaction in progress gives up rather than hold the close. */
+  private closing = false;
+  /** Retention, DeleteRecords and compaction change the segment list one at a time, in call order. */
+  private maintenance: Promise<unknown> = Promise.resolve();
+  /**
+   * Offsets below this were in a segment that the last compaction cleaned: the clean part, for the dirty
+   * ratio. Kept in memory only: after a restart the whole log counts as dirty and is cleaned once more.
+   */
+  private cleanedTo = 0;
 
   private constructor(private readonly ctx: PartitionContext) {}
 
@@ -210,7 +228,14 @@ export class PartitionLog {
     this.checkOffset(offset);
     let i = this.segmentIndexFor(offset);
     while (i < this.segments.length) {
-      const batches = await this.segments[i].read(offset, maxBytes);
+      const seg = this.segments[i];
+      let batches: BatchSlice[];
+      try {
+        batches = await seg.read(offset, maxBytes);
+      } catch (err) {
+        if (seg.isRetired) return this.read(offset, maxBytes); // compaction swapped it out mid-read
+        throw err;
+      }
       const visible = batches.filter((b) => b.header.baseOffset < this.hw);
       if (visible.length > 0 || batches.length > 0) return visible;
       i++; // offset lies past this segment's end (e.g. in a gap left by retention); try the next one
@@ -267,8 +292,13 @@ export class PartitionLog {
   // ---- retention ------------------------------------------------------------------------------------------
 
   /** Deletes whole old segments past the time or size limit; never the active one. Returns segments deleted. */
-  async enforceRetention(): Promise<number> {
+  enforceRetention(): Promise<number> {
+    return this.exclusive(() => this.retentionPass());
+  }
+
+  private async retentionPass(): Promise<number> {
     const cfg = this.ctx.config();
+    const byAge = deletesByAge(cfg);
     const now = this.ctx.now();
     let deleted = 0;
     while (this.segments.length > 1) {
@@ -277,8 +307,10 @@ export class PartitionLog {
       // Another run (a roll's, or deleteRecordsBefore) may have dropped segments meanwhile: judge afresh.
       if (oldest !== this.segments[0]) continue;
       const total = this.sizeBytes;
-      const expired = cfg.retentionMs !== -1 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > cfg.retentionMs;
-      const oversize = cfg.retentionBytes !== -1 && total - oldest.size >= cfg.retentionBytes;
+      // A segment that compaction emptied holds nothing to keep: it must not hold back the ones behind it.
+      const expired = byAge && cfg.retentionMs !== -1 &&
+        (oldest.isEmpty || (oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > cfg.retentionMs));
+      const oversize = byAge && cfg.retentionBytes !== -1 && total - oldest.size >= cfg.retentionBytes;
       const belowStart = oldest.nextOffset <= this.startOffset;
       if (!expired && !oversize && !belowStart) break;
       await this.dropOldest();
@@ -288,12 +320,81 @@ export class PartitionLog {
   }
 
   /** Kafka's DeleteRecords: the log start offset moves up to `offset`; segments wholly below it are deleted. */
-  async deleteRecordsBefore(offset: number): Promise<void> {
-    if (offset < this.startOffset) return;
+  deleteRecordsBefore(offset: number): Promise<void> {
+    if (offset < this.startOffset) return Promise.resolve();
     this.checkOffset(offset);
     this.startOffset = offset;
     writeLogStart(this.ctx.dir, offset);
-    while (this.segments.length > 1 && this.segments[1].baseOffset <= offset) await this.dropOldest();
+    return this.exclusive(async () => {
+      while (this.segments.length > 1 && this.segments[1].baseOffset <= this.startOffset) await this.dropOldest();
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.maintenance.then(fn, fn);
+    this.maintenance = run.catch(() => {});
+    return run;
+  }
+
+  // ---- compaction -----------------------------------------------------------------------------------------
+
+  /**
+   * Share of the sealed log not yet cleaned (Kafka's dirty ratio), by bytes; 0 when nothing is sealed.
+   * Background compaction of a partition starts when it passes minCleanableDirtyRatio.
+   */
+  get dirtyRatio(): number {
+    const sealed = this.segments.slice(0, -1);
+    const total = sealed.reduce((n, s) => n + s.size, 0);
+    if (total === 0) return 0;
+    const dirty = sealed.filter((s) => s.baseOffset >= this.cleanedTo).reduce((n, s) => n + s.size, 0);
+    return dirty / total;
+  }
+
+  /**
+   * One compaction pass over the sealed segments old enough to clean (log-cleaner.ts), swapped in crash-safely
+   * (compaction-swap.ts). `beforeFirstSwap` runs before anything is committed (the store marks the directory's
+   * format there). Reads meanwhile see the old segments or the new ones, each a whole segment.
+   */
+  compact(rules: CleaningRules, throttle: ByteThrottle, beforeFirstSwap: () => void): Promise<CompactionReport> {
+    return this.exclusive(async () => {
+      const report: CompactionReport = { segmentsCleaned: 0, bytesBefore: 0, bytesAfter: 0 };
+      if (this.closed) return report;
+      for (const seg of this.segments) await seg.ensureIndexes(); // maxTimestamp comes from the indexes
+      const cleanable = cleanableSegments(this.segments, rules);
+      if (cleanable.length === 0) return report;
+      // A close does not wait for a whole pass: it stops at the next read, and the cleaned files written so
+      // far are dropped, as after a crash.
+      const rulesHere: CleaningRules = { ...rules, stop: () => this.closing };
+      const changed: Segment[] = [];
+      try {
+        const latest = await latestOffsets(cleanable, throttle, rulesHere);
+        for (const seg of cleanable) {
+          const beforeActive = seg === this.segments[this.segments.length - 2] && this.active.isEmpty;
+          const cleaned = await writeCleanedSegment(seg, latest, rulesHere, throttle, beforeActive);
+          report.bytesBefore += cleaned.bytesBefore;
+          report.bytesAfter += cleaned.bytesAfter;
+          if (cleaned.changed) changed.push(seg);
+        }
+        if (this.closing) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
+      } catch (err) {
+        settleCompaction(this.ctx.dir); // no marker yet: removes the cleaned files written so far
+        if (this.closing) return report;
+        throw err;
+      }
+      this.cleanedTo = cleanable[cleanable.length - 1].nextOffset;
+      if (changed.length === 0) return report;
+      beforeFirstSwap();
+      commitCompaction(this.ctx.dir, changed.map((s) => s.baseOffset));
+      settleCompaction(this.ctx.dir);
+      for (const old of changed) {
+        const fresh = await Segment.load(this.ctx.dir, old.baseOffset, this.ctx.pool);
+        await fresh.ensureIndexes(); // rebuilt from the new file and written
+        this.segments[this.segments.indexOf(old)] = fresh;
+        old.retire();
+      }
+      report.segmentsCleaned = changed.length;
+      return report;
+    });
   }
 
   private async dropOldest(): Promise<void> {
@@ -340,6 +441,8 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return;
     while (this.syncing) await this.syncing;
+    this.closing = true;
+    await this.maintenance;
     this.closed = true;
     for (const w of [...this.waiters]) w.wake();
     const seg = this.active;

@@ -29,6 +29,8 @@ export interface RecoverableSegment {
   size: number;
   nextOffset: number;
   maxTimestamp: number;
+  /** Whether batches may leave offsets out between them (compaction); they never overlap. */
+  readonly allowsGaps: boolean;
   /** Indexes a batch that starts at position `size`, and moves `size` past it. */
   indexBatch(header: BatchHeader, length: number): void;
   /** Makes `size` = `position`; the next indexed batch gets an index entry unless it is at position 0. */
@@ -191,12 +193,12 @@ async function scan(seg: RecoverableSegment, position: number, verify: boolean, 
       if (step.kind === 'damage') return { position: step.position, reason: step.reason };
       let header: BatchHeader;
       try {
-        header = verify ? validateBatch(step.buf, 0) : readBatchHeader(step.buf, 0);
+        header = verify ? validateBatch(step.buf, 0, { compacted: seg.allowsGaps }) : readBatchHeader(step.buf, 0);
       } catch (err) {
         return { position: step.position, reason: isKlogError(err) ? err.message : String(err) };
       }
       const expected = seg.nextOffset;
-      if (header.baseOffset !== expected) {
+      if (header.baseOffset < expected || (!seg.allowsGaps && header.baseOffset !== expected)) {
         return { position: step.position, reason: `batch at offset ${header.baseOffset} is out of sequence (expected ${expected})` };
       }
       if (index) seg.indexBatch(header, step.buf.length);

@@ -42,6 +42,7 @@ export class Segment implements PooledFile, RecoverableSegment {
   /** The open descriptor (read-write while active), or null while closed. */
   private fd: number | null = null;
   private writable = false;
+  private retired = false;
   /** Descriptors released while in use; closed when the last user is done (a closed number could be reused). */
   private fdsToClose: number[] = [];
   /** Bytes written since the last fdatasync; a descriptor closed by the pool does not lose them (see sync). */
@@ -50,6 +51,12 @@ export class Segment implements PooledFile, RecoverableSegment {
   private indexesLoaded = false;
   /** Set when loading found the indexes missing or unsound and rebuilt them (reported by activate). */
   private rebuiltOnLoad = false;
+  /**
+   * Whether batches may leave offsets out between them (a compacted segment). Only a segment that was never
+   * active in this process may have been compacted; the active one must be dense, so that a damaged base
+   * offset in its tail is caught.
+   */
+  allowsGaps = true;
   /** Where a scan found bytes that are not a sound batch; reads that reach it get CORRUPT_DATA. */
   private damage: Damage | null = null;
 
@@ -81,6 +88,7 @@ export class Segment implements PooledFile, RecoverableSegment {
     }
     seg.fd = fd;
     seg.writable = true;
+    seg.allowsGaps = false;
     seg.indexesLoaded = true;
     pool.opened(seg);
     return seg;
@@ -112,6 +120,8 @@ export class Segment implements PooledFile, RecoverableSegment {
       this.pool.touch(this);
       return this.fd;
     }
+    // The path now names the file compaction put in its place, which this segment's indexes do not describe.
+    if (this.retired) throw new KlogError('STORAGE_ERROR', `segment ${this.logPath} was replaced by compaction`);
     this.fd = openSync(this.logPath, this.writable ? 'r+' : 'r');
     this.pool.opened(this);
     return this.fd;
@@ -237,6 +247,21 @@ export class Segment implements PooledFile, RecoverableSegment {
     this.seal(false);
   }
 
+  /**
+   * Lets go of a segment whose file compaction replaced: its descriptor is closed (once reads in progress on
+   * the old file are done) and nothing is written back, since its in-memory indexes describe the old file.
+   */
+  retire(): void {
+    this.retired = true;
+    this.writable = false;
+    this.releaseFd();
+  }
+
+  /** Replaced by compaction: a reader still holding it reads again from the partition's current segments. */
+  get isRetired(): boolean {
+    return this.retired;
+  }
+
   async delete(): Promise<void> {
     this.writable = false;
     this.releaseFd();
@@ -290,8 +315,9 @@ export class Segment implements PooledFile, RecoverableSegment {
           throw this.corrupt(step.position, step.reason);
         }
         const header = readBatchHeader(step.buf, 0);
-        // The base offset is outside the CRC: batches must follow each other without gap or overlap.
-        if (previousEnd >= 0 && header.baseOffset !== previousEnd) {
+        // The base offset is outside the CRC: batches must follow each other without overlap (or gap, unless
+        // compaction may have removed whole batches).
+        if (previousEnd >= 0 && (header.baseOffset < previousEnd || (!this.allowsGaps && header.baseOffset !== previousEnd))) {
           if (out.length > 0) return;
           throw this.corrupt(step.position, `batch base offset ${header.baseOffset} does not follow the previous batch (expected ${previousEnd})`);
         }
@@ -299,7 +325,7 @@ export class Segment implements PooledFile, RecoverableSegment {
         if (header.baseOffset + header.lastOffsetDelta < offset) continue;
         if (out.length > 0 && taken + step.buf.length > maxBytes) return;
         try {
-          validateBatch(step.buf, 0);
+          validateBatch(step.buf, 0, { compacted: this.allowsGaps });
         } catch (err) {
           if (out.length > 0) return; // hand out the good batches; the next read reports the damage
           throw this.corrupt(step.position, isKlogError(err) ? err.message : String(err));

@@ -9,6 +9,28 @@ export interface TopicConfig {
   segmentMs: number;
   /** Largest batch (and so largest record) a partition accepts; Kafka's max.message.bytes. */
   maxBatchBytes: number;
+  /**
+   * What happens to old records (Kafka's cleanup.policy): 'delete' drops old segments by time and size,
+   * 'compact' keeps at least the latest record of every key (see log-cleaner.ts), 'compact,delete' does both.
+   */
+  cleanupPolicy: CleanupPolicy;
+  /** A record is not compacted away before it is this old (Kafka's min.compaction.lag.ms). */
+  minCompactionLagMs: number;
+  /** Background compaction starts when this share of the sealed log is uncleaned (min.cleanable.dirty.ratio). */
+  minCleanableDirtyRatio: number;
+  /** How long a tombstone (null value) outlives the records it deleted (delete.retention.ms). */
+  deleteRetentionMs: number;
+}
+
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+const CLEANUP_POLICIES: readonly CleanupPolicy[] = ['delete', 'compact', 'compact,delete'];
+
+export function compacts(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'delete';
+}
+
+export function deletesByAge(config: TopicConfig): boolean {
+  return config.cleanupPolicy !== 'compact';
 }
 
 export const DEFAULT_TOPIC_CONFIG: Readonly<TopicConfig> = Object.freeze({
@@ -18,6 +40,10 @@ export const DEFAULT_TOPIC_CONFIG: Readonly<TopicConfig> = Object.freeze({
   segmentBytes: 128 * 1024 * 1024,
   segmentMs: 7 * 24 * 3600 * 1000,
   maxBatchBytes: 1024 * 1024,
+  cleanupPolicy: 'delete',
+  minCompactionLagMs: 0,
+  minCleanableDirtyRatio: 0.5,
+  deleteRetentionMs: 24 * 3600 * 1000,
 });
 
 /** Offsets and positions are kept in 32-bit index fields, so a segment must stay well below 4 GiB. */
@@ -59,6 +85,16 @@ export function resolveTopicConfig(partial: Partial<TopicConfig> = {}, defaults:
   checkInteger('segmentBytes', config.segmentBytes, 1024, MAX_SEGMENT_BYTES);
   checkInteger('segmentMs', config.segmentMs, 1);
   checkInteger('maxBatchBytes', config.maxBatchBytes, 128, config.segmentBytes);
+  if (!CLEANUP_POLICIES.includes(config.cleanupPolicy)) {
+    throw new KlogError('INVALID_CONFIG',
+      `topic config cleanupPolicy must be one of ${CLEANUP_POLICIES.join(' | ')}, got ${JSON.stringify(config.cleanupPolicy)}`);
+  }
+  checkInteger('minCompactionLagMs', config.minCompactionLagMs, 0);
+  checkInteger('deleteRetentionMs', config.deleteRetentionMs, 0);
+  const ratio = config.minCleanableDirtyRatio;
+  if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) {
+    throw new KlogError('INVALID_CONFIG', `topic config minCleanableDirtyRatio must be a number between 0 and 1, got ${ratio}`);
+  }
   return config;
 }
 

@@ -12,7 +12,8 @@ describe('alterTopicConfig', () => {
     await store.createTopic('t', { partitions: 2, retentionMs: 60_000 });
     await store.createTopic('other', { retentionMs: 1000 });
     const updated = await store.alterTopicConfig('t', { retentionMs: -1, retentionBytes: 1 << 20, segmentBytes: 4096, maxBatchBytes: 2048, segmentMs: 5000 });
-    expect(updated).toEqual({ partitions: 2, retentionMs: -1, retentionBytes: 1 << 20, segmentBytes: 4096, segmentMs: 5000, maxBatchBytes: 2048 });
+    expect(updated).toEqual({ partitions: 2, retentionMs: -1, retentionBytes: 1 << 20, segmentBytes: 4096, segmentMs: 5000, maxBatchBytes: 2048,
+      cleanupPolicy: 'delete', minCompactionLagMs: 0, minCleanableDirtyRatio: 0.5, deleteRetentionMs: 86_400_000 });
     expect(store.describeTopic('t').config).toEqual(updated);
     await store.close();
 

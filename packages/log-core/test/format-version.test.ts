@@ -97,12 +97,12 @@ describe('a format-1 data directory written before the format was recorded', () 
 describe('a data directory of a newer storage format', () => {
   it('is refused with UNSUPPORTED_FORMAT naming both versions, and nothing in it is modified', async () => {
     const dir = copyOfFixture();
-    writeFileSync(join(dir, 'klog-format.json'), '{ "formatVersion": 2 }\n');
+    writeFileSync(join(dir, 'klog-format.json'), '{ "formatVersion": 3 }\n');
     const before = snapshot(dir);
     const err = await openStore(dir).then(() => null, (e: unknown) => e);
     expect(isKlogError(err, 'UNSUPPORTED_FORMAT'), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(/format 3/);
     expect((err as Error).message).toMatch(/format 2/);
-    expect((err as Error).message).toMatch(/format 1/);
     expect(snapshot(dir)).toEqual(before);
   });
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isKlogError } from '../src/errors.js';
 import type { LogStore } from '../src/log-store.js';
 import type { RecordInput } from '../src/types.js';
+import { propertyParameters } from '../../../test/reliability/fuzz-seed.js';
 import { crashCopy, openStore, plain, removeCleanMarker, removeTempDirs, tempDir } from './store-fixture.js';
 
 afterEach(removeTempDirs);
@@ -159,5 +160,130 @@ async function run(ops: Op[]): Promise<void> {
 describe('a partition log against an array model', () => {
   it('agrees under random appends, reads, deletions, retention, reopens and crashes', async () => {
     await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), run), { numRuns: 60 });
+  });
+});
+
+// ---- compaction ------------------------------------------------------------------------------------------
+// The model of a compacted partition: every record appended (offset = index), from which follow the map of
+// key → latest value (a null value deletes the key) and which offsets may remain.
+
+const DAY = 24 * 3600 * 1000;
+const COMPACT_CONFIG = { cleanupPolicy: 'compact' as const, segmentBytes: 1024, maxBatchBytes: 1024 };
+
+type CompactOp =
+  | { kind: 'append'; records: { key: number | null; value: number | null }[] }
+  | { kind: 'compact' }
+  | { kind: 'read'; at: number }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'reopen' }
+  | { kind: 'crash' };
+
+const compactOp: fc.Arbitrary<CompactOp> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('append' as const), records: fc.array(fc.record({
+    key: fc.option(fc.integer({ min: 0, max: 5 }), { nil: null, freq: 8 }),
+    value: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null, freq: 6 }),
+  }), { minLength: 1, maxLength: 12 }) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'compact' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('read' as const), at: frac }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 2 * DAY }) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
+);
+
+async function runCompacted(ops: CompactOp[]): Promise<void> {
+  let dir = tempDir('klog-model-compact-');
+  const clock = { now: T0 };
+  const open = (): Promise<LogStore> => openStore(dir, { now: () => clock.now });
+  let store = await open();
+  await store.createTopic('t', COMPACT_CONFIG);
+  const appended: (RecordInput & { offset: number; timestamp: number })[] = [];
+  const latest = (): Map<string, string> => {
+    const m = new Map<string, string>();
+    for (const r of appended) {
+      if (!r.key) continue;
+      if (r.value === null) m.delete(r.key.toString());
+      else m.set(r.key.toString(), r.value.toString());
+    }
+    return m;
+  };
+  const survivors = async (): Promise<StoredRecordLike[]> => {
+    const out: StoredRecordLike[] = [];
+    let offset = 0;
+    while (offset < appended.length) {
+      const res = await store.read('t', 0, { offset, maxBytes: 700 });
+      if (res.records.length === 0) break;
+      out.push(...res.records);
+      expect(res.nextOffset).toBeGreaterThan(res.records[res.records.length - 1].offset);
+      offset = res.nextOffset;
+    }
+    return out;
+  };
+  try {
+    for (const o of ops) {
+      switch (o.kind) {
+        case 'append': {
+          const input = o.records.map((r) => ({
+            key: r.key === null ? null : Buffer.from(`k${r.key}`),
+            value: r.value === null ? null : Buffer.from(`v${r.value}-${'p'.repeat(r.value % 50)}`),
+          }));
+          const acks = await store.append('t', input);
+          expect(acks.map((a) => a.offset)).toEqual(input.map((_, i) => appended.length + i));
+          for (const r of input) appended.push({ ...r, offset: appended.length, timestamp: clock.now });
+          break;
+        }
+        case 'compact':
+          await store.compact('t');
+          break;
+        case 'read': {
+          const all = await survivors();
+          const offset = Math.min(Math.floor(o.at * appended.length), Math.max(0, appended.length - 1));
+          if (appended.length === 0) break;
+          const res = await store.read('t', 0, { offset, maxBytes: 1 });
+          // A read at a removed offset returns the next record that remains.
+          expect(res.records[0]?.offset).toBe(all.find((r) => r.offset >= offset)?.offset);
+          break;
+        }
+        case 'advance':
+          clock.now += o.ms;
+          break;
+        case 'reopen':
+          await store.close();
+          store = await open();
+          break;
+        case 'crash': {
+          const copy = crashCopy(dir);
+          await store.close();
+          dir = copy;
+          store = await open();
+          break;
+        }
+      }
+      expect(store.logEndOffset('t', 0)).toBe(appended.length);
+      expect(store.logStartOffset('t', 0)).toBe(0);
+      const all = await survivors();
+      // Offsets never change: each remaining record is the one appended at its offset.
+      for (const r of all) expect(plain(r)).toEqual(plain(appended[r.offset]));
+      // Replaying what remains gives the latest value of every key; keyless records all remain.
+      const replay = new Map<string, string>();
+      for (const r of all) {
+        if (!r.key) continue;
+        if (r.value === null) replay.delete(r.key.toString());
+        else replay.set(r.key.toString(), r.value.toString());
+      }
+      expect(replay).toEqual(latest());
+      expect(all.filter((r) => !r.key).map((r) => r.offset)).toEqual(appended.filter((r) => !r.key).map((r) => r.offset));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+type StoredRecordLike = Awaited<ReturnType<LogStore['read']>>['records'][number];
+
+describe('a compacted partition against a key model', () => {
+  it('keeps offsets, the latest value of every key and every keyless record under appends, compactions, reopens and crashes', async () => {
+    const params = propertyParameters(40);
+    console.log(`compaction model: seed ${params.seed} (replay: KLOG_FUZZ_SEED=${params.seed} npx vitest run packages/log-core/test/log-model.property.test.ts)`);
+    await fc.assert(fc.asyncProperty(fc.array(compactOp, { minLength: 1, maxLength: 40 }), runCompacted), params);
   });
 });

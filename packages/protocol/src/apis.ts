@@ -1,5 +1,6 @@
 import { alterTopicConfigs } from './apis/alter-topic-configs.js';
 import { apiVersions } from './apis/api-versions.js';
+import { compactTopic } from './apis/compact-topic.js';
 import { createTopics } from './apis/create-topics.js';
 import { deleteGroup } from './apis/delete-group.js';
 import { deleteTopics } from './apis/delete-topics.js';
@@ -40,6 +41,7 @@ export const APIS = {
   createTopics,
   deleteTopics,
   alterTopicConfigs,
+  compactTopic,
   listOffsets,
   produce,
   fetch,

@@ -17,6 +17,7 @@ export type { RequestHeader } from './messages.js';
 export { negotiateVersion, versionTableOf } from './version-negotiation.js';
 export { FRAME_HEADER_BYTES, encodeFrame, decodeBody, FrameTooLargeError, FrameReader } from './frame-codec.js';
 export { toWireError, fromWireError, internalError } from './wire-error.js';
+export { CLEANUP_POLICY_CODES, topicSettingsFromWire, topicSettingsToWire } from './topic-config-wire.js';
 export type { WireError } from './wire-error.js';
 export {
   ERROR_TABLE, errorCodes, errorInfo, errorInfoOf, isErrorCode, isRetriable, needsMetadataRefresh, needsRejoin,

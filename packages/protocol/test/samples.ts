@@ -43,6 +43,10 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
       ],
     },
   },
+  compactTopic: {
+    request: { topics: ['prices', 'gone'] },
+    response: { topics: [{ name: 'prices', segmentsCleaned: 2, bytesBefore: 8192, bytesAfter: 1024 }, { name: 'gone', ...problem }] },
+  },
   listOffsets: {
     request: { topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1, timestamp: 1_700_000_000_000 }] }] },
     response: { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: 0 }, { partition: 1, ...problem }] }] },

@@ -12,7 +12,7 @@ import {
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { alterTopicConfigs, createTopics, deleteTopics } from './handlers/topics.js';
+import { alterTopicConfigs, compactTopic, createTopics, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
 
@@ -31,6 +31,7 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   createTopics,
   deleteTopics,
   alterTopicConfigs,
+  compactTopic,
   listOffsets,
   produce,
   fetch,

@@ -16,6 +16,9 @@ interface SettingArgs extends BrokerArgs {
   'retention-bytes'?: string;
   'segment-bytes'?: string;
   'max-batch-bytes'?: string;
+  'cleanup-policy'?: string;
+  'delete-retention'?: string;
+  'min-compaction-lag'?: string;
 }
 
 interface CreateArgs extends SettingArgs {
@@ -39,6 +42,9 @@ function settingsOf(args: SettingArgs & { partitions?: number }): TopicSettings 
     retentionBytes: args['retention-bytes'] === undefined ? undefined : parseSize(args['retention-bytes'], '--retention-bytes', { allowUnlimited: true }),
     segmentBytes: args['segment-bytes'] === undefined ? undefined : parseSize(args['segment-bytes'], '--segment-bytes'),
     maxBatchBytes: args['max-batch-bytes'] === undefined ? undefined : parseSize(args['max-batch-bytes'], '--max-batch-bytes'),
+    cleanupPolicy: args['cleanup-policy'] as TopicSettings['cleanupPolicy'],
+    deleteRetentionMs: args['delete-retention'] === undefined ? undefined : parseDuration(args['delete-retention'], '--delete-retention'),
+    minCompactionLagMs: args['min-compaction-lag'] === undefined ? undefined : parseDuration(args['min-compaction-lag'], '--min-compaction-lag'),
   };
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
 }
@@ -49,7 +55,10 @@ function settingOptions<T>(y: Argv<T>): Argv<T> {
     .option('retention', { type: 'string', describe: 'Keep records this long: 7d, 12h, 30m, 10s, 250ms, or -1 for ever (default 7d); a unit is required' })
     .option('retention-bytes', { type: 'string', describe: 'Keep at most this many bytes per partition: 1GiB, 512MiB, or -1 (default)' })
     .option('segment-bytes', { type: 'string', describe: 'Size of a segment file before a new one is started (default 128MiB)' })
-    .option('max-batch-bytes', { type: 'string', describe: 'Largest batch, and so largest record, the topic accepts (default 1MiB); producers split their batches to fit' });
+    .option('max-batch-bytes', { type: 'string', describe: 'Largest batch, and so largest record, the topic accepts (default 1MiB); producers split their batches to fit' })
+    .option('cleanup-policy', { type: 'string', choices: ['delete', 'compact', 'compact,delete'], describe: 'delete: drop old records by --retention (default); compact: keep the latest record of every key; compact,delete: both' })
+    .option('delete-retention', { type: 'string', describe: 'Compacted topics: how long a tombstone (null value) is kept, e.g. 1d (default 1d)' })
+    .option('min-compaction-lag', { type: 'string', describe: 'Compacted topics: records younger than this are not compacted, e.g. 10m (default 0ms)' });
 }
 
 function create(rt: Runtime): CommandModule<BrokerArgs, CreateArgs> {
@@ -59,7 +68,8 @@ function create(rt: Runtime): CommandModule<BrokerArgs, CreateArgs> {
     builder: (y) => settingOptions(y
       .positional('name', { type: 'string', demandOption: true, describe: 'Name of the new topic: letters, digits, . _ -' })
       .option('partitions', { ...wholeNumberOption('--partitions', 1), describe: 'Number of partitions (default: the broker\'s, 1)' }))
-      .example('$0 topic create notification --partitions 3 --retention 12h', '') as unknown as Argv<CreateArgs>,
+      .example('$0 topic create notification --partitions 3 --retention 12h', '')
+      .example('$0 topic create prices --cleanup-policy compact --delete-retention 1h', '') as unknown as Argv<CreateArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
       await client.admin().createTopic(args.name, settingsOf(args));
       rt.note(`klog: created topic ${args.name}`);
@@ -77,7 +87,7 @@ function alter(rt: Runtime): CommandModule<BrokerArgs, AlterArgs> {
     handler: (args) => withClient(args, rt, async (client) => {
       const settings = settingsOf(args);
       if (Object.keys(settings).length === 0) {
-        throw new UsageError('say what to change: --retention, --retention-bytes, --segment-bytes or --max-batch-bytes');
+        throw new UsageError('say what to change: --retention, --retention-bytes, --segment-bytes, --max-batch-bytes, --cleanup-policy, --delete-retention or --min-compaction-lag');
       }
       const config = await client.admin().alterTopicConfig(args.name, settings);
       if (args.json) return writeJson(rt, { name: args.name, config });
@@ -123,6 +133,24 @@ function describe(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
   };
 }
 
+function compact(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
+  return {
+    command: 'compact <name..>',
+    describe: 'Compact topics now (cleanup policy compact or compact,delete): keep the latest record of every key, drop older ones and expired tombstones; waits until done',
+    builder: (y) => jsonOption(y.positional('name', { type: 'string', array: true, demandOption: true, describe: 'Topic(s) to compact' }))
+      .example('$0 topic compact prices', '') as Argv<NamesArgs>,
+    handler: (args) => withClient(args, rt, async (client) => {
+      const results = [];
+      for (const name of args.name) {
+        const r = await client.admin().compactTopic(name);
+        results.push({ name, ...r });
+        if (!args.json) rt.note(`klog: compacted topic ${name}: ${r.segmentsCleaned} segments rewritten, ${r.bytesBefore} bytes to ${r.bytesAfter}`);
+      }
+      if (args.json) await writeJson(rt, results);
+    }),
+  };
+}
+
 function remove(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
   return {
     command: 'delete <name..>',
@@ -140,14 +168,15 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
 export function topicCommand(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs> {
   return {
     command: 'topic <command>',
-    describe: 'Create, alter, list, describe and delete topics',
+    describe: 'Create, alter, list, describe, compact and delete topics',
     builder: (y) => y
       .command(create(rt))
       .command(alter(rt))
       .command(list(rt))
       .command(describe(rt))
+      .command(compact(rt))
       .command(remove(rt))
-      .demandCommand(1, 'say which: klog topic create|alter|list|describe|delete')
+      .demandCommand(1, 'say which: klog topic create|alter|list|describe|compact|delete')
       .example('$0 topic create notification --partitions 3', '')
       .example('$0 topic describe notification', ''),
     handler: () => undefined,

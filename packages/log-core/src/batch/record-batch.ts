@@ -85,9 +85,24 @@ export interface EncodeOptions {
   now?: number;
 }
 
+/**
+ * Where the records of a rewritten batch sit (compaction keeps offsets): each record's offset delta, the
+ * batch's last offset delta and the leader epoch, as they were before records were removed.
+ */
+export interface BatchLayout {
+  offsetDeltas: ArrayLike<number>;
+  lastOffsetDelta: number;
+  partitionLeaderEpoch: number;
+}
+
 export interface BatchLimits {
   /** Largest acceptable sizeInBytes (LOG_OVERHEAD + batchLength). */
   maxBatchBytes?: number;
+  /**
+   * The batch may have been rewritten by compaction: its records keep their offset deltas, which then rise
+   * with gaps up to lastOffsetDelta, rather than number 0..n-1. Never for a batch a producer sends.
+   */
+  compacted?: boolean;
 }
 
 function readInt64(buf: Buffer, pos: number): number {
@@ -115,7 +130,7 @@ function timestampOf(rec: RecordInput, index: number, now: number): number {
  * Encodes records as one batch, offsets deltas 0..n-1 from `baseOffset` (default 0, normally assigned later
  * by the log with {@link setBaseOffset}), with create-time timestamps.
  */
-export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): Buffer {
+export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}, layout?: BatchLayout): Buffer {
   const count = records.length;
   if (count === 0) throw new KlogError('INVALID_RECORD', 'a batch needs at least one record');
   const compression = opts.compression ?? 'none';
@@ -134,7 +149,7 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
     if (!Number.isSafeInteger(delta)) {
       throw new KlogError('INVALID_RECORD', `record ${i}: timestamp ${ts} is too far from the first record's`);
     }
-    const body = recordBodySize(records[i], i, delta);
+    const body = recordBodySize(records[i], layout ? layout.offsetDeltas[i] : i, delta);
     sizes[i] = body;
     recordsSize += sizeOfVarint(body) + body;
   }
@@ -142,10 +157,10 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
   let batch: Buffer;
   if (compression === 'none') {
     batch = allocBatch(BATCH_HEADER_SIZE + recordsSize);
-    writeRecords(batch, BATCH_HEADER_SIZE, records, sizes, baseTimestamp, now);
+    writeRecords(batch, BATCH_HEADER_SIZE, records, sizes, baseTimestamp, now, layout);
   } else {
     const raw = Buffer.allocUnsafe(recordsSize);
-    writeRecords(raw, 0, records, sizes, baseTimestamp, now);
+    writeRecords(raw, 0, records, sizes, baseTimestamp, now, layout);
     const packed = compress(raw, compression);
     batch = allocBatch(BATCH_HEADER_SIZE + packed.length);
     batch.set(packed, BATCH_HEADER_SIZE);
@@ -153,10 +168,10 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}): B
 
   writeInt64(batch, 0, opts.baseOffset ?? 0, 'baseOffset');
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
-  batch.writeInt32BE(NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
+  batch.writeInt32BE(layout?.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
   batch[MAGIC_OFFSET] = MAGIC;
   batch.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-  batch.writeInt32BE(count - 1, LAST_OFFSET_DELTA_OFFSET);
+  batch.writeInt32BE(layout?.lastOffsetDelta ?? count - 1, LAST_OFFSET_DELTA_OFFSET);
   writeInt64(batch, BASE_TIMESTAMP_OFFSET, baseTimestamp, 'baseTimestamp');
   writeInt64(batch, MAX_TIMESTAMP_OFFSET, maxTimestamp, 'maxTimestamp');
   writeInt64(batch, PRODUCER_ID_OFFSET, opts.producerId ?? NO_PRODUCER, 'producerId');
@@ -182,10 +197,11 @@ function writeRecords(
   sizes: Int32Array,
   baseTimestamp: number,
   now: number,
+  layout: BatchLayout | undefined,
 ): void {
   for (let i = 0; i < records.length; i++) {
     const rec = records[i];
-    pos = writeRecord(buf, pos, rec, sizes[i], i, (rec.timestamp ?? now) - baseTimestamp);
+    pos = writeRecord(buf, pos, rec, sizes[i], layout ? layout.offsetDeltas[i] : i, (rec.timestamp ?? now) - baseTimestamp);
   }
 }
 
@@ -269,21 +285,26 @@ export function validateBatch(buf: Buffer, pos = 0, limits: BatchLimits = {}): B
   }
   const header = readBatchHeader(buf, pos);
   if (header.recordCount < 1) throw invalid(`batch declares ${header.recordCount} records; at least 1 is required`);
-  if (header.lastOffsetDelta !== header.recordCount - 1) {
+  const gaps = limits.compacted === true;
+  if (gaps ? header.lastOffsetDelta < header.recordCount - 1 : header.lastOffsetDelta !== header.recordCount - 1) {
     throw invalid(`lastOffsetDelta ${header.lastOffsetDelta} does not match recordCount ${header.recordCount}`);
   }
-  if (header.compression === 'none') checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount);
+  if (header.compression === 'none') {
+    checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount, gaps ? header.lastOffsetDelta : null);
+  }
   return header;
 }
 
 /**
  * Walks the record length prefixes of an uncompressed records section, reading only each record's
  * offsetDelta: the records must exactly fill [start, end), number `recordCount`, and be numbered 0..n-1,
- * since the log derives every record's offset from them.
+ * since the log derives every record's offset from them — or, in a compacted batch (`lastOffsetDelta` given),
+ * rise strictly up to lastOffsetDelta.
  */
-function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount: number): void {
+function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount: number, lastOffsetDelta: number | null): void {
   const cur = { pos: start };
   let count = 0;
+  let previous = -1;
   while (cur.pos < end) {
     const length = readVarint(buf, cur);
     const recordEnd = cur.pos + length;
@@ -293,7 +314,9 @@ function checkRecordFraming(buf: Buffer, start: number, end: number, recordCount
     cur.pos++; // attributes
     readVarlong(buf, cur); // timestampDelta: skipped
     const offsetDelta = readVarint(buf, cur);
-    if (offsetDelta !== count) throw invalid(`record ${count} has offsetDelta ${offsetDelta}`);
+    const ok = lastOffsetDelta === null ? offsetDelta === count : offsetDelta > previous && offsetDelta <= lastOffsetDelta;
+    if (!ok) throw invalid(`record ${count} has offsetDelta ${offsetDelta}`);
+    previous = offsetDelta;
     cur.pos = recordEnd;
     count++;
   }

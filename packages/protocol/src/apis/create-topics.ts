@@ -11,7 +11,7 @@ export const createTopics = defineApi({
     topics: array(object({
       name: string(),
       partitions: optional(int(), 'default: the broker\'s default partition count'),
-      config: optional(dictionary(int()), 'settings by name: retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes'),
+      config: optional(dictionary(int()), 'settings by name: retentionMs, retentionBytes, segmentBytes, segmentMs, maxBatchBytes, cleanupPolicy (0 delete, 1 compact, 2 compact,delete), minCompactionLagMs, deleteRetentionMs'),
     }), { max: 10_000 }),
   },
   response: {

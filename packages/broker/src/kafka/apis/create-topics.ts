@@ -6,7 +6,7 @@ import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 
 /** Kafka topic settings klog has an equivalent for, by their Kafka names. */
-const CONFIG_NAMES: Record<string, keyof TopicConfig> = {
+const CONFIG_NAMES: Record<string, Exclude<keyof TopicConfig, 'cleanupPolicy'>> = {
   'retention.ms': 'retentionMs',
   'retention.bytes': 'retentionBytes',
   'segment.bytes': 'segmentBytes',

@@ -1,8 +1,9 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { toWireError, topicSettingsFromWire, topicSettingsToWire, type RequestOf, type ResponseOf } from '@klog/protocol';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
-const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes'];
+const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes',
+  'cleanupPolicy', 'minCompactionLagMs', 'deleteRetentionMs'];
 
 function checkNotInternal(name: string): void {
   if (isInternalTopic(name)) {
@@ -12,14 +13,12 @@ function checkNotInternal(name: string): void {
 
 /** A request's settings by name, checked against the ones a client may set. */
 function settingsOf(config: Record<string, number>): Partial<TopicConfig> {
-  const out: Partial<TopicConfig> = {};
-  for (const [key, value] of Object.entries(config)) {
+  for (const key of Object.keys(config)) {
     if (!SETTABLE.includes(key as keyof TopicConfig)) {
       throw new KlogError('INVALID_CONFIG', `unknown topic setting "${key}" (settable: ${SETTABLE.join(', ')})`);
     }
-    out[key as keyof TopicConfig] = value;
   }
-  return out;
+  return topicSettingsFromWire(config);
 }
 
 /** Creates topics; each gets its own result, so one bad name does not fail the others. */
@@ -50,9 +49,25 @@ export async function alterTopicConfigs(req: RequestOf<'alterTopicConfigs'>, ctx
       const changes = settingsOf(t.config);
       const config = await ctx.store.alterTopicConfig(t.name, changes);
       ctx.logger.info({ topic: t.name, ...changes }, 'changed topic settings');
-      results.push({ name: t.name, config: { ...config } });
+      results.push({ name: t.name, config: topicSettingsToWire(config) });
     } catch (err) {
       results.push({ name: t.name, ...toWireError(err, ctx.logger) });
+    }
+  }
+  return { topics: results };
+}
+
+/** One compaction pass now over each topic named, answered when done; each topic gets its own result. */
+export async function compactTopic(req: RequestOf<'compactTopic'>, ctx: BrokerContext): Promise<ResponseOf<'compactTopic'>> {
+  const results: ResponseOf<'compactTopic'>['topics'] = [];
+  for (const name of req.topics) {
+    try {
+      checkNotInternal(name);
+      const report = await ctx.store.compact(name);
+      ctx.logger.info({ topic: name, ...report }, 'compacted topic');
+      results.push({ name, ...report });
+    } catch (err) {
+      results.push({ name, ...toWireError(err, ctx.logger) });
     }
   }
   return { topics: results };
