@@ -13,7 +13,7 @@ describe('the api registry', () => {
 
   it('keeps every api a released client may call (an api is never removed, only added)', () => {
     expect(Object.keys(APIS).sort()).toEqual([
-      'alterTopicConfigs', 'apiVersions', 'createTopics', 'deleteGroup', 'deleteTopics', 'describeGroup', 'fetch', 'heartbeat', 'initProducerId',
+      'alterTopicConfigs', 'apiVersions', 'createPartitions', 'createTopics', 'deleteGroup', 'deleteRecords', 'deleteTopics', 'describeGroup', 'fetch', 'heartbeat', 'initProducerId',
       'joinGroup', 'leaveGroup', 'listGroups', 'listOffsets', 'metadata', 'offsetCommit', 'offsetFetch', 'produce',
       'resetOffsets', 'syncGroup',
     ]);

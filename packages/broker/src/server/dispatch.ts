@@ -9,7 +9,7 @@ import { listOffsets } from './handlers/list-offsets.js';
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { alterTopicConfigs, createTopics, deleteTopics } from './handlers/topics.js';
+import { alterTopicConfigs, createPartitions, createTopics, deleteRecords, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
 
@@ -28,6 +28,8 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   createTopics,
   deleteTopics,
   alterTopicConfigs,
+  createPartitions,
+  deleteRecords,
   listOffsets,
   produce,
   fetch,
