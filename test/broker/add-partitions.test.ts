@@ -58,6 +58,7 @@ describe('adding partitions to a topic in use', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(new Set((await producer.send({ topic: 'orders', messages: keyed })).map((m) => m.partition))).toEqual(new Set([0, 1, 2, 3]));
     await producer.close();
+    expect(() => client.producer({ metadataMaxAgeMs: -1 })).toThrow(/metadataMaxAgeMs/);
   });
 
   it('a running group member is given the new partitions and receives what is produced to them', async () => {

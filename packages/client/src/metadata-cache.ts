@@ -25,7 +25,11 @@ export class MetadataCache {
   /** One request per topic at a time: a burst of sends to a new topic shares the answer instead of each asking. */
   private readonly inFlight = new Map<string, Promise<TopicInfo>>();
 
-  constructor(private readonly conn: BrokerConnection, private readonly maxAgeMs = DEFAULT_METADATA_MAX_AGE_MS) {}
+  constructor(private readonly conn: BrokerConnection, private readonly maxAgeMs = DEFAULT_METADATA_MAX_AGE_MS) {
+    if (typeof maxAgeMs !== 'number' || !(maxAgeMs >= 0)) {
+      throw new KlogError('INVALID_CONFIG', `metadataMaxAgeMs must be a number of milliseconds >= 0, got ${String(maxAgeMs)}`);
+    }
+  }
 
   async partitions(topic: string, allowAutoCreate: boolean): Promise<number> {
     return (await this.topic(topic, allowAutoCreate)).partitions;

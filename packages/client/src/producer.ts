@@ -2,7 +2,7 @@ import { defaultLogger, encodeBatch, isKlogError, KlogError, Partitioner, type C
 import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
-import { DEFAULT_METADATA_MAX_AGE_MS, type MetadataCache } from './metadata-cache.js';
+import type { MetadataCache } from './metadata-cache.js';
 import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry, withRetry } from './retry.js';
 import { toBytes, type Serializer } from './serializers.js';
 
@@ -97,7 +97,8 @@ export class Producer {
   private pumpTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly acks: 0 | 1 | -1;
-  private readonly opts: Required<Omit<ProducerOptions, 'keySerializer' | 'valueSerializer' | 'acks'>> & Pick<ProducerOptions, 'keySerializer' | 'valueSerializer'>;
+  // metadataMaxAgeMs is the metadata cache's, not the producer's (the client hands it to the cache).
+  private readonly opts: Required<Omit<ProducerOptions, 'keySerializer' | 'valueSerializer' | 'acks' | 'metadataMaxAgeMs'>> & Pick<ProducerOptions, 'keySerializer' | 'valueSerializer'>;
 
   constructor(private readonly conn: BrokerConnection, private readonly metadata: MetadataCache, options: ProducerOptions = {}) {
     this.acks = options.acks === 'all' ? -1 : (options.acks ?? 1);
@@ -113,7 +114,6 @@ export class Producer {
       keySerializer: options.keySerializer,
       valueSerializer: options.valueSerializer,
       logger: options.logger ?? defaultLogger(),
-      metadataMaxAgeMs: options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
     };
   }
 
