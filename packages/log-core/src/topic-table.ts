@@ -92,7 +92,7 @@ export class TopicTable {
   alter(topic: Topic, name: string, changes: Partial<TopicConfig>): TopicConfig {
     if (changes.partitions !== undefined && changes.partitions !== topic.config.partitions) {
       throw new KlogError('INVALID_CONFIG',
-        `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
+        `the partition count of topic ${name} (${topic.config.partitions}) is not a setting: grow it with addPartitions (klog topic alter --partitions)`);
     }
     const updated = resolveTopicConfig(changes, topic.config);
     const configs = this.configs();
@@ -124,11 +124,16 @@ export class TopicTable {
       throw new KlogError('INVALID_CONFIG',
         `topic ${name} has ${current} partitions; the new count must be a larger integer, got ${count}`);
     }
-    const updated = resolveTopicConfig({ partitions: count }, topic.config);
+    resolveTopicConfig({ partitions: count }, topic.config); // the count is checked before any directory is made
     checkPartitionBudget(name, count - current, this.totalPartitions(), this.ctx.fdLimit);
     const added: PartitionLog[] = [];
+    let updated: TopicConfig;
     try {
       for (let p = current; p < count; p++) added.push(await this.openPartition(name, p, topic, true, true));
+      // While the directories were made, the topic may have been deleted (not to be brought back by this save)
+      // or altered (its new settings are the ones to keep).
+      if (this.topics.get(name) !== topic) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} was deleted while it grew`);
+      updated = resolveTopicConfig({ partitions: count }, topic.config);
       const configs = this.configs();
       configs.set(name, updated);
       saveTopics(this.ctx.dir, configs);

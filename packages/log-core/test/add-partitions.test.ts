@@ -56,6 +56,38 @@ describe('addPartitions', () => {
     }
   });
 
+  it('keeps settings altered while it grows, and does not bring back a topic deleted while it grows', async () => {
+    const dir = tempDir('klog-grow-interleave-');
+    const store = await openStore(dir);
+    try {
+      await store.createTopic('t', { partitions: 1 });
+      const growing = store.addPartitions('t', 8);
+      await store.alterTopicConfig('t', { retentionMs: 1234 });
+      await growing;
+      expect(store.describeTopic('t').config).toMatchObject({ partitions: 8, retentionMs: 1234 });
+
+      // The delete lands at different points of the grow: before it starts, while it makes directories, after.
+      for (let ticks = 0; ticks < 12; ticks++) {
+        await store.createTopic('gone', { partitions: 1 });
+        const grown = store.addPartitions('gone', 8).then(() => null, (err: unknown) => err);
+        for (let i = 0; i < ticks; i++) await new Promise((r) => setImmediate(r));
+        await store.deleteTopic('gone');
+        const outcome = await grown;
+        if (outcome !== null) expect(outcome).toMatchObject({ code: 'UNKNOWN_TOPIC' });
+        expect(store.hasTopic('gone')).toBe(false);
+      }
+    } finally {
+      await store.close();
+    }
+    const reopened = await openStore(dir);
+    try {
+      expect(reopened.listTopics()).toEqual(['t']);
+      expect(reopened.describeTopic('t').config).toMatchObject({ partitions: 8, retentionMs: 1234 });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it('is all or nothing: a partition that cannot be made leaves the topic at its old count', async () => {
     const dir = tempDir('klog-grow-fail-');
     const store = await openStore(dir);
