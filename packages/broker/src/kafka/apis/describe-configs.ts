@@ -12,6 +12,7 @@ const Source = { TOPIC_CONFIG: 1, DEFAULT_CONFIG: 5 } as const;
 /** config_type on the wire (v3+), by Kafka name: what a UI needs to edit the value. */
 const CONFIG_TYPES: Record<string, number> = {
   'retention.ms': 5, 'retention.bytes': 5, 'segment.ms': 5, 'segment.bytes': 3, 'max.message.bytes': 3, 'cleanup.policy': 7,
+  'min.compaction.lag.ms': 5, 'delete.retention.ms': 5, 'min.cleanable.dirty.ratio': 6,
 };
 
 interface ResourceRequest {
