@@ -6,7 +6,7 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
-  ['topic', 'compact'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
+  ['topic', 'compact'], ['topic', 'trim'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
   ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
@@ -97,7 +97,7 @@ async function prepareFor(example: string): Promise<void> {
     });
   }
   const producer = client.producer();
-  for (const topic of ['notification', 'events', 'news.sport', 'jobs']) {
+  for (const topic of ['notification', 'events', 'news.sport', 'jobs', 'orders']) {
     await producer.send({ topic, messages: [{ value: `${topic} record` }] });
   }
   await producer.close();

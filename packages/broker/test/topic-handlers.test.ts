@@ -90,6 +90,32 @@ describe('createTopics, deleteTopics and metadata', () => {
     expect(h.ctx.store.describeTopic('a').config).toMatchObject({ partitions: 2, retentionMs: 60_000, maxBatchBytes: 4 << 20 });
   });
 
+  it('grows topics, refusing fewer partitions, unknown and internal topics, each topic with its own result', async () => {
+    await h.call('createTopics', { topics: [{ name: 'a', partitions: 2 }] });
+    const res = await h.call('createPartitions', { topics: [
+      { name: 'a', count: 4 },
+      { name: 'a', count: 3 },
+      { name: 'nope', count: 4 },
+      { name: '__consumer_offsets', count: 4 },
+    ] });
+    expect(res!.topics.map((t) => t.errorCode)).toEqual([undefined, 'INVALID_CONFIG', 'UNKNOWN_TOPIC', 'INVALID_TOPIC_NAME']);
+    expect(res!.topics[0].partitions).toBe(4);
+    expect(h.ctx.store.partitionCount('a')).toBe(4);
+  });
+
+  it('trims partitions from the front, each partition with its own result', async () => {
+    await h.call('createTopics', { topics: [{ name: 'a', partitions: 2 }] });
+    await h.call('produce', { acks: -1, topics: [{ topic: 'a', partitions: [{ partition: 0, batch: batch('a', 'b', 'c') }] }] });
+    const res = await h.call('deleteRecords', { partitions: [
+      { topic: 'a', partition: 0, beforeOffset: 2 },
+      { topic: 'a', partition: 1, beforeOffset: 5 },
+      { topic: 'a', partition: 9, beforeOffset: 0 },
+    ] });
+    expect(res!.partitions.map((p) => p.errorCode)).toEqual([undefined, 'OFFSET_OUT_OF_RANGE', 'UNKNOWN_PARTITION']);
+    expect(res!.partitions[0].logStartOffset).toBe(2);
+    expect(h.ctx.store.logStartOffset('a', 0)).toBe(2);
+  });
+
   it('deletes topics, refusing internal and unknown ones', async () => {
     await h.call('createTopics', { topics: [{ name: 'a' }] });
     const res = await h.call('deleteTopics', { topics: ['a', 'a', '__consumer_offsets'] });

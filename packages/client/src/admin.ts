@@ -40,7 +40,8 @@ export type QueueListing = ResponseOf<'listQueues'>['queues'][number];
 /** Settings, members (with how long each has been idle), and per partition ready / delayed / inFlight / archived / lag. */
 export type QueueInfo = ResponseOf<'describeQueue'>;
 
-type Result = ResponseOf<'createTopics'>['topics'][number];
+/** Any per-entry answer: an error code and message when that entry failed. */
+type Result = Pick<ResponseOf<'createTopics'>['topics'][number], 'errorCode' | 'errorMessage'>;
 
 function throwIfError(r: Result | undefined, what: string): void {
   if (!r) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${what}`);
@@ -79,6 +80,30 @@ export class Admin {
     const r = res.topics[0];
     throwIfError(r, `topic ${name}`);
     return { segmentsCleaned: r!.segmentsCleaned ?? 0, bytesBefore: r!.bytesBefore ?? 0, bytesAfter: r!.bytesAfter ?? 0 };
+  }
+
+  /**
+   * Grows a topic to `count` partitions (never fewer). The new partitions start empty; keyed records map by the
+   * new count from then on, so a key may land on another partition than before, as in Kafka. Resolves with the
+   * new count.
+   */
+  async createPartitions(name: string, count: number): Promise<number> {
+    const res = await this.conn.request('createPartitions', { topics: [{ name, count }] });
+    const r = res.topics[0];
+    throwIfError(r, `topic ${name}`);
+    return r!.partitions ?? count;
+  }
+
+  /**
+   * Trims a partition from the front (Kafka's DeleteRecords): its log start offset moves up to `beforeOffset`,
+   * at most its end offset; records below it are no longer read, and whole segments below it are deleted.
+   * Resolves with the new log start offset.
+   */
+  async deleteRecords(topic: string, partition: number, beforeOffset: number): Promise<number> {
+    const res = await this.conn.request('deleteRecords', { partitions: [{ topic, partition, beforeOffset }] });
+    const r = res.partitions[0];
+    throwIfError(r, `${topic}-${partition}`);
+    return r!.logStartOffset ?? beforeOffset;
   }
 
   async deleteTopic(name: string): Promise<void> {

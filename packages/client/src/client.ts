@@ -60,7 +60,7 @@ export class Client {
 
   producer(opts: ProducerOptions = {}): Producer {
     const conn = this.connection();
-    return new Producer(conn, new MetadataCache(conn), { logger: this.logger, ...opts });
+    return new Producer(conn, new MetadataCache(conn, opts.metadataMaxAgeMs), { logger: this.logger, ...opts });
   }
 
   /** With a groupId: a group member (subscribe, run, commit). Without: a consumer of partitions you assign. */

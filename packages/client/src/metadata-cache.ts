@@ -13,13 +13,23 @@ interface TopicMeta extends TopicInfo {
   fetchedAt: number;
 }
 
+/**
+ * How long a producer trusts what it learnt of a topic before asking again, as Kafka's metadata.max.age.ms: a
+ * topic that grew gets its new partitions used within this time even when nothing fails.
+ */
+export const DEFAULT_METADATA_MAX_AGE_MS = 5 * 60_000;
+
 /** Partition counts and batch limits of topics, asked of the broker when unknown or stale (a topic may grow or be recreated). */
 export class MetadataCache {
   private readonly topics = new Map<string, TopicMeta>();
   /** One request per topic at a time: a burst of sends to a new topic shares the answer instead of each asking. */
   private readonly inFlight = new Map<string, Promise<TopicInfo>>();
 
-  constructor(private readonly conn: BrokerConnection, private readonly maxAgeMs = 30_000) {}
+  constructor(private readonly conn: BrokerConnection, private readonly maxAgeMs = DEFAULT_METADATA_MAX_AGE_MS) {
+    if (typeof maxAgeMs !== 'number' || !(maxAgeMs >= 0)) {
+      throw new KlogError('INVALID_CONFIG', `metadataMaxAgeMs must be a number of milliseconds >= 0, got ${String(maxAgeMs)}`);
+    }
+  }
 
   async partitions(topic: string, allowAutoCreate: boolean): Promise<number> {
     return (await this.topic(topic, allowAutoCreate)).partitions;
@@ -28,14 +38,15 @@ export class MetadataCache {
   async topic(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
     const cached = this.topics.get(topic);
     if (cached && Date.now() - cached.fetchedAt < this.maxAgeMs) return cached;
-    return this.refreshInfo(topic, allowAutoCreate);
+    return this.refreshTopic(topic, allowAutoCreate);
   }
 
   async refresh(topic: string, allowAutoCreate: boolean): Promise<number> {
-    return (await this.refreshInfo(topic, allowAutoCreate)).partitions;
+    return (await this.refreshTopic(topic, allowAutoCreate)).partitions;
   }
 
-  private refreshInfo(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
+  /** The topic as the broker has it now, whatever is cached. */
+  refreshTopic(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
     let pending = this.inFlight.get(topic);
     if (!pending) {
       pending = this.ask(topic, allowAutoCreate).finally(() => this.inFlight.delete(topic));

@@ -31,6 +31,12 @@ export interface ProducerOptions {
   valueSerializer?: Serializer;
   /** Where retries are reported (warnings). Default: the client's logger. */
   logger?: Logger;
+  /**
+   * How long the partition count and limits of a topic are trusted before the producer asks the broker again
+   * (Kafka's metadata.max.age.ms), so partitions added to a topic get records. Default 5 minutes. A send to a
+   * partition the producer does not know yet asks at once.
+   */
+  metadataMaxAgeMs?: number;
 }
 
 export interface ProducerMessage {
@@ -91,7 +97,8 @@ export class Producer {
   private pumpTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly acks: 0 | 1 | -1;
-  private readonly opts: Required<Omit<ProducerOptions, 'keySerializer' | 'valueSerializer' | 'acks'>> & Pick<ProducerOptions, 'keySerializer' | 'valueSerializer'>;
+  // metadataMaxAgeMs is the metadata cache's, not the producer's (the client hands it to the cache).
+  private readonly opts: Required<Omit<ProducerOptions, 'keySerializer' | 'valueSerializer' | 'acks' | 'metadataMaxAgeMs'>> & Pick<ProducerOptions, 'keySerializer' | 'valueSerializer'>;
 
   constructor(private readonly conn: BrokerConnection, private readonly metadata: MetadataCache, options: ProducerOptions = {}) {
     this.acks = options.acks === 'all' ? -1 : (options.acks ?? 1);
@@ -116,10 +123,15 @@ export class Producer {
     if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
     // A broker that is restarting answers nothing for a moment, and a failed batch makes the client forget what it
     // knew of the topic: the lookup is retried like a batch would be, not failed at the first refusal.
-    const { partitions, maxBatchBytes } = await withRetry(() => this.metadata.topic(topic, true), {
+    const lookup = (fresh: boolean) => withRetry(() => (fresh ? this.metadata.refreshTopic(topic, true) : this.metadata.topic(topic, true)), {
       maxRetryTimeMs: this.opts.maxRetryTimeMs,
       onRetry: (err, attempt, backoffMs) => warnRetry(this.opts.logger, `metadata of ${topic}`, err, attempt, backoffMs),
     });
+    let { partitions, maxBatchBytes } = await lookup(false);
+    // A partition past the known count may have been added since the producer last asked: ask before refusing.
+    if (messages.some((m) => typeof m?.partition === 'number' && m.partition >= partitions)) {
+      ({ partitions, maxBatchBytes } = await lookup(true));
+    }
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
     const n = messages.length;
     // Every message is checked before any is buffered: a send that fails buffers nothing.

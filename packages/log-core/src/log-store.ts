@@ -179,6 +179,15 @@ export class LogStore {
     return { ...updated };
   }
 
+  /**
+   * Grows a topic to `count` partitions (never shrinks it: that would drop records). The new partitions start
+   * empty; keyed records map by the new count from then on, as in Kafka. Persisted in topics.json; all or nothing.
+   */
+  async addPartitions(name: string, count: number): Promise<TopicDescription> {
+    await this.topics.grow(name, this.topic(name), count);
+    return this.describeTopic(name);
+  }
+
   async deleteTopic(name: string): Promise<void> {
     await this.topics.delete(name, this.topic(name));
   }

@@ -42,6 +42,7 @@ export interface TopicTableContext {
  */
 export class TopicTable {
   private readonly topics = new Map<string, Topic>();
+  private readonly growing = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: TopicTableContext) {}
 
@@ -91,7 +92,7 @@ export class TopicTable {
   alter(topic: Topic, name: string, changes: Partial<TopicConfig>): TopicConfig {
     if (changes.partitions !== undefined && changes.partitions !== topic.config.partitions) {
       throw new KlogError('INVALID_CONFIG',
-        `the partition count of topic ${name} (${topic.config.partitions}) cannot be changed; create a new topic instead`);
+        `the partition count of topic ${name} (${topic.config.partitions}) is not a setting: grow it with addPartitions (klog topic alter --partitions)`);
     }
     const updated = resolveTopicConfig(changes, topic.config);
     const configs = this.configs();
@@ -99,6 +100,53 @@ export class TopicTable {
     saveTopics(this.ctx.dir, configs);
     topic.config = updated;
     return updated;
+  }
+
+  /**
+   * More partitions for a topic, all or nothing like create: the new directories first, then topics.json; if
+   * any cannot be made, those made are removed and the topic keeps its count. Only growth: fewer partitions
+   * would drop records, and keys already map by the count (keyed records map by the new count from now on).
+   */
+  grow(name: string, topic: Topic, count: number): Promise<void> {
+    // One grow of a topic at a time: two at once would both make the same directories.
+    const run = (this.growing.get(name) ?? Promise.resolve()).catch(() => undefined).then(() => this.growNow(name, topic, count));
+    const settled = run.catch(() => undefined).finally(() => {
+      if (this.growing.get(name) === settled) this.growing.delete(name);
+    });
+    this.growing.set(name, settled);
+    return run;
+  }
+
+  private async growNow(name: string, topic: Topic, count: number): Promise<void> {
+    if (this.topics.get(name) !== topic) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} does not exist`);
+    const current = topic.partitions.length;
+    if (!Number.isInteger(count) || count <= current) {
+      throw new KlogError('INVALID_CONFIG',
+        `topic ${name} has ${current} partitions; the new count must be a larger integer, got ${count}`);
+    }
+    resolveTopicConfig({ partitions: count }, topic.config); // the count is checked before any directory is made
+    checkPartitionBudget(name, count - current, this.totalPartitions(), this.ctx.fdLimit);
+    const added: PartitionLog[] = [];
+    let updated: TopicConfig;
+    try {
+      for (let p = current; p < count; p++) added.push(await this.openPartition(name, p, topic, true, true));
+      // While the directories were made, the topic may have been deleted (not to be brought back by this save)
+      // or altered (its new settings are the ones to keep).
+      if (this.topics.get(name) !== topic) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} was deleted while it grew`);
+      updated = resolveTopicConfig({ partitions: count }, topic.config);
+      const configs = this.configs();
+      configs.set(name, updated);
+      saveTopics(this.ctx.dir, configs);
+    } catch (err) {
+      for (const log of added) await log.delete();
+      for (let i = 0; i < added.length; i++) rmSync(join(this.ctx.dir, `${name}-${current + i}`), { recursive: true, force: true });
+      this.ctx.logger.error({ topic: name, partitions: count, err },
+        `could not add partitions to topic ${name}; it keeps its ${current}`);
+      throw err;
+    }
+    topic.partitions.push(...added);
+    topic.config = updated;
+    this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
   }
 
   async delete(name: string, topic: Topic): Promise<void> {
@@ -115,34 +163,37 @@ export class TopicTable {
   private async open(name: string, config: TopicConfig, clean: boolean, creating: boolean): Promise<void> {
     const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
     try {
-      for (let p = 0; p < config.partitions; p++) {
-        const dir = join(this.ctx.dir, `${name}-${p}`);
-        const existed = existsSync(dir);
-        try {
-          const { log, recovery } = await PartitionLog.open({
-            topic: name,
-            partition: p,
-            dir,
-            config: () => topic.config,
-            fsync: this.ctx.fsync,
-            pool: this.ctx.pool,
-            now: this.ctx.now,
-            onRoll: this.ctx.onRoll,
-            onFsync: this.ctx.onFsync,
-          }, clean);
-          if (recovery) this.countRecovery(name, p, recovery);
-          topic.partitions.push(log);
-        } catch (err) {
-          if (creating && !existed) rmSync(dir, { recursive: true, force: true });
-          throw err;
-        }
-      }
+      for (let p = 0; p < config.partitions; p++) topic.partitions.push(await this.openPartition(name, p, topic, clean, creating));
     } catch (err) {
       if (creating) await this.discardPartitions(name, topic.partitions);
       else for (const p of topic.partitions) await p.close();
       throw err;
     }
     this.topics.set(name, topic);
+  }
+
+  /** One partition of a topic; a directory this call made is removed again if the partition cannot open. */
+  private async openPartition(name: string, p: number, topic: Topic, clean: boolean, creating: boolean): Promise<PartitionLog> {
+    const dir = join(this.ctx.dir, `${name}-${p}`);
+    const existed = existsSync(dir);
+    try {
+      const { log, recovery } = await PartitionLog.open({
+        topic: name,
+        partition: p,
+        dir,
+        config: () => topic.config,
+        fsync: this.ctx.fsync,
+        pool: this.ctx.pool,
+        now: this.ctx.now,
+        onRoll: this.ctx.onRoll,
+        onFsync: this.ctx.onFsync,
+      }, clean);
+      if (recovery) this.countRecovery(name, p, recovery);
+      return log;
+    } catch (err) {
+      if (creating && !existed) rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   /** Closes every partition (at store close, or when opening the store failed partway). */

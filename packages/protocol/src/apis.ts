@@ -1,8 +1,10 @@
 import { alterTopicConfigs } from './apis/alter-topic-configs.js';
 import { apiVersions } from './apis/api-versions.js';
 import { compactTopic } from './apis/compact-topic.js';
+import { createPartitions } from './apis/create-partitions.js';
 import { createTopics } from './apis/create-topics.js';
 import { deleteGroup } from './apis/delete-group.js';
+import { deleteRecords } from './apis/delete-records.js';
 import { deleteTopics } from './apis/delete-topics.js';
 import { describeGroup } from './apis/describe-group.js';
 import { fetch } from './apis/fetch.js';
@@ -42,6 +44,8 @@ export const APIS = {
   deleteTopics,
   alterTopicConfigs,
   compactTopic,
+  createPartitions,
+  deleteRecords,
   listOffsets,
   produce,
   fetch,

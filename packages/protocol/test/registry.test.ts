@@ -13,10 +13,10 @@ describe('the api registry', () => {
 
   it('keeps every api a released client may call (an api is never removed, only added)', () => {
     expect(Object.keys(APIS).sort()).toEqual([
-      'alterTopicConfigs', 'apiVersions', 'compactTopic', 'createQueue', 'createTopics', 'deleteGroup', 'deleteQueue',
-      'deleteTopics', 'describeGroup', 'describeQueue', 'fetch', 'heartbeat', 'initProducerId', 'joinGroup', 'leaveGroup',
-      'leaveQueue', 'listGroups', 'listOffsets', 'listQueues', 'metadata', 'offsetCommit', 'offsetFetch', 'produce',
-      'redriveQueue', 'resetOffsets', 'resetQueue', 'shareAcknowledge', 'shareFetch', 'syncGroup',
+      'alterTopicConfigs', 'apiVersions', 'compactTopic', 'createPartitions', 'createQueue', 'createTopics', 'deleteGroup',
+      'deleteQueue', 'deleteRecords', 'deleteTopics', 'describeGroup', 'describeQueue', 'fetch', 'heartbeat', 'initProducerId',
+      'joinGroup', 'leaveGroup', 'leaveQueue', 'listGroups', 'listOffsets', 'listQueues', 'metadata', 'offsetCommit',
+      'offsetFetch', 'produce', 'redriveQueue', 'resetOffsets', 'resetQueue', 'shareAcknowledge', 'shareFetch', 'syncGroup',
     ]);
   });
 

@@ -47,6 +47,24 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     request: { topics: ['prices', 'gone'] },
     response: { topics: [{ name: 'prices', segmentsCleaned: 2, bytesBefore: 8192, bytesAfter: 1024 }, { name: 'gone', ...problem }] },
   },
+  createPartitions: {
+    request: { topics: [{ name: 'orders', count: 6 }] },
+    response: {
+      topics: [
+        { name: 'orders', partitions: 6 },
+        { name: 'gone', ...problem },
+      ],
+    },
+  },
+  deleteRecords: {
+    request: { partitions: [{ topic: 'orders', partition: 0, beforeOffset: 1000 }] },
+    response: {
+      partitions: [
+        { topic: 'orders', partition: 0, logStartOffset: 1000 },
+        { topic: 'gone', partition: 0, ...problem },
+      ],
+    },
+  },
   listOffsets: {
     request: { topics: [{ topic: 'orders', partitions: [{ partition: 0, timestamp: -2 }, { partition: 1, timestamp: 1_700_000_000_000 }] }] },
     response: { topics: [{ topic: 'orders', partitions: [{ partition: 0, offset: 0 }, { partition: 1, ...problem }] }] },

@@ -1,9 +1,14 @@
 import { API_VERSIONS_KEY, apiVersionsApi } from './apis/api-versions.js';
+import { alterConfigsApi } from './apis/alter-configs.js';
+import { createPartitionsApi } from './apis/create-partitions.js';
 import { createTopicsApi } from './apis/create-topics.js';
+import { deleteRecordsApi } from './apis/delete-records.js';
+import { describeConfigsApi } from './apis/describe-configs.js';
 import { fetchApi } from './apis/fetch.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { describeGroupsApi, listGroupsApi } from './apis/group-admin.js';
 import { heartbeatApi, joinGroupApi, leaveGroupApi, syncGroupApi } from './apis/group-membership.js';
+import { incrementalAlterConfigsApi } from './apis/incremental-alter-configs.js';
 import { offsetCommitApi, offsetFetchApi } from './apis/group-offsets.js';
 import { listOffsetsApi } from './apis/list-offsets.js';
 import { metadataApi } from './apis/metadata.js';
@@ -33,6 +38,11 @@ export const KAFKA_APIS: readonly KafkaApi[] = [
   listGroupsApi,
   apiVersionsApi(() => KAFKA_APIS),
   createTopicsApi,
+  deleteRecordsApi,
+  describeConfigsApi,
+  alterConfigsApi,
+  createPartitionsApi,
+  incrementalAlterConfigsApi,
 ];
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));

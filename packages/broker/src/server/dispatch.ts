@@ -12,7 +12,7 @@ import {
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { alterTopicConfigs, compactTopic, createTopics, deleteTopics } from './handlers/topics.js';
+import { alterTopicConfigs, compactTopic, createPartitions, createTopics, deleteRecords, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
 
@@ -32,6 +32,8 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   deleteTopics,
   alterTopicConfigs,
   compactTopic,
+  createPartitions,
+  deleteRecords,
   listOffsets,
   produce,
   fetch,

@@ -9,6 +9,7 @@ import type { Runtime } from '../runtime.js';
 import { parseSize } from '../size.js';
 import { renderTable } from '../table.js';
 import { topicConfigsOf } from '../topic-configs.js';
+import { trimCommand } from './topic-trim.js';
 
 /** The settings a topic can be created with, and (all but partitions) changed to later. */
 interface SettingArgs extends BrokerArgs {
@@ -28,6 +29,7 @@ interface CreateArgs extends SettingArgs {
 
 interface AlterArgs extends SettingArgs, JsonArgs {
   name: string;
+  partitions?: number;
 }
 
 interface NamesArgs extends BrokerArgs, JsonArgs {
@@ -80,18 +82,23 @@ function create(rt: Runtime): CommandModule<BrokerArgs, CreateArgs> {
 function alter(rt: Runtime): CommandModule<BrokerArgs, AlterArgs> {
   return {
     command: 'alter <name>',
-    describe: 'Change settings of an existing topic; the ones not given keep their values (the partition count cannot change)',
+    describe: 'Change settings of an existing topic, or grow it to more partitions; the settings not given keep their values',
     builder: (y) => jsonOption(settingOptions(y
-      .positional('name', { type: 'string', demandOption: true, describe: 'Topic to change' })))
-      .example('$0 topic alter notification --max-batch-bytes 4MiB --retention 3d', '') as unknown as Argv<AlterArgs>,
+      .positional('name', { type: 'string', demandOption: true, describe: 'Topic to change' })
+      .option('partitions', { ...wholeNumberOption('--partitions', 1),
+        describe: 'Grow the topic to this many partitions (never fewer). Keys then map by the new count, as in Kafka: a key\'s new records may go to another partition than its old ones' })))
+      .example('$0 topic alter notification --max-batch-bytes 4MiB --retention 3d', '')
+      .example('$0 topic alter orders --partitions 6', '') as unknown as Argv<AlterArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      const settings = settingsOf(args);
-      if (Object.keys(settings).length === 0) {
-        throw new UsageError('say what to change: --retention, --retention-bytes, --segment-bytes, --max-batch-bytes, --cleanup-policy, --delete-retention or --min-compaction-lag');
+      const { partitions, ...settings } = settingsOf(args);
+      if (Object.keys(settings).length === 0 && partitions === undefined) {
+        throw new UsageError('say what to change: --partitions, --retention, --retention-bytes, --segment-bytes, --max-batch-bytes, --cleanup-policy, --delete-retention or --min-compaction-lag');
       }
-      const config = await client.admin().alterTopicConfig(args.name, settings);
-      if (args.json) return writeJson(rt, { name: args.name, config });
-      rt.note(`klog: changed topic ${args.name}: ${Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      const grown = partitions === undefined ? undefined : await client.admin().createPartitions(args.name, partitions);
+      const config = Object.keys(settings).length === 0 ? undefined : await client.admin().alterTopicConfig(args.name, settings);
+      if (args.json) return writeJson(rt, { name: args.name, ...(grown === undefined ? {} : { partitions: grown }), ...(config ? { config } : {}) });
+      if (grown !== undefined) rt.note(`klog: topic ${args.name} now has ${grown} partitions`);
+      if (config) rt.note(`klog: changed topic ${args.name}: ${Object.entries(settings).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }),
   };
 }
@@ -168,15 +175,16 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, NamesArgs> {
 export function topicCommand(rt: Runtime): CommandModule<BrokerArgs, BrokerArgs> {
   return {
     command: 'topic <command>',
-    describe: 'Create, alter, list, describe, compact and delete topics',
+    describe: 'Create, alter, list, describe, compact, trim and delete topics',
     builder: (y) => y
       .command(create(rt))
       .command(alter(rt))
       .command(list(rt))
       .command(describe(rt))
       .command(compact(rt))
+      .command(trimCommand(rt))
       .command(remove(rt))
-      .demandCommand(1, 'say which: klog topic create|alter|list|describe|compact|delete')
+      .demandCommand(1, 'say which: klog topic create|alter|list|describe|compact|trim|delete')
       .example('$0 topic create notification --partitions 3', '')
       .example('$0 topic describe notification', ''),
     handler: () => undefined,

@@ -1,18 +1,10 @@
 import { KlogError, resolveTopicConfig, validateTopicName, type TopicConfig } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
+import { topicConfigChange } from '../../services/topic-config-names.js';
 import type { KafkaReader } from '../codec/reader.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
-
-/** Kafka topic settings klog has an equivalent for, by their Kafka names. */
-const CONFIG_NAMES: Record<string, Exclude<keyof TopicConfig, 'cleanupPolicy'>> = {
-  'retention.ms': 'retentionMs',
-  'retention.bytes': 'retentionBytes',
-  'segment.bytes': 'segmentBytes',
-  'segment.ms': 'segmentMs',
-  'max.message.bytes': 'maxBatchBytes',
-};
 
 interface TopicRequest {
   name: string;
@@ -99,14 +91,6 @@ function topicConfig(t: TopicRequest, defaultPartitions: number): Partial<TopicC
   }
   if (partitions < 1) throw new Refusal(KafkaError.INVALID_PARTITIONS, `number of partitions must be at least 1, got ${t.numPartitions}`);
   const config: Partial<TopicConfig> = { partitions };
-  for (const c of t.configs) {
-    const key = Object.hasOwn(CONFIG_NAMES, c.name) ? CONFIG_NAMES[c.name] : undefined;
-    const value = c.value === null ? NaN : Number(c.value);
-    if (key === undefined) {
-      throw new KlogError('INVALID_CONFIG', `topic config ${c.name} is not supported (supported: ${Object.keys(CONFIG_NAMES).join(', ')})`);
-    }
-    if (!Number.isSafeInteger(value)) throw new KlogError('INVALID_CONFIG', `topic config ${c.name} must be an integer, got ${c.value}`);
-    config[key] = value;
-  }
+  for (const c of t.configs) Object.assign(config, topicConfigChange(c.name, c.value));
   return config;
 }

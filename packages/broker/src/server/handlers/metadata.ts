@@ -1,20 +1,7 @@
-import { isKlogError, resolveTopicConfig, type TopicConfig } from '@klog/log-core';
+import { isKlogError, resolveTopicConfig } from '@klog/log-core';
 import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { kafkaTopicConfigs } from '../../services/topic-config-names.js';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
-
-/** Kafka's names for the settings a topic reports; klog has one cleanup policy, delete (no compaction). */
-const CONFIG_NAMES: [keyof TopicConfig, string][] = [
-  ['retentionMs', 'retention.ms'], ['retentionBytes', 'retention.bytes'], ['segmentBytes', 'segment.bytes'],
-  ['segmentMs', 'segment.ms'], ['maxBatchBytes', 'max.message.bytes'],
-];
-
-/** A topic's settings, each marked as the broker's default or the topic's own (it differs from the default). */
-function configsOf(config: TopicConfig, defaults: TopicConfig): { name: string; value: string; isDefault: boolean }[] {
-  return [
-    ...CONFIG_NAMES.map(([key, name]) => ({ name, value: String(config[key]), isDefault: config[key] === defaults[key] })),
-    { name: 'cleanup.policy', value: 'delete', isDefault: true },
-  ];
-}
 
 /** Brokers (just this one), and topics with their partitions' start and end offsets and their settings. */
 export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): Promise<ResponseOf<'metadata'>> {
@@ -31,7 +18,7 @@ export async function metadata(req: RequestOf<'metadata'>, ctx: BrokerContext): 
         // Producers size their batches to fit: a batch over this is rejected whole.
         maxBatchBytes: d.config.maxBatchBytes,
         partitions: d.partitions.map((p) => ({ partition: p.partition, logStartOffset: p.logStartOffset, logEndOffset: p.logEndOffset })),
-        configs: configsOf(d.config, defaults),
+        configs: kafkaTopicConfigs(d.config, defaults),
       });
     } catch (err) {
       if (!isKlogError(err)) throw err;

@@ -89,3 +89,37 @@ export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerCo
   ctx.topicsChanged();
   return { topics: results };
 }
+
+/** Grows topics; the coordinator then rebalances the groups that read them onto the new partitions. */
+export async function createPartitions(req: RequestOf<'createPartitions'>, ctx: BrokerContext): Promise<ResponseOf<'createPartitions'>> {
+  const results: ResponseOf<'createPartitions'>['topics'] = [];
+  for (const t of req.topics) {
+    try {
+      checkNotInternal(t.name);
+      const { partitions } = await ctx.store.addPartitions(t.name, t.count);
+      ctx.logger.info({ topic: t.name, partitions: partitions.length }, 'added partitions');
+      results.push({ name: t.name, partitions: partitions.length });
+    } catch (err) {
+      results.push({ name: t.name, ...toWireError(err, ctx.logger) });
+    }
+  }
+  ctx.topicsChanged();
+  return { topics: results };
+}
+
+/** Moves log start offsets up (Kafka's DeleteRecords); segments wholly below them are deleted. */
+export async function deleteRecords(req: RequestOf<'deleteRecords'>, ctx: BrokerContext): Promise<ResponseOf<'deleteRecords'>> {
+  const results: ResponseOf<'deleteRecords'>['partitions'] = [];
+  for (const { topic, partition, beforeOffset } of req.partitions) {
+    try {
+      checkNotInternal(topic);
+      await ctx.store.deleteRecordsBefore(topic, partition, beforeOffset);
+      const logStartOffset = ctx.store.logStartOffset(topic, partition);
+      ctx.logger.info({ topic, partition, logStartOffset }, 'trimmed partition');
+      results.push({ topic, partition, logStartOffset });
+    } catch (err) {
+      results.push({ topic, partition, ...toWireError(err, ctx.logger) });
+    }
+  }
+  return { partitions: results };
+}

@@ -1,0 +1,70 @@
+// kafka-python 2.0.2's KafkaAdminClient changing topics through the Kafka listener: describe_configs (v2, the
+// highest both sides speak), alter_configs and create_partitions, each checked against the store.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrap, missingTool, removeTempDirs, runPython, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
+
+const ADMIN = String.raw`
+import json, sys
+from kafka.admin import KafkaAdminClient, ConfigResource, ConfigResourceType, NewPartitions
+bootstrap, topic = sys.argv[1], sys.argv[2]
+admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id='kafka-python-admin')
+def describe():
+    [res] = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)], include_synonyms=True)
+    return {'version': res.API_VERSION, 'resources': [
+        {'error': r[0], 'name': r[3], 'configs': {c[0]: {'value': c[1], 'read_only': c[2], 'source': c[3]} for c in r[4]}}
+        for r in res.resources]}
+print(json.dumps({'step': 'described', **describe()}))
+altered = admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, topic, configs={'retention.ms': '120000'})])
+print(json.dumps({'step': 'altered', 'errors': [r[0] for r in altered.resources]}))
+grown = admin.create_partitions({topic: NewPartitions(total_count=4)})
+print(json.dumps({'step': 'grown', 'errors': [[t[0], t[1]] for t in grown.topic_errors]}))
+try:
+    admin.create_partitions({topic: NewPartitions(total_count=2)})
+    print(json.dumps({'step': 'shrunk', 'errors': []}))
+except Exception as e:
+    print(json.dumps({'step': 'shrunk', 'errors': [type(e).__name__]}))
+print(json.dumps({'step': 'after', **describe()}))
+admin.close()
+`;
+
+interface Step {
+  step: string;
+  version?: number;
+  resources?: { error: number; name: string; configs: Record<string, { value: string; read_only: boolean; source: number }> }[];
+  errors?: unknown[];
+}
+
+afterAll(removeTempDirs);
+
+describe('kafka-python 2.0.2 admin', () => {
+  let broker: KafkaBroker;
+  beforeAll(async () => {
+    const missing = missingTool('kafka-python');
+    if (missing) throw new Error(missing);
+    broker = await startKafkaBroker();
+  });
+  afterAll(async () => broker?.close());
+
+  it('describe_configs, alter_configs and create_partitions change a topic as the store then shows', async () => {
+    await broker.store.createTopic('py-admin', { partitions: 1, segmentBytes: 1 << 20 });
+    const r = await runPython(ADMIN, [bootstrap(broker), 'py-admin'], 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const steps = new Map(r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Step).map((s) => [s.step, s]));
+
+    const described = steps.get('described')!;
+    expect(described.version).toBe(2);
+    expect(described.resources![0]).toMatchObject({ error: 0, name: 'py-admin' });
+    expect(described.resources![0].configs['segment.bytes']).toEqual({ value: String(1 << 20), read_only: false, source: 1 });
+    expect(described.resources![0].configs['retention.ms']).toMatchObject({ source: 5 });
+    expect(described.resources![0].configs['cleanup.policy']).toMatchObject({ value: 'delete' });
+
+    expect(steps.get('altered')!.errors).toEqual([0]);
+    expect(steps.get('grown')!.errors).toEqual([['py-admin', 0]]);
+    expect(steps.get('shrunk')!.errors).toEqual(['InvalidPartitionsError']);
+    // alter_configs is Kafka's AlterConfigs: the settings given become the whole set, so segment.bytes is default again.
+    const after = steps.get('after')!.resources![0].configs;
+    expect(after['retention.ms']).toEqual({ value: '120000', read_only: false, source: 1 });
+    expect(after['segment.bytes']).toMatchObject({ source: 5 });
+    expect(broker.store.describeTopic('py-admin').config).toMatchObject({ partitions: 4, retentionMs: 120_000, segmentBytes: 128 << 20 });
+  });
+});
