@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startBroker, type Broker } from '@klog/broker';
-import { createClient, type Client, type Producer } from '@klog/client';
+import { createClient, type Client, type Producer, type Queue } from '@klog/client';
 import { startMember, type Member } from '../broker/group-fixture.js';
 import { waitUntil } from '../broker/fixture.js';
 import { launchBrowser, screenshotPath } from './browser.js';
@@ -27,6 +27,8 @@ let page: Page;
 let base: string;
 let audit: Member;
 let traffic: { stop: () => Promise<void> };
+/** A member of the `fulfilment` queue holding one record in flight. */
+let worker: Queue;
 /** Script errors and anything the broker's Content-Security-Policy blocked, from every page the tests open. */
 const pageProblems: string[] = [];
 
@@ -86,6 +88,14 @@ beforeAll(async () => {
   // a group with a live member: its offsets may not be moved
   audit = await startMember(client, 'audit', { topics: ['clicks'] });
   await waitUntil(() => audit.consumer.assignmentOfGroup().length === 2, 'the audit member owns both partitions of clicks');
+  // a queue with ready, in-flight and dead records: 12 jobs, one accepted, one rejected (dead), one held
+  await admin.createTopic('jobs', { partitions: 2 });
+  await producer.send({ topic: 'jobs', messages: Array.from({ length: 12 }, (_, i) => ({ key: `job-${i}`, value: `job ${i}` })) });
+  worker = client.queue({ name: 'fulfilment', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq', lockMs: 600_000 });
+  const taken = [];
+  while (taken.length < 3) taken.push(...await worker.receive({ max: 3 - taken.length, maxWaitMs: 5_000 }));
+  await taken[0].accept();
+  await taken[1].reject('out of stock');
   traffic = startTraffic(producer);
   browser = await launchBrowser();
   console.log(`console test: ${browser.version()} at ${base}`);
@@ -96,6 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await traffic?.stop();
   await browser?.close();
+  await worker?.close();
   await audit?.consumer.close();
   await client?.close();
   await broker?.close();
@@ -188,6 +199,32 @@ describe('web console', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/live members.*HTTP 409 NON_EMPTY_GROUP/s);
+  });
+
+  it('queues: ready, in-flight and dead records per queue and partition, and a re-drive of the dead letter', async () => {
+    await waitUntil(async () => {
+      const dlq = await (await fetch(`${base}/api/v1/topics/jobs.dlq`)).json();
+      return dlq.partitions?.some((p: { logEndOffset: number }) => p.logEndOffset > 0);
+    }, 'the dead letter is written');
+    await open('#/queues');
+    expect(await text('tr[data-queue=fulfilment] [data-col=ready]')).toBe('9');
+    expect(await text('tr[data-queue=fulfilment] [data-col=in-flight]')).toBe('1');
+    expect(await text('tr[data-queue=fulfilment] [data-col=dead]')).toBe('1');
+    await shot('queues');
+
+    await open('#/queues/fulfilment');
+    expect(await text('[data-stat=ready]')).toBe('9');
+    expect(await text('[data-stat=members]')).toBe('1');
+    const api = await (await fetch(`${base}/api/v1/queues/fulfilment`)).json();
+    for (const p of api.partitions) {
+      expect(await text(`tr[data-partition="jobs:${p.partition}"] [data-col=ready]`)).toBe(String(p.ready));
+      expect(await text(`tr[data-partition="jobs:${p.partition}"] [data-col=dead]`)).toBe(String(p.archived));
+    }
+    expect(await page.locator(`tr[data-member="${worker.memberId}"]`).count()).toBe(1);
+    await page.getByRole('button', { name: 'Re-drive dead letters' }).click();
+    await page.getByRole('button', { name: 'Re-drive', exact: true }).click();
+    await expect.poll(() => page.locator('[data-moved]').getAttribute('data-moved', { timeout: 10_000 })).toBe('1');
+    await expect.poll(() => text('[data-stat=ready]')).toBe('10');
   });
 
   it('produce: the form produces a record, which the topic then shows', async () => {
