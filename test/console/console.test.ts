@@ -1,6 +1,7 @@
 // The web console in a real browser against a real broker: each page shows the broker's own numbers, records
-// are found by key and by timestamp, the produce form and the live tail work end to end, and a group's offsets
-// are reset (with its dry run and typed confirmation) or, while a member is live, refused.
+// are found by key and by timestamp, the produce form and the live tail work end to end, a group's offsets
+// are reset (with its dry run and typed confirmation) or, while a member is live, refused, its lag is charted from
+// the event stream, and a queue shows its counts and re-drives its dead letter.
 // Screenshots of every page go to test/.output/console/ (and, with KLOG_README_SCREENSHOTS=1, to docs/images/).
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,7 +117,7 @@ afterAll(async () => {
 describe('web console', () => {
   it('overview: the broker, its listeners, and live produce and consume rates', async () => {
     await open('#/overview');
-    expect(await text('[data-stat=topics] .stat-value')).toBe('4'); // orders, clicks and the internal __consumer_offsets and __share_group_state
+    expect(await text('[data-stat=topics] .stat-value')).toBe('6'); // orders, clicks, jobs, jobs.dlq and the internal __consumer_offsets and __share_group_state
     expect(await text('[data-stat=groups] .stat-value')).toBe('2');
     expect(await text('.facts')).toContain(`127.0.0.1:${broker.port}`);
     expect(await text('.facts')).toContain(dataDir);
@@ -190,6 +191,24 @@ describe('web console', () => {
     await expect.poll(() => text('[data-stat=lag]')).toBe('1,234');
     await open('#/groups');
     expect(await text('tr[data-group=billing] [data-col=lag]')).toBe('1,234');
+  });
+
+  it('consumer groups: the lag chart is drawn from the event stream and its latest figure is the API\'s lag', async () => {
+    await open('#/groups/billing');
+    const chart = page.locator('#lag-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 15_000 }).toMatch(/^([3-9]|\d\d+)$/);
+    const { groups } = await (await fetch(`${base}/api/v1/groups`)).json();
+    const lagSum = groups.find((g: { groupId: string }) => g.groupId === 'billing').lagSum;
+    expect(lagSum).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-stat=live-lag]').getAttribute('data-lag')).toBe(String(lagSum));
+    // drawn: the plot's canvas has painted pixels, not only a blank element
+    const painted = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(100);
   });
 
   it('consumer groups: the refusal while a member is live is shown', async () => {
@@ -280,13 +299,20 @@ describe('web console', () => {
     const ro = await startBroker({ dataDir: roDir, host: '127.0.0.1', port: 0, httpPort: 0, consoleReadOnly: true, logLevel: 'silent' });
     const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     watchForProblems(p);
+    const roClient = createClient({ brokers: [`127.0.0.1:${ro.port}`], clientId: 'console-test-ro' });
     try {
+      await roClient.admin().createTopic('tasks');
+      await roClient.admin().createQueue({ name: 'inbox', topics: ['tasks'], deadLetterTopic: 'tasks.dlq' });
       await p.goto(`http://127.0.0.1:${ro.httpPort}/#/overview`);
       expect(await p.locator('.nav-meta').textContent()).toContain('read-only');
-      expect(await p.locator('.nav nav a').allTextContents()).toEqual(['Overview', 'Topics', 'Consumer groups']);
+      expect(await p.locator('.nav nav a').allTextContents()).toEqual(['Overview', 'Topics', 'Consumer groups', 'Queues']);
       await p.goto(`http://127.0.0.1:${ro.httpPort}/#/produce`);
       expect(await p.locator('main .notice').textContent()).toContain('read-only');
+      await p.goto(`http://127.0.0.1:${ro.httpPort}/#/queues/inbox`);
+      await p.locator('[data-stat=ready]').waitFor();
+      expect(await p.getByRole('button', { name: 'Re-drive dead letters' }).count()).toBe(0);
     } finally {
+      await roClient.close();
       await p.close();
       await ro.close();
       rmSync(roDir, { recursive: true, force: true });
