@@ -5,7 +5,7 @@ import { useGroupLag } from '../use-stats.js';
 import { LineChart } from '../components/line-chart.js';
 import { count } from '../format.js';
 
-const LAG_LINE = [{ label: 'lag (records)', stroke: '--consume', fill: '--produce-fill' }];
+const LAG_LINE = [{ label: 'lag (records)', stroke: '--consume' }];
 
 /** @param {{ groupId: string }} props */
 export function LagChart({ groupId }) {
