@@ -244,6 +244,8 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Re-drive', exact: true }).click();
     await expect.poll(() => page.locator('[data-moved]').getAttribute('data-moved', { timeout: 10_000 })).toBe('1');
     await expect.poll(() => text('[data-stat=ready]')).toBe('10');
+    await page.evaluate(() => scrollTo(0, 0));
+    await shot('queue');
   });
 
   it('produce: the form produces a record, which the topic then shows', async () => {

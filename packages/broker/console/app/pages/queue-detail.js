@@ -22,7 +22,8 @@ export function QueueDetailPage({ name, readOnly }) {
       <div class="stat"><div class="stat-label">Ready</div><div class="stat-value" data-stat="ready">${count(sum('ready'))}</div></div>
       <div class="stat"><div class="stat-label">In flight</div><div class="stat-value" data-stat="in-flight">${count(sum('inFlight'))}</div></div>
       <div class="stat"><div class="stat-label">Delayed</div><div class="stat-value" data-stat="delayed">${count(sum('delayed'))}</div></div>
-      <div class="stat"><div class="stat-label">Dead</div><div class="stat-value" data-stat="dead">${count(sum('archived'))}</div></div>
+      <div class="stat"><div class="stat-label">Dead</div><div class="stat-value" data-stat="dead">${count(sum('archived'))}</div>
+        <div class="stat-sub">archived since creation (a re-drive keeps it)</div></div>
       <div class="stat"><div class="stat-label">Members</div><div class="stat-value" data-stat="members">${count(q.members.length)}</div></div>
     </div>
     <div class="panel">
