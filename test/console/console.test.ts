@@ -284,7 +284,8 @@ describe('web console', () => {
     const narrow = await browser.newPage({ viewport: { width: 420, height: 800 }, colorScheme: 'dark' });
     watchForProblems(narrow);
     try {
-      const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table' };
+      const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table',
+        '#/queues': '.queue-table', '#/queues/fulfilment': '.queue-partition-table' };
       for (const [hash, content] of Object.entries(pages)) {
         await narrow.goto(`${base}/${hash}`);
         await narrow.locator(content).first().waitFor();
