@@ -1,6 +1,7 @@
 // The web console in a real browser against a real broker: each page shows the broker's own numbers, records
-// are found by key and by timestamp, the produce form and the live tail work end to end, and a group's offsets
-// are reset (with its dry run and typed confirmation) or, while a member is live, refused.
+// are found by key and by timestamp, the produce form and the live tail work end to end, a group's offsets
+// are reset (with its dry run and typed confirmation) or, while a member is live, refused, its lag is charted from
+// the event stream, and a queue shows its counts and re-drives its dead letter.
 // Screenshots of every page go to test/.output/console/ (and, with KLOG_README_SCREENSHOTS=1, to docs/images/).
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startBroker, type Broker } from '@klog/broker';
-import { createClient, type Client, type Producer } from '@klog/client';
+import { createClient, type Client, type Producer, type Queue } from '@klog/client';
 import { startMember, type Member } from '../broker/group-fixture.js';
 import { waitUntil } from '../broker/fixture.js';
 import { launchBrowser, screenshotPath } from './browser.js';
@@ -27,6 +28,8 @@ let page: Page;
 let base: string;
 let audit: Member;
 let traffic: { stop: () => Promise<void> };
+/** A member of the `fulfilment` queue holding one record in flight. */
+let worker: Queue;
 /** Script errors and anything the broker's Content-Security-Policy blocked, from every page the tests open. */
 const pageProblems: string[] = [];
 
@@ -86,6 +89,14 @@ beforeAll(async () => {
   // a group with a live member: its offsets may not be moved
   audit = await startMember(client, 'audit', { topics: ['clicks'] });
   await waitUntil(() => audit.consumer.assignmentOfGroup().length === 2, 'the audit member owns both partitions of clicks');
+  // a queue with ready, in-flight and dead records: 12 jobs, one accepted, one rejected (dead), one held
+  await admin.createTopic('jobs', { partitions: 2 });
+  await producer.send({ topic: 'jobs', messages: Array.from({ length: 12 }, (_, i) => ({ key: `job-${i}`, value: `job ${i}` })) });
+  worker = client.queue({ name: 'fulfilment', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq', lockMs: 600_000 });
+  const taken = [];
+  while (taken.length < 3) taken.push(...await worker.receive({ max: 3 - taken.length, maxWaitMs: 5_000 }));
+  await taken[0].accept();
+  await taken[1].reject('out of stock');
   traffic = startTraffic(producer);
   browser = await launchBrowser();
   console.log(`console test: ${browser.version()} at ${base}`);
@@ -96,6 +107,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await traffic?.stop();
   await browser?.close();
+  await worker?.close();
   await audit?.consumer.close();
   await client?.close();
   await broker?.close();
@@ -105,7 +117,7 @@ afterAll(async () => {
 describe('web console', () => {
   it('overview: the broker, its listeners, and live produce and consume rates', async () => {
     await open('#/overview');
-    expect(await text('[data-stat=topics] .stat-value')).toBe('4'); // orders, clicks and the internal __consumer_offsets and __share_group_state
+    expect(await text('[data-stat=topics] .stat-value')).toBe('6'); // orders, clicks, jobs, jobs.dlq and the internal __consumer_offsets and __share_group_state
     expect(await text('[data-stat=groups] .stat-value')).toBe('2');
     expect(await text('.facts')).toContain(`127.0.0.1:${broker.port}`);
     expect(await text('.facts')).toContain(dataDir);
@@ -181,6 +193,24 @@ describe('web console', () => {
     expect(await text('tr[data-group=billing] [data-col=lag]')).toBe('1,234');
   });
 
+  it('consumer groups: the lag chart is drawn from the event stream and its latest figure is the API\'s lag', async () => {
+    await open('#/groups/billing');
+    const chart = page.locator('#lag-chart');
+    await expect.poll(() => chart.getAttribute('data-points'), { timeout: 15_000 }).toMatch(/^([3-9]|\d\d+)$/);
+    const { groups } = await (await fetch(`${base}/api/v1/groups`)).json();
+    const lagSum = groups.find((g: { groupId: string }) => g.groupId === 'billing').lagSum;
+    expect(lagSum).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-stat=live-lag]').getAttribute('data-lag')).toBe(String(lagSum));
+    // drawn: the plot's canvas has painted pixels, not only a blank element
+    const painted = await chart.locator('canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(100);
+  });
+
   it('consumer groups: the refusal while a member is live is shown', async () => {
     await open('#/groups/audit');
     expect(await text('[data-stat=members]')).toBe('1');
@@ -188,6 +218,34 @@ describe('web console', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/live members.*HTTP 409 NON_EMPTY_GROUP/s);
+  });
+
+  it('queues: ready, in-flight and dead records per queue and partition, and a re-drive of the dead letter', async () => {
+    await waitUntil(async () => {
+      const dlq = await (await fetch(`${base}/api/v1/topics/jobs.dlq`)).json();
+      return dlq.partitions?.some((p: { logEndOffset: number }) => p.logEndOffset > 0);
+    }, 'the dead letter is written');
+    await open('#/queues');
+    expect(await text('tr[data-queue=fulfilment] [data-col=ready]')).toBe('9');
+    expect(await text('tr[data-queue=fulfilment] [data-col=in-flight]')).toBe('1');
+    expect(await text('tr[data-queue=fulfilment] [data-col=dead]')).toBe('1');
+    await shot('queues');
+
+    await open('#/queues/fulfilment');
+    expect(await text('[data-stat=ready]')).toBe('9');
+    expect(await text('[data-stat=members]')).toBe('1');
+    const api = await (await fetch(`${base}/api/v1/queues/fulfilment`)).json();
+    for (const p of api.partitions) {
+      expect(await text(`tr[data-partition="jobs:${p.partition}"] [data-col=ready]`)).toBe(String(p.ready));
+      expect(await text(`tr[data-partition="jobs:${p.partition}"] [data-col=dead]`)).toBe(String(p.archived));
+    }
+    expect(await page.locator(`tr[data-member="${worker.memberId}"]`).count()).toBe(1);
+    await page.getByRole('button', { name: 'Re-drive dead letters' }).click();
+    await page.getByRole('button', { name: 'Re-drive', exact: true }).click();
+    await expect.poll(() => page.locator('[data-moved]').getAttribute('data-moved', { timeout: 10_000 })).toBe('1');
+    await expect.poll(() => text('[data-stat=ready]')).toBe('10');
+    await page.evaluate(() => scrollTo(0, 0));
+    await shot('queue');
   });
 
   it('produce: the form produces a record, which the topic then shows', async () => {
@@ -226,7 +284,8 @@ describe('web console', () => {
     const narrow = await browser.newPage({ viewport: { width: 420, height: 800 }, colorScheme: 'dark' });
     watchForProblems(narrow);
     try {
-      const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table' };
+      const pages = { '#/overview': '.facts', '#/topics/orders': '#messages tbody tr', '#/produce': '.produce-form', '#/groups/billing': '.offset-table',
+        '#/queues': '.queue-table', '#/queues/fulfilment': '.queue-partition-table' };
       for (const [hash, content] of Object.entries(pages)) {
         await narrow.goto(`${base}/${hash}`);
         await narrow.locator(content).first().waitFor();
@@ -243,13 +302,20 @@ describe('web console', () => {
     const ro = await startBroker({ dataDir: roDir, host: '127.0.0.1', port: 0, httpPort: 0, consoleReadOnly: true, logLevel: 'silent' });
     const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     watchForProblems(p);
+    const roClient = createClient({ brokers: [`127.0.0.1:${ro.port}`], clientId: 'console-test-ro' });
     try {
+      await roClient.admin().createTopic('tasks');
+      await roClient.admin().createQueue({ name: 'inbox', topics: ['tasks'], deadLetterTopic: 'tasks.dlq' });
       await p.goto(`http://127.0.0.1:${ro.httpPort}/#/overview`);
       expect(await p.locator('.nav-meta').textContent()).toContain('read-only');
-      expect(await p.locator('.nav nav a').allTextContents()).toEqual(['Overview', 'Topics', 'Consumer groups']);
+      expect(await p.locator('.nav nav a').allTextContents()).toEqual(['Overview', 'Topics', 'Consumer groups', 'Queues']);
       await p.goto(`http://127.0.0.1:${ro.httpPort}/#/produce`);
       expect(await p.locator('main .notice').textContent()).toContain('read-only');
+      await p.goto(`http://127.0.0.1:${ro.httpPort}/#/queues/inbox`);
+      await p.locator('[data-stat=ready]').waitFor();
+      expect(await p.getByRole('button', { name: 'Re-drive dead letters' }).count()).toBe(0);
     } finally {
+      await roClient.close();
       await p.close();
       await ro.close();
       rmSync(roDir, { recursive: true, force: true });

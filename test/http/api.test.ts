@@ -160,4 +160,51 @@ describe('JSON API', () => {
       await broker.close();
     }
   });
+  it('lists and describes queues with their counts and members, and re-drives a dead letter', async () => {
+    const broker = await startHttpBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('orders', { partitions: 2 });
+      const producer = client.producer();
+      await producer.send({ topic: 'orders', messages: Array.from({ length: 10 }, (_, i) => ({ key: `o${i}`, value: `order ${i}` })) });
+      await producer.close();
+      const q = client.queue({ name: 'billing', topics: ['orders'], start: 'earliest', deadLetterTopic: 'orders.dlq', lockMs: 60_000 });
+      const got = [];
+      while (got.length < 3) got.push(...await q.receive({ max: 3 - got.length, maxWaitMs: 5_000 }));
+      await got[0].accept();
+      await got[1].reject('unpayable');
+      await waitUntil(async () => (await client.admin().describeQueue('billing')).partitions.some((p) => p.archived === 1), 'the record is archived');
+
+      const { queues } = await getJson(broker.httpPort, '/api/v1/queues');
+      expect(queues).toHaveLength(1);
+      expect(queues[0]).toMatchObject({ name: 'billing', topics: ['orders'], members: 1, ready: 7, delayed: 0, inFlight: 1, dead: 1 });
+      expect(queues[0].oldestReadyAgeMs).toBeGreaterThanOrEqual(0);
+
+      const detail = await getJson(broker.httpPort, '/api/v1/queues/billing');
+      expect(detail).toMatchObject({ name: 'billing', config: { name: 'billing', topics: ['orders'], deadLetterTopic: 'orders.dlq', lockMs: 60_000 } });
+      expect(detail.members).toEqual([expect.objectContaining({ memberId: q.memberId })]);
+      const described = await client.admin().describeQueue('billing');
+      expect(detail.partitions).toEqual(described.partitions.map((p) => ({
+        topic: 'orders', partition: p.partition, ready: p.ready, delayed: p.delayed, inFlight: p.inFlight, archived: p.archived,
+        oldestReadyAgeMs: expect.any(Number),
+      })));
+
+      await waitUntil(async () => (await request(broker.httpPort, '/api/v1/topics/orders.dlq')).json().partitions?.some((p: { logEndOffset: number }) => p.logEndOffset > 0), 'the dead letter is written');
+      const redriven = await post(broker.httpPort, '/api/v1/queues/billing/redrive', {});
+      expect(redriven.status).toBe(200);
+      expect(redriven.json()).toEqual({ moved: 1 });
+      await waitUntil(async () => (await getJson(broker.httpPort, '/api/v1/queues')).queues[0].ready === 8, 'the re-driven record is ready');
+      expect((await post(broker.httpPort, '/api/v1/queues/billing/redrive', { max: 5 })).json()).toEqual({ moved: 0 });
+
+      expect((await post(broker.httpPort, '/api/v1/queues/billing/redrive', { max: -1 })).status).toBe(400);
+      expect((await post(broker.httpPort, '/api/v1/queues/nope/redrive', {})).status).toBe(404);
+      const missing = await request(broker.httpPort, '/api/v1/queues/nope');
+      expect(missing.status).toBe(404);
+      expect(missing.json().error.code).toBe('UNKNOWN_QUEUE');
+      await q.close();
+    } finally {
+      await client.close().catch(() => undefined);
+      await broker.close();
+    }
+  });
 });

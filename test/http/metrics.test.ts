@@ -38,6 +38,14 @@ const EXPECTED_TYPES: Record<string, string> = {
   klog_consumer_group_lag_sum: 'gauge',
   klog_consumer_group_lag_max: 'gauge',
   klog_consumer_group_rebalances_total: 'counter',
+  klog_queue_ready_records: 'gauge',
+  klog_queue_delayed_records: 'gauge',
+  klog_queue_in_flight_records: 'gauge',
+  klog_queue_archived_records: 'gauge',
+  klog_queue_oldest_ready_age_seconds: 'gauge',
+  klog_queue_members: 'gauge',
+  klog_queue_redelivered_records_total: 'counter',
+  klog_queue_dead_lettered_records_total: 'counter',
   process_cpu_seconds_total: 'counter',
   process_resident_memory_bytes: 'gauge',
   nodejs_eventloop_lag_seconds: 'gauge',
@@ -127,6 +135,45 @@ describe('/metrics', () => {
         expect(valueOf(metrics, 'klog_consumer_group_committed_offset', { group: 'crew', topic: 'work', partition: String(p.partition) })).toBe(5);
         expect(valueOf(metrics, 'klog_partition_high_watermark', { topic: 'work', partition: String(p.partition) })).toBe(p.logEndOffset);
       }
+    } finally {
+      await client.close().catch(() => undefined);
+      await broker.close();
+    }
+  });
+
+  it('reports a queue\'s ready, in-flight, delayed, dead and re-delivered records and its members', async () => {
+    const broker = await startHttpBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('jobs', { partitions: 2 });
+      const producer = client.producer();
+      await producer.send({ topic: 'jobs', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+      await producer.close();
+      const q = client.queue({ name: 'work', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq', lockMs: 60_000 });
+      const got = [];
+      while (got.length < 6) got.push(...await q.receive({ max: 6 - got.length, maxWaitMs: 5_000 }));
+      await got[0].accept();
+      await got[1].accept();
+      await got[2].reject('bad input');
+      await got[3].release({ delayMs: 60_000 });
+      await got[4].release();
+      // got[5] stays in flight; got[4] is ready again, and its next delivery is a re-delivery.
+      await waitUntil(async () => valueOf(await scrape(broker), 'klog_queue_dead_lettered_records_total', { queue: 'work' }) === 1, 'the dead letter is written');
+      const metrics = await scrape(broker);
+      const queue = { queue: 'work' };
+      expect(valueOf(metrics, 'klog_queue_ready_records', queue)).toBe(20 - 6 + 1);
+      expect(valueOf(metrics, 'klog_queue_in_flight_records', queue)).toBe(1);
+      expect(valueOf(metrics, 'klog_queue_delayed_records', queue)).toBe(1);
+      expect(valueOf(metrics, 'klog_queue_archived_records', queue)).toBe(1);
+      expect(valueOf(metrics, 'klog_queue_members', queue)).toBe(1);
+      expect(valueOf(metrics, 'klog_queue_oldest_ready_age_seconds', queue)).toBeGreaterThanOrEqual(0);
+      expect(valueOf(metrics, 'klog_queue_redelivered_records_total', queue)).toBe(0);
+      const again = await q.receive({ max: 20, maxWaitMs: 5_000 });
+      expect(again.length).toBeGreaterThan(0);
+      const after = await scrape(broker);
+      expect(valueOf(after, 'klog_queue_redelivered_records_total', queue)).toBe(again.filter((m) => m.deliveryCount > 1).length);
+      expect(valueOf(after, 'klog_queue_in_flight_records', queue)).toBe(1 + again.length);
+      await q.close();
     } finally {
       await client.close().catch(() => undefined);
       await broker.close();

@@ -106,6 +106,7 @@ describe('HTTP safety', () => {
       expectRefused(await post(broker.httpPort, url, { value: 'x' }, { origin: 'http://evil.example' }), 403, 'FORBIDDEN');
       expectRefused(await post(broker.httpPort, url, { value: 'x' }, { origin: `http://127.0.0.1:${broker.httpPort + 1}` }), 403, 'FORBIDDEN');
       expectRefused(await request(broker.httpPort, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value":"x"}' }), 403, 'FORBIDDEN');
+      expectRefused(await request(broker.httpPort, '/api/v1/queues/q/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 403, 'FORBIDDEN');
       expectRefused(await request(broker.httpPort, '/api/v1/overview', { headers: { host: `evil.example:${broker.httpPort}` } }), 403, 'FORBIDDEN');
       expectRefused(await request(broker.httpPort, '/metrics', { headers: { host: `127.0.0.1:${broker.httpPort + 1}` } }), 403, 'FORBIDDEN');
       expectRefused(await request(broker.httpPort, '/api/v1/nothing-here'), 404, 'NOT_FOUND');
@@ -128,6 +129,7 @@ describe('HTTP safety', () => {
       await broker.store.createTopic('t', { partitions: 1 });
       expectRefused(await post(broker.httpPort, '/api/v1/topics/t/messages', { value: 'x' }), 403, 'FORBIDDEN');
       expectRefused(await post(broker.httpPort, '/api/v1/groups/g/reset-offsets', { topic: 't', to: 'earliest', dryRun: true }), 403, 'FORBIDDEN');
+      expectRefused(await post(broker.httpPort, '/api/v1/queues/q/redrive', {}), 403, 'FORBIDDEN');
       expect((await getJson(broker.httpPort, '/api/v1/overview')).readOnly).toBe(true);
       expect(broker.store.logEndOffset('t', 0)).toBe(0);
       await expectUnharmed(broker);

@@ -1,7 +1,7 @@
 // The event streams: /api/v1/events sends cumulative traffic every second; a tail receives every record of a
 // burst appended after it started, from every partition, and nothing from before.
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientFor, openEventStream, removeTempDirs, startHttpBroker, waitUntil } from './http-fixture.js';
+import { clientFor, getJson, openEventStream, removeTempDirs, startHttpBroker, waitUntil } from './http-fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -51,10 +51,31 @@ describe('event streams', () => {
       expect(stream.events[0].event).toBe('stats');
       expect(stream.events[0].data).toMatchObject({ producedRecords: 0, producedBytes: 0, fetchedRecords: 0, fetchedBytes: 0, connections: { native: 0, kafka: 0 } });
       await client.producer().send({ topic: 'counted', messages: Array.from({ length: 42 }, (_, i) => ({ value: `v${i}` })) });
-      await waitUntil(() => stream.events.some((e) => e.data.producedRecords === 42), 'a stats event with the 42 records');
-      const last = stream.events.at(-1)!;
+      await waitUntil(() => stream.events.some((e) => e.event === 'stats' && e.data.producedRecords === 42), 'a stats event with the 42 records');
+      const last = stream.events.filter((e) => e.event === 'stats').at(-1)!;
       expect(last.data.producedBytes).toBeGreaterThan(0);
       expect(last.data.connections.native).toBeGreaterThanOrEqual(1);
+      expect(typeof last.data.time).toBe('number');
+      stream.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+
+  it('sends each group\'s lag sum every second, as the groups API counts it', async () => {
+    const broker = await startHttpBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('lagging', { partitions: 2 });
+      await client.producer().send({ topic: 'lagging', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+      await client.admin().resetOffsets('slow', 'lagging', { offset: 3 });
+      const stream = await openEventStream(broker.httpPort, '/api/v1/events');
+      await waitUntil(() => stream.events.filter((e) => e.event === 'groups').length >= 2, 'two groups events');
+      const { groups } = await getJson(broker.httpPort, '/api/v1/groups');
+      const last = stream.events.filter((e) => e.event === 'groups').at(-1)!;
+      expect(last.data.lag).toEqual({ slow: groups[0].lagSum });
+      expect(groups[0].lagSum).toBeGreaterThan(0);
       expect(typeof last.data.time).toBe('number');
       stream.close();
     } finally {

@@ -56,6 +56,10 @@ export interface PartitionStats {
   /** ready + delayed + inFlight (Kafka's share-group lag). */
   lag: number;
   oldestReadyAgeMs: number;
+  /** Deliveries past a record's first since the broker (or process) loaded the queue. */
+  redelivered: number;
+  /** Dead letters written since the queue was loaded. */
+  deadLettered: number;
 }
 
 export type ResetTarget = 'earliest' | 'latest' | { timestamp: number };
@@ -195,6 +199,7 @@ export class QueueEngine {
       return {
         topic: pr.topic, partition: pr.partition, startOffset: pr.sp.start, ready, delayed: c.delayed, inFlight: c.inFlight,
         archived: c.archived, lag: ready + c.delayed + c.inFlight, oldestReadyAgeMs: c.oldestReadySince === null ? 0 : Math.max(0, now - c.oldestReadySince),
+        redelivered: c.redelivered, deadLettered: c.deadLettered,
       };
     });
   }

@@ -48,6 +48,10 @@ export interface PartitionCounts {
   archived: number;
   /** The earliest time a ready record became ready (its timestamp or the end of its delay); null if none. */
   oldestReadySince: number | null;
+  /** Deliveries past a record's first, since this partition was loaded (not kept in the state: a process counter). */
+  redelivered: number;
+  /** Dead letters written, since this partition was loaded. */
+  deadLettered: number;
 }
 
 /** Changes since the last call: an update, or a whole snapshot when the state was replaced (reset). */
@@ -93,6 +97,8 @@ export class SharePartition {
   private startOffset: number;
   private endOffset: number;
   private archivedTotal: number;
+  private redeliveredCount = 0;
+  private deadLetteredCount = 0;
   private readonly entries = new Map<number, Entry>();
   private readonly locked = new Set<number>();
   /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
@@ -198,6 +204,7 @@ export class SharePartition {
       }
       e.state = RecordState.ACQUIRED;
       e.deliveryCount++;
+      if (e.deliveryCount > 1) this.redeliveredCount++;
       e.owner = consumer;
       e.lockUntil = now + this.limits.lockMs;
       this.locked.add(o);
@@ -312,6 +319,7 @@ export class SharePartition {
     e.state = RecordState.ARCHIVED;
     this.archiving.delete(offset);
     this.dirty.add(offset);
+    this.deadLetteredCount++;
     this.advance();
   }
 
@@ -321,7 +329,10 @@ export class SharePartition {
    * delivery, the next acquisition archives it.
    */
   counts(now: number): PartitionCounts {
-    const c: PartitionCounts = { ready: 0, delayed: 0, inFlight: 0, archived: this.archivedTotal, oldestReadySince: null };
+    const c: PartitionCounts = {
+      ready: 0, delayed: 0, inFlight: 0, archived: this.archivedTotal, oldestReadySince: null,
+      redelivered: this.redeliveredCount, deadLettered: this.deadLetteredCount,
+    };
     const ready = (since: number): void => {
       c.ready++;
       if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;

@@ -8,6 +8,8 @@ import { TopicDetailPage } from './pages/topic-detail.js';
 import { ProducePage } from './pages/produce.js';
 import { GroupListPage } from './pages/group-list.js';
 import { GroupDetailPage } from './pages/group-detail.js';
+import { QueueListPage } from './pages/queue-list.js';
+import { QueueDetailPage } from './pages/queue-detail.js';
 
 /** @param {{ parts: string[], query: URLSearchParams, readOnly: boolean }} route */
 function page({ parts, query, readOnly }) {
@@ -17,6 +19,7 @@ function page({ parts, query, readOnly }) {
     case 'topics': return id === undefined ? html`<${TopicListPage} />` : html`<${TopicDetailPage} key=${id} name=${id} query=${query} readOnly=${readOnly} />`;
     case 'produce': return readOnly ? html`<p class="notice warn">This console is read-only: producing is turned off.</p>` : html`<${ProducePage} query=${query} />`;
     case 'groups': return id === undefined ? html`<${GroupListPage} />` : html`<${GroupDetailPage} key=${id} groupId=${id} readOnly=${readOnly} />`;
+    case 'queues': return id === undefined ? html`<${QueueListPage} />` : html`<${QueueDetailPage} key=${id} name=${id} readOnly=${readOnly} />`;
     default: return html`<p class="notice error">No page at <span class="mono">${location.hash}</span>. <a href=${href('overview')}>Overview</a></p>`;
   }
 }
@@ -27,7 +30,7 @@ function App() {
   const { data: overview } = useResource('/api/v1/overview');
   const readOnly = Boolean(overview?.readOnly);
   const section = parts[0] ?? 'overview';
-  const links = [['overview', 'Overview'], ['topics', 'Topics'], ...(readOnly ? [] : [['produce', 'Produce']]), ['groups', 'Consumer groups']];
+  const links = [['overview', 'Overview'], ['topics', 'Topics'], ...(readOnly ? [] : [['produce', 'Produce']]), ['groups', 'Consumer groups'], ['queues', 'Queues']];
   return html`<div class="layout">
     <header class="nav">
       <a class="brand" href=${href('overview')}>klog</a>

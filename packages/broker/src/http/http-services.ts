@@ -2,6 +2,7 @@ import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
 import type { Logger } from 'pino';
 import type { TrafficTotals } from '../services/broker-metrics.js';
+import type { QueueHost } from '../services/queue-host.js';
 
 export interface HostPort {
   host: string;
@@ -9,13 +10,14 @@ export interface HostPort {
 }
 
 /**
- * What the HTTP listener may use once the broker serves: the store, the coordinator and facts about the broker.
+ * What the HTTP listener may use once the broker serves: the store, the coordinator, the queues and facts about the broker.
  * Like BrokerServices for the Kafka listener, it keeps src/http/ free of src/server/ and src/kafka/: start-broker
  * builds it; the listener never reaches further.
  */
 export interface HttpServices {
   readonly store: LogStore;
   readonly coordinator: GroupCoordinator;
+  readonly queues: QueueHost;
   readonly version: string;
   readonly startedAt: number;
   readonly dataDir: string;

@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BrokerMetrics, ListenerName, TrafficTotals } from '../services/broker-metrics.js';
 import type { MetricSources } from './metric-sources.js';
+import { registerQueueGauges } from './queue-gauges.js';
 import { registerScrapeGauges } from './scrape-gauges.js';
 
 export interface BrokerRegistryOptions {
@@ -63,10 +64,15 @@ export class BrokerRegistry implements BrokerMetrics {
       this.connections.set({ listener }, 0);
       this.opened.inc({ listener }, 0);
     }
-    this.newScrape = registerScrapeGauges(this.registry, () => this.sources, opts.perPartition);
+    const newGroupScrape = registerScrapeGauges(this.registry, () => this.sources, opts.perPartition);
+    const newQueueScrape = registerQueueGauges(this.registry, () => this.sources);
+    this.newScrape = () => {
+      newGroupScrape();
+      newQueueScrape();
+    };
   }
 
-  /** The store and coordinator are open: the scrape-time gauges (sizes, disk, groups) can read them. */
+  /** The store, coordinator and queues are open: the scrape-time gauges (sizes, disk, groups, queues) can read them. */
   attach(sources: MetricSources): void {
     this.sources = sources;
   }

@@ -1,5 +1,6 @@
 import type { GroupDescription } from '@klog/consumer-group';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { describeGroups } from '../services/describe-groups.js';
 import { diskSpace } from '../services/disk-space.js';
 import { groupLag } from '../services/group-lag.js';
 import type { MetricSources } from './metric-sources.js';
@@ -14,7 +15,7 @@ import type { MetricSources } from './metric-sources.js';
 export function registerScrapeGauges(registry: Registry, sources: () => MetricSources | null, perPartition: boolean): () => void {
   const registers = [registry];
   let groups: Promise<GroupDescription[]> | null = null;
-  const groupSnapshot = (s: MetricSources): Promise<GroupDescription[]> => (groups ??= describeAll(s));
+  const groupSnapshot = (s: MetricSources): Promise<GroupDescription[]> => (groups ??= describeGroups(s.coordinator));
   const newScrape = (): void => {
     groups = null;
   };
@@ -120,16 +121,4 @@ export function registerScrapeGauges(registry: Registry, sources: () => MetricSo
   perGroupPartition('klog_consumer_group_committed_offset', 'The offset each group committed on each partition', (p) => p.committedOffset);
   perGroupPartition('klog_consumer_group_lag', 'Records each group has still to read on each partition', (p) => p.lag);
   return newScrape;
-}
-
-async function describeAll(s: MetricSources): Promise<GroupDescription[]> {
-  const out: GroupDescription[] = [];
-  for (const { groupId } of s.coordinator.listGroups()) {
-    try {
-      out.push(await s.coordinator.describeGroup(groupId));
-    } catch {
-      // Deleted between the listing and the description: it is simply not reported.
-    }
-  }
-  return out;
 }

@@ -109,10 +109,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       throw err;
     }
   }
-  metrics.attach({ store, coordinator, dataDir: store.dir });
+  metrics.attach({ store, coordinator, queues, dataDir: store.dir });
   httpServices = {
     store,
     coordinator,
+    queues,
     version: brokerVersion(),
     startedAt,
     dataDir: store.dir,

@@ -5,6 +5,7 @@ import { seg } from '../api.js';
 import { useResource } from '../use-resource.js';
 import { ErrorNotice } from '../components/error-notice.js';
 import { ResetOffsets } from './reset-offsets.js';
+import { LagChart } from './lag-chart.js';
 import { count } from '../format.js';
 import { href } from '../router.js';
 
@@ -32,6 +33,7 @@ export function GroupDetailPage({ groupId, readOnly }) {
       <div class="stat"><div class="stat-label">Total lag</div><div class="stat-value" data-stat="lag">${count(totalLag)}</div></div>
       <div class="stat"><div class="stat-label">Protocol</div><div class="stat-value">${g.protocolType || '–'}</div></div>
     </div>
+    <${LagChart} groupId=${groupId} />
     ${g.members.length > 0 && html`<div class="panel">
       <h2>Members</h2>
       <div class="table-scroll"><table class="member-table">

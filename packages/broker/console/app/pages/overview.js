@@ -3,7 +3,7 @@ import { html } from '../html.js';
 import { useResource } from '../use-resource.js';
 import { useStats } from '../use-stats.js';
 import { ErrorNotice } from '../components/error-notice.js';
-import { RateChart } from '../components/rate-chart.js';
+import { LineChart } from '../components/line-chart.js';
 import { bytes, count, duration, instant } from '../format.js';
 import { href } from '../router.js';
 
@@ -30,6 +30,14 @@ function Stat({ label, value, sub, id }) {
     <div class="stat-value">${value}</div>
     ${sub && html`<div class="stat-sub">${sub}</div>`}
   </div>`;
+}
+
+/** Produced and consumed: dashed consumed, since when consumers keep up the two lines coincide and the produced one must still show through. @param {string} unit */
+function rateLines(unit) {
+  return [
+    { label: `produced ${unit}`, stroke: '--produce', fill: '--produce-fill' },
+    { label: `consumed ${unit}`, stroke: '--consume', dash: [6, 4] },
+  ];
 }
 
 export function OverviewPage() {
@@ -64,8 +72,8 @@ export function OverviewPage() {
         <${Stat} id="consume-rate" label="Consumed" value=${`${perSecond(latestRate(c.fetchedRecords))} rec/s`} sub=${`${mbPerSecond(latestRate(c.fetchedMB))} MB/s`} />
       </div>
       <div class="charts">
-        <${RateChart} title="Records per second" unit="rec/s" time=${c.time} produced=${c.producedRecords} consumed=${c.fetchedRecords} format=${perSecond} />
-        <${RateChart} title="Megabytes per second" unit="MB/s" time=${c.time} produced=${c.producedMB} consumed=${c.fetchedMB} format=${mbPerSecond} />
+        <${LineChart} title="Records per second" time=${c.time} lines=${rateLines('rec/s')} values=${[c.producedRecords, c.fetchedRecords]} format=${perSecond} />
+        <${LineChart} title="Megabytes per second" time=${c.time} lines=${rateLines('MB/s')} values=${[c.producedMB, c.fetchedMB]} format=${mbPerSecond} />
       </div>
     </div>
     ${o && html`<div class="panel">

@@ -2,6 +2,7 @@ import type { Route } from '../route.js';
 import { groupRoute, groupsRoute, resetOffsetsRoute } from './group-routes.js';
 import { browseRoute, produceRoute } from './message-routes.js';
 import { overviewRoute } from './overview-route.js';
+import { queueRoute, queuesRoute, redriveRoute } from './queue-routes.js';
 import { eventsRoute, tailRoute } from './stream-routes.js';
 import { topicRoute, topicsRoute } from './topic-routes.js';
 
@@ -16,5 +17,8 @@ export const API_ROUTES: readonly Route[] = [
   groupsRoute,
   groupRoute,
   resetOffsetsRoute,
+  queuesRoute,
+  queueRoute,
+  redriveRoute,
   eventsRoute,
 ];

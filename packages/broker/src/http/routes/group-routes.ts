@@ -1,5 +1,6 @@
 import type { ResetTarget } from '@klog/consumer-group';
-import { isKlogError, KlogError } from '@klog/log-core';
+import { KlogError } from '@klog/log-core';
+import { describeGroups } from '../../services/describe-groups.js';
 import { groupLag } from '../../services/group-lag.js';
 import { readJsonBody } from '../json-body.js';
 import { sendJson } from '../respond.js';
@@ -10,15 +11,7 @@ export const groupsRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/groups$/,
   async handle({ res, services: { coordinator } }) {
-    const groups = [];
-    for (const g of coordinator.listGroups()) {
-      try {
-        const d = await coordinator.describeGroup(g.groupId);
-        groups.push({ groupId: g.groupId, state: d.state, members: d.members.length, lagSum: groupLag(d).sum });
-      } catch (err) {
-        if (!isKlogError(err, 'GROUP_ID_NOT_FOUND')) throw err; // deleted since it was listed
-      }
-    }
+    const groups = (await describeGroups(coordinator)).map((d) => ({ groupId: d.groupId, state: d.state, members: d.members.length, lagSum: groupLag(d).sum }));
     sendJson(res, 200, { groups });
   },
 };

@@ -1,3 +1,5 @@
+import { describeGroups } from '../../services/describe-groups.js';
+import { groupLag } from '../../services/group-lag.js';
 import { partitionsParam } from '../message-browse.js';
 import { messageJson } from '../record-json.js';
 import type { Route } from '../route.js';
@@ -5,14 +7,32 @@ import { TailPacer } from '../tail-pacer.js';
 
 /**
  * GET /api/v1/events: every second an `event: stats` with cumulative traffic counters and open connections (the
- * page computes rates from two samples), the first at once.
+ * page computes rates from two samples), and an `event: groups` with each group's lag summed over its
+ * partitions (the page keeps its own history of them), the first of each at once. A groups sample still being
+ * described when the next second comes is not doubled: that second simply has none.
  */
 export const eventsRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/events$/,
-  async handle({ req, res, services, streams }) {
+  async handle({ req, res, services, streams, logger }) {
     const stream = streams.start(req, res);
-    const tick = (): void => stream.send('stats', { time: Date.now(), ...services.traffic(), connections: services.connections() });
+    let describing = false;
+    const sendGroups = async (): Promise<void> => {
+      const time = Date.now();
+      const lag: Record<string, number> = {};
+      for (const d of await describeGroups(services.coordinator)) lag[d.groupId] = groupLag(d).sum;
+      stream.send('groups', { time, lag });
+    };
+    const tick = (): void => {
+      stream.send('stats', { time: Date.now(), ...services.traffic(), connections: services.connections() });
+      if (describing) return;
+      describing = true;
+      sendGroups()
+        .catch((err: unknown) => logger.debug({ err }, 'group lag sample failed')) // the coordinator is closing
+        .finally(() => {
+          describing = false;
+        });
+    };
     tick();
     const timer = setInterval(tick, 1_000);
     stream.signal.addEventListener('abort', () => clearInterval(timer), { once: true });

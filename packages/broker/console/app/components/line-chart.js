@@ -1,5 +1,6 @@
-// A uPlot line chart of two rates over time (produced and consumed), sized to its container and redrawn in place
-// as samples arrive. Colours come from the page's CSS custom properties, so the chart follows dark mode.
+// A uPlot line chart over time, sized to its container and redrawn in place as samples arrive. Colours name the
+// page's CSS custom properties, so the chart follows dark mode. The overview's rate charts and a group's lag
+// chart are both this one component with different series.
 import uPlot from '../../vendor/uplot.mjs';
 import { html, useEffect, useRef } from '../html.js';
 
@@ -11,16 +12,19 @@ function cssVar(name) {
 }
 
 /**
- * @param {{ title: string, unit: string, time: number[], produced: number[], consumed: number[],
- *   format: (n: number) => string }} props
+ * @typedef {{ label: string, stroke: string, fill?: string, dash?: number[] }} Line stroke and fill: CSS custom
+ *   property names
+ * @param {{ title: string, time: number[], lines: Line[], values: number[][], format: (n: number) => string,
+ *   id?: string }} props values: one column per line, beside time (seconds since the epoch)
  */
-export function RateChart({ title, unit, time, produced, consumed, format }) {
+export function LineChart({ title, time, lines, values, format, id }) {
   const box = useRef(/** @type {HTMLDivElement | null} */ (null));
   const plot = useRef(/** @type {uPlot | null} */ (null));
 
   useEffect(() => {
     const el = /** @type {HTMLDivElement} */ (box.current);
     const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--grid') }, ticks: { stroke: cssVar('--grid') } };
+    const value = (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v));
     const opts = {
       width: el.clientWidth,
       height: 180,
@@ -31,12 +35,10 @@ export function RateChart({ title, unit, time, produced, consumed, format }) {
       axes: [axis, { ...axis, size: 60, values: (/** @type {any} */ _u, /** @type {number[]} */ ticks) => ticks.map(format) }],
       series: [
         {},
-        { label: `produced ${unit}`, stroke: cssVar('--produce'), width: 2, fill: cssVar('--produce-fill'), value: (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v)) },
-        // dashed: when consumers keep up, the two lines coincide and the produced one must still show through
-        { label: `consumed ${unit}`, stroke: cssVar('--consume'), width: 2, dash: [6, 4], value: (/** @type {any} */ _u, /** @type {number} */ v) => (v == null ? '–' : format(v)) },
+        ...lines.map((l) => ({ label: l.label, stroke: cssVar(l.stroke), width: 2, fill: l.fill ? cssVar(l.fill) : undefined, dash: l.dash, value })),
       ],
     };
-    plot.current = new uPlot(opts, [time, produced, consumed], el);
+    plot.current = new uPlot(opts, [time, ...values], el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: 180 }));
     resize.observe(el);
     return () => {
@@ -47,10 +49,10 @@ export function RateChart({ title, unit, time, produced, consumed, format }) {
   }, []);
 
   useEffect(() => {
-    plot.current?.setData([time, produced, consumed]);
-  }, [time, produced, consumed]);
+    plot.current?.setData([time, ...values]);
+  }, [time, ...values]);
 
-  return html`<figure class="chart">
+  return html`<figure class="chart" id=${id} data-points=${time.length}>
     <figcaption>${title}</figcaption>
     <div ref=${box} class="chart-box"></div>
   </figure>`;
