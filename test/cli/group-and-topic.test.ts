@@ -129,13 +129,16 @@ describe('klog topic', () => {
       'orders  1          0      0    0',
       'orders  2          0      2    2',
       '',
-      'TOPIC   CONFIG             VALUE      SOURCE',
-      'orders  retention.ms       43200000   topic',
-      'orders  retention.bytes    -1         default',
-      'orders  segment.bytes      1048576    topic',
-      'orders  segment.ms         604800000  default',
-      'orders  max.message.bytes  1048576    default',
-      'orders  cleanup.policy     delete     default',
+      'TOPIC   CONFIG                     VALUE      SOURCE',
+      'orders  retention.ms               43200000   topic',
+      'orders  retention.bytes            -1         default',
+      'orders  segment.bytes              1048576    topic',
+      'orders  segment.ms                 604800000  default',
+      'orders  max.message.bytes          1048576    default',
+      'orders  min.compaction.lag.ms      0          default',
+      'orders  delete.retention.ms        86400000   default',
+      'orders  min.cleanable.dirty.ratio  0.5        default',
+      'orders  cleanup.policy             delete     default',
     ]);
 
     const json = JSON.parse((await klog(['topic', 'describe', 'orders', '--json'])).stdout.toString());

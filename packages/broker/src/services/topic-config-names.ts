@@ -1,4 +1,4 @@
-import { DEFAULT_TOPIC_CONFIG, KlogError, type TopicConfig } from '@klog/log-core';
+import { KlogError, type TopicConfig } from '@klog/log-core';
 
 /**
  * A topic's settings under Kafka's names, as both listeners report them (native metadata, Kafka DescribeConfigs)
@@ -11,11 +11,8 @@ const KAFKA_TOPIC_CONFIG_NAMES: readonly (readonly [keyof TopicConfig, string])[
 
 const CLEANUP_POLICY = 'cleanup.policy';
 
-/**
- * Settings a store has only when built with compaction, by key, Kafka name and whether the value is an integer.
- * They are reported and settable exactly when TopicConfig has them, so this file compiles either way.
- */
-const COMPACTION_SETTINGS: readonly (readonly [string, string, boolean])[] = [
+/** The compaction settings, by key, Kafka name and whether the value is an integer. */
+const COMPACTION_SETTINGS: readonly (readonly [keyof TopicConfig, string, boolean])[] = [
   ['minCompactionLagMs', 'min.compaction.lag.ms', true],
   ['deleteRetentionMs', 'delete.retention.ms', true],
   ['minCleanableDirtyRatio', 'min.cleanable.dirty.ratio', false],
@@ -25,7 +22,7 @@ const COMPACTION_SETTINGS: readonly (readonly [string, string, boolean])[] = [
 function numericSettings(): (readonly [keyof TopicConfig, string, boolean])[] {
   return [
     ...KAFKA_TOPIC_CONFIG_NAMES.map(([key, name]) => [key, name, true] as const),
-    ...COMPACTION_SETTINGS.filter(([key]) => Object.hasOwn(DEFAULT_TOPIC_CONFIG, key)) as (readonly [keyof TopicConfig, string, boolean])[],
+    ...COMPACTION_SETTINGS,
   ];
 }
 
@@ -36,18 +33,8 @@ export interface KafkaTopicConfigEntry {
   isDefault: boolean;
 }
 
-/**
- * The cleanup policy, read without assuming TopicConfig has one: a store without compaction knows only
- * 'delete', which is then every topic's policy.
- */
 function cleanupPolicyOf(config: TopicConfig): string {
-  const policy = (config as unknown as { cleanupPolicy?: unknown }).cleanupPolicy;
-  return typeof policy === 'string' ? policy : 'delete';
-}
-
-/** Whether this store has a cleanup policy setting (a build with compaction); otherwise only 'delete' is known. */
-function hasCleanupPolicySetting(): boolean {
-  return Object.hasOwn(DEFAULT_TOPIC_CONFIG, 'cleanupPolicy');
+  return config.cleanupPolicy;
 }
 
 /** A topic's settings, each marked as the default or the topic's own (it differs from the default). */
@@ -69,9 +56,8 @@ export function settableKafkaTopicConfigs(): string[] {
  */
 export function topicConfigChange(name: string, value: string | null): Partial<TopicConfig> {
   if (name === CLEANUP_POLICY) {
-    if (hasCleanupPolicySetting()) return { cleanupPolicy: value } as unknown as Partial<TopicConfig>;
-    if (value === 'delete') return {};
-    throw new KlogError('INVALID_CONFIG', `cleanup.policy ${String(value)} is not supported: this broker keeps topics with policy delete`);
+    // The store checks the value as it checks every setting (delete, compact or compact,delete).
+    return { cleanupPolicy: value as TopicConfig['cleanupPolicy'] };
   }
   const setting = numericSettings().find(([, n]) => n === name);
   if (setting === undefined) {
