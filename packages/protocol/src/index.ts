@@ -32,3 +32,5 @@ export type { BrokerErrorCode } from './errors/broker-errors.js';
 // KlogError is log-core's one class; re-exported so a package that raises protocol codes imports it from here.
 export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
 export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';
+export { QueueAcknowledgements } from './queue-acknowledgements.js';
+export type { QueueAckType, QueueAckOptions } from './queue-acknowledgements.js';

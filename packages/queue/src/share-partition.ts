@@ -2,6 +2,7 @@ import { KlogError } from '@klog/log-core';
 import { backoffDelay, type BackoffConfig } from './config.js';
 import { isFinished, RecordState, type RecordStateId } from './record-state.js';
 import { isFresh, type ArchiveCause, type PartitionState, type PersistedRecord } from './state/partition-state.js';
+import type { QueueAckType } from '@klog/protocol';
 
 /** The settings one share partition enforces (a queue's config, less what concerns the log). */
 export interface SharePartitionLimits {
@@ -20,7 +21,8 @@ export interface Acquired {
   lockUntil: number;
 }
 
-export type AckType = 'accept' | 'release' | 'reject' | 'renew';
+/** The acknowledgement types, as the protocol names them. */
+export type AckType = QueueAckType;
 
 export interface AckOptions {
   /** release: available again only after this many ms (default: the queue's backoff). */
