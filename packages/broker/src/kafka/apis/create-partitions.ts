@@ -1,27 +1,14 @@
 import { KlogError } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
 import type { KafkaReader } from '../codec/reader.js';
-import { KafkaWriter } from '../codec/writer.js';
-import { KafkaError, reportedErrorCode } from '../error-codes.js';
+import { KafkaError } from '../error-codes.js';
 import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { Refusal, topicDone, topicFailed, writeTopicAnswers, type TopicAnswer } from './topic-answers.js';
 
 interface TopicRequest {
   name: string;
   count: number;
   assignments: number[][] | null;
-}
-
-interface TopicAnswer {
-  name: string;
-  errorCode: number;
-  message: string | null;
-}
-
-/** A refusal with a Kafka code and no klog one (assignments, duplicates, a count that does not grow). */
-class Refusal extends Error {
-  constructor(readonly errorCode: number, message: string) {
-    super(message);
-  }
 }
 
 /**
@@ -47,7 +34,7 @@ export const createPartitionsApi: KafkaApi = {
         : await growOne(t, validateOnly, ctx));
     }
     if (!validateOnly) ctx.broker.topicsChanged();
-    return new KafkaWriter().int32(0).array(answers, (w, a) => w.string(a.name).int16(a.errorCode).nullableString(a.message));
+    return writeTopicAnswers(answers);
   },
 };
 
@@ -72,10 +59,8 @@ async function growOne(t: TopicRequest, validateOnly: boolean, ctx: KafkaRequest
       await store.addPartitions(t.name, t.count);
       logger.info({ topic: t.name, partitions: t.count }, 'added partitions (kafka protocol)');
     }
-    return { name: t.name, errorCode: KafkaError.NONE, message: null };
+    return topicDone(t.name);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof Refusal) return { name: t.name, errorCode: err.errorCode, message };
-    return { name: t.name, errorCode: reportedErrorCode(err, logger, { api: 'CreatePartitions', topic: t.name }), message };
+    return topicFailed(t.name, err, logger, 'CreatePartitions');
   }
 }

@@ -2,9 +2,9 @@ import { KlogError, resolveTopicConfig, validateTopicName, type TopicConfig } fr
 import { isInternalTopic } from '../../services/internal-topics.js';
 import { topicConfigChange } from '../../services/topic-config-names.js';
 import type { KafkaReader } from '../codec/reader.js';
-import { KafkaWriter } from '../codec/writer.js';
-import { KafkaError, reportedErrorCode } from '../error-codes.js';
+import { KafkaError } from '../error-codes.js';
 import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { Refusal, topicDone, topicFailed, writeTopicAnswers, type TopicAnswer } from './topic-answers.js';
 
 interface TopicRequest {
   name: string;
@@ -12,19 +12,6 @@ interface TopicRequest {
   replicationFactor: number;
   assignments: { partition: number; brokers: number[] }[];
   configs: { name: string; value: string | null }[];
-}
-
-interface TopicAnswer {
-  name: string;
-  errorCode: number;
-  message: string | null;
-}
-
-/** A refusal that has a Kafka error code but no klog one (replication and assignment do not exist in klog). */
-class Refusal extends Error {
-  constructor(readonly errorCode: number, message: string) {
-    super(message);
-  }
 }
 
 /**
@@ -43,7 +30,7 @@ export const createTopicsApi: KafkaApi = {
     const answers: TopicAnswer[] = [];
     for (const t of topics) answers.push(await createOne(t, validateOnly, ctx));
     if (!validateOnly) ctx.broker.topicsChanged();
-    return new KafkaWriter().int32(0).array(answers, (w, a) => w.string(a.name).int16(a.errorCode).nullableString(a.message));
+    return writeTopicAnswers(answers);
   },
 };
 
@@ -70,11 +57,9 @@ async function createOne(t: TopicRequest, validateOnly: boolean, ctx: KafkaReque
       await broker.store.createTopic(t.name, config);
       broker.logger.info({ topic: t.name, ...config }, 'created topic (kafka protocol)');
     }
-    return { name: t.name, errorCode: KafkaError.NONE, message: null };
+    return topicDone(t.name);
   } catch (err) {
-    if (err instanceof Refusal) return { name: t.name, errorCode: err.errorCode, message: err.message };
-    const errorCode = reportedErrorCode(err, broker.logger, { api: 'CreateTopics', topic: t.name });
-    return { name: t.name, errorCode, message: err instanceof Error ? err.message : String(err) };
+    return topicFailed(t.name, err, broker.logger, 'CreateTopics');
   }
 }
 
