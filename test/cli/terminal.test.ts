@@ -16,9 +16,11 @@ afterAll(async () => {
 
 /** `klog <args>` on a pseudo-terminal; its screen (stdout and stderr together) comes out of the child's stdout. */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const command = [process.execPath, KLOG_BIN, ...args].map((a) => `"${a}"`).join(' ');
+  // `script` runs the command through $SHELL; `exec` makes klog the only process on the terminal, so Ctrl-C reaches
+  // klog alone (dash, the shell when SHELL is unset, would die of the SIGINT itself and report 130).
+  const command = ['exec', ...[process.execPath, KLOG_BIN, ...args].map((a) => `"${a}"`)].join(' ');
   return spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
-    env: { ...process.env, KLOG_DEBUG: '', TERM: 'dumb', ...env },
+    env: { ...process.env, KLOG_DEBUG: '', TERM: 'dumb', SHELL: '/bin/sh', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
