@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
-import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { ByteThrottle } from './byte-throttle.js';
@@ -251,14 +251,16 @@ export class LogStore {
   /**
    * Appends one already-encoded RecordBatch v2 (magic 2) to a partition: validated (length, CRC, record count,
    * size limit), its base offset assigned in place, stored byte for byte. The broker's produce path.
+   * A compressed batch is inflated once here, so that one whose records do not match its header is refused
+   * rather than stored and found unreadable later; what is stored is still the bytes as sent.
    */
   async appendBatch(topic: string, partition: number, batch: Buffer): Promise<AppendResult> {
     const log = this.partition(topic, partition);
-    return this.appendEncoded(log, batch, this.topic(topic).config.maxBatchBytes);
+    return this.appendEncoded(log, batch, { maxBatchBytes: this.topic(topic).config.maxBatchBytes, inflate: true });
   }
 
-  private appendEncoded(log: PartitionLog, batch: Buffer, maxBatchBytes?: number): Promise<AppendResult> {
-    const header = validateBatch(batch, 0, { maxBatchBytes });
+  private appendEncoded(log: PartitionLog, batch: Buffer, limits: BatchLimits = {}): Promise<AppendResult> {
+    const header = validateBatch(batch, 0, limits);
     if (header.sizeInBytes !== batch.length) {
       throw new KlogError('INVALID_BATCH', `expected exactly one batch of ${header.sizeInBytes} bytes, got ${batch.length} bytes`);
     }

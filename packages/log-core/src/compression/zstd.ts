@@ -1,0 +1,27 @@
+/**
+ * Kafka's zstd codec: one or more zstd frames. Node 20's zlib has no zstd (it arrived in 22.15), and the
+ * native bindings on npm fetch or compile their binary at install, which fails offline; so klog compresses
+ * with the reference library built to WebAssembly (@bokuweb/zstd-wasm, the .wasm ships in the npm package)
+ * and decompresses with fzstd (pure JavaScript). fzstd is used for reading because it grows its output for
+ * frames that do not state their content size, which is what streaming compressors (Kafka's Java client,
+ * through zstd-jni's stream) write; the wasm build's one-shot decompress would guess a 1 MiB bound there.
+ */
+import { compress, init } from '@bokuweb/zstd-wasm';
+import { decompress } from 'fzstd';
+
+/** zstd's own default level, as Kafka's producers use. */
+const ZSTD_LEVEL = 3;
+
+// encodeBatch is synchronous, so the WebAssembly module is ready before any caller can encode.
+await init();
+
+export function compressZstd(data: Buffer): Buffer {
+  const out = compress(data, ZSTD_LEVEL);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Inflates every frame in `data`; throws a plain Error on damage (the caller types it). */
+export function decompressZstd(data: Buffer): Buffer {
+  const out = decompress(data);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
