@@ -1,9 +1,8 @@
 /**
  * Kafka's snappy codec. The Java client (through snappy-java) writes the "xerial" framing: an 8-byte magic,
- * two big-endian int32 version fields, then chunks of int32 length + a raw snappy block. librdkafka writes one
- * raw snappy block, and reads either. klog reads both and writes the xerial framing, which every Kafka client
- * reads (snappy-java falls back to a raw block only when the magic is missing, so the framing is the safer
- * choice for Java consumers).
+ * two big-endian int32 version fields, then chunks of int32 length + a raw snappy block. librdkafka (kcat)
+ * sends one raw snappy block, and reads either. klog reads both, and writes the xerial framing as the Java
+ * client does, which every Kafka client reads.
  */
 import { compressSync, uncompressSync } from 'snappy';
 

@@ -2,9 +2,9 @@
  * Kafka's zstd codec: one or more zstd frames. Node 20's zlib has no zstd (it arrived in 22.15), and the
  * native bindings on npm fetch or compile their binary at install, which fails offline; so klog compresses
  * with the reference library built to WebAssembly (@bokuweb/zstd-wasm, the .wasm ships in the npm package)
- * and decompresses with fzstd (pure JavaScript). fzstd is used for reading because it grows its output for
- * frames that do not state their content size, which is what streaming compressors (Kafka's Java client,
- * through zstd-jni's stream) write; the wasm build's one-shot decompress would guess a 1 MiB bound there.
+ * and decompresses with fzstd (pure JavaScript). fzstd reads because it grows its output for frames that do
+ * not state their content size, which streaming compressors write (they do not know the size in advance);
+ * the wasm build's one-shot decompress would assume at most 1 MiB there.
  */
 import { compress, init } from '@bokuweb/zstd-wasm';
 import { decompress } from 'fzstd';
