@@ -53,6 +53,18 @@ describe.each(COMPRESSIONS.filter((c) => c !== 'none'))('%s', (compression) => {
   });
 });
 
+describe.each(COMPRESSIONS.filter((c) => c !== 'none'))('%s inflate bound', (compression) => {
+  // 1 MiB of one byte: what a decompression bomb is made of, at a size a test can hold.
+  const zeros = Buffer.alloc(1 << 20);
+  const packed = compress(zeros, compression);
+
+  it('inflates up to the bound, and refuses past it as a record too large', () => {
+    expect(decompress(packed, compression, zeros.length).equals(zeros)).toBe(true);
+    expect(codeOf(() => decompress(packed, compression, zeros.length - 1))).toBe('RECORD_TOO_LARGE');
+    expect(codeOf(() => decompress(packed, compression, 4096))).toBe('RECORD_TOO_LARGE');
+  });
+});
+
 describe('codec ids', () => {
   it('numbers the codecs as Kafka does, in attributes bits 0-2', () => {
     expect(COMPRESSIONS.map((c) => compressionCodecId(c))).toEqual([0, 1, 2, 3, 4]);

@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { KlogError } from '../errors.js';
 import type { Compression } from '../types.js';
+import { InflateLimitExceeded, MAX_INFLATED_BYTES } from './inflate-limit.js';
 import { compressSnappy, decompressSnappy } from './snappy-xerial.js';
 import { compressZstd, decompressZstd } from './zstd.js';
 
@@ -23,16 +24,32 @@ const KNOWN = `use ${CODEC_BY_ID.slice(0, -1).join(', ')} or ${CODEC_BY_ID[CODEC
 
 interface Codec {
   compress(data: Buffer): Buffer;
-  decompress(data: Buffer): Buffer;
+  /** Throws InflateLimitExceeded rather than produce more than `maxBytes`. */
+  decompress(data: Buffer, maxBytes: number): Buffer;
 }
 
 const CODECS: Record<Exclude<Compression, 'none'>, Codec> = {
-  gzip: { compress: (d) => gzipSync(d), decompress: (d) => gunzipSync(d) },
+  gzip: { compress: (d) => gzipSync(d), decompress: gunzipBounded },
   snappy: { compress: compressSnappy, decompress: decompressSnappy },
-  // Kafka's lz4 is the LZ4 frame format (not raw blocks).
-  lz4: { compress: (d) => compressFrameSync(d), decompress: (d) => decompressFrameSync(d) },
+  // Kafka's lz4 is the LZ4 frame format (not raw blocks). lz4-napi takes no output bound, but LZ4 cannot
+  // inflate past 255 times its input, so the check after the fact costs at most that much memory, once.
+  lz4: { compress: (d) => compressFrameSync(d), decompress: (d, max) => atMost(decompressFrameSync(d), max) },
   zstd: { compress: compressZstd, decompress: decompressZstd },
 };
+
+function gunzipBounded(data: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(data, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new InflateLimitExceeded(maxBytes);
+    throw err;
+  }
+}
+
+function atMost(out: Buffer, maxBytes: number): Buffer {
+  if (out.length > maxBytes) throw new InflateLimitExceeded(maxBytes);
+  return out;
+}
 
 /** The codec id written into the batch attributes for `compression`. */
 export function compressionCodecId(compression: Compression): number {
@@ -59,13 +76,19 @@ export function compress(data: Buffer, compression: Compression): Buffer {
   return codecOf(compression).compress(data);
 }
 
-/** Inflates a records section; a stream the codec rejects is reported as a corrupt batch. */
-export function decompress(data: Buffer, compression: Compression): Buffer {
+/**
+ * Inflates a records section; a stream the codec rejects is reported as a corrupt batch, one that inflates past
+ * `maxBytes` as a record too large.
+ */
+export function decompress(data: Buffer, compression: Compression, maxBytes = MAX_INFLATED_BYTES): Buffer {
   if (compression === 'none') return data;
   const codec = codecOf(compression);
   try {
-    return codec.decompress(data);
+    return codec.decompress(data, maxBytes);
   } catch (err) {
+    if (err instanceof InflateLimitExceeded) {
+      throw new KlogError('RECORD_TOO_LARGE', `${compression} records inflate past the ${err.limit}-byte limit of one batch`);
+    }
     throw new KlogError('CORRUPT_BATCH', `cannot decompress ${compression} records: ${(err as Error).message}`, {
       cause: err,
     });

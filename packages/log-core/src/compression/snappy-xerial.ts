@@ -5,6 +5,7 @@
  * client does, which every Kafka client reads.
  */
 import { compressSync, uncompressSync } from 'snappy';
+import { InflateLimitExceeded } from './inflate-limit.js';
 
 /**
  * 0x82 "SNAPPY" 0x00. A raw block could in theory open with these bytes; Kafka's clients tell the two apart by
@@ -38,10 +39,14 @@ export function compressSnappy(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** Inflates xerial-framed or raw snappy; throws a plain Error on damage (the caller types it). */
-export function decompressSnappy(data: Buffer): Buffer {
-  if (!isXerialFramed(data)) return uncompressSync(data, { asBuffer: true }) as Buffer;
+/**
+ * Inflates xerial-framed or raw snappy, refusing past `maxBytes` before inflating (each raw block states its
+ * size first); throws a plain Error on damage (the caller types it).
+ */
+export function decompressSnappy(data: Buffer, maxBytes: number): Buffer {
+  if (!isXerialFramed(data)) return uncompressBlock(data, maxBytes);
   const chunks: Buffer[] = [];
+  let size = 0;
   let pos = XERIAL_HEADER_SIZE;
   while (pos < data.length) {
     if (data.length - pos < 4) throw new Error(`xerial snappy chunk length cut off at byte ${pos}`);
@@ -50,8 +55,25 @@ export function decompressSnappy(data: Buffer): Buffer {
     if (length < 0 || length > data.length - pos) {
       throw new Error(`xerial snappy chunk of ${length} bytes at byte ${pos - 4} overruns the ${data.length}-byte stream`);
     }
-    chunks.push(uncompressSync(data.subarray(pos, pos + length), { asBuffer: true }) as Buffer);
+    const chunk = uncompressBlock(data.subarray(pos, pos + length), maxBytes - size);
+    size += chunk.length;
+    chunks.push(chunk);
     pos += length;
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks, size);
+}
+
+function uncompressBlock(block: Buffer, maxBytes: number): Buffer {
+  if (blockLength(block) > maxBytes) throw new InflateLimitExceeded(maxBytes);
+  return uncompressSync(block, { asBuffer: true }) as Buffer;
+}
+
+/** The uncompressed length a raw snappy block opens with (a little-endian base-128 varint), or -1 if unreadable. */
+function blockLength(block: Buffer): number {
+  let value = 0;
+  for (let i = 0; i < 5 && i < block.length; i++) {
+    value += (block[i] & 0x7f) * 2 ** (7 * i);
+    if ((block[i] & 0x80) === 0) return value;
+  }
+  return -1;
 }

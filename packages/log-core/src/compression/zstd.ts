@@ -7,7 +7,8 @@
  * the wasm build's one-shot decompress would assume at most 1 MiB there.
  */
 import { compress, init } from '@bokuweb/zstd-wasm';
-import { decompress } from 'fzstd';
+import { Decompress } from 'fzstd';
+import { InflateLimitExceeded } from './inflate-limit.js';
 
 /** zstd's own default level, as Kafka's producers use. */
 const ZSTD_LEVEL = 3;
@@ -20,8 +21,16 @@ export function compressZstd(data: Buffer): Buffer {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** Inflates every frame in `data`; throws a plain Error on damage (the caller types it). */
-export function decompressZstd(data: Buffer): Buffer {
-  const out = decompress(data);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+/** Inflates every frame in `data`, stopping past `maxBytes`; throws a plain Error on damage (the caller types it). */
+export function decompressZstd(data: Buffer, maxBytes: number): Buffer {
+  // The streaming decoder hands over the output as it goes, so an oversized stream is stopped early.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const stream = new Decompress((chunk) => {
+    size += chunk.length;
+    if (size > maxBytes) throw new InflateLimitExceeded(maxBytes);
+    chunks.push(chunk);
+  });
+  stream.push(data, true);
+  return Buffer.concat(chunks, size);
 }
