@@ -1,6 +1,6 @@
 // Compaction keeps what was acknowledged through kill -9: a store process writes keyed records and tombstones
-// to a compacted topic of small segments while compaction runs back to back, and is SIGKILLed at random
-// moments (inside cleaning, swaps, rolls and appends). Longer runs: npm run soak -- --suite compaction --kills 200.
+// to a compacted topic of small segments while compaction runs back to back with a small key map (so passes
+// are often partial), and is SIGKILLed at random moments (inside cleaning, swaps, rolls and appends). Longer runs: npm run soak -- --suite compaction --kills 200.
 import { afterAll, describe, expect, it } from 'vitest';
 import { compactionCrashLoopProblems, compactionCrashLoopSummary, runCompactionCrashLoop } from '../../bench/src/reliability/compaction-crash-loop.js';
 import { removeTempDirs, tempDir } from './temp-dirs.js';
@@ -13,11 +13,10 @@ describe('crash loop: SIGKILL a store while it compacts', () => {
     console.log(compactionCrashLoopSummary(r));
     expect(compactionCrashLoopProblems(r)).toEqual([]);
     expect(r.kills).toBe(20);
-    // Not a vacuous pass: records and tombstones were acknowledged, compaction swapped segments in, and the
-    // log that was checked has gaps.
+    // Not a vacuous pass: records and tombstones were acknowledged, and the log that was checked has gaps,
+    // which only a swapped-in compaction leaves.
     expect(r.acknowledged).toBeGreaterThan(r.kills);
     expect(r.tombstonesAcknowledged).toBeGreaterThan(0);
-    expect(r.passesThatCleaned).toBeGreaterThan(0);
     expect(r.gaps).toBeGreaterThan(0);
   }, 90_000);
 });

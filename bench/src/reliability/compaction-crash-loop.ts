@@ -17,6 +17,11 @@ export interface CompactionCrashLoopOptions {
   keys?: number;
   /** Small segments, so that kills land around rolls and inside the swaps of many cleaned segments. */
   segmentBytes?: number;
+  /**
+   * The store's compactionKeyMapBytes: small, so that a pass often maps only part of the dirty section and
+   * kills also land between the passes of one partial cleaning.
+   */
+  keyMapBytes?: number;
   /** Every n-th record of a lane is a tombstone. */
   tombstoneEvery?: number;
   /** The store runs for a random time in this range (ms) after it is ready, then is SIGKILLed: long enough
@@ -74,7 +79,7 @@ function seqOf(r: StoredRecord): string {
 
 /** One run of the compacting store: spawned, left running for a random time, SIGKILLed. */
 async function runOnce(opts: Required<CompactionCrashLoopOptions>, run: number, acks: Ack[], result: CompactionCrashLoopResult): Promise<void> {
-  const arg = { dataDir: opts.dataDir, run, hotKeys: opts.hotKeys, keys: opts.keys, partitions: opts.partitions, segmentBytes: opts.segmentBytes, tombstoneEvery: opts.tombstoneEvery };
+  const arg = { dataDir: opts.dataDir, run, hotKeys: opts.hotKeys, keys: opts.keys, partitions: opts.partitions, segmentBytes: opts.segmentBytes, keyMapBytes: opts.keyMapBytes, tombstoneEvery: opts.tombstoneEvery };
   const child = spawn(process.execPath, [COMPACTING_STORE_SCRIPT, JSON.stringify(arg)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   onLines(child.stderr!, (line) => stderr.push(line));
@@ -124,7 +129,7 @@ async function readAll(store: LogStore, partition: number): Promise<StoredRecord
  */
 export async function runCompactionCrashLoop(options: CompactionCrashLoopOptions): Promise<CompactionCrashLoopResult> {
   const opts: Required<CompactionCrashLoopOptions> = {
-    partitions: 2, hotKeys: 20, keys: 2000, segmentBytes: 8192, tombstoneEvery: 7, upMs: [300, 1000], ...options,
+    partitions: 2, hotKeys: 20, keys: 2000, segmentBytes: 8192, keyMapBytes: 128 * 1024, tombstoneEvery: 7, upMs: [300, 1000], ...options,
   };
   const result: CompactionCrashLoopResult = {
     kills: 0, acknowledged: 0, tombstonesAcknowledged: 0, passes: 0, passesThatCleaned: 0, records: 0, gaps: 0,
