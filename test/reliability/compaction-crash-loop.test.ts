@@ -1,6 +1,7 @@
 // Compaction keeps what was acknowledged through kill -9: a store process writes keyed records and tombstones
 // to a compacted topic of small segments while compaction runs back to back with a small key map (so passes
-// are often partial), and is SIGKILLed at random moments (inside cleaning, swaps, rolls and appends). Longer runs: npm run soak -- --suite compaction --kills 200.
+// are often partial), and is SIGKILLed at random moments (inside cleaning, swaps, rolls and appends).
+// Longer runs: npm run soak -- --suite compaction --kills 200.
 import { afterAll, describe, expect, it } from 'vitest';
 import { compactionCrashLoopProblems, compactionCrashLoopSummary, runCompactionCrashLoop } from '../../bench/src/reliability/compaction-crash-loop.js';
 import { removeTempDirs, tempDir } from './temp-dirs.js';
