@@ -107,6 +107,12 @@ export async function latestOffsets(segments: Segment[], throttle: ByteThrottle,
 export interface CleanedSegment {
   /** False when every record stays: nothing was written and the segment needs no swap. */
   changed: boolean;
+  /**
+   * True when the last batch, kept whole (keepLastBatch), holds records the rules would drop: the segment is
+   * not clean, and a later pass must map its keys again (else a tombstone there could expire while the value
+   * it deletes, beside it, stays).
+   */
+  heldBack: boolean;
   bytesBefore: number;
   bytesAfter: number;
 }
@@ -123,6 +129,7 @@ export async function writeCleanedSegment(
   const path = cleanedPath(seg.dir, seg.baseOffset);
   const fd = openSync(path, 'w');
   let changed = false;
+  let heldBack = false;
   let bytesAfter = 0;
   let bytesBefore = 0;
   let failed = true;
@@ -130,13 +137,17 @@ export async function writeCleanedSegment(
     for await (const { buf, header } of batchesOf(seg, throttle, rules)) {
       bytesBefore += buf.length;
       const last = header.baseOffset + header.lastOffsetDelta + 1 >= seg.nextOffset;
-      const kept = keepLastBatch && last ? buf : retainRecords(buf, (r) => {
+      let kept = retainRecords(buf, (r) => {
         if (!r.key) return true;
         // A key not in the map has its latest record in the part cleaned before (or in no later segment).
         const newest = latest.get(keyOf(r.key));
         if (newest !== undefined && newest > r.offset) return false;
         return r.value !== null || rules.now - r.timestamp <= rules.deleteRetentionMs;
       });
+      if (keepLastBatch && last && kept !== buf) {
+        heldBack = true;
+        kept = buf;
+      }
       if (kept !== buf) changed = true;
       if (!kept) continue;
       for (let at = 0; at < kept.length;) at += writeSync(fd, kept, at, kept.length - at, bytesAfter + at);
@@ -148,5 +159,5 @@ export async function writeCleanedSegment(
     closeSync(fd);
     if (failed || !changed) rmSync(path, { force: true });
   }
-  return { changed, bytesBefore, bytesAfter };
+  return { changed, heldBack, bytesBefore, bytesAfter };
 }

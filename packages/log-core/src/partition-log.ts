@@ -370,6 +370,7 @@ export class PartitionLog {
       const firstDirty = cleanable.findIndex((s) => s.baseOffset >= this.cleanedTo);
       const changed: Segment[] = [];
       let cleaning = cleanable;
+      let heldBack = false;
       try {
         const { latest, mapped } = await latestOffsets(firstDirty < 0 ? [] : cleanable.slice(firstDirty), throttle, rulesHere);
         if (firstDirty >= 0) cleaning = cleanable.slice(0, firstDirty + mapped);
@@ -379,6 +380,7 @@ export class PartitionLog {
           report.bytesBefore += cleaned.bytesBefore;
           report.bytesAfter += cleaned.bytesAfter;
           if (cleaned.changed) changed.push(seg);
+          heldBack ||= cleaned.heldBack;
         }
         if (this.closing) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
       } catch (err) {
@@ -386,7 +388,9 @@ export class PartitionLog {
         if (this.closing) return report;
         throw err;
       }
-      this.cleanedTo = cleaning[cleaning.length - 1].nextOffset;
+      // Only the last segment can have held its last batch back (it is the one before the active segment).
+      const lastCleaned = cleaning[cleaning.length - 1];
+      this.cleanedTo = heldBack ? lastCleaned.baseOffset : lastCleaned.nextOffset;
       if (changed.length === 0) return report;
       beforeFirstSwap();
       commitCompaction(this.ctx.dir, changed.map((s) => s.baseOffset));

@@ -1,6 +1,7 @@
 // The compaction key map's memory bound (compactionKeyMapBytes, src/log-cleaner.ts): a pass maps only the
 // dirty segments whose keys fit, cleans up to there, and the next pass goes on, as Kafka's dedupe buffer does.
-import { cpSync } from 'node:fs';
+import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogStore } from '../src/log-store.js';
 import { bytes, expectKlogError, openStore, plain, readAll, removeTempDirs, tempDir } from './store-fixture.js';
@@ -89,6 +90,34 @@ describe('compactionKeyMapBytes', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('a batch kept whole before an empty active segment is mapped again: its tombstone never outlives its value', async () => {
+    const dir = tempDir('klog-keymap-kept-');
+    const clock = { now: T0 };
+    let store = await openStore(dir, { now: () => clock.now });
+    await store.createTopic('c', { cleanupPolicy: 'compact', segmentBytes: 1024, maxBatchBytes: 1024, deleteRetentionMs: 1000 });
+    for (let i = 0; i < 30; i++) await store.append('c', [{ key: bytes(`f${i % 3}`), value: bytes(`${i}-${'x'.repeat(40)}`) }]);
+    // One batch: a value of k, then its tombstone. It ends the last sealed segment.
+    await store.append('c', [{ key: bytes('k'), value: bytes('old') }, { key: bytes('k'), value: null }]);
+    const end = store.logEndOffset('c', 0);
+    await store.close();
+    // The empty active segment a roll leaves when the process dies before the first write to it.
+    writeFileSync(join(dir, 'c-0', `${String(end).padStart(20, '0')}.log`), '');
+    store = await openStore(dir, { now: () => clock.now });
+    try {
+      expect(store.describeTopic('c').partitions[0].segments).toBeGreaterThan(2);
+      await store.compact('c'); // keeps k's whole batch: the active segment is empty
+      await store.append('c', [{ key: bytes('other'), value: bytes('v') }]);
+      clock.now += 60_000; // the tombstone has expired
+      await store.compact('c');
+      const k = (await readAll(store, 'c')).filter((r) => r.key?.toString() === 'k');
+      // Either both go or the tombstone stays last: never the old value alone.
+      expect(k.map((r) => r.value?.toString() ?? null).at(-1) ?? null).toBeNull();
+    } finally {
+      await store.close();
+    }
+    expect(readdirSync(join(dir, 'c-0')).some((n) => n.endsWith('.cleaned'))).toBe(false);
   });
 
   it('must be a positive integer', async () => {
