@@ -215,6 +215,17 @@ export class LogStore {
     };
   }
 
+  /** The topic's id: 16 bytes, made with the topic and persisted (Kafka's topic_id). */
+  topicId(topic: string): Buffer {
+    return Buffer.from(this.topic(topic).id);
+  }
+
+  /** The name of the topic with this id, or undefined when no topic has it (deleted, or never made here). */
+  topicNameById(id: Buffer): string | undefined {
+    for (const [name, topic] of this.topics.entries()) if (topic.id.equals(id)) return name;
+    return undefined;
+  }
+
   partitionCount(topic: string): number {
     return this.topic(topic).partitions.length;
   }
