@@ -1,7 +1,7 @@
 import { pollPartitions, type PartitionRead } from '../../services/fetch-poll.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, kafkaErrorCode } from '../error-codes.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 /** Longest long-poll honoured; Kafka clients ask for 0.5-5 s. */
 const MAX_WAIT_MS = 60_000;
@@ -11,7 +11,7 @@ const MAX_WAIT_MS = 60_000;
  * No transactions exist, so the last stable offset is the high watermark (librdkafka treats it as the end of
  * the partition); records are never null (kafka-python cannot read a null).
  */
-export const fetchApi: KafkaApi = {
+export const fetchApi: ClassicKafkaApi = {
   key: 1,
   name: 'Fetch',
   minVersion: 4,

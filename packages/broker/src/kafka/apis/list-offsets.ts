@@ -1,7 +1,7 @@
 import type { BrokerServices } from '../../services/broker-services.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 const LATEST = -1;
 const EARLIEST = -2;
@@ -18,7 +18,7 @@ interface OffsetAnswer {
  * timestamp = the first record at or after it, with that record's timestamp (-1/-1 when every record is older,
  * as Kafka answers).
  */
-export const listOffsetsApi: KafkaApi = {
+export const listOffsetsApi: ClassicKafkaApi = {
   key: 2,
   name: 'ListOffsets',
   minVersion: 1,
