@@ -353,6 +353,17 @@ export class LogStore {
     }
   }
 
+  /**
+   * The record with the largest timestamp (the first of several equal ones), as Kafka's ListOffsets -3 answers;
+   * null when the partition holds no readable record.
+   */
+  async maxTimestampRecord(topic: string, partition: number): Promise<{ offset: number; timestamp: number } | null> {
+    const max = await this.partition(topic, partition).maxTimestamp();
+    if (max < 0) return null;
+    const offset = await this.offsetForTimestamp(topic, partition, max);
+    return offset === null ? null : { offset, timestamp: max };
+  }
+
   // ---- retention and maintenance --------------------------------------------------------------------------
 
   async deleteRecordsBefore(topic: string, partition: number, offset: number): Promise<void> {
