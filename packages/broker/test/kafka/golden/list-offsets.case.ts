@@ -12,13 +12,14 @@ export default goldenCase({
       await store.appendBatch('orders', 0, encodeBatch([{ value: Buffer.from(value), timestamp: T0 + i * 1000 }], { now: T0 }));
     }
   },
-  // Latest, earliest, a timestamp between records, one after all of them, and an unknown partition.
+  // Latest, earliest, max timestamp (v7; before it UNSUPPORTED_VERSION), a timestamp between records, one after
+  // all of them, and an unknown partition.
   request: () => ({
     replicaId: -1,
     isolationLevel: 0,
     topics: [{
       name: 'orders',
-      partitions: [[0, -1], [0, -2], [0, T0 + 500], [0, T0 + 9000], [3, -1]].map(([partitionIndex, timestamp]) =>
+      partitions: [[0, -1], [0, -2], [0, -3], [0, T0 + 500], [0, T0 + 9000], [3, -1]].map(([partitionIndex, timestamp]) =>
         ({ partitionIndex, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })),
     }],
     timeoutMs: 0,
