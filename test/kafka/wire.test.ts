@@ -97,7 +97,7 @@ describe('Kafka wire protocol', () => {
 
   it('closes the connection on an api or version it does not serve, and only that connection', async () => {
     const other = await RawKafka.open(broker.kafkaPort);
-    for (const [key, version] of [[API.PRODUCE, 12], [22, 0], [999, 0]]) {
+    for (const [key, version] of [[API.PRODUCE, 12], [57, 0], [999, 0]]) {
       await open();
       conn.write(requestFrame(key, version, 1, Buffer.alloc(16)));
       expect(await conn.next()).toBeNull();

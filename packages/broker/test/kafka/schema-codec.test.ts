@@ -6,7 +6,7 @@ import { KafkaReader } from '../../src/kafka/codec/reader.js';
 import { KafkaWriter } from '../../src/kafka/codec/writer.js';
 import { readMessage } from '../../src/kafka/schema/message-reader.js';
 import { SchemaEncodeError, writeMessage } from '../../src/kafka/schema/message-writer.js';
-import { array, field, int16, int32, message, string, struct, type Infer } from '../../src/kafka/schema/schema.js';
+import { array, field, int16, int32, message, SchemaDefinitionError, string, struct, type Infer } from '../../src/kafka/schema/schema.js';
 
 const sample = message('Sample', {
   validVersions: [0, 2],
@@ -71,5 +71,17 @@ describe('message codec', () => {
 
   it('refuses to encode a null the version cannot carry: the API module has a bug', () => {
     expect(() => writeMessage(sample, value, 0)).toThrow(SchemaEncodeError);
+  });
+});
+
+describe('schema definitions', () => {
+  it('refuses what the codec cannot honour when the schema is declared', () => {
+    expect(() => message('BadTag', { validVersions: [0, 1], flexibleFrom: 1, fields: { a: field(int16, { tag: 0 }) } })).toThrow(SchemaDefinitionError);
+    expect(() => message('TwoTags', {
+      validVersions: [0, 1], flexibleFrom: 1,
+      fields: { a: field(int16, { tag: 0, tagged: [1] }), b: field(int16, { tag: 0, tagged: [1] }) },
+    })).toThrow(/tag 0 is used twice/);
+    expect(() => message('NullInt', { validVersions: [0, 0], fields: { a: field(int32, { nullable: [0] }) } })).toThrow(/only strings, bytes/);
+    expect(() => message('Nested', { validVersions: [0, 0], fields: { s: field(array(struct({ n: field(int16, { nullable: [0] }) }))) } })).toThrow(/Nested\.s\.n/);
   });
 });

@@ -85,7 +85,35 @@ export function message<F extends Fields>(
   name: string,
   spec: { validVersions: readonly [number, number]; flexibleFrom?: number; fields: F },
 ): MessageSchema<F> {
+  checkFields(name, spec.fields);
   return { name, validVersions: spec.validVersions, flexibleFrom: spec.flexibleFrom ?? Infinity, fields: spec.fields };
+}
+
+/** A schema the codec cannot honour, refused when the module declaring it loads rather than on the wire. */
+export class SchemaDefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaDefinitionError';
+  }
+}
+
+const NULLABLE_KINDS = new Set(['string', 'bytes', 'records', 'array']);
+
+function checkFields(path: string, fields: Fields): void {
+  const tags = new Set<number>();
+  for (const [name, f] of Object.entries(fields)) {
+    const at = `${path}.${name}`;
+    if ((f.tag === undefined) !== (f.tagged === undefined)) throw new SchemaDefinitionError(`${at}: a tagged field needs both tag and tagged versions`);
+    if (f.tag !== undefined) {
+      if (tags.has(f.tag)) throw new SchemaDefinitionError(`${at}: tag ${f.tag} is used twice in one struct`);
+      tags.add(f.tag);
+    }
+    if (f.nullable !== undefined && !NULLABLE_KINDS.has(f.type.kind)) {
+      throw new SchemaDefinitionError(`${at}: only strings, bytes, records and arrays can be nullable here (nullable structs are not supported by this codec)`);
+    }
+    const inner = f.type.kind === 'array' ? f.type.items : f.type;
+    if (inner.kind === 'struct') checkFields(at, inner.fields);
+  }
 }
 
 export function inVersions(range: Versions | undefined, version: number): boolean {
