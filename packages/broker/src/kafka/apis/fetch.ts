@@ -2,6 +2,7 @@ import { pollPartitions, type PartitionRead } from '../../services/fetch-poll.js
 import { KafkaError, kafkaErrorCode } from '../error-codes.js';
 import { defineKafkaApi } from '../kafka-api.js';
 import { fetchRequest, fetchResponse } from '../messages/fetch.js';
+import { NO_LEADER } from '../messages/shared-structs.js';
 import type { Infer } from '../schema/schema.js';
 
 type FetchRequest = Infer<typeof fetchRequest>;
@@ -84,7 +85,7 @@ function partition(partitionIndex: number, errorCode: number): PartitionAnswer {
     lastStableOffset: -1,
     logStartOffset: -1,
     divergingEpoch: { epoch: -1, endOffset: -1 },
-    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    currentLeader: { ...NO_LEADER },
     snapshotId: { endOffset: -1, epoch: -1 },
     abortedTransactions: [],
     preferredReadReplica: -1,

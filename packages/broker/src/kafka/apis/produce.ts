@@ -3,6 +3,7 @@ import { isInternalTopic } from '../../services/internal-topics.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import { defineKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 import { produceRequest, produceResponse } from '../messages/produce.js';
+import { NO_LEADER } from '../messages/shared-structs.js';
 import { isZstdBatch, splitRecordSet } from '../record-set.js';
 import type { Infer } from '../schema/schema.js';
 
@@ -63,7 +64,7 @@ function response(responses: ProduceResponse['responses']): ProduceResponse {
 function failure(index: number, errorCode: number, errorMessage: string | null): PartitionAnswer {
   return {
     index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage,
-    currentLeader: { leaderId: -1, leaderEpoch: -1 },
+    currentLeader: { ...NO_LEADER },
   };
 }
 

@@ -1,4 +1,5 @@
 import { array, field, int16, int32, int64, int8, message, records, string, struct, uuid } from '../schema/schema.js';
+import { leaderIdAndEpoch, NO_LEADER, nodeEndpoint } from './shared-structs.js';
 
 /** Fetch (key 1), as Kafka defines it through v17; v12+ flexible, v13+ topics by id. */
 export const fetchRequest = message('FetchRequest', {
@@ -38,7 +39,6 @@ export const fetchRequest = message('FetchRequest', {
 });
 
 const epochEndOffset = struct({ epoch: field(int32, { default: -1 }), endOffset: field(int64, { default: -1 }) });
-const leaderIdAndEpoch = struct({ leaderId: field(int32, { default: -1 }), leaderEpoch: field(int32, { default: -1 }) });
 const snapshotId = struct({ endOffset: field(int64, { default: -1 }), epoch: field(int32, { default: -1 }) });
 
 export const fetchResponse = message('FetchResponse', {
@@ -58,18 +58,13 @@ export const fetchResponse = message('FetchResponse', {
         lastStableOffset: field(int64, { versions: [4], default: -1 }),
         logStartOffset: field(int64, { versions: [5], default: -1 }),
         divergingEpoch: field(epochEndOffset, { versions: [12], tag: 0, tagged: [12], default: { epoch: -1, endOffset: -1 } }),
-        currentLeader: field(leaderIdAndEpoch, { versions: [12], tag: 1, tagged: [12], default: { leaderId: -1, leaderEpoch: -1 } }),
+        currentLeader: field(leaderIdAndEpoch, { versions: [12], tag: 1, tagged: [12], default: NO_LEADER }),
         snapshotId: field(snapshotId, { versions: [12], tag: 2, tagged: [12], default: { endOffset: -1, epoch: -1 } }),
         abortedTransactions: field(array(struct({ producerId: field(int64), firstOffset: field(int64) })), { versions: [4], nullable: [4] }),
         preferredReadReplica: field(int32, { versions: [11], default: -1 }),
         records: field(records, { nullable: [0] }),
       }))),
     }))),
-    nodeEndpoints: field(array(struct({
-      nodeId: field(int32),
-      host: field(string),
-      port: field(int32),
-      rack: field(string, { nullable: [16], default: null }),
-    })), { versions: [16], tag: 0, tagged: [16] }),
+    nodeEndpoints: field(array(nodeEndpoint(16)), { versions: [16], tag: 0, tagged: [16] }),
   },
 });

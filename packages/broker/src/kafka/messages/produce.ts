@@ -1,4 +1,5 @@
 import { array, field, int16, int32, int64, message, records, string, struct } from '../schema/schema.js';
+import { leaderIdAndEpoch, NO_LEADER, nodeEndpoint } from './shared-structs.js';
 
 /** Produce (key 0), as Kafka defines it through v11; v9+ flexible (compact nullable records). */
 export const produceRequest = message('ProduceRequest', {
@@ -18,11 +19,6 @@ export const produceRequest = message('ProduceRequest', {
   },
 });
 
-const leaderIdAndEpoch = struct({
-  leaderId: field(int32, { default: -1 }),
-  leaderEpoch: field(int32, { default: -1 }),
-});
-
 export const produceResponse = message('ProduceResponse', {
   validVersions: [0, 11],
   flexibleFrom: 9,
@@ -40,15 +36,10 @@ export const produceResponse = message('ProduceResponse', {
           batchIndexErrorMessage: field(string, { nullable: [8], default: null }),
         })), { versions: [8] }),
         errorMessage: field(string, { versions: [8], nullable: [8], default: null }),
-        currentLeader: field(leaderIdAndEpoch, { versions: [10], tag: 0, tagged: [10], default: { leaderId: -1, leaderEpoch: -1 } }),
+        currentLeader: field(leaderIdAndEpoch, { versions: [10], tag: 0, tagged: [10], default: NO_LEADER }),
       }))),
     }))),
     throttleTimeMs: field(int32, { versions: [1] }),
-    nodeEndpoints: field(array(struct({
-      nodeId: field(int32),
-      host: field(string),
-      port: field(int32),
-      rack: field(string, { nullable: [10], default: null }),
-    })), { versions: [10], tag: 0, tagged: [10] }),
+    nodeEndpoints: field(array(nodeEndpoint(10)), { versions: [10], tag: 0, tagged: [10] }),
   },
 });
