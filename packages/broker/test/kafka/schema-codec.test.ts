@@ -67,6 +67,7 @@ describe('message codec', () => {
     expect(() => read('0007' + '00' + '00000009' + '01' + '02' + '05' + '01' + '00' + '02' + '01' + '00', 2)).toThrow(/out of order/);
     expect(() => read('0007' + 'ffff' + '00000001' + '0001', 0)).toThrow(/may not be null/);
     expect(() => read('0007' + '0000' + '00000009' + '7fffffff', 1)).toThrow(/array count/);
+    expect(() => read('0007' + '00' + '00000009' + '01' + '01' + '05' + '04' + '036869' + 'ff', 2)).toThrow(/declares 1 bytes more/);
   });
 
   it('refuses to encode a null the version cannot carry: the API module has a bug', () => {

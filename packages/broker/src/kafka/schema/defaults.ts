@@ -1,4 +1,4 @@
-import type { Field, FieldType, Fields } from './schema.js';
+import { fieldEntries, type Field, type FieldType, type Fields } from './schema.js';
 
 const ZERO_UUID = Buffer.alloc(16);
 
@@ -31,7 +31,7 @@ function defaultOfType(t: FieldType): unknown {
 
 export function defaultStruct(fields: Fields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(fields)) out[name] = defaultOf(f);
+  for (const [name, f] of fieldEntries(fields)) out[name] = defaultOf(f);
   return out;
 }
 

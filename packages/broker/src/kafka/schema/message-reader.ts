@@ -1,7 +1,7 @@
 import { KlogError } from '@klog/log-core';
 import type { KafkaReader } from '../codec/reader.js';
 import { defaultOf } from './defaults.js';
-import { inVersions, isFlexible, isTaggedAt, type FieldType, type Fields, type Infer, type MessageSchema } from './schema.js';
+import { fieldEntries, inVersions, isFlexible, isTaggedAt, type FieldType, type Fields, type Infer, type MessageSchema } from './schema.js';
 
 /**
  * Decodes a message body at a version: fields in order (those absent from the version take their default),
@@ -14,7 +14,7 @@ export function readMessage<S extends MessageSchema>(schema: S, r: KafkaReader, 
 
 function readStruct(fields: Fields, r: KafkaReader, version: number, flexible: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(fields)) {
+  for (const [name, f] of fieldEntries(fields)) {
     out[name] = inVersions(f.versions, version) && !(flexible && isTaggedAt(f, version))
       ? readValue(f.type, r, version, flexible, inVersions(f.nullable, version) && f.nullable !== undefined, name)
       : defaultOf(f);
@@ -36,10 +36,11 @@ function readTaggedFields(fields: Fields, r: KafkaReader, version: number, out: 
     if (tag <= lastTag) throw malformed(`tagged fields out of order: tag ${tag} after ${lastTag}`);
     lastTag = tag;
     const value = r.sub(r.uvarint());
-    const known = Object.entries(fields).find(([, f]) => f.tag === tag && isTaggedAt(f, version));
+    const known = fieldEntries(fields).find(([, f]) => f.tag === tag && isTaggedAt(f, version));
     if (known === undefined) continue; // an unknown tag: its bytes are already skipped
     const [name, f] = known;
     out[name] = readValue(f.type, value, version, true, inVersions(f.nullable, version) && f.nullable !== undefined, name);
+    if (value.remaining !== 0) throw malformed(`tagged field ${name} (tag ${tag}) declares ${value.remaining} bytes more than its value`);
   }
 }
 

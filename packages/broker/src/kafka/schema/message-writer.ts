@@ -1,6 +1,6 @@
 import { KafkaWriter } from '../codec/writer.js';
 import { defaultOf, sameValue } from './defaults.js';
-import { inVersions, isFlexible, isTaggedAt, type Field, type FieldType, type Fields, type Infer, type MessageSchema } from './schema.js';
+import { fieldEntries, inVersions, isFlexible, isTaggedAt, type Field, type FieldType, type Fields, type Infer, type MessageSchema } from './schema.js';
 
 /** A value that the schema cannot encode at the version asked: a bug in the API module that built it. */
 export class SchemaEncodeError extends Error {
@@ -21,7 +21,7 @@ export function writeMessage<S extends MessageSchema>(schema: S, value: Infer<S>
 
 function writeStruct(fields: Fields, value: Record<string, unknown>, w: KafkaWriter, version: number, flexible: boolean, path: string): void {
   const tagged: [number, string, Field][] = [];
-  for (const [name, f] of Object.entries(fields)) {
+  for (const [name, f] of fieldEntries(fields)) {
     if (!inVersions(f.versions, version)) continue;
     if (flexible && isTaggedAt(f, version)) {
       if (!sameValue(value[name], defaultOf(f))) tagged.push([f.tag!, name, f]);

@@ -116,6 +116,18 @@ function checkFields(path: string, fields: Fields): void {
   }
 }
 
+const ENTRIES = new WeakMap<Fields, readonly (readonly [string, Field])[]>();
+
+/** A struct's fields in wire order, listed once per struct (the codec walks them for every message). */
+export function fieldEntries(fields: Fields): readonly (readonly [string, Field])[] {
+  let entries = ENTRIES.get(fields);
+  if (entries === undefined) {
+    entries = Object.entries(fields);
+    ENTRIES.set(fields, entries);
+  }
+  return entries;
+}
+
 export function inVersions(range: Versions | undefined, version: number): boolean {
   if (range === undefined) return true;
   return version >= range[0] && (range.length === 1 || version <= range[1]);
