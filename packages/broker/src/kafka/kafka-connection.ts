@@ -15,7 +15,8 @@ const CLOSE_GRACE_MS = 5_000;
  * FrameReader splits them (and refuses oversized ones before buffering them). Requests are handled strictly
  * one at a time and answered in order, as Kafka does: clients match responses to requests by order, and
  * kafka-python fails on any other. Back-pressure: while too many requests wait or the socket holds too many
- * unsent bytes, reading stops. Bytes that are not a valid request close this connection, nothing else.
+ * unsent bytes, reading stops. What each frame gets is decided by request-dispatch.ts; bytes that are not a
+ * valid request close this connection, nothing else.
  */
 export class KafkaConnection {
   private readonly frames: FrameReader;
