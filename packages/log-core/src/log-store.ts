@@ -225,6 +225,17 @@ export class LogStore {
     };
   }
 
+  /** The topic's id: 16 bytes, made with the topic and persisted (Kafka's topic_id). */
+  topicId(topic: string): Buffer {
+    return Buffer.from(this.topic(topic).id);
+  }
+
+  /** The name of the topic with this id, or undefined when no topic has it (deleted, or never made here). */
+  topicNameById(id: Buffer): string | undefined {
+    for (const [name, topic] of this.topics.entries()) if (topic.id.equals(id)) return name;
+    return undefined;
+  }
+
   partitionCount(topic: string): number {
     return this.topic(topic).partitions.length;
   }
@@ -352,6 +363,17 @@ export class LogStore {
       // A batch that straddles the log start offset matched only by its deleted records: search on after it.
       from = batch.header.baseOffset + batch.header.lastOffsetDelta + 1;
     }
+  }
+
+  /**
+   * The record with the largest timestamp (the first of several equal ones), as Kafka's ListOffsets -3 answers;
+   * null when the partition holds no readable record.
+   */
+  async maxTimestampRecord(topic: string, partition: number): Promise<{ offset: number; timestamp: number } | null> {
+    const max = await this.partition(topic, partition).maxTimestamp();
+    if (max < 0) return null;
+    const offset = await this.offsetForTimestamp(topic, partition, max);
+    return offset === null ? null : { offset, timestamp: max };
   }
 
   // ---- retention and maintenance --------------------------------------------------------------------------

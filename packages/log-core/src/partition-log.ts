@@ -279,6 +279,16 @@ export class PartitionLog {
   }
 
   /** The first batch holding offsets >= `fromOffset` whose max timestamp is >= timestamp, or null when there is none. */
+  /** The largest record timestamp in the segments (from their indexes), -1 when they hold no record. */
+  async maxTimestamp(): Promise<number> {
+    let max = -1;
+    for (const seg of this.segments) {
+      await seg.ensureIndexes();
+      max = Math.max(max, seg.maxTimestamp);
+    }
+    return max;
+  }
+
   async firstBatchFromTime(timestamp: number, fromOffset: number): Promise<BatchSlice | null> {
     for (const seg of this.segments) {
       await seg.ensureIndexes();
