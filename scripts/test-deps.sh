@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the outside programs the tests drive: the Kafka client tools of the Kafka-protocol tests (test/kafka),
-# kcat and kafka-python (Debian's python3-kafka, imported by /usr/bin/python3), and the browser of the web
+# kcat, kafka-python and confluent-kafka (Debian's python3-kafka and python3-confluent-kafka, imported by
+# /usr/bin/python3), and the browser of the web
 # console's tests (test/console): Debian's chromium, with a font to render text. Only when one is missing and we
 # run as root; otherwise it says why and carries on, so that the tests themselves report what is missing.
 # Always exits 0: a missing tool is the tests' failure to report, not this script's.
@@ -10,10 +11,11 @@ log() { echo "test-deps: $*" >&2; }
 missing=""
 command -v kcat >/dev/null 2>&1 || missing="$missing kcat"
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing="$missing python3-kafka"
+/usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing="$missing python3-confluent-kafka"
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
 
 if [ -z "$missing" ]; then
-  log "kcat, python3-kafka and chromium are present"
+  log "kcat, python3-kafka, python3-confluent-kafka and chromium are present"
   exit 0
 fi
 log "missing:$missing"
