@@ -13,9 +13,19 @@ command -v kcat >/dev/null 2>&1 || missing="$missing kcat"
 /usr/bin/python3 -c 'import kafka' >/dev/null 2>&1 || missing="$missing python3-kafka"
 /usr/bin/python3 -c 'import confluent_kafka' >/dev/null 2>&1 || missing="$missing python3-confluent-kafka"
 [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
+# node-rdkafka (a devDependency) compiles its bundled librdkafka at `pnpm install`, which runs after this script:
+# node-gyp needs g++, make and python3; librdkafka's configure finds zlib, OpenSSL and zstd through pkg-config and
+# their headers, and silently builds without gzip, TLS or zstd when they are missing (snappy and lz4 are bundled).
+command -v g++ >/dev/null 2>&1 || missing="$missing g++"
+command -v make >/dev/null 2>&1 || missing="$missing make"
+[ -x /usr/bin/python3 ] || missing="$missing python3"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+[ -f /usr/include/zlib.h ] || missing="$missing zlib1g-dev"
+[ -f /usr/include/openssl/ssl.h ] || missing="$missing libssl-dev"
+[ -f /usr/include/zstd.h ] || missing="$missing libzstd-dev"
 
 if [ -z "$missing" ]; then
-  log "kcat, python3-kafka, python3-confluent-kafka and chromium are present"
+  log "kcat, python3-kafka, python3-confluent-kafka, chromium and node-rdkafka's build tools are present"
   exit 0
 fi
 log "missing:$missing"
