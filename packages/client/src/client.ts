@@ -6,6 +6,7 @@ import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { Queue, type QueueOptions } from './queue.js';
+import type { ClientTlsOptions } from './tls-settings.js';
 
 export interface ClientOptions {
   /** host:port of the broker(s). Default ['127.0.0.1:7420']. */
@@ -20,6 +21,8 @@ export interface ClientOptions {
    * debug/info/warn/error(obj, msg), such as a pino logger. Default: warnings and errors to stderr, as JSON lines.
    */
   logger?: Logger;
+  /** Speak TLS to the broker: true for the system's CAs, or the CA, client certificate and checks to use. Default: plaintext. */
+  tls?: boolean | ClientTlsOptions;
 }
 
 /**
@@ -43,6 +46,7 @@ export class Client {
       connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxFrameBytes: opts.maxFrameBytes ?? 256 * 1024 * 1024,
+      tls: opts.tls === true ? {} : opts.tls || undefined,
     };
     this.adminConn = this.connection();
   }

@@ -29,6 +29,8 @@ export { QUEUE_ERRORS } from './errors/queue-errors.js';
 export type { QueueErrorCode } from './errors/queue-errors.js';
 export { BROKER_ERRORS } from './errors/broker-errors.js';
 export type { BrokerErrorCode } from './errors/broker-errors.js';
+export { SECURITY_ERRORS } from './errors/security-errors.js';
+export type { SecurityErrorCode } from './errors/security-errors.js';
 // KlogError is log-core's one class; re-exported so a package that raises protocol codes imports it from here.
 export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
 export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { KlogError, STORAGE_ERRORS } from '@klog/log-core';
 import { describe, expect, it } from 'vitest';
 import {
-  BROKER_ERRORS, ERROR_TABLE, QUEUE_ERRORS, errorCodes, errorInfo, errorInfoOf, GROUP_ERRORS, isErrorCode, isRetriable,
+  BROKER_ERRORS, ERROR_TABLE, QUEUE_ERRORS, SECURITY_ERRORS, errorCodes, errorInfo, errorInfoOf, GROUP_ERRORS, isErrorCode, isRetriable,
   needsMetadataRefresh, needsRejoin, type ErrorCode,
 } from '../src/index.js';
 
@@ -46,7 +46,7 @@ describe('the error table', () => {
   });
 
   it('is the union of the storage, group, broker and queue tables, which share no code', () => {
-    const parts = [STORAGE_ERRORS, GROUP_ERRORS, BROKER_ERRORS, QUEUE_ERRORS].map((t) => Object.keys(t));
+    const parts = [STORAGE_ERRORS, GROUP_ERRORS, BROKER_ERRORS, QUEUE_ERRORS, SECURITY_ERRORS].map((t) => Object.keys(t));
     const all = parts.flat();
     expect(new Set(all).size).toBe(all.length);
     expect([...errorCodes()].sort()).toEqual([...all].sort());

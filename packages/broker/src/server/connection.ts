@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import {
   CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
@@ -7,6 +8,7 @@ import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { answerRequest } from './dispatch.js';
+import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from './listener-tls.js';
 import type { RequestContext } from './request-context.js';
 
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
@@ -36,6 +38,10 @@ export class Connection {
   private readonly closed = new AbortController();
   private readonly log: Logger;
   private readonly remoteHost: string;
+  /** Who the peer is: the CN of its verified client certificate (mTLS), later its authenticated user; null: anonymous. */
+  principal: string | null;
+  /** Until the first bytes arrive: they tell a TLS client on a plaintext port apart. */
+  private firstChunk = true;
 
   constructor(
     private readonly socket: Socket,
@@ -44,6 +50,7 @@ export class Connection {
   ) {
     this.reader = new FrameReader(ctx.config.maxFrameBytes);
     this.remoteHost = socket.remoteAddress ?? 'unknown';
+    this.principal = certificatePrincipal(socket);
     this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
@@ -92,6 +99,15 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.ctx.metrics.bytesReceived('native', chunk.length);
+    if (this.firstChunk) {
+      this.firstChunk = false;
+      if (chunk[0] === TLS_HANDSHAKE_BYTE && !(this.socket instanceof TLSSocket)) {
+        // Read as a frame length this would be ~370 MB, and the client would hear FRAME_TOO_LARGE: say what it is.
+        this.log.warn('closing connection: a TLS client on the plaintext native port (start the broker with --tls-cert and --tls-key, or connect without --tls)');
+        this.fatal('INVALID_REQUEST', 'this broker port speaks plaintext, not TLS: connect without --tls, or start the broker with --tls-cert and --tls-key');
+        return;
+      }
+    }
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
@@ -153,6 +169,7 @@ export class Connection {
     const requestContext: RequestContext = {
       closed: this.closed.signal,
       remoteHost: this.remoteHost,
+      principal: this.principal,
       reserveAnswerBytes: async (bytes) => {
         const granted = await this.budget.reserve(bytes);
         reserved += granted;
