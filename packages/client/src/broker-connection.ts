@@ -154,6 +154,12 @@ export class BrokerConnection {
       answer = await this.exchange(socket, 'apiVersions', 0, {}, {});
     } catch (err) {
       socket.destroy();
+      // A TLS broker that refuses the client's certificate may hang up without an alert, right after a handshake
+      // that looked complete to the client: a TLS connection lost before its first answer is a TLS failure.
+      if (this.opts.tls && err instanceof KlogError && err.code === 'CONNECTION_LOST') {
+        throw new KlogError('TLS_HANDSHAKE_FAILED', `TLS with broker ${this.address} failed: the broker closed the connection before answering; `
+          + 'it may require a client certificate signed by its --tls-ca: give one with --tls-cert and --tls-key', { cause: err });
+      }
       throw err;
     }
     if (this.closed) {

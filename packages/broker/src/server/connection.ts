@@ -54,6 +54,7 @@ export class Connection {
     this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
+    this.log.debug({ tls: socket instanceof TLSSocket, principal: this.principal }, 'connection opened');
     ctx.metrics.connectionOpened('native');
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => {

@@ -24,9 +24,12 @@ export function serverTlsOptions(tls: BrokerTlsOptions): TlsOptions {
  * client whose certificate the CA did not sign, leaves no trace on the broker.
  */
 export function logHandshakeFailures(server: Server, logger: Logger, listener: string): void {
-  server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket) => {
-    logger.warn({ listener, remote: `${socket.remoteAddress}:${socket.remotePort}`, reason: err.code ?? err.message },
-      `${listener} connection failed its TLS handshake (a plaintext client on a TLS port, or a certificate not signed by --tls-ca?)`);
+  // A socket that failed its handshake is already destroyed and has forgotten its peer: note it on arrival.
+  const peers = new WeakMap<Socket, string>();
+  server.on('connection', (raw: Socket) => peers.set(raw, `${raw.remoteAddress}:${raw.remotePort}`));
+  server.on('tlsClientError', (err: Error & { code?: string }, socket: Socket & { _parent?: Socket }) => {
+    logger.warn({ listener, remote: peers.get(socket._parent ?? socket) ?? peers.get(socket), reason: err.code ?? err.message },
+      `${listener} connection failed its TLS handshake (a plaintext client on a TLS port, or a client certificate not signed by --tls-ca?)`);
   });
 }
 
