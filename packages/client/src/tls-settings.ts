@@ -28,7 +28,7 @@ export function tlsConnectOptions(tls: ClientTlsOptions, host: string, port: num
 /** Error codes Node and OpenSSL give certificate checks. */
 const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_SIGNATURE_FAILURE',
 ]);
 
 /**
@@ -40,6 +40,9 @@ export function tlsFailure(err: NodeJS.ErrnoException, address: string): KlogErr
   const why = (text: string) => new KlogError('TLS_HANDSHAKE_FAILED', `TLS with broker ${address} failed: ${text}`, { cause: err });
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
     return why('the port does not speak TLS; connect without --tls, or start the broker with --tls-cert and --tls-key');
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return why(`the broker's certificate is not for this address (${err.message}); connect by a name or address it carries, or set tls.servername`);
   }
   if (CERTIFICATE_CODES.has(code)) {
     return why(`the broker's certificate was not accepted (${err.message}); give the CA that signed it with --tls-ca (tls.ca)`);

@@ -19,8 +19,8 @@ const row = (kafkaCode: number, hint: string): ErrorInfo => ({
 
 /** The security codes. Kafka numbers from Kafka's protocol error list (SASL ones); Kafka has none for TLS. */
 export const SECURITY_ERRORS = {
-  TLS_REQUIRED: row(-1, 'the broker\'s port speaks TLS: connect with --tls (KLOG_TLS=1), or createClient({ tls: true })'),
-  TLS_HANDSHAKE_FAILED: row(-1, 'check that the port speaks TLS, that --tls-ca is the CA that signed the broker\'s certificate, and that the broker accepts your --tls-cert'),
+  TLS_REQUIRED: row(-1, 'see docs/security.md on connecting with TLS'),
+  TLS_HANDSHAKE_FAILED: row(-1, 'see docs/security.md on certificates'),
   AUTHENTICATION_REQUIRED: row(58, 'the broker has users: connect with --user NAME (password from KLOG_PASSWORD or a prompt), or createClient({ sasl })'),
   SASL_AUTHENTICATION_FAILED: row(58, 'check the user name and password (klog user list shows the users a broker has)'),
   UNSUPPORTED_SASL_MECHANISM: row(33, 'use scram-sha-256 or scram-sha-512'),
