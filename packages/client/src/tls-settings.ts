@@ -25,6 +25,11 @@ export function tlsConnectOptions(tls: ClientTlsOptions, host: string, port: num
   };
 }
 
+/** OpenSSL's codes for a peer that answered the ClientHello with something that is not TLS. */
+const NOT_TLS_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+/** Node's code for a certificate that is valid but names another host. */
+const WRONG_NAME_CODES = new Set(['ERR_TLS_CERT_ALTNAME_INVALID']);
+
 /** Error codes Node and OpenSSL give certificate checks. */
 const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -38,10 +43,10 @@ const CERTIFICATE_CODES = new Set([
 export function tlsFailure(err: NodeJS.ErrnoException, address: string): KlogError | null {
   const code = err.code ?? '';
   const why = (text: string) => new KlogError('TLS_HANDSHAKE_FAILED', `TLS with broker ${address} failed: ${text}`, { cause: err });
-  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+  if (NOT_TLS_CODES.has(code)) {
     return why('the port does not speak TLS; connect without --tls, or start the broker with --tls-cert and --tls-key');
   }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+  if (WRONG_NAME_CODES.has(code)) {
     return why(`the broker's certificate is not for this address (${err.message}); connect by a name or address it carries, or set tls.servername`);
   }
   if (CERTIFICATE_CODES.has(code)) {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { logHandshakeFailures, serverTlsOptions } from '../server/listener-tls.js';
+import { logHandshakeFailures, serverTlsOptions } from '../tls/listener-tls.js';
 import { KlogError } from '@klog/log-core';
 import { sendError } from './http-error.js';
 import type { HttpBackend, HttpListenerOptions } from './http-services.js';

@@ -1,6 +1,6 @@
 import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
-import type { BrokerTlsOptions } from '../server/listener-tls.js';
+import type { BrokerTlsOptions } from '../tls/listener-tls.js';
 import type { Logger } from 'pino';
 import type { TrafficTotals } from '../services/broker-metrics.js';
 import type { QueueHost } from '../services/queue-host.js';

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { connectionEvent, createListenerServer, type BrokerTlsOptions } from '../server/listener-tls.js';
+import { connectionEvent, createListenerServer, type BrokerTlsOptions } from '../tls/listener-tls.js';
 import type { BrokerServices } from '../services/broker-services.js';
 import { KafkaConnection } from './kafka-connection.js';
 

@@ -1,7 +1,7 @@
 import type { FsyncPolicy, LogStore, TopicConfig } from '@klog/log-core';
 import { API_VERSIONS, type ApiVersionTable } from '@klog/protocol';
 import type { Logger } from 'pino';
-import type { BrokerTlsOptions } from './listener-tls.js';
+import type { BrokerTlsOptions } from '../tls/listener-tls.js';
 
 export interface BrokerOptions {
   /** Directory the broker owns (one broker per directory; a lock file enforces it). */

@@ -8,7 +8,7 @@ import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { answerRequest } from './dispatch.js';
-import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from './listener-tls.js';
+import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from '../tls/listener-tls.js';
 import type { RequestContext } from './request-context.js';
 
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { CONNECTION_CORRELATION_ID, encodeErrorResponse } from '@klog/protocol';
 import type { Logger } from 'pino';
-import { logHandshakeFailures, serverTlsOptions, TLS_HANDSHAKE_BYTE, type BrokerTlsOptions } from './listener-tls.js';
+import { logHandshakeFailures, serverTlsOptions, TLS_HANDSHAKE_BYTE, type BrokerTlsOptions } from '../tls/listener-tls.js';
 
 /**
  * The native listener's server. With TLS it still accepts plain TCP and looks at the first byte a client sends:
