@@ -1,5 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { deriveScramCredential, SCRAM_MECHANISMS, fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -171,6 +171,23 @@ export class Admin {
   /** Deletes the queue and its delivery state; its topics and dead letters stay. */
   async deleteQueue(name: string): Promise<void> {
     await this.conn.request('deleteQueue', { queue: name });
+  }
+
+  /**
+   * Adds a user (or gives it a new password): the client derives a SCRAM-SHA-256 and a SCRAM-SHA-512 credential
+   * with fresh salts, and only those cross the wire. Resolves with true when the user is new.
+   */
+  async addUser(user: string, password: string, opts: { iterations?: number } = {}): Promise<boolean> {
+    const credentials = SCRAM_MECHANISMS.map((m) => deriveScramCredential(m, password, opts));
+    return (await this.conn.request('userAdd', { user, credentials })).created;
+  }
+
+  async listUsers(): Promise<{ user: string; mechanisms: string[] }[]> {
+    return (await this.conn.request('userList', {})).users;
+  }
+
+  async removeUser(user: string): Promise<void> {
+    await this.conn.request('userRemove', { user });
   }
 
   /** Offsets per partition: 'earliest', 'latest', or the first offset at or after a time (ms). */

@@ -6,6 +6,7 @@ import {
   type ApiName, type ApiVersionTable, type RequestOf, type ResponseOf,
 } from '@klog/protocol';
 import { fromWireError } from '@klog/protocol';
+import { saslLogin, type SaslOptions } from './sasl-login.js';
 import { tlsConnectOptions, tlsFailure, type ClientTlsOptions } from './tls-settings.js';
 
 export interface ConnectionOptions {
@@ -18,6 +19,8 @@ export interface ConnectionOptions {
   maxFrameBytes: number;
   /** Speak TLS to the broker; undefined: plaintext. */
   tls?: ClientTlsOptions;
+  /** Authenticate every new connection as this user; undefined: anonymous. */
+  sasl?: SaslOptions;
 }
 
 interface Pending {
@@ -167,6 +170,17 @@ export class BrokerConnection {
       throw new KlogError('CLIENT_CLOSED', 'the client is closed');
     }
     this.brokerVersions = versionTableOf(answer!);
+    const sasl = this.opts.sasl;
+    if (sasl) {
+      const send = <A extends 'saslHandshake' | 'saslAuthenticate'>(api: A, body: RequestOf<A>) =>
+        this.exchange(socket, api, negotiateVersion(api, API_VERSIONS[api], this.brokerVersions, `broker ${this.address}`), body, {}) as Promise<ResponseOf<A>>;
+      try {
+        await saslLogin({ saslHandshake: (b) => send('saslHandshake', b), saslAuthenticate: (b) => send('saslAuthenticate', b) }, sasl, this.address);
+      } catch (err) {
+        socket.destroy();
+        throw err;
+      }
+    }
     this.socket = socket;
   }
 

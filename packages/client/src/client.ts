@@ -6,6 +6,7 @@ import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { Queue, type QueueOptions } from './queue.js';
+import type { SaslOptions } from './sasl-login.js';
 import type { ClientTlsOptions } from './tls-settings.js';
 
 export interface ClientOptions {
@@ -23,6 +24,12 @@ export interface ClientOptions {
   logger?: Logger;
   /** Speak TLS to the broker: true for the system's CAs, or the CA, client certificate and checks to use. Default: plaintext. */
   tls?: boolean | ClientTlsOptions;
+  /**
+   * Authenticate as a user of the broker (SCRAM, RFC 5802) on every connection: { mechanism: 'scram-sha-256',
+   * username, password }. Needed once the broker has users. Use it with TLS: SCRAM keeps the password off the
+   * wire, but not the records that follow.
+   */
+  sasl?: SaslOptions;
 }
 
 /**
@@ -47,6 +54,7 @@ export class Client {
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxFrameBytes: opts.maxFrameBytes ?? 256 * 1024 * 1024,
       tls: opts.tls === true ? {} : opts.tls || undefined,
+      sasl: opts.sasl,
     };
     this.adminConn = this.connection();
   }

@@ -2,6 +2,7 @@
 export { createClient, Client } from './client.js';
 export type { ClientOptions } from './client.js';
 export type { ClientTlsOptions } from './tls-settings.js';
+export type { SaslOptions } from './sasl-login.js';
 export { Producer } from './producer.js';
 export type { ProducerOptions, ProducerMessage, RecordMetadata, AcksSetting } from './producer.js';
 export { Consumer } from './consumer.js';

@@ -8,6 +8,7 @@ import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { answerRequest } from './dispatch.js';
+import type { ConnectionAuth } from '../security/connection-auth.js';
 import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from '../tls/listener-tls.js';
 import type { RequestContext } from './request-context.js';
 
@@ -38,8 +39,8 @@ export class Connection {
   private readonly closed = new AbortController();
   private readonly log: Logger;
   private readonly remoteHost: string;
-  /** Who the peer is: the CN of its verified client certificate (mTLS), later its authenticated user; null: anonymous. */
-  principal: string | null;
+  /** Who the peer is (its certificate's CN, its user once authenticated) and where its SASL exchange stands. */
+  private readonly auth: ConnectionAuth;
   /** Until the first bytes arrive: they tell a TLS client on a plaintext port apart. */
   private firstChunk = true;
 
@@ -50,11 +51,11 @@ export class Connection {
   ) {
     this.reader = new FrameReader(ctx.config.maxFrameBytes);
     this.remoteHost = socket.remoteAddress ?? 'unknown';
-    this.principal = certificatePrincipal(socket);
+    this.auth = ctx.security.connectionAuth(certificatePrincipal(socket));
     this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
-    this.log.debug({ tls: socket instanceof TLSSocket, principal: this.principal }, 'connection opened');
+    this.log.debug({ tls: socket instanceof TLSSocket, principal: this.auth.principal }, 'connection opened');
     ctx.metrics.connectionOpened('native');
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => {
@@ -170,7 +171,7 @@ export class Connection {
     const requestContext: RequestContext = {
       closed: this.closed.signal,
       remoteHost: this.remoteHost,
-      principal: this.principal,
+      auth: this.auth,
       reserveAnswerBytes: async (bytes) => {
         const granted = await this.budget.reserve(bytes);
         reserved += granted;

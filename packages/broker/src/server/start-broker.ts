@@ -10,6 +10,8 @@ import { Connection } from './connection.js';
 import { createNativeServer } from './native-server.js';
 import { ProducerIdAllocator } from './producer-ids.js';
 import { QueueHost } from '../services/queue-host.js';
+import { BrokerSecurity } from '../security/broker-security.js';
+import { UserStore } from '../security/user-store.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/kafka-listener.js';
 import { startHttpListener, type HttpListener } from '../http/http-listener.js';
 import type { HttpServices } from '../http/http-services.js';
@@ -69,7 +71,17 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     throw err;
   }
   let address = { host: config.host, port: config.port };
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, queues, () => address, metrics);
+  let security: BrokerSecurity;
+  try {
+    security = new BrokerSecurity(UserStore.open(store.dir));
+  } catch (err) {
+    await queues.close();
+    await coordinator.close();
+    await http?.close();
+    if (ownStore) await store.close();
+    throw err;
+  }
+  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, queues, () => address, metrics, security);
   const connections = new Set<Connection>();
   let nextId = 1;
 
@@ -125,7 +137,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   };
   const consoleUrl = http ? `${opts.tls ? 'https' : 'http'}://${browsableHost(http.host)}:${http.port}/` : undefined;
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
-    tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off' }, 'broker listening');
+    tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
+    authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} users` : 'off (no users)' }, 'broker listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
