@@ -7,7 +7,8 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
   ['topic', 'compact'], ['topic', 'trim'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
-  ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete']];
+  ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete'],
+  ['user'], ['user', 'add'], ['user', 'list'], ['user', 'remove']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
 function examplesOf(help: string): string[] {

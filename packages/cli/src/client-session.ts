@@ -4,9 +4,10 @@ import { clientNotices } from './client-notices.js';
 import { isKafkaListener } from './kafka-probe.js';
 import type { Runtime } from './runtime.js';
 import { clientTls, type TlsArgs } from './tls-flags.js';
+import { clientSasl, type UserArgs } from './user-flags.js';
 
 /** Options every client command accepts. */
-export interface BrokerArgs extends TlsArgs {
+export interface BrokerArgs extends TlsArgs, UserArgs {
   broker?: string;
 }
 
@@ -14,7 +15,8 @@ export interface BrokerArgs extends TlsArgs {
 export async function withClient<T>(args: BrokerArgs, rt: Runtime, fn: (client: Client) => Promise<T>): Promise<T> {
   const address = resolveBrokerAddress(args.broker, rt.env);
   const tls = clientTls(args, rt.env);
-  const client = createClient({ brokers: [address], clientId: 'klog-cli', logger: clientNotices(rt.note), tls });
+  const sasl = await clientSasl(args, rt.env);
+  const client = createClient({ brokers: [address], clientId: 'klog-cli', logger: clientNotices(rt.note), tls, sasl });
   try {
     return await fn(client);
   } catch (err) {

@@ -6,6 +6,7 @@ import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
 import { queueCommand } from './commands/queue.js';
 import { topicCommand } from './commands/topic.js';
+import { userCommand } from './commands/user.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
 import { commandPath, inCliVoice, type HintContext } from './cli-voice.js';
@@ -35,6 +36,7 @@ const COMMANDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['broker', []], ['produce', []], ['consume', []],
   ['topic', ['create', 'list', 'describe', 'delete']], ['group', ['list', 'describe', 'reset-offsets', 'delete']],
   ['queue', ['create', 'list', 'describe', 'redrive', 'reset', 'delete']],
+  ['user', ['add', 'list', 'remove']],
 ]);
 
 /** The names a failed command line was about, read from what the parser made of it (when it got that far). */
@@ -70,12 +72,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('tls-ca', { type: 'string', global: true, describe: 'CA certificate (PEM) that signed the broker\'s; implies --tls (default: $KLOG_TLS_CA)' })
     .option('tls-cert', { type: 'string', global: true, describe: 'Client certificate (PEM), for a broker that requires one (default: $KLOG_TLS_CERT)' })
     .option('tls-key', { type: 'string', global: true, describe: 'Key of --tls-cert (PEM) (default: $KLOG_TLS_KEY)' })
+    .option('user', { type: 'string', global: true, describe: 'Authenticate as this user (SCRAM); password from $KLOG_PASSWORD, else asked (default: $KLOG_USER)' })
+    .option('sasl-mechanism', { type: 'string', global: true, choices: ['scram-sha-256', 'scram-sha-512'], describe: 'How --user authenticates (default: $KLOG_SASL_MECHANISM, else scram-sha-256)' })
     .command(brokerCommand(rt))
     .command(produceCommand(rt))
     .command(consumeCommand(rt))
     .command(topicCommand(rt))
     .command(groupCommand(rt))
     .command(queueCommand(rt))
+    .command(userCommand(rt))
     .demandCommand(1, 'say which command to run (klog --help lists them)')
     .example('$0 broker', 'start a broker on ./klog-data, port 7420')
     .example('$0 produce notification hello', 'send a record')

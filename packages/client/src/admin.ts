@@ -1,5 +1,5 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { deriveScramCredential, SCRAM_MECHANISMS, fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { deriveScramCredentials, fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
 
@@ -178,8 +178,7 @@ export class Admin {
    * with fresh salts, and only those cross the wire. Resolves with true when the user is new.
    */
   async addUser(user: string, password: string, opts: { iterations?: number } = {}): Promise<boolean> {
-    const credentials = SCRAM_MECHANISMS.map((m) => deriveScramCredential(m, password, opts));
-    return (await this.conn.request('userAdd', { user, credentials })).created;
+    return (await this.conn.request('userAdd', { user, credentials: deriveScramCredentials(password, opts) })).created;
   }
 
   async listUsers(): Promise<{ user: string; mechanisms: string[] }[]> {

@@ -38,7 +38,7 @@ export { QueueAcknowledgements } from './queue-acknowledgements.js';
 export type { QueueAckType, QueueAckOptions } from './queue-acknowledgements.js';
 export { SCRAM_MECHANISMS, parseScramMechanism } from './sasl/scram-mechanism.js';
 export type { ScramMechanism } from './sasl/scram-mechanism.js';
-export { checkIterations, deriveScramCredential, DEFAULT_SCRAM_ITERATIONS, MIN_SCRAM_ITERATIONS } from './sasl/scram-credential.js';
+export { checkIterations, deriveScramCredential, deriveScramCredentials, DEFAULT_SCRAM_ITERATIONS, MIN_SCRAM_ITERATIONS } from './sasl/scram-credential.js';
 export type { ScramCredential } from './sasl/scram-credential.js';
 export { ScramClient } from './sasl/scram-client.js';
 export { ScramServer, AUTHENTICATION_FAILED_MESSAGE } from './sasl/scram-server.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KlogError, syncDir } from '@klog/log-core';
-import { checkIterations, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanism } from '@klog/protocol';
+import { checkIterations, deriveScramCredentials, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanism } from '@klog/protocol';
 
 /** The user store's file in the data directory. */
 export const USERS_FILE = 'users.json';
@@ -107,6 +107,11 @@ export class UserStore {
     this.save(next);
     this.users.set(user, byMechanism);
     return created;
+  }
+
+  /** Adds a user (or replaces its credentials) from a password: a credential per mechanism, the password itself kept nowhere. */
+  putPassword(user: string, password: string, opts: { iterations?: number } = {}): boolean {
+    return this.put(user, deriveScramCredentials(password, opts));
   }
 
   remove(user: string): void {

@@ -68,6 +68,8 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
       .option('broker', { hidden: true })
       .option('tls', { hidden: true })
+      .option('user', { hidden: true })
+      .option('sasl-mechanism', { hidden: true })
       .option('tls-cert', { type: 'string', describe: 'Serve every listener (native, Kafka, HTTP) over TLS with this certificate (PEM); needs --tls-key' })
       .option('tls-key', { type: 'string', describe: 'Key of --tls-cert (PEM)' })
       .option('tls-ca', { type: 'string', describe: 'Require client certificates signed by this CA (PEM) on every listener (mTLS); the certificate\'s CN names the client' })

@@ -1,6 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { KlogError } from '@klog/log-core';
-import { scramHash, type ScramMechanism } from './scram-mechanism.js';
+import { SCRAM_MECHANISMS, scramHash, type ScramMechanism } from './scram-mechanism.js';
 
 /**
  * What a server keeps of a password for one SCRAM mechanism (RFC 5802 §3): the salt and iteration count the
@@ -51,6 +51,11 @@ export function deriveScramCredential(mechanism: ScramMechanism, password: strin
     storedKey: hash(mechanism, clientKeyOf(mechanism, salted)),
     serverKey: hmac(mechanism, salted, 'Server Key'),
   };
+}
+
+/** A credential per mechanism klog speaks, each with its own salt: what adding a user stores. */
+export function deriveScramCredentials(password: string, opts: { iterations?: number } = {}): ScramCredential[] {
+  return SCRAM_MECHANISMS.map((m) => deriveScramCredential(m, password, opts));
 }
 
 export function checkIterations(iterations: number): void {
