@@ -38,7 +38,7 @@ describe('klog user', () => {
     dirs.push(dataDir);
     const added = await runKlog(['user', 'add', 'alice', '--password-stdin', '--data-dir', dataDir], { input: `${ALICE}\n` });
     expect(added.code, added.stderr).toBe(0);
-    expect(added.stderr).toBe('klog: added user alice\n');
+    expect(added.stderr).toBe('klog: created user alice\n');
     expect(readFileSync(join(dataDir, 'users.json'), 'utf8')).not.toContain(ALICE);
     const listed = await runKlog(['user', 'list', '--data-dir', dataDir]);
     expect(listed.stdout.toString()).toMatch(/^USER +MECHANISMS\nalice +SCRAM-SHA-256,SCRAM-SHA-512\n$/);

@@ -41,7 +41,7 @@ function add(rt: Runtime): CommandModule<BrokerArgs, AddArgs> {
       const created = dataDir !== undefined
         ? await withUserStore(dataDir, (users) => users.putPassword(args.name, password, opts))
         : await withClient(args, rt, (client) => client.admin().addUser(args.name, password, opts));
-      rt.note(`klog: ${created ? 'added user' : 'changed the password of'} ${args.name}`);
+      rt.note(`klog: ${created ? 'created user' : 'changed the password of user'} ${args.name}`);
     },
   };
 }
@@ -69,7 +69,7 @@ function remove(rt: Runtime): CommandModule<BrokerArgs, UserArgs & { name: strin
     handler: async (args) => {
       if (args['data-dir'] !== undefined) await withUserStore(args['data-dir'], (users) => users.remove(args.name));
       else await withClient(args, rt, (client) => client.admin().removeUser(args.name));
-      rt.note(`klog: removed user ${args.name}`);
+      rt.note(`klog: deleted user ${args.name}`);
     },
   };
 }
