@@ -138,7 +138,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const consoleUrl = http ? `${opts.tls ? 'https' : 'http'}://${browsableHost(http.host)}:${http.port}/` : undefined;
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
     tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
-    authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} users` : 'off (no users)' }, 'broker listening');
+    authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} user(s)` : 'off (no users)' }, 'broker listening');
   // Users protect the native listener only, so far: say so, rather than let an operator believe the others are closed.
   if (security.users.size > 0 && (kafka || http)) {
     logger.warn({ kafkaPort: kafka?.port, httpPort: http?.port },

@@ -21,8 +21,8 @@ const row = (kafkaCode: number, hint: string): ErrorInfo => ({
 export const SECURITY_ERRORS = {
   TLS_REQUIRED: row(-1, 'see docs/security.md on connecting with TLS'),
   TLS_HANDSHAKE_FAILED: row(-1, 'see docs/security.md on certificates'),
-  AUTHENTICATION_REQUIRED: row(58, 'the broker has users: connect with --user NAME (password from KLOG_PASSWORD or a prompt), or createClient({ sasl })'),
-  SASL_AUTHENTICATION_FAILED: row(58, 'check the user name and password (klog user list shows the users a broker has)'),
+  AUTHENTICATION_REQUIRED: row(58, 'see docs/security.md on users'),
+  SASL_AUTHENTICATION_FAILED: row(58, 'check the user name and password; klog user list shows the users a broker has'),
   UNSUPPORTED_SASL_MECHANISM: row(33, 'use scram-sha-256 or scram-sha-512'),
   ILLEGAL_SASL_STATE: row(34, 'authenticate once, right after apiVersions, with a client of this klog version'),
   UNKNOWN_USER: row(-1, 'list the users with: klog user list'),
