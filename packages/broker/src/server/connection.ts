@@ -12,6 +12,9 @@ import type { ConnectionAuth } from '../security/connection-auth.js';
 import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from '../tls/listener-tls.js';
 import type { RequestContext } from './request-context.js';
 
+/** The smallest frame length whose first byte is a TLS handshake's. */
+const TLS_LOOKALIKE_FRAME_BYTES = TLS_HANDSHAKE_BYTE * 2 ** 24;
+
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
 interface Answer {
   frame: Buffer | null;
@@ -103,7 +106,8 @@ export class Connection {
     this.ctx.metrics.bytesReceived('native', chunk.length);
     if (this.firstChunk) {
       this.firstChunk = false;
-      if (chunk[0] === TLS_HANDSHAKE_BYTE && !(this.socket instanceof TLSSocket)) {
+      // A frame whose length starts with 0x16 would be at least 352 MiB: beyond any usual maxFrameBytes.
+      if (chunk[0] === TLS_HANDSHAKE_BYTE && !(this.socket instanceof TLSSocket) && this.ctx.config.maxFrameBytes < TLS_LOOKALIKE_FRAME_BYTES) {
         // Read as a frame length this would be ~370 MB, and the client would hear FRAME_TOO_LARGE: say what it is.
         this.log.warn('closing connection: a TLS client on the plaintext native port (start the broker with --tls-cert and --tls-key, or connect without --tls)');
         this.fatal('INVALID_REQUEST', 'this broker port speaks plaintext, not TLS: connect without --tls, or start the broker with --tls-cert and --tls-key');
