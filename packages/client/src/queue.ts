@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { fromWireError, isRetriable } from '@klog/protocol';
+import { isRetriable } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
+import { AckBatcher } from './queue-ack-batcher.js';
 import { QueueMessage, type QueueAckType } from './queue-message.js';
 import { sleep } from './retry.js';
 import type { Deserializer } from './serializers.js';
@@ -37,6 +38,8 @@ export interface QueueRunOptions {
 
 /** Waiting this long after a failed fetch before the next one (the broker is restarting, say). */
 const RETRY_PAUSE_MS = 500;
+/** The reason a handler's lock renewal stops; given, because abort() without one builds a DOMException per record. */
+const HANDLER_DONE = new Error('handler done');
 
 /**
  * One member of a queue hosted by the broker: records it receives are locked to it until acknowledged, until
@@ -53,6 +56,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
   private heartbeat: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private readonly logger: Logger;
+  private readonly acks: AckBatcher;
 
   constructor(
     private readonly fetchConn: BrokerConnection,
@@ -62,6 +66,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
   ) {
     this.memberId = `${clientId}-${randomUUID()}`;
     this.logger = opts.logger ?? defaultLogger();
+    this.acks = new AckBatcher(ackConn, opts.name, this.memberId, () => {
+      this.lastSent = Date.now();
+    });
   }
 
   get name(): string {
@@ -120,6 +127,8 @@ export class Queue implements AsyncIterable<QueueMessage> {
       clearInterval(this.heartbeat);
       // Handlers finish (and acknowledge) first; the fetch in progress is cut short by closing its connection.
       await Promise.all([...this.loops].map((l) => l.catch(() => undefined)));
+      // Acks still on their way go before the leave, which would otherwise release their records.
+      await this.acks.idle();
       if (this.readyPromise !== undefined) {
         await this.ackConn.request('leaveQueue', { queue: this.name, memberId: this.memberId }).catch((err: unknown) => {
           // The broker also releases a member's records when its connection closes, just below.
@@ -149,17 +158,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return config;
   }
 
-  private readonly sendAck = async (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> => {
-    const res = await this.ackConn.request('shareAcknowledge', {
-      queue: this.name,
-      memberId: this.memberId,
-      acks: [{ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o }],
-    });
-    this.lastSent = Date.now();
-    const r = res.results[0];
-    if (r === undefined) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${m.id}`);
-    if (r.errorCode) throw fromWireError(r, `${type} ${m.id}`);
-  };
+  /** Acknowledgements travel in batches (queue-ack-batcher.ts); each message's promise still settles on its own. */
+  private readonly sendAck = (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> =>
+    this.acks.send({ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o });
 
   /** Fetches until there is something or the queue closes; retriable failures (a restarting broker) are waited out. */
   private async fetchRetrying(max: number): Promise<QueueMessage[]> {
@@ -197,17 +198,22 @@ export class Queue implements AsyncIterable<QueueMessage> {
     await Promise.all(running);
   }
 
+  /**
+   * Runs one handler. Its slot is free again once its accept or release is queued, not answered: the next fetch
+   * then overlaps that acknowledgement's round trip (the record stays locked until it lands, so at most about
+   * 2 × concurrency records are locked to this member). close() waits for the acknowledgements before leaving.
+   */
   private async handle(message: QueueMessage, opts: QueueRunOptions, lockMs: number): Promise<void> {
     const renewal = new AbortController();
     const renewing = this.keepLocked(message, lockMs, renewal.signal);
     try {
       await opts.eachMessage({ message, deliveryCount: message.deliveryCount, signal: this.stop.signal });
-      if (!message.settled) await message.accept().catch((e: unknown) => this.logAck(message, e));
+      if (!message.settled) message.accept().catch((e: unknown) => this.logAck(message, e));
     } catch (err) {
-      if (!message.settled) await message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
+      if (!message.settled) message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
       else this.logAck(message, err);
     } finally {
-      renewal.abort();
+      renewal.abort(HANDLER_DONE);
       await renewing;
     }
   }
