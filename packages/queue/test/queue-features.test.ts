@@ -128,6 +128,35 @@ describe('dead letters', () => {
       .toEqual([['x', 'bad input', 'Offset rejected by client.']]);
     expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, archived: 1, lag: 0 });
   });
+
+  it('a rate-limited re-drive moves rate/10 records each tenth of a second of the queue\'s clock, until all are back', async () => {
+    const queue = await queues.queue({ name: 'workers', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq' });
+    await produce('jobs', Array.from({ length: 25 }, (_, i) => `job ${i}`));
+    for (const m of await queue.receive({ max: 25 })) await m.reject('bad');
+    await until(async () => store.logEndOffset('jobs.dlq', 0) === 25, 'every record dead-lettered');
+    const backInJobs = (): number => store.logEndOffset('jobs', 0) - 25;
+
+    let done = false;
+    const redriving = queues.redrive('workers', { ratePerSec: 100 }).then((r) => {
+      done = true;
+      return r;
+    });
+    await until(() => backInJobs() === 10, 'the first step');
+    await settle();
+    expect([backInJobs(), done]).toEqual([10, false]);
+    clock.advance(99);
+    await settle();
+    expect(backInJobs()).toBe(10); // not before its time
+    clock.advance(1);
+    await until(() => backInJobs() === 20, 'the second step');
+    clock.advance(100);
+    expect(await redriving).toEqual({ moved: 25 });
+    expect(await queues.redrive('workers', { ratePerSec: 100 })).toEqual({ moved: 0 });
+    // They are delivered afresh.
+    const again = await queue.receive({ max: 25 });
+    expect(again.map((m) => [m.value!.toString(), m.deliveryCount])).toEqual(Array.from({ length: 25 }, (_, i) => [`job ${i}`, 1]));
+    await expectCode(queues.redrive('workers', { ratePerSec: 0 }), 'INVALID_CONFIG');
+  });
 });
 
 describe('delays', () => {
