@@ -186,6 +186,41 @@ describe('delays', () => {
     await later.accept();
     expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, lag: 0 });
   });
+
+  it('records delayed by days, more than the window holds, do not hold back the records behind them, and survive a restart', async () => {
+    const DAY = 86_400_000;
+    const opts = { name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 10, maxWindowRecords: 50 } as const;
+    const queue = await queues.queue(opts);
+    const days = Array.from({ length: 120 }, (_, i) => ({ value: Buffer.from(`day ${i}`), headers: [deliverAtHeader(clock.now() + 3 * DAY)] }));
+    await store.append('jobs', days);
+    await store.append('jobs', Array.from({ length: 10 }, (_, i) => ({ value: Buffer.from(`now ${i}`) })));
+    const now = await queue.receive({ max: 10 });
+    expect(now.map((m) => m.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `now ${i}`));
+    await now[0].release({ delayMs: 2 * DAY }); // parked too
+    for (const m of now.slice(1)) await m.accept();
+    expect((await queue.stats())[0]).toMatchObject({ ready: 0, delayed: 121, inFlight: 0, startOffset: 0 });
+
+    await crashAndReopen();
+    const q2 = await queues.queue(opts);
+    expect(await q2.receive({ maxWaitMs: 0 })).toEqual([]);
+    expect((await q2.stats())[0]).toMatchObject({ ready: 0, delayed: 121 });
+    clock.advance(2 * DAY);
+    const [again] = await q2.receive();
+    expect([again.value!.toString(), again.deliveryCount]).toEqual(['now 0', 2]);
+    await again.accept();
+    clock.advance(DAY);
+    const got: string[] = [];
+    while (got.length < 120) {
+      const batch = await q2.receive({ max: 50 });
+      expect(batch.length).toBeLessThanOrEqual(10); // maxRecordLocks still holds
+      for (const m of batch) {
+        got.push(m.value!.toString());
+        await m.accept();
+      }
+    }
+    expect(got).toEqual(Array.from({ length: 120 }, (_, i) => `day ${i}`));
+    expect((await q2.stats())[0]).toMatchObject({ startOffset: 130, lag: 0 });
+  });
 });
 
 describe('locks', () => {

@@ -168,7 +168,7 @@ it('a share partition behaves as the model under any sequence of operations, res
               const deliverAt = op.delayed && i === 0 ? now + 700 : 0;
               deliverAts.push(deliverAt);
               model.load(deliverAt);
-              sp.load(sp.end, { timestamp: now, deliverAt });
+              sp.load(sp.end, { timestamp: now, deliverAt }, now);
             }
             break;
           case 'acquire': {
@@ -209,7 +209,7 @@ it('a share partition behaves as the model under any sequence of operations, res
             disk = persist(sp, disk, op.snapshot);
             sp = new SharePartition(LIMITS, disk);
             // The window is read from the log again, from the restored start offset.
-            for (let o = sp.end; o < deliverAts.length; o++) sp.load(o, { timestamp: now, deliverAt: deliverAts[o] });
+            for (let o = sp.end; o < deliverAts.length; o++) sp.load(o, { timestamp: now, deliverAt: deliverAts[o] }, now);
             model.restart();
             held.clear();
             break;
