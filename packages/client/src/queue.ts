@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { isRetriable } from '@klog/protocol';
+import { isRetriable, runQueueHandlers } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { AckBatcher } from './queue-ack-batcher.js';
@@ -25,6 +25,8 @@ export interface QueueOptions extends Partial<QueueSettings> {
 export interface QueueEachMessagePayload {
   message: QueueMessage;
   deliveryCount: number;
+  /** Which of run()'s `concurrency` handlers this is (0-based). */
+  worker: number;
   /** Aborted when the queue is closed: a long handler may stop early (its record is then released). */
   signal: AbortSignal;
 }
@@ -38,8 +40,6 @@ export interface QueueRunOptions {
 
 /** Waiting this long after a failed fetch before the next one (the broker is restarting, say). */
 const RETRY_PAUSE_MS = 500;
-/** The reason a handler's lock renewal stops; given, because abort() without one builds a DOMException per record. */
-const HANDLER_DONE = new Error('handler done');
 
 /**
  * One member of a queue hosted by the broker: records it receives are locked to it until acknowledged, until
@@ -108,7 +108,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
    * is renewed every lockMs/2, so work longer than the lock keeps its record.
    */
   run(opts: QueueRunOptions): Promise<void> {
-    const loop = this.pump(opts, Math.max(1, Math.trunc(opts.concurrency ?? 1)));
+    const loop = this.pump(opts, opts.concurrency ?? 1);
     this.loops.add(loop);
     return loop.finally(() => this.loops.delete(loop));
   }
@@ -180,65 +180,21 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return [];
   }
 
-  /** One fetch at a time, for as many records as there are idle handlers. */
+  /** run()'s loop is shared with the embedded queue (runQueueHandlers, in @klog/protocol). */
   private async pump(opts: QueueRunOptions, concurrency: number): Promise<void> {
     const config = await this.ready();
-    const running = new Set<Promise<void>>();
-    while (!this.stop.signal.aborted) {
-      if (running.size >= concurrency) {
-        await Promise.race(running);
-        continue;
-      }
-      const batch = await this.fetchRetrying(concurrency - running.size);
-      for (const message of batch) {
-        const p = this.handle(message, opts, config.lockMs).finally(() => running.delete(p));
-        running.add(p);
-      }
-    }
-    await Promise.all(running);
-  }
-
-  /**
-   * Runs one handler. Its slot is free again once its accept or release is queued, not answered: the next fetch
-   * then overlaps that acknowledgement's round trip (the record stays locked until it lands, so at most about
-   * 2 × concurrency records are locked to this member). close() waits for the acknowledgements before leaving.
-   */
-  private async handle(message: QueueMessage, opts: QueueRunOptions, lockMs: number): Promise<void> {
-    const renewal = new AbortController();
-    const renewing = this.keepLocked(message, lockMs, renewal.signal);
-    try {
-      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, signal: this.stop.signal });
-      if (!message.settled) message.accept().catch((e: unknown) => this.logAck(message, e));
-    } catch (err) {
-      if (!message.settled) message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
-      else this.logAck(message, err);
-    } finally {
-      renewal.abort(HANDLER_DONE);
-      await renewing;
-    }
-  }
-
-  private async keepLocked(message: QueueMessage, lockMs: number, signal: AbortSignal): Promise<void> {
-    const every = Math.max(1, Math.floor(lockMs / 2));
-    for (;;) {
-      await sleep(every, signal);
-      if (signal.aborted) return;
-      try {
-        await message.renew();
-      } catch (err) {
-        this.logAck(message, err);
-        return;
-      }
-    }
+    await runQueueHandlers<QueueMessage>({
+      fetch: (max) => this.fetchRetrying(max),
+      stopped: this.stop.signal,
+      lockMs: config.lockMs,
+      sleep,
+      ackFailed: (message, err) => this.logAck(message, err),
+    }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }));
   }
 
   private logAck(message: QueueMessage, err: unknown): void {
     this.logger.warn({ err, queue: this.name, id: message.id }, 'queue acknowledgement failed');
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The promise's value, or null as soon as the signal aborts (the promise is left to settle on its own). */

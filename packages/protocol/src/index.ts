@@ -36,3 +36,5 @@ export { QueueAcknowledgements } from './queue-acknowledgements.js';
 export type { QueueAckType, QueueAckOptions } from './queue-acknowledgements.js';
 export { pacedRedrive } from './redrive-pacing.js';
 export type { PacedRedriveOptions, PacingClock } from './redrive-pacing.js';
+export { runQueueHandlers } from './queue-runner.js';
+export type { QueueRunHost, QueueHandler, RunnableMessage } from './queue-runner.js';

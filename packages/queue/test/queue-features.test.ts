@@ -1,6 +1,6 @@
 import type { LogStore, RecordInput, StoredRecord } from '@klog/log-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, STATE_TOPIC, deliverAtHeader, type Queue, type QueueStore } from '../src/index.js';
+import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, STATE_TOPIC, deliverAtHeader, type Queue, type QueueOptions, type QueueStore } from '../src/index.js';
 import { expectCode, openStore, removeDir, settle, silentLogger, tempDir, until } from './helpers.js';
 
 let dir: string;
@@ -189,7 +189,7 @@ describe('delays', () => {
 
   it('records delayed by days, more than the window holds, do not hold back the records behind them, and survive a restart', async () => {
     const DAY = 86_400_000;
-    const opts = { name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 10, maxWindowRecords: 50 } as const;
+    const opts: QueueOptions = { name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 10, maxWindowRecords: 50 };
     const queue = await queues.queue(opts);
     const days = Array.from({ length: 120 }, (_, i) => ({ value: Buffer.from(`day ${i}`), headers: [deliverAtHeader(clock.now() + 3 * DAY)] }));
     await store.append('jobs', days);
