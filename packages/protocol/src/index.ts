@@ -34,3 +34,7 @@ export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
 export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';
 export { QueueAcknowledgements } from './queue-acknowledgements.js';
 export type { QueueAckType, QueueAckOptions } from './queue-acknowledgements.js';
+export { pacedRedrive } from './redrive-pacing.js';
+export type { PacedRedriveOptions, PacingClock } from './redrive-pacing.js';
+export { runQueueHandlers } from './queue-runner.js';
+export type { QueueRunHost, QueueHandler, RunnableMessage } from './queue-runner.js';
