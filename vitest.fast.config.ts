@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@klog\/(broker|cli|client|consumer-group|log-core|protocol|queue)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [{ find: /^@klog\/(broker|cli|client|consumer-group|log-core|protocol|queue|tasks)$/, replacement: `${root}packages/$1/src/index.ts` }],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],

@@ -84,12 +84,12 @@ export class Worker {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping.abort();
-      await this.scheduler?.close();
-      const grace = this.opts.graceMs ?? 30_000;
       const graceOver = new AbortController();
-      void this.deps.clock.sleep(grace, graceOver.signal).then(() => {
+      void this.deps.clock.sleep(this.opts.graceMs ?? 30_000, graceOver.signal).then(() => {
+        if (graceOver.signal.aborted) return;
         for (const ac of this.running.values()) ac.abort('shutdown');
       });
+      await this.scheduler?.close();
       await this.consumer?.close();
       graceOver.abort();
       this.deps.results.off('status', this.onStatus);
