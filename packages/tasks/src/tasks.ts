@@ -20,7 +20,7 @@ import { RemoteTransport } from './transport-remote.js';
 import { Worker, type WorkerOptions } from './worker.js';
 
 export interface TasksOptions {
-  /** Brokers to use (host:port); default ['127.0.0.1:7420']. Leave out when `store` is given. */
+  /** Brokers to use (host:port); default $KLOG_BROKER, else 127.0.0.1:7420 (as the klog command). Leave out when `store` is given. */
   brokers?: string[];
   /** More client settings (clientId, timeouts, logger) for the broker connection. */
   client?: Omit<ClientOptions, 'brokers'>;
@@ -78,7 +78,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     this.topics = topicsFor(opts.app ?? 'tasks');
     this.transport = opts.store !== undefined
       ? new EmbeddedTransport(opts.store, opts.clock)
-      : new RemoteTransport({ ...opts.client, brokers: opts.brokers ?? ['127.0.0.1:7420'] });
+      : new RemoteTransport({ ...opts.client, brokers: opts.brokers ?? [process.env.KLOG_BROKER ?? '127.0.0.1:7420'] });
     this.results = new ResultsView(this.transport, this.topics.results, this.logger);
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
     this.writer = new StatusWriter(this.transport, this.topics.results, this.clock);

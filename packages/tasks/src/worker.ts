@@ -68,6 +68,11 @@ export class Worker {
     }
   }
 
+  /** The names of the tasks this worker runs. */
+  get taskNames(): string[] {
+    return [...this.deps.specs.keys()];
+  }
+
   start(): void {
     const concurrency = Math.max(1, Math.trunc(this.opts.concurrency ?? 1));
     this.deps.results.on('status', this.onStatus);
