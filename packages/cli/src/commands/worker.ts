@@ -44,12 +44,12 @@ export function workerCommand(rt: Runtime): CommandModule<BrokerArgs, WorkerArgs
       const path = resolve(args.module);
       const tasks = tasksOfModule(await import(pathToFileURL(path).href) as Record<string, unknown>, args.module);
       const worker = await tasks.worker({ concurrency: args.concurrency ?? 1, handleSignals: false, ...(graceMs === undefined ? {} : { graceMs }) });
-      rt.note(`klog: worker running ${args.module} (${worker.taskNames.join(', ') || 'no tasks defined'}), concurrency ${args.concurrency ?? 1}; Ctrl-C to stop`);
+      rt.note(`klog worker: running ${args.module} (${worker.taskNames.join(', ') || 'no tasks defined'}), concurrency ${args.concurrency ?? 1}; Ctrl-C to stop`);
       await new Promise<void>((done) => {
         if (rt.stop.aborted) done();
         else rt.stop.addEventListener('abort', () => done(), { once: true });
       });
-      rt.note('klog: worker stopping: running tasks finish (or go back to the queue after --grace)');
+      rt.note('klog worker: stopping: running tasks finish (or go back to the queue after --grace)');
       await worker.stop();
       await tasks.close();
     },
