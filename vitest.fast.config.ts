@@ -40,6 +40,11 @@ export default defineConfig({
       'packages/log-core/test/open-file-limits.test.ts',
       'test/client/producer-limits.test.ts',
       'test/broker/bounded-retries.test.ts',
+      // background tasks: workers in child processes (one run kills four with kill -9), the README run through the
+      // built klog, and a tsc run over the typed API
+      'test/tasks/tasks-processes.test.ts',
+      'test/tasks/readme-tasks.test.ts',
+      'test/tasks/tasks-types.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

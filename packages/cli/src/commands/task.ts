@@ -64,7 +64,7 @@ function status(rt: Runtime): CommandModule<TaskArgs, IdArgs> {
       const info = await tasks.status(args.id);
       if (args.json) return writeJson(rt, jsonOf(info));
       await rt.out.write(renderTable(HEADER, rows([info], Date.now())));
-      if (info.state === 'SUCCESS') await rt.out.write(`result: ${JSON.stringify(jsonOf(info) as { result: unknown }['result'] ?? null)}\n`);
+      if (info.state === 'SUCCESS') await rt.out.write(`result: ${JSON.stringify((jsonOf(info) as { result?: unknown }).result ?? null)}\n`);
       if (info.error?.stack !== undefined) await rt.out.write(`${info.error.stack}\n`);
     }),
   };
