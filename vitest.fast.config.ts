@@ -45,6 +45,7 @@ export default defineConfig({
       'test/tasks/tasks-processes.test.ts',
       'test/tasks/readme-tasks.test.ts',
       'test/tasks/tasks-types.test.ts',
+      'test/tasks/cli-tasks.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

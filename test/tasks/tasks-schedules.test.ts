@@ -1,4 +1,4 @@
-// Periodic schedules, per-task rate limits and result expiry, embedded, with time driven by a ManualClock.
+// Periodic schedules, per-task rate limits and the results topic's settings, embedded, with time driven by a ManualClock.
 import { afterEach, describe, expect, it } from 'vitest';
 import { embeddedApp, until, type EmbeddedApp } from './helpers.js';
 
@@ -93,5 +93,17 @@ describe('rate limit', () => {
     await until(() => starts.length === 3, 'the third a second after that');
     expect(starts).toEqual([t0, t0 + 1_000, t0 + 2_000]);
     await Promise.all(handles.map((h) => h.result({ timeoutMs: 10_000 })));
+  });
+});
+
+describe('results topic', () => {
+  it('is compacted and expires by retention after resultTtlMs (compact,delete)', async () => {
+    app = await embeddedApp({ resultTtlMs: 3_600_000, app: 'billing' });
+    const { tasks, store } = app;
+    const t = tasks.define('t', async () => 1);
+    await t.delay();
+    expect(store.describeTopic('billing.results').config).toMatchObject({ cleanupPolicy: 'compact,delete', retentionMs: 3_600_000 });
+    expect(store.describeTopic('billing.claims').config).toMatchObject({ cleanupPolicy: 'delete' });
+    expect(store.hasTopic('billing') && store.hasTopic('dlq.billing')).toBe(true);
   });
 });
