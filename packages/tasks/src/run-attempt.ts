@@ -24,7 +24,7 @@ export async function runAttempt(
   interrupt: AbortSignal,
 ): Promise<AttemptOutcome> {
   const ac = new AbortController();
-  const ctx: TaskContext = { ...base, signal: ac.signal, progress: base.progress };
+  const ctx: TaskContext = { ...base, signal: ac.signal };
   const timerStop = new AbortController();
   const ends: Promise<AttemptOutcome>[] = [
     (async (): Promise<AttemptOutcome> => {

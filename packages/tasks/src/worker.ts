@@ -156,12 +156,15 @@ export class Worker {
     this.running.set(msg.id, interrupt);
     try {
       await writer.write({ ...base, state: 'STARTED', attempts: attempt });
+      let ended = false;
+      // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
       const progress = (value: number): void => {
-        if (interrupt.signal.aborted) return;
+        if (ended) return;
         writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value })
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
       const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, interrupt.signal);
+      ended = true;
       await this.settle(d, msg, spec, attempt, outcome);
     } finally {
       this.running.delete(msg.id);
