@@ -120,7 +120,10 @@ export class Worker {
       await d.accept(); // another copy of this tick runs it
       return;
     }
-    const known = await this.deps.results.get(msg.id);
+    // A first delivery reads the view as it is (a revoke it has not read yet still interrupts the run as soon as
+    // it arrives); a redelivery reads it up to date, since its outcome may just have been written by a worker that
+    // died before acknowledging.
+    const known = d.deliveryCount === 1 ? this.deps.results.peek(msg.id) : await this.deps.results.get(msg.id);
     if (known !== undefined && isFinal(known.state)) {
       // Revoked before it ran, or a redelivery of a task whose outcome was written before its record's ack.
       await d.accept();
