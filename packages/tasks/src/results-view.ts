@@ -10,8 +10,8 @@ import type { TaskTransport } from './transport.js';
  * retention (resultTtlMs) drops the old ones, so the view stays as big as the set of recent tasks. Emits
  * 'status' with each record as it is read, which is what result() waits on: no polling.
  */
-export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord] }> {
-  private readonly latest = new Map<string, TaskStatusRecord>();
+export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, number] }> {
+  private readonly latest = new Map<string, { status: TaskStatusRecord; offset: number }>();
   private readonly tail: TopicTail;
 
   constructor(transport: TaskTransport, topic: string, logger: Logger) {
@@ -28,25 +28,30 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord] }> {
         logger.warn({ topic, offset: r.offset }, 'a record of the results topic is not a task status; skipped');
         return;
       }
-      this.latest.set(r.key, status);
-      this.emit('status', status);
+      this.latest.set(r.key, { status, offset: r.offset });
+      this.emit('status', status, r.offset);
     }, logger);
   }
 
   /** The state as last read, without waiting (undefined: nothing read about this id). */
   peek(id: string): TaskStatusRecord | undefined {
-    return this.latest.get(id);
+    return this.latest.get(id)?.status;
+  }
+
+  /** The offset of the latest record read about this id (-1: none). */
+  offsetOf(id: string): number {
+    return this.latest.get(id)?.offset ?? -1;
   }
 
   /** The state with everything written before this call taken into account. */
   async get(id: string): Promise<TaskStatusRecord | undefined> {
     await this.tail.sync();
-    return this.latest.get(id);
+    return this.latest.get(id)?.status;
   }
 
   async all(): Promise<TaskStatusRecord[]> {
     await this.tail.sync();
-    return [...this.latest.values()];
+    return [...this.latest.values()].map((e) => e.status);
   }
 
   /** Makes sure the view has read at least up to `offset` (a record this process just wrote). */

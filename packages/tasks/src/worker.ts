@@ -50,12 +50,14 @@ const UNKNOWN_TASK_DELAY_MS = 5_000;
 export class Worker {
   private consumer: TaskConsumer | undefined;
   private scheduler: Scheduler | undefined;
-  private readonly running = new Map<string, AbortController>();
+  /** Running tasks: how to interrupt each, and the offset of its STARTED record (older records are history). */
+  private readonly running = new Map<string, { interrupt: AbortController; since: number }>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly stopping = new AbortController();
   private stopped: Promise<void> | undefined;
-  private readonly onStatus = (s: TaskStatusRecord): void => {
-    if (s.state === 'REVOKED') this.running.get(s.id)?.abort('revoked');
+  private readonly onStatus = (s: TaskStatusRecord, offset: number): void => {
+    const run = this.running.get(s.id);
+    if (s.state === 'REVOKED' && run !== undefined && offset > run.since) run.interrupt.abort('revoked');
   };
   /** Settles when the worker has stopped. */
   readonly done: Promise<void>;
@@ -92,7 +94,7 @@ export class Worker {
       const graceOver = new AbortController();
       void this.deps.clock.sleep(this.opts.graceMs ?? 30_000, graceOver.signal).then(() => {
         if (graceOver.signal.aborted) return;
-        for (const ac of this.running.values()) ac.abort('shutdown');
+        for (const run of this.running.values()) run.interrupt.abort('shutdown');
       });
       await this.scheduler?.close();
       await this.consumer?.close();
@@ -123,7 +125,9 @@ export class Worker {
     // A first delivery reads the view as it is (a revoke it has not read yet still interrupts the run as soon as
     // it arrives); a redelivery reads it up to date, since its outcome may just have been written by a worker that
     // died before acknowledging.
-    const known = d.deliveryCount === 1 ? this.deps.results.peek(msg.id) : await this.deps.results.get(msg.id);
+    // A final state read without syncing may be an earlier run's, before `klog task retry` enqueued it again: sync.
+    let known = d.deliveryCount === 1 ? this.deps.results.peek(msg.id) : await this.deps.results.get(msg.id);
+    if (known !== undefined && isFinal(known.state) && d.deliveryCount === 1) known = await this.deps.results.get(msg.id);
     if (known !== undefined && isFinal(known.state)) {
       // Revoked before it ran, or a redelivery of a task whose outcome was written before its record's ack.
       await d.accept();
@@ -156,9 +160,10 @@ export class Worker {
       return;
     }
     const interrupt = new AbortController();
-    this.running.set(msg.id, interrupt);
     try {
-      await writer.write({ ...base, state: 'STARTED', attempts: attempt });
+      const since = await writer.write({ ...base, state: 'STARTED', attempts: attempt });
+      this.running.set(msg.id, { interrupt, since });
+      await this.deps.results.reach(since);
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
       const progress = (value: number): void => {
@@ -168,13 +173,13 @@ export class Worker {
       };
       const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, interrupt.signal);
       ended = true;
-      await this.settle(d, msg, spec, attempt, outcome);
+      await this.settle(d, msg, spec, attempt, outcome, since);
     } finally {
       this.running.delete(msg.id);
     }
   }
 
-  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome): Promise<void> {
+  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, since: number): Promise<void> {
     const base = { id: msg.id, name: msg.name, args: msg.args, attempts: attempt };
     if (outcome.kind === 'interrupted') {
       if (outcome.why === 'revoked') {
@@ -186,7 +191,7 @@ export class Worker {
       return;
     }
     // A revoke that arrived as the attempt ended wins over its outcome.
-    if (this.deps.results.peek(msg.id)?.state === 'REVOKED') {
+    if (this.deps.results.peek(msg.id)?.state === 'REVOKED' && this.deps.results.offsetOf(msg.id) > since) {
       await d.accept();
       return;
     }
