@@ -1,5 +1,6 @@
 // klog task status|list|retry|revoke against a real broker, with tasks enqueued and run in this process.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createClient } from '@klog/client';
 import { createTasks, type Tasks } from '@klog/tasks';
 import { runKlog, startTestBroker, type TestBroker } from '../cli/klog-harness.js';
 import { silentLogger } from './helpers.js';
@@ -8,7 +9,7 @@ let tb: TestBroker;
 let tasks: Tasks;
 beforeAll(async () => {
   tb = await startTestBroker();
-  tasks = createTasks({ brokers: [tb.address], logger: silentLogger });
+  tasks = createTasks({ brokers: [tb.address], logger: silentLogger, lockMs: 7_000 });
 });
 afterAll(async () => {
   await tasks?.close();
@@ -53,4 +54,9 @@ it('status and list (table and --json), retry of a FAILURE, revoke of a task not
   const rows = list.stdout.toString().trim().split('\n');
   expect(rows[0]).toMatch(/^TASK\s+NAME\s+STATE\s+ATTEMPTS\s+PROGRESS\s+UPDATED\s+ERROR$/);
   expect(rows.slice(1).map((r) => r.split(/\s+/).slice(1, 3))).toEqual([['flaky', 'SUCCESS'], ['later', 'REVOKED']]);
+
+  // The commands (default settings) left the queue as the worker (lockMs 7 s) set it.
+  const client = createClient({ brokers: [tb.address] });
+  expect((await client.admin().describeQueue('tasks')).config.lockMs).toBe(7_000);
+  await client.close();
 }, 60_000);

@@ -14,7 +14,7 @@ import { TaskDefinition, type TaskEnqueuer, type TaskHandle } from './task-defin
 import { infoOf, TaskFailedError, type TaskInfo } from './task-info.js';
 import { taskSpec, type TaskOptions, type TaskSpec } from './task-options.js';
 import { isFinal, type TaskState } from './task-state.js';
-import { topicsFor, type TaskTopics, type TaskTransport } from './transport.js';
+import { topicsFor, type TaskTopics, type TaskTransport, type TransportSetup } from './transport.js';
 import { EmbeddedTransport } from './transport-embedded.js';
 import { RemoteTransport } from './transport-remote.js';
 import { Worker, type WorkerOptions } from './worker.js';
@@ -30,7 +30,10 @@ export interface TasksOptions {
   app?: string;
   /** Partitions of the queue's topic when it is created (default 1; queue members may outnumber partitions). */
   partitions?: number;
-  /** How long a worker holds a task before it goes to another worker unless renewed (default 30 s; workers renew). */
+  /**
+   * How long a worker holds a task before it goes to another worker unless renewed (default 30 s; workers renew).
+   * A queue setting: workers apply it when they start, so give every worker of an app the same value.
+   */
   lockMs?: number;
   /** How long a result (any state) is kept after its last update: the results topic's retention. Default 1 day. */
   resultTtlMs?: number;
@@ -151,6 +154,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   /** Starts a worker in this process: it runs the defined tasks and, with schedules, enqueues their ticks. */
   async worker(opts: WorkerOptions = {}): Promise<Worker> {
     await this.ready();
+    await this.transport.setUpQueue(this.setup());
     const worker = new Worker({
       transport: this.transport, results: this.results, claims: this.claims, writer: this.writer, specs: this.specs,
       clock: this.clock, logger: this.logger, schedules: this.schedules, enqueueTick: (s, t) => this.enqueueTick(s, t),
@@ -203,14 +207,18 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
 
   private ready(): Promise<void> {
     if (this.closed) return Promise.reject(new KlogError('TASKS_CLOSED', 'this tasks object is closed'));
-    this.readying ??= this.transport.setUp({
+    this.readying ??= this.transport.setUp(this.setup());
+    return this.readying;
+  }
+
+  private setup(): TransportSetup {
+    return {
       topics: this.topics,
       partitions: this.opts.partitions ?? 1,
       lockMs: this.opts.lockMs ?? 30_000,
       resultTtlMs: this.opts.resultTtlMs ?? 86_400_000,
       claimsRetentionMs: this.opts.claimsRetentionMs ?? 86_400_000,
-    });
-    return this.readying;
+    };
   }
 
   /** PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */

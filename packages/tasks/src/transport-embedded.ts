@@ -22,6 +22,9 @@ export class EmbeddedTransport implements TaskTransport {
     await create(s.topics.results, { partitions: 1, cleanupPolicy: 'compact,delete', retentionMs: s.resultTtlMs });
     await create(s.topics.claims, { partitions: 1, retentionMs: s.claimsRetentionMs });
     await create(s.topics.deadLetters, { partitions: 1 });
+  }
+
+  async setUpQueue(s: TransportSetup): Promise<void> {
     this.manager ??= await QueueManager.open(this.store, this.clock === undefined ? {} : { clock: this.clock });
     this.queueOptions = queueOptionsFor(s);
     await this.manager.create(this.queueOptions);
@@ -52,7 +55,7 @@ export class EmbeddedTransport implements TaskTransport {
 
   consume(opts: { concurrency: number; eachDelivery: (d: TaskDelivery) => Promise<void> }): TaskConsumer {
     const { manager, queueOptions } = this;
-    if (manager === undefined || queueOptions === undefined) throw new Error('EmbeddedTransport.consume before setUp');
+    if (manager === undefined || queueOptions === undefined) throw new Error('EmbeddedTransport.consume before setUpQueue');
     // The same options as setUp gave, so that opening the queue changes none of its settings.
     const opening = manager.queue(queueOptions);
     const done = opening.then((q) => q.run({ concurrency: opts.concurrency, eachMessage: ({ message }) => opts.eachDelivery(asDelivery(message, message.value)) }));

@@ -23,7 +23,10 @@ export class RemoteTransport implements TaskTransport {
     await create(s.topics.results, { partitions: 1, cleanupPolicy: 'compact,delete', retentionMs: s.resultTtlMs });
     await create(s.topics.claims, { partitions: 1, retentionMs: s.claimsRetentionMs });
     await create(s.topics.deadLetters, { partitions: 1 });
-    await admin.createQueue(queueOptionsFor(s));
+  }
+
+  async setUpQueue(s: TransportSetup): Promise<void> {
+    await this.client.admin().createQueue(queueOptionsFor(s));
     this.queueName = s.topics.queue;
   }
 

@@ -70,8 +70,13 @@ export interface TaskConsumer {
 }
 
 export interface TaskTransport {
-  /** Creates the topics and the queue when they do not exist yet. Idempotent. */
+  /** Creates the topics when they do not exist yet. Idempotent. */
   setUp(setup: TransportSetup): Promise<void>;
+  /**
+   * Creates the queue, or gives it these settings (lockMs): only workers call it, so that reading a status or
+   * enqueueing from a process with other settings never changes the queue under the workers.
+   */
+  setUpQueue(setup: TransportSetup): Promise<void>;
   append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]>;
   /** The offset after the last record of a partition, now. */
   endOffset(topic: string, partition: number): Promise<number>;
