@@ -1,4 +1,4 @@
-import type { LogStore } from '@klog/log-core';
+import { KlogError, type LogStore } from '@klog/log-core';
 import { QueueManager, type Clock, type QueueOptions } from '@klog/queue';
 import { asDelivery, queueOptionsFor, type OutgoingRecord, type TailedRecord, type TaskConsumer, type TaskDelivery, type TaskTransport, type TransportSetup } from './transport.js';
 
@@ -55,7 +55,7 @@ export class EmbeddedTransport implements TaskTransport {
 
   consume(opts: { concurrency: number; eachDelivery: (d: TaskDelivery) => Promise<void> }): TaskConsumer {
     const { manager, queueOptions } = this;
-    if (manager === undefined || queueOptions === undefined) throw new Error('EmbeddedTransport.consume before setUpQueue');
+    if (manager === undefined || queueOptions === undefined) throw new KlogError('INVALID_CONFIG', 'the embedded queue is not set up: start a worker with tasks.worker()');
     // The same options as setUp gave, so that opening the queue changes none of its settings.
     const opening = manager.queue(queueOptions);
     const done = opening.then((q) => q.run({ concurrency: opts.concurrency, eachMessage: ({ message }) => opts.eachDelivery(asDelivery(message, message.value)) }));
