@@ -23,6 +23,8 @@ describe('tasks, embedded', () => {
     });
     const states: TaskState[] = [];
     tasks.on('state', (s) => states.push(s.state));
+    const progress: number[] = [];
+    tasks.on('progress', (p) => progress.push(p.progress));
     const handle = await add.delay(2, 3, new Date(5));
     expect((await tasks.status(handle.id)).state).toBe('PENDING');
     await tasks.worker({ handleSignals: false });
@@ -36,6 +38,7 @@ describe('tasks, embedded', () => {
     expect(result.seen.get(handle.id)).toBe(1);
     expect(await tasks.status(handle.id)).toMatchObject({ state: 'SUCCESS', attempts: 1, result });
     expect(states).toEqual(['PENDING', 'STARTED', 'STARTED', 'SUCCESS']);
+    expect(progress).toEqual([50]);
   });
 
   it('refuses arguments msgpack cannot carry, saying where they are', async () => {
