@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BROKER_ERRORS, GROUP_ERRORS, QUEUE_ERRORS, SECURITY_ERRORS, STORAGE_ERRORS } from '@klog/protocol';
+import { TASK_ERRORS } from '@klog/tasks';
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
 
@@ -12,6 +13,7 @@ const SECTIONS = [
   ['Broker protocol and client', '@klog/protocol', 'raised by the broker\'s protocol handling and by the client\'s side of a connection.', BROKER_ERRORS],
   ['Queues', '@klog/protocol', 'raised by queue mode (share partitions and the embedded queue); see queue-mode.md.', QUEUE_ERRORS],
   ['Security', '@klog/protocol', 'raised by TLS, the user store and authentication; see security.md.', SECURITY_ERRORS],
+  ['Background tasks', '@klog/tasks', 'raised by background tasks, in the client process only (never on the wire); see tasks.md.', TASK_ERRORS],
 ];
 
 const INTRO = `# Errors

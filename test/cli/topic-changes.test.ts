@@ -1,5 +1,5 @@
 // Topics changed after creation through the klog command: grown with `topic alter --partitions`, trimmed from
-// the front with `topic trim`.
+// the front with `topic trim`, made compacted with `topic alter --cleanup-policy`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lines, runKlog, startTestBroker, type TestBroker } from './klog-harness.js';
 
@@ -71,5 +71,33 @@ describe('klog topic trim', () => {
     const missing = await klog(['topic', 'trim', 'short', '--before', '0']);
     expect(missing.code).toBe(1);
     expect(missing.stderr.toString()).toMatch(/partition/);
+  });
+});
+
+describe('klog topic alter --cleanup-policy', () => {
+  it('turns a delete topic into a compacted one: describe shows it, topic compact keeps the latest record per key', async () => {
+    expect((await klog(['topic', 'create', 'latest', '--segment-bytes', '1KiB'])).code).toBe(0);
+    const input = Array.from({ length: 60 }, (_, i) => `k${i % 3}:v${i}-${'x'.repeat(30)}`);
+    // 1 KiB batches at most (the limit follows segmentBytes): the records spread over several segments.
+    expect((await klog(['produce', 'latest', '--key-separator', ':', '--quiet'], `${input.join('\n')}\n`)).code).toBe(0);
+    const refused = await klog(['topic', 'compact', 'latest']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.toString()).toMatch(/cleanupPolicy 'delete'/);
+
+    const altered = await klog(['topic', 'alter', 'latest', '--cleanup-policy', 'compact']);
+    expect(altered.code, altered.stderr).toBe(0);
+    const configs = JSON.parse((await klog(['topic', 'describe', 'latest', '--json'])).stdout.toString())[0].configs;
+    expect(configs).toContainEqual({ name: 'cleanup.policy', value: 'compact', isDefault: false });
+
+    const compacted = await klog(['topic', 'compact', 'latest']);
+    expect(compacted.code, compacted.stderr).toBe(0);
+    const consumed = lines((await klog(['consume', 'latest', '--from-beginning', '-e', '--format', '%o %k %s\n'])).stdout);
+    // Fewer records, at their original offsets, and each key's last one is its latest value.
+    expect(consumed.length).toBeLessThan(60);
+    const offsets = consumed.map((l) => Number(l.split(' ')[0]));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    for (const l of consumed) expect(l.split(' ')[2]).toMatch(new RegExp(`^v${l.split(' ')[0]}-`));
+    const last = new Map(consumed.map((l) => [l.split(' ')[1], l.split(' ')[2].split('-')[0]]));
+    expect(last).toEqual(new Map([['k0', 'v57'], ['k1', 'v58'], ['k2', 'v59']]));
   });
 });

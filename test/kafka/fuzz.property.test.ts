@@ -4,13 +4,22 @@
 import { encodeBatch } from '@klog/log-core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOffsetsApi } from '../../packages/broker/src/kafka/apis/list-offsets.js';
+import { metadataApi } from '../../packages/broker/src/kafka/apis/metadata.js';
+import { produceApi } from '../../packages/broker/src/kafka/apis/produce.js';
+import type { KafkaApi } from '../../packages/broker/src/kafka/kafka-api.js';
+import { writeMessage } from '../../packages/broker/src/kafka/schema/message-writer.js';
 import { API, bodies, RawKafka, requestFrame } from './raw-kafka.js';
 import { removeTempDirs, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
 import { propertyParameters } from '../reliability/fuzz-seed.js';
 
 afterAll(removeTempDirs);
 
-const VALID_REQUESTS: [number, number, Buffer][] = [
+/** Flexible versions: their header ends with a tag section, written by requestFrame when the fourth item is true. */
+const flexible = (api: KafkaApi, version: number, request: unknown): [number, number, Buffer, boolean] =>
+  [api.key, version, Buffer.concat(writeMessage(api.request, request as never, version).toBuffers()), true];
+
+const VALID_REQUESTS: [number, number, Buffer, boolean?][] = [
   [API.API_VERSIONS, 2, bodies.apiVersions()],
   [API.METADATA, 4, bodies.metadata(['fuzzed'])],
   [API.METADATA, 0, bodies.metadata([]).subarray(0, 4)],
@@ -22,6 +31,12 @@ const VALID_REQUESTS: [number, number, Buffer][] = [
   [API.CREATE_TOPICS, 3, bodies.createTopics([{ name: 'fuzz-created', partitions: 2 }])],
   [API.FIND_COORDINATOR, 0, Buffer.from([0, 4, 0x66, 0x75, 0x7a, 0x7a])],
   [API.LIST_GROUPS, 2, Buffer.alloc(0)],
+  flexible(metadataApi, 12, { topics: [{ topicId: Buffer.alloc(16), name: 'fuzzed' }], allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false }),
+  flexible(produceApi, 9, {
+    transactionalId: null, acks: 1, timeoutMs: 1000,
+    topicData: [{ name: 'fuzzed', partitionData: [{ index: 0, records: encodeBatch([{ value: Buffer.from('flex') }]) }] }],
+  }),
+  flexible(listOffsetsApi, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: 'fuzzed', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -3, maxNumOffsets: 1 }] }], timeoutMs: 0 }),
 ];
 
 /** A valid request with some of its body bytes overwritten, cut short or extended; the frame length stays true. */
@@ -30,11 +45,11 @@ const mutatedRequest = fc.record({
   writes: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
   cut: fc.option(fc.nat(), { nil: undefined }),
   extra: fc.uint8Array({ maxLength: 16 }),
-}).map(({ request: [key, version, body], writes, cut, extra }) => {
+}).map(({ request: [key, version, body, flexibleHeader], writes, cut, extra }) => {
   const b = Buffer.concat([Buffer.from(body), Buffer.from(extra)]);
   for (const [at, value] of writes) if (b.length > 0) b[at % b.length] = value;
   const mutated = cut === undefined ? b : b.subarray(0, cut % (b.length + 1));
-  return requestFrame(key, version, 1, mutated);
+  return requestFrame(key, version, 1, mutated, 'raw', flexibleHeader === true);
 });
 
 /** Anything at all, including lying frame lengths and half frames. */

@@ -1,7 +1,8 @@
-// kcat 1.7.1 (librdkafka 2.0.2) against the Kafka listener: -P from stdin, -C to the end (-e), -L, and -G
-// balanced group consumption by two kcat processes; records crossing between kcat and the native client.
+// kcat 1.7.1 (librdkafka 2.0.2) against the Kafka listener: -P from stdin (plain and gzip), -C to the end (-e),
+// -L, and -G balanced group consumption by two kcat processes; records crossing between kcat and the native client.
 import { createClient } from '@klog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API, bodies, RawKafka } from './raw-kafka.js';
 import { bootstrap, missingTool, removeTempDirs, run, start, startKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
 
 afterAll(removeTempDirs);
@@ -35,6 +36,23 @@ describe('kcat 1.7.1 / librdkafka 2.0.2', () => {
     const meta = JSON.parse(listed.stdout) as { brokers: { id: number; name: string }[]; topics: { topic: string; partitions: { partition: number; leader: number }[] }[] };
     expect(meta.brokers).toEqual([{ id: 0, name: `127.0.0.1:${broker.kafkaPort}` }]);
     expect(meta.topics.find((t) => t.topic === 'notification')?.partitions).toEqual([expect.objectContaining({ partition: 0, leader: 0 })]);
+  });
+
+  it('compresses with -z gzip: Produce advertised from v0 turns compression on in librdkafka 2.0.2', async () => {
+    const produced = await kcat(['-P', '-t', 'gzipped', '-z', 'gzip'], { stdin: `${lines(50, 'zipped-').join('\n')}\n` });
+    expect(produced.code, produced.stderr).toBe(0);
+    expect(produced.stderr).not.toMatch(/does not support compression/i);
+    const conn = await RawKafka.open(broker.kafkaPort);
+    try {
+      const d = await conn.call(API.FETCH, 4, bodies.fetch('gzipped', 0, 0));
+      d.int32(); // throttle
+      const [records] = d.array((d) => { d.str(); return d.array((d) => { d.int32(); d.int16(); d.int64(); d.int64(); d.array(() => 0); return d.bytes()!; })[0]; });
+      expect(records.readInt16BE(21) & 0x07, 'codec bits of the stored batch').toBe(1);
+    } finally {
+      conn.close();
+    }
+    const consumed = await kcat(['-C', '-t', 'gzipped', '-e', '-f', '%s\n']);
+    expect(consumed.stdout.trimEnd().split('\n')).toEqual(lines(50, 'zipped-'));
   });
 
   it('-C on a topic that does not exist fails instead of creating it', async () => {

@@ -46,6 +46,37 @@ export class Enc {
     return this;
   }
 
+  /** Flexible versions: unsigned varint, compact string / array (N+1, 0 = null), an empty tagged section. */
+  uvarint(v: number): this {
+    const bytes: number[] = [];
+    while (v >= 0x80) {
+      bytes.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    bytes.push(v);
+    this.parts.push(Buffer.from(bytes));
+    return this;
+  }
+
+  compactStr(s: string | null): this {
+    if (s === null) return this.uvarint(0);
+    const b = Buffer.from(s);
+    this.uvarint(b.length + 1);
+    this.parts.push(b);
+    return this;
+  }
+
+  compactArray<T>(items: T[] | null, each: (e: this, item: T) => void): this {
+    if (items === null) return this.uvarint(0);
+    this.uvarint(items.length + 1);
+    for (const item of items) each(this, item);
+    return this;
+  }
+
+  noTags(): this {
+    return this.uvarint(0);
+  }
+
   build(): Buffer {
     return Buffer.concat(this.parts);
   }
@@ -58,9 +89,14 @@ export class Enc {
   }
 }
 
-/** A whole request frame: int32 size, header v1 (api key, version, correlation id, client id), body. */
-export function requestFrame(apiKey: number, version: number, correlationId: number, body: Buffer, clientId: string | null = 'raw'): Buffer {
-  const payload = Buffer.concat([new Enc().int16(apiKey).int16(version).int32(correlationId).str(clientId).build(), body]);
+/**
+ * A whole request frame: int32 size, header v1 (api key, version, correlation id, client id) or, for flexible
+ * versions, v2 (the same, then an empty tagged section), body.
+ */
+export function requestFrame(apiKey: number, version: number, correlationId: number, body: Buffer, clientId: string | null = 'raw', flexibleHeader = false): Buffer {
+  const header = new Enc().int16(apiKey).int16(version).int32(correlationId).str(clientId);
+  if (flexibleHeader) header.noTags();
+  const payload = Buffer.concat([header.build(), body]);
   const size = Buffer.alloc(4);
   size.writeInt32BE(payload.length);
   return Buffer.concat([size, payload]);
@@ -103,6 +139,36 @@ export class Dec {
   array<T>(each: (d: this) => T): T[] {
     const n = this.int32();
     return Array.from({ length: Math.max(0, n) }, () => each(this));
+  }
+
+  uvarint(): number {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = this.buf[this.pos++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return value;
+    }
+  }
+
+  compactStr(): string | null {
+    const n = this.uvarint() - 1;
+    if (n < 0) return null;
+    return this.buf.toString('utf8', this.pos, (this.pos += n));
+  }
+
+  compactArray<T>(each: (d: this) => T): T[] {
+    const n = this.uvarint() - 1;
+    return Array.from({ length: Math.max(0, n) }, () => each(this));
+  }
+
+  /** Skips a tagged-field section, returning the tags it held. */
+  tags(): number[] {
+    const tags: number[] = [];
+    for (let n = this.uvarint(); n > 0; n--) {
+      tags.push(this.uvarint());
+      this.pos += this.uvarint();
+    }
+    return tags;
   }
 
   get done(): boolean {

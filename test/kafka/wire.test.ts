@@ -8,11 +8,11 @@ import { removeTempDirs, startKafkaBroker, type KafkaBroker } from './kafka-fixt
 
 afterAll(removeTempDirs);
 
-/** The advertised table: exactly what kafka-python 2.0.2, librdkafka 2.0.2 and kafkajs 2.2.4 need. */
+/** The advertised table, pinned: a change of what clients are offered must show here. */
 const ADVERTISED = [
-  [API.PRODUCE, 3, 3], [API.FETCH, 4, 4], [API.LIST_OFFSETS, 1, 1], [API.METADATA, 0, 4], [API.OFFSET_COMMIT, 2, 2],
+  [API.PRODUCE, 0, 11], [API.FETCH, 4, 12], [API.LIST_OFFSETS, 1, 7], [API.METADATA, 0, 12], [API.OFFSET_COMMIT, 2, 2],
   [API.OFFSET_FETCH, 1, 1], [API.FIND_COORDINATOR, 0, 0], [API.JOIN_GROUP, 2, 2], [API.HEARTBEAT, 1, 1], [API.LEAVE_GROUP, 1, 1],
-  [API.SYNC_GROUP, 1, 1], [API.DESCRIBE_GROUPS, 2, 2], [API.LIST_GROUPS, 2, 2], [API.API_VERSIONS, 0, 2], [API.CREATE_TOPICS, 3, 4],
+  [API.SYNC_GROUP, 1, 1], [API.DESCRIBE_GROUPS, 2, 2], [API.LIST_GROUPS, 2, 2], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 3, 4],
   [API.DELETE_RECORDS, 0, 1], [API.DESCRIBE_CONFIGS, 0, 3], [API.ALTER_CONFIGS, 0, 1], [API.CREATE_PARTITIONS, 0, 1],
   [API.INCREMENTAL_ALTER_CONFIGS, 0, 0],
 ];
@@ -57,11 +57,39 @@ describe('Kafka wire protocol', () => {
     }
   });
 
-  it('answers ApiVersions v3 with UNSUPPORTED_VERSION in a v0 body and keeps the connection for the retry', async () => {
+  it('answers ApiVersions v3 and v4 flexibly: compact table with per-entry tags, no features, header v0', async () => {
     await open();
-    const d = await conn.call(API.API_VERSIONS, 3, Buffer.from([0x04, 0x6b, 0x63, 0x74, 0x02, 0x31, 0x00]));
+    for (const version of [3, 4]) {
+      const body = new Enc().compactStr('kcat').compactStr('1.7.1-librdkafka.2.0.2').noTags().build();
+      conn.write(requestFrame(API.API_VERSIONS, version, 21, body, 'raw', true));
+      const r = (await conn.next())!;
+      expect(r.correlationId).toBe(21);
+      const d = r.body; // header v0: the body starts at once, no tag byte
+      expect(d.int16()).toBe(0);
+      expect(d.compactArray((d) => {
+        const entry = [d.int16(), d.int16(), d.int16()];
+        expect(d.tags()).toEqual([]);
+        return entry;
+      })).toEqual([...ADVERTISED].sort((a, b) => a[0] - b[0]));
+      expect(d.int32()).toBe(0);
+      expect(d.tags()).toEqual([]);
+      expect(d.done).toBe(true);
+    }
+  });
+
+  it('answers ApiVersions v3 naming software Kafka would refuse with INVALID_REQUEST (42), keeping the connection', async () => {
+    await open();
+    conn.write(requestFrame(API.API_VERSIONS, 3, 22, new Enc().compactStr('-bad name').compactStr('1').noTags().build(), 'raw', true));
+    const d = (await conn.next())!.body;
+    expect(d.int16()).toBe(42);
+    expect((await conn.call(API.API_VERSIONS, 0, bodies.apiVersions())).int16()).toBe(0);
+  });
+
+  it('answers an ApiVersions version beyond v4 with UNSUPPORTED_VERSION in a v0 body and keeps the connection for the retry', async () => {
+    await open();
+    const d = await conn.call(API.API_VERSIONS, 5, Buffer.from([0x04, 0x6b, 0x63, 0x74, 0x02, 0x31, 0x00]));
     expect(d.int16()).toBe(35);
-    expect(apiTable(d)).toEqual([[API.API_VERSIONS, 0, 2]]);
+    expect(apiTable(d)).toEqual([[API.API_VERSIONS, 0, 4]]);
     expect(d.done).toBe(true);
     const again = await conn.call(API.API_VERSIONS, 0, bodies.apiVersions());
     expect(again.int16()).toBe(0);
@@ -69,7 +97,7 @@ describe('Kafka wire protocol', () => {
 
   it('closes the connection on an api or version it does not serve, and only that connection', async () => {
     const other = await RawKafka.open(broker.kafkaPort);
-    for (const [key, version] of [[API.PRODUCE, 7], [22, 0], [999, 0]]) {
+    for (const [key, version] of [[API.PRODUCE, 12], [57, 0], [999, 0]]) {
       await open();
       conn.write(requestFrame(key, version, 1, Buffer.alloc(16)));
       expect(await conn.next()).toBeNull();

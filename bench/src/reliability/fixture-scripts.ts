@@ -8,3 +8,4 @@ const FIXTURES = new URL('../../../test/reliability/fixtures/', import.meta.url)
 
 export const BROKER_SCRIPT = fileURLToPath(new URL('broker-process.mjs', FIXTURES));
 export const GROUP_CONSUMER_SCRIPT = fileURLToPath(new URL('group-consumer-process.mjs', FIXTURES));
+export const COMPACTING_STORE_SCRIPT = fileURLToPath(new URL('compacting-store-process.mjs', FIXTURES));

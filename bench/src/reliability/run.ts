@@ -1,17 +1,18 @@
 /**
  * `npm run soak`: the reliability suite's long runs, with real broker processes. CI runs the same scenarios
- * sized down (test/reliability). Flags: --suite crash | crash-interval | groups | soak | all (default all),
- * --kills N (crash loops, default 500; groups default 50), --seconds N (soak, default 600).
+ * sized down (test/reliability). Flags: --suite crash | crash-interval | compaction | groups | soak | all (default all),
+ * --kills N (crash loops, default 500; compaction and groups default 50), --seconds N (soak, default 600).
  * Prints one summary line per suite; exits 1 if any promise was broken.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compactionCrashLoopProblems, compactionCrashLoopSummary, runCompactionCrashLoop } from './compaction-crash-loop.js';
 import { crashLoopProblems, crashLoopSummary, runCrashLoop } from './crash-loop.js';
 import { groupCrashProblems, groupCrashSummary, runGroupCrashLoop } from './group-crash-loop.js';
 import { runSoak, soakProblems, soakSummary } from './soak.js';
 
-const SUITES = ['crash', 'crash-interval', 'groups', 'soak'] as const;
+const SUITES = ['crash', 'crash-interval', 'compaction', 'groups', 'soak'] as const;
 type Suite = (typeof SUITES)[number];
 
 function flag(argv: string[], name: string): string | undefined {
@@ -39,6 +40,11 @@ async function runSuite(suite: Suite, argv: string[], dataDir: string): Promise<
       const r = await runCrashLoop({ dataDir, fsync: 100, kills: kills ?? 500 });
       console.log(crashLoopSummary(r, 'interval 100 ms'));
       return crashLoopProblems(r);
+    }
+    case 'compaction': {
+      const r = await runCompactionCrashLoop({ dataDir, kills: kills ?? 50 });
+      console.log(compactionCrashLoopSummary(r));
+      return compactionCrashLoopProblems(r);
     }
     case 'groups': {
       const r = await runGroupCrashLoop({ dataDir, kills: kills ?? 50, records: 200_000 });

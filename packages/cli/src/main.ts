@@ -5,8 +5,10 @@ import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
 import { queueCommand } from './commands/queue.js';
+import { taskCommand } from './commands/task.js';
 import { topicCommand } from './commands/topic.js';
 import { userCommand } from './commands/user.js';
+import { workerCommand } from './commands/worker.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
 import { commandPath, inCliVoice, type HintContext } from './cli-voice.js';
@@ -37,6 +39,7 @@ const COMMANDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['topic', ['create', 'list', 'describe', 'delete']], ['group', ['list', 'describe', 'reset-offsets', 'delete']],
   ['queue', ['create', 'list', 'describe', 'redrive', 'reset', 'delete']],
   ['user', ['add', 'list', 'remove']],
+  ['worker', []], ['task', ['status', 'list', 'retry', 'revoke']],
 ]);
 
 /** The names a failed command line was about, read from what the parser made of it (when it got that far). */
@@ -81,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     .command(groupCommand(rt))
     .command(queueCommand(rt))
     .command(userCommand(rt))
+    .command(workerCommand(rt))
+    .command(taskCommand(rt))
     .demandCommand(1, 'say which command to run (klog --help lists them)')
     .example('$0 broker', 'start a broker on ./klog-data, port 7420')
     .example('$0 produce notification hello', 'send a record')

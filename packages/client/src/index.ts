@@ -19,4 +19,4 @@ export type { Serializer, Deserializer } from './serializers.js';
 export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
 export type { ErrorCode, ErrorInfo } from '@klog/protocol';
 export { KlogError, isKlogError } from '@klog/log-core';
-export type { Logger } from '@klog/log-core';
+export type { Compression, Logger } from '@klog/log-core';

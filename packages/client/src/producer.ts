@@ -1,4 +1,4 @@
-import { defaultLogger, encodeBatch, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
+import { COMPRESSIONS, defaultLogger, encodeBatch, isCompression, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
 import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
@@ -18,6 +18,10 @@ export interface ProducerOptions {
   batchBytes?: number;
   /** 0: no answer; 1: written by the broker (default); 'all' (-1): flushed to disk before the answer. */
   acks?: AcksSetting;
+  /**
+   * Codec of the batches sent: 'none' (default), 'gzip', 'snappy', 'lz4' or 'zstd', as Kafka numbers them. The
+   * broker stores each batch as sent; consumers of any codec inflate it on reading.
+   */
   compression?: Compression;
   /** Records buffered (not yet acknowledged) at most; `send` waits for room beyond it. Default 32 MiB. */
   bufferBytes?: number;
@@ -103,6 +107,9 @@ export class Producer {
   constructor(private readonly conn: BrokerConnection, private readonly metadata: MetadataCache, options: ProducerOptions = {}) {
     this.acks = options.acks === 'all' ? -1 : (options.acks ?? 1);
     if (![0, 1, -1].includes(this.acks)) throw new KlogError('INVALID_CONFIG', `acks must be 0, 1 or 'all', got ${String(options.acks)}`);
+    if (options.compression !== undefined && !isCompression(options.compression)) {
+      throw new KlogError('INVALID_CONFIG', `compression must be one of ${COMPRESSIONS.join(', ')}, got ${String(options.compression)}`);
+    }
     this.opts = {
       lingerMs: options.lingerMs ?? 5,
       batchBytes: options.batchBytes ?? 512 * 1024,

@@ -71,7 +71,7 @@ export const STORAGE_ERRORS = {
   CORRUPT_BATCH: row(false, 2, 'the batch was damaged on the way or encoded wrongly: send it again from the source'),
   CORRUPT_DATA: row(false, 56, 'a file in the data directory is damaged: restore it from a backup or fix it by hand'),
   OFFSET_OUT_OF_RANGE: row(false, 1, 'ask for an offset between the partition\'s log start and its end (klog topic describe <topic>)'),
-  UNSUPPORTED_COMPRESSION: row(false, 76, 'use compression none, gzip or lz4'),
+  UNSUPPORTED_COMPRESSION: row(false, 76, 'use compression none, gzip, snappy, lz4 or zstd'),
   UNSUPPORTED_FORMAT: row(false, -1, 'the data directory was written by a newer klog: run that version, or use another --data-dir'),
   STORE_LOCKED: row(false, -1, 'stop that process or use another directory'),
   STORE_CLOSED: row(false, 56, 'the store was closed (the broker is stopping): start it again'),

@@ -22,5 +22,6 @@ export {
 export type { BatchHeader, BatchLimits, EncodeOptions } from './batch/record-batch.js';
 export type { RecordFactory } from './batch/record.js';
 export { crc32c } from './batch/crc32c.js';
+export { COMPRESSIONS, isCompression } from './compression/codecs.js';
 export { murmur2, toPositive } from './murmur2.js';
 export { Partitioner, partitionForKey } from './partitioner.js';

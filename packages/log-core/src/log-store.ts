@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
-import { decodeBatch, validateBatch, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { ByteThrottle } from './byte-throttle.js';
@@ -42,6 +42,13 @@ export interface LogStoreOptions {
    * cleaning does not take the disk from produce and fetch. Default 64 MiB/s.
    */
   compactionBytesPerSecond?: number;
+  /**
+   * Memory a compaction pass may use for its map of key → latest offset, estimated at 64 bytes per key plus
+   * the key's length (Kafka's log.cleaner.dedupe.buffer.size). A partition whose uncleaned part holds more
+   * keys is cleaned in several passes, each up to the segment where the map filled. Default 64 MiB (about
+   * 800,000 keys of 16 bytes).
+   */
+  compactionKeyMapBytes?: number;
   /** How often partitions of compacted topics are checked for a dirty ratio worth cleaning. Default 15 s. */
   compactionCheckMs?: number;
   /** Clock, for tests of time-based retention and rolling. */
@@ -103,6 +110,7 @@ export class LogStore {
   private readonly maintenance: StoreMaintenance;
   private closed = false;
   private readonly throttle: ByteThrottle;
+  private readonly keyMapBytes: number;
   readonly stats: StoreStats = { recoveredPartitions: 0, truncatedBytes: 0, rebuiltIndexes: 0 };
 
   private constructor(
@@ -116,9 +124,10 @@ export class LogStore {
     private readonly now: () => number,
     private readonly releaseLock: () => void,
     onFsync: (seconds: number) => void,
-    compactionBytesPerSecond: number,
+    compaction: { bytesPerSecond: number; keyMapBytes: number },
   ) {
-    this.throttle = new ByteThrottle(compactionBytesPerSecond);
+    this.throttle = new ByteThrottle(compaction.bytesPerSecond);
+    this.keyMapBytes = compaction.keyMapBytes;
     this.maintenance = new StoreMaintenance(logger, this);
     this.topics = new TopicTable({
       dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(), onFsync,
@@ -133,6 +142,7 @@ export class LogStore {
     checkPositiveInteger('maxOpenFiles', opts.maxOpenFiles);
     checkPositiveInteger('compactionBytesPerSecond', opts.compactionBytesPerSecond);
     checkPositiveInteger('compactionCheckMs', opts.compactionCheckMs);
+    checkPositiveInteger('compactionKeyMapBytes', opts.compactionKeyMapBytes);
     const fdLimit = opts.maxOpenFiles === undefined ? processFdLimit() : { soft: opts.maxOpenFiles, hard: null };
     mkdirSync(dir, { recursive: true });
     checkFormatVersion(dir); // before the lock: a directory this version cannot read is left untouched
@@ -147,7 +157,7 @@ export class LogStore {
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
-        opts.compactionBytesPerSecond ?? 64 * 1024 * 1024);
+        { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 });
       await store.topics.openAll(loadTopics(dir), clean);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);
@@ -215,6 +225,17 @@ export class LogStore {
     };
   }
 
+  /** The topic's id: 16 bytes, made with the topic and persisted (Kafka's topic_id). */
+  topicId(topic: string): Buffer {
+    return Buffer.from(this.topic(topic).id);
+  }
+
+  /** The name of the topic with this id, or undefined when no topic has it (deleted, or never made here). */
+  topicNameById(id: Buffer): string | undefined {
+    for (const [name, topic] of this.topics.entries()) if (topic.id.equals(id)) return name;
+    return undefined;
+  }
+
   partitionCount(topic: string): number {
     return this.topic(topic).partitions.length;
   }
@@ -251,14 +272,16 @@ export class LogStore {
   /**
    * Appends one already-encoded RecordBatch v2 (magic 2) to a partition: validated (length, CRC, record count,
    * size limit), its base offset assigned in place, stored byte for byte. The broker's produce path.
+   * A compressed batch is inflated once here, so that one whose records do not match its header is refused
+   * rather than stored and found unreadable later; what is stored is still the bytes as sent.
    */
   async appendBatch(topic: string, partition: number, batch: Buffer): Promise<AppendResult> {
     const log = this.partition(topic, partition);
-    return this.appendEncoded(log, batch, this.topic(topic).config.maxBatchBytes);
+    return this.appendEncoded(log, batch, { maxBatchBytes: this.topic(topic).config.maxBatchBytes, inflate: true });
   }
 
-  private appendEncoded(log: PartitionLog, batch: Buffer, maxBatchBytes?: number): Promise<AppendResult> {
-    const header = validateBatch(batch, 0, { maxBatchBytes });
+  private appendEncoded(log: PartitionLog, batch: Buffer, limits: BatchLimits = {}): Promise<AppendResult> {
+    const header = validateBatch(batch, 0, limits);
     if (header.sizeInBytes !== batch.length) {
       throw new KlogError('INVALID_BATCH', `expected exactly one batch of ${header.sizeInBytes} bytes, got ${batch.length} bytes`);
     }
@@ -342,6 +365,17 @@ export class LogStore {
     }
   }
 
+  /**
+   * The record with the largest timestamp (the first of several equal ones), as Kafka's ListOffsets -3 answers;
+   * null when the partition holds no readable record.
+   */
+  async maxTimestampRecord(topic: string, partition: number): Promise<{ offset: number; timestamp: number } | null> {
+    const max = await this.partition(topic, partition).maxTimestamp();
+    if (max < 0) return null;
+    const offset = await this.offsetForTimestamp(topic, partition, max);
+    return offset === null ? null : { offset, timestamp: max };
+  }
+
   // ---- retention and maintenance --------------------------------------------------------------------------
 
   async deleteRecordsBefore(topic: string, partition: number, offset: number): Promise<void> {
@@ -394,7 +428,7 @@ export class LogStore {
 
   private compactPartition(name: string, topic: Topic, p: number): Promise<CompactionReport> {
     const cfg = topic.config;
-    const rules = { now: this.now(), minCompactionLagMs: cfg.minCompactionLagMs, deleteRetentionMs: cfg.deleteRetentionMs };
+    const rules = { now: this.now(), minCompactionLagMs: cfg.minCompactionLagMs, deleteRetentionMs: cfg.deleteRetentionMs, keyMapBytes: this.keyMapBytes };
     return topic.partitions[p].compact(rules, this.throttle, () => raiseFormatVersion(this.dir, COMPACTED_FORMAT_VERSION));
   }
 

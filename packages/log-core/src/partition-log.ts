@@ -279,6 +279,16 @@ export class PartitionLog {
   }
 
   /** The first batch holding offsets >= `fromOffset` whose max timestamp is >= timestamp, or null when there is none. */
+  /** The largest record timestamp in the segments (from their indexes), -1 when they hold no record. */
+  async maxTimestamp(): Promise<number> {
+    let max = -1;
+    for (const seg of this.segments) {
+      await seg.ensureIndexes();
+      max = Math.max(max, seg.maxTimestamp);
+    }
+    return max;
+  }
+
   async firstBatchFromTime(timestamp: number, fromOffset: number): Promise<BatchSlice | null> {
     for (const seg of this.segments) {
       await seg.ensureIndexes();
@@ -365,15 +375,22 @@ export class PartitionLog {
       // A close does not wait for a whole pass: it stops at the next read, and the cleaned files written so
       // far are dropped, as after a crash.
       const rulesHere: CleaningRules = { ...rules, stop: () => this.closing };
+      // Only the dirty section is mapped: a key seen only in the part cleaned before already has just its
+      // latest record there. With no dirty segment the pass still runs (tombstones may have expired since).
+      const firstDirty = cleanable.findIndex((s) => s.baseOffset >= this.cleanedTo);
       const changed: Segment[] = [];
+      let cleaning = cleanable;
+      let heldBack = false;
       try {
-        const latest = await latestOffsets(cleanable, throttle, rulesHere);
-        for (const seg of cleanable) {
+        const { latest, mapped } = await latestOffsets(firstDirty < 0 ? [] : cleanable.slice(firstDirty), throttle, rulesHere);
+        if (firstDirty >= 0) cleaning = cleanable.slice(0, firstDirty + mapped);
+        for (const seg of cleaning) {
           const beforeActive = seg === this.segments[this.segments.length - 2] && this.active.isEmpty;
           const cleaned = await writeCleanedSegment(seg, latest, rulesHere, throttle, beforeActive);
           report.bytesBefore += cleaned.bytesBefore;
           report.bytesAfter += cleaned.bytesAfter;
           if (cleaned.changed) changed.push(seg);
+          heldBack ||= cleaned.heldBack;
         }
         if (this.closing) throw new KlogError('STORE_CLOSED', 'the log store closed during compaction');
       } catch (err) {
@@ -381,7 +398,9 @@ export class PartitionLog {
         if (this.closing) return report;
         throw err;
       }
-      this.cleanedTo = cleanable[cleanable.length - 1].nextOffset;
+      // Only the last segment can have held its last batch back (it is the one before the active segment).
+      const lastCleaned = cleaning[cleaning.length - 1];
+      this.cleanedTo = heldBack ? lastCleaned.baseOffset : lastCleaned.nextOffset;
       if (changed.length === 0) return report;
       beforeFirstSwap();
       commitCompaction(this.ctx.dir, changed.map((s) => s.baseOffset));

@@ -9,10 +9,13 @@ import { PartitionLog } from './partition-log.js';
 import { Partitioner } from './partitioner.js';
 import type { RecoveryReport } from './segment-recovery.js';
 import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
-import { saveTopics } from './topic-registry.js';
+import { newTopicId } from './topic-id.js';
+import { saveTopics, type StoredTopic } from './topic-registry.js';
 
 export interface Topic {
   config: TopicConfig;
+  /** 16 bytes, fixed for the topic's life (see topic-id.ts). */
+  readonly id: Buffer;
   partitions: PartitionLog[];
   partitioner: Partitioner;
 }
@@ -59,11 +62,14 @@ export class TopicTable {
   }
 
   /** At store open: every topic of topics.json, then the directories no topic owns are removed. */
-  async openAll(configs: Map<string, TopicConfig>, clean: boolean): Promise<void> {
+  async openAll(stored: Map<string, StoredTopic>, clean: boolean): Promise<void> {
+    const configs = new Map([...stored].map(([name, t]) => [name, t.config]));
     this.warnIfFdLimitLow(configs);
     this.ctx.pool.resize(this.ctx.openSegments([...configs.values()].reduce((n, c) => n + c.partitions, 0)));
-    for (const [name, config] of configs) await this.open(name, config, clean, false);
+    for (const [name, t] of stored) await this.open(name, t.config, t.id ?? newTopicId(), clean, false);
     this.removeOrphanDirectories(configs);
+    // Topics saved before ids existed got theirs just now: kept at once, so the id never changes.
+    if ([...stored.values()].some((t) => t.id === null)) saveTopics(this.ctx.dir, this.stored());
   }
 
   async create(name: string, config: Partial<TopicConfig>): Promise<void> {
@@ -73,8 +79,8 @@ export class TopicTable {
     // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
     // The registry is written from the topics as they are then, with any created or altered meanwhile.
     try {
-      await this.open(name, resolved, true, true);
-      saveTopics(this.ctx.dir, this.configs());
+      await this.open(name, resolved, newTopicId(), true, true);
+      saveTopics(this.ctx.dir, this.stored());
       this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
     } catch (err) {
       const topic = this.topics.get(name);
@@ -95,9 +101,9 @@ export class TopicTable {
         `the partition count of topic ${name} (${topic.config.partitions}) is not a setting: grow it with addPartitions (klog topic alter --partitions)`);
     }
     const updated = resolveTopicConfig(changes, topic.config);
-    const configs = this.configs();
-    configs.set(name, updated);
-    saveTopics(this.ctx.dir, configs);
+    const stored = this.stored();
+    stored.set(name, { config: updated, id: topic.id });
+    saveTopics(this.ctx.dir, stored);
     topic.config = updated;
     return updated;
   }
@@ -134,9 +140,9 @@ export class TopicTable {
       // or altered (its new settings are the ones to keep).
       if (this.topics.get(name) !== topic) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(name)} was deleted while it grew`);
       updated = resolveTopicConfig({ partitions: count }, topic.config);
-      const configs = this.configs();
-      configs.set(name, updated);
-      saveTopics(this.ctx.dir, configs);
+      const stored = this.stored();
+      stored.set(name, { config: updated, id: topic.id });
+      saveTopics(this.ctx.dir, stored);
     } catch (err) {
       for (const log of added) await log.delete();
       for (let i = 0; i < added.length; i++) rmSync(join(this.ctx.dir, `${name}-${current + i}`), { recursive: true, force: true });
@@ -151,7 +157,7 @@ export class TopicTable {
 
   async delete(name: string, topic: Topic): Promise<void> {
     this.topics.delete(name);
-    saveTopics(this.ctx.dir, this.configs());
+    saveTopics(this.ctx.dir, this.stored());
     await this.discardPartitions(name, topic.partitions);
     this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
   }
@@ -160,8 +166,8 @@ export class TopicTable {
    * Opens a topic's partitions. A topic being created is all or nothing: if a partition cannot be created
    * (out of descriptors, space, a name taken), the ones made so far are closed and their directories removed.
    */
-  private async open(name: string, config: TopicConfig, clean: boolean, creating: boolean): Promise<void> {
-    const topic: Topic = { config, partitions: [], partitioner: new Partitioner() };
+  private async open(name: string, config: TopicConfig, id: Buffer, clean: boolean, creating: boolean): Promise<void> {
+    const topic: Topic = { config, id, partitions: [], partitioner: new Partitioner() };
     try {
       for (let p = 0; p < config.partitions; p++) topic.partitions.push(await this.openPartition(name, p, topic, clean, creating));
     } catch (err) {
@@ -257,7 +263,7 @@ export class TopicTable {
     return n;
   }
 
-  private configs(): Map<string, TopicConfig> {
-    return new Map([...this.topics].map(([name, t]) => [name, t.config]));
+  private stored(): Map<string, { config: TopicConfig; id: Buffer }> {
+    return new Map([...this.topics].map(([name, t]) => [name, { config: t.config, id: t.id }]));
   }
 }

@@ -21,4 +21,5 @@ export interface StoredRecord {
   headers: Header[];
 }
 
-export type Compression = 'none' | 'gzip' | 'lz4';
+/** A batch codec, as Kafka numbers them in the batch attributes: none 0, gzip 1, snappy 2, lz4 3, zstd 4. */
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

@@ -263,6 +263,21 @@ describe('read', () => {
   });
 });
 
+describe('maxTimestampRecord', () => {
+  it('finds the first record with the largest timestamp across segments, or null for an empty partition', async () => {
+    const s = await store();
+    await s.createTopic('t', { segmentBytes: 1024, maxBatchBytes: 1024, retentionMs: -1 });
+    expect(await s.maxTimestampRecord('t', 0)).toBeNull();
+    // The largest timestamp sits in an early segment, twice; later records step back in time.
+    const ts = Array.from({ length: 120 }, (_, i) => (i === 30 || i === 31 ? T0 + 9000 : T0 + i));
+    for (let i = 0; i < ts.length; i += 5) {
+      await s.append('t', ts.slice(i, i + 5).map((t, k) => ({ value: bytes(`v${i + k}`), timestamp: t })));
+    }
+    expect(s.describeTopic('t').partitions[0].segments).toBeGreaterThan(2);
+    expect(await s.maxTimestampRecord('t', 0)).toEqual({ offset: 30, timestamp: T0 + 9000 });
+  });
+});
+
 describe('offsetForTimestamp', () => {
   it('finds the first offset whose timestamp is >= t, across segments, or null', async () => {
     const s = await store();

@@ -15,7 +15,7 @@ import {
 import { isKlogError, type ErrorCode } from '../src/errors.js';
 import type { Compression, RecordInput } from '../src/types.js';
 
-const COMPRESSIONS: Compression[] = ['none', 'gzip', 'lz4'];
+const COMPRESSIONS: Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 const NOW = 1_700_000_000_000;
 
 function errorOf(fn: () => unknown): unknown {
@@ -97,7 +97,9 @@ describe('encodeBatch: known answer', () => {
 
   it('writes the codec id into attributes bits 0-2', () => {
     expect(encodeBatch(sampleRecords(3), { compression: 'gzip' }).readInt16BE(21)).toBe(1);
+    expect(encodeBatch(sampleRecords(3), { compression: 'snappy' }).readInt16BE(21)).toBe(2);
     expect(encodeBatch(sampleRecords(3), { compression: 'lz4' }).readInt16BE(21)).toBe(3);
+    expect(encodeBatch(sampleRecords(3), { compression: 'zstd' }).readInt16BE(21)).toBe(4);
   });
 
   it('reads its own header back', () => {
@@ -202,7 +204,7 @@ describe('encodeBatch / decodeBatch round trip', () => {
     expectKlogError(() => encodeBatch([{ value: 'text' as unknown as Buffer }]), 'INVALID_RECORD', /record 0: value/);
     expectKlogError(() => encodeBatch([{ value: null }, { value: null, timestamp: 1.5 }]), 'INVALID_RECORD', /record 1/);
     expectKlogError(() => encodeBatch([{ value: null, headers: [{ key: 3 as unknown as string, value: null }] }]), 'INVALID_RECORD');
-    expectKlogError(() => encodeBatch([{ value: null }], { compression: 'snappy' as Compression }), 'UNSUPPORTED_COMPRESSION');
+    expectKlogError(() => encodeBatch([{ value: null }], { compression: 'brotli' as Compression }), 'UNSUPPORTED_COMPRESSION', /use none, gzip, snappy, lz4 or zstd/);
   });
 });
 
@@ -290,12 +292,30 @@ describe('validateBatch', () => {
     }
   });
 
-  it('refuses snappy, zstd and unassigned codecs', () => {
-    for (const [codec, message] of [[2, /snappy/], [4, /zstd/], [6, /unknown compression codec id 6/]] as const) {
+  it('refuses the codec ids Kafka has not assigned (5-7)', () => {
+    for (const codec of [5, 6, 7]) {
       const copy = Buffer.from(batches[0].buf);
       copy.writeInt16BE(codec, 21);
-      expectKlogError(() => validateBatch(resign(copy)), 'UNSUPPORTED_COMPRESSION', message);
+      expectKlogError(() => validateBatch(resign(copy)), 'UNSUPPORTED_COMPRESSION', new RegExp(`unknown compression codec id ${codec}`));
     }
+  });
+
+  it.each(batches.filter((b) => b.compression !== 'none'))('with inflate, refuses a $compression batch whose records do not match its count', ({ compression }) => {
+    // Well-formed and correctly signed, so only inflating the records can tell: what a buggy producer sends.
+    for (const count of [5, 7]) {
+      const copy = Buffer.from(encodeBatch(sampleRecords(6), { compression }));
+      copy.writeInt32BE(count, 57);
+      copy.writeInt32BE(count - 1, 23);
+      resign(copy);
+      expect(validateBatch(copy).recordCount).toBe(count); // without inflate the CRC is all that is checked
+      expectKlogError(() => validateBatch(copy, 0, { inflate: true }), 'INVALID_BATCH', new RegExp(`declares ${count} records but holds 6`));
+    }
+  });
+
+  it.each(batches.filter((b) => b.compression !== 'none'))('with inflate, refuses $compression records that do not inflate as corrupt', ({ compression }) => {
+    const buf = encodeBatch(sampleRecords(3), { compression });
+    buf.fill(0x5a, BATCH_HEADER_SIZE);
+    expectKlogError(() => validateBatch(resign(buf), 0, { inflate: true }), 'CORRUPT_BATCH', new RegExp(`cannot decompress ${compression}`));
   });
 
   it('refuses a batch over maxBatchBytes', () => {
@@ -313,7 +333,7 @@ describe('validateBatch', () => {
           const copy = Buffer.from(buf);
           for (const [at, mask] of edits) copy[21 + (at % (copy.length - 21))] ^= mask;
           resign(copy);
-          for (const step of [() => validateBatch(copy), () => decodeBatch(copy)]) {
+          for (const step of [() => validateBatch(copy), () => validateBatch(copy, 0, { inflate: true }), () => decodeBatch(copy)]) {
             try {
               step();
             } catch (err) {
@@ -327,7 +347,7 @@ describe('validateBatch', () => {
   });
 
   it('reports compressed records that do not inflate as corrupt on decode', () => {
-    for (const compression of ['gzip', 'lz4'] as const) {
+    for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
       const buf = encodeBatch(sampleRecords(3), { compression });
       buf.fill(0x5a, BATCH_HEADER_SIZE);
       expectKlogError(() => decodeBatch(resign(buf)), 'CORRUPT_BATCH', new RegExp(`cannot decompress ${compression}`));

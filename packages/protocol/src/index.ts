@@ -42,3 +42,7 @@ export { checkIterations, deriveScramCredential, deriveScramCredentials, DEFAULT
 export type { ScramCredential } from './sasl/scram-credential.js';
 export { ScramClient } from './sasl/scram-client.js';
 export { ScramServer, AUTHENTICATION_FAILED_MESSAGE } from './sasl/scram-server.js';
+export { pacedRedrive } from './redrive-pacing.js';
+export type { PacedRedriveOptions, PacingClock } from './redrive-pacing.js';
+export { runQueueHandlers } from './queue-runner.js';
+export type { QueueRunHost, QueueHandler, RunnableMessage } from './queue-runner.js';

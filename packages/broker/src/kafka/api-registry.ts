@@ -13,7 +13,7 @@ import { offsetCommitApi, offsetFetchApi } from './apis/group-offsets.js';
 import { listOffsetsApi } from './apis/list-offsets.js';
 import { metadataApi } from './apis/metadata.js';
 import { produceApi } from './apis/produce.js';
-import type { KafkaApi } from './kafka-api.js';
+import type { RegisteredKafkaApi } from './kafka-api.js';
 
 /**
  * Every Kafka API the listener serves. ApiVersions advertises exactly this list, so a client never picks a
@@ -22,7 +22,7 @@ import type { KafkaApi } from './kafka-api.js';
  * would switch to the flexible encoding): Metadata must include 0, 1 and 4 for
  * kafka-python to use RecordBatch v2, Produce 3 and Fetch 4 for librdkafka to, FindCoordinator 0 for both.
  */
-export const KAFKA_APIS: readonly KafkaApi[] = [
+export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   produceApi,
   fetchApi,
   listOffsetsApi,
@@ -47,10 +47,9 @@ export const KAFKA_APIS: readonly KafkaApi[] = [
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));
 
-/** The API for a key at a version, or null when it is not served at that version. */
-export function findKafkaApi(key: number, version: number): KafkaApi | null {
-  const api = BY_KEY.get(key);
-  return api !== undefined && version >= api.minVersion && version <= api.maxVersion ? api : null;
+/** The API of a key, or null when klog does not serve it at all (the connection checks the version). */
+export function findKafkaApi(key: number): RegisteredKafkaApi | null {
+  return BY_KEY.get(key) ?? null;
 }
 
 export { API_VERSIONS_KEY };

@@ -1,14 +1,11 @@
 import type { Socket } from 'node:net';
-import { KlogError } from '@klog/log-core';
 import type { Logger } from 'pino';
 import { FrameReader, FrameTooLargeError } from '@klog/protocol';
 import type { BrokerServices } from '../services/broker-services.js';
-import { API_VERSIONS_KEY, findKafkaApi } from './api-registry.js';
-import { unsupportedApiVersions } from './apis/api-versions.js';
-import { KafkaReader } from './codec/reader.js';
-import type { KafkaWriter } from './codec/writer.js';
+import { KafkaWriter } from './codec/writer.js';
 import type { KafkaRequestContext } from './kafka-api.js';
-import { readRequestHeader, type RequestHeader } from './request-header.js';
+import { dispatchRequest } from './request-dispatch.js';
+import { writeResponseHeader } from './request-header.js';
 
 /** Time a peer gets to read our last bytes after we decide to close, before the socket is cut. */
 const CLOSE_GRACE_MS = 5_000;
@@ -18,7 +15,8 @@ const CLOSE_GRACE_MS = 5_000;
  * FrameReader splits them (and refuses oversized ones before buffering them). Requests are handled strictly
  * one at a time and answered in order, as Kafka does: clients match responses to requests by order, and
  * kafka-python fails on any other. Back-pressure: while too many requests wait or the socket holds too many
- * unsent bytes, reading stops. Bytes that are not a valid request close this connection, nothing else.
+ * unsent bytes, reading stops. What each frame gets is decided by request-dispatch.ts; bytes that are not a
+ * valid request close this connection, nothing else.
  */
 export class KafkaConnection {
   private readonly frames: FrameReader;
@@ -103,53 +101,23 @@ export class KafkaConnection {
   }
 
   private async handle(frame: Buffer): Promise<void> {
-    const body = new KafkaReader(frame);
-    let header: RequestHeader;
-    try {
-      header = readRequestHeader(body);
-    } catch {
-      this.close({ bytes: frame.length }, 'closing kafka connection: malformed request header');
-      return;
-    }
-    const api = findKafkaApi(header.apiKey, header.apiVersion);
-    if (api === null) {
-      if (header.apiKey === API_VERSIONS_KEY) {
-        this.respond(header.correlationId, unsupportedApiVersions());
-        return;
-      }
-      // No response can be shaped for a request we cannot read: Kafka closes the connection too.
-      this.close({ apiKey: header.apiKey, apiVersion: header.apiVersion }, 'closing kafka connection: unsupported api or version');
-      return;
-    }
-    let response: KafkaWriter | null;
-    const started = performance.now();
-    try {
-      response = await api.handle(body, header.apiVersion, { ...this.requestContext, clientId: header.clientId });
-      this.ctx.metrics.requestDone('kafka', api.name, (performance.now() - started) / 1000);
-    } catch (err) {
-      this.ctx.metrics.requestDone('kafka', api.name, (performance.now() - started) / 1000, err instanceof KlogError ? err.code : 'INTERNAL_ERROR');
-      if (err instanceof KlogError && err.code === 'INVALID_REQUEST') {
-        this.close({ api: api.name, reason: err.message }, 'closing kafka connection: malformed request');
-      } else {
-        this.log.error({ err, api: api.name }, 'kafka request failed');
-        this.close({ api: api.name }, 'closing kafka connection after an internal error');
-      }
-      return;
-    }
-    if (response !== null) this.respond(header.correlationId, response);
+    const outcome = await dispatchRequest(frame, this.requestContext, this.log);
+    if (outcome.action === 'respond') this.respond(outcome.correlationId, outcome.body, outcome.flexibleHeader);
+    else if (outcome.action === 'close') this.close(outcome.details, `closing kafka connection: ${outcome.reason}`);
   }
 
-  /** Response header v0 (correlation id) then the body, written as one frame. */
-  private respond(correlationId: number, body: KafkaWriter): void {
+  /** The response header (v0, or v1 for flexible responses) then the body, written as one frame. */
+  private respond(correlationId: number, body: KafkaWriter, flexibleHeader: boolean): void {
     if (this.socket.destroyed) return;
-    const head = Buffer.allocUnsafe(8);
-    head.writeInt32BE(4 + body.length, 0);
-    head.writeInt32BE(correlationId, 4);
+    const head = new KafkaWriter().int32(0);
+    writeResponseHeader(head, correlationId, flexibleHeader);
+    const [headBytes] = head.toBuffers();
+    headBytes.writeInt32BE(headBytes.length - 4 + body.length, 0);
     this.socket.cork();
-    this.socket.write(head);
+    this.socket.write(headBytes);
     for (const part of body.toBuffers()) this.socket.write(part);
     this.socket.uncork();
-    this.ctx.metrics.bytesSent('kafka', head.length + body.length);
+    this.ctx.metrics.bytesSent('kafka', headBytes.length + body.length);
     this.maybePause();
   }
 

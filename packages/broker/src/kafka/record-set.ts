@@ -6,6 +6,15 @@ import { BATCH_HEADER_SIZE, KlogError, batchSizeAt } from '@klog/log-core';
  */
 const MAGIC_OFFSET = 16;
 const RECORD_BATCH_MAGIC = 2;
+/** RecordBatch v2 attributes (int16): bits 0-2 name the compression codec, 4 being zstd. */
+const ATTRIBUTES_OFFSET = 21;
+const CODEC_MASK = 0x07;
+const ZSTD_CODEC = 4;
+
+/** Whether a (split, whole) RecordBatch v2 is zstd-compressed: older Produce versions may not carry one. */
+export function isZstdBatch(batch: Buffer): boolean {
+  return (batch.readInt16BE(ATTRIBUTES_OFFSET) & CODEC_MASK) === ZSTD_CODEC;
+}
 
 /**
  * Splits a Produce request's record set into its RecordBatch v2 batches (one, usually; several back to back

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Admin, Producer, ProducerMessage, RecordMetadata } from '@klog/client';
-import { isKlogError, KlogError } from '@klog/log-core';
+import { COMPRESSIONS, isKlogError, KlogError, type Compression } from '@klog/log-core';
 import type { Argv, CommandModule } from 'yargs';
 import { untilAborted } from '../abortable.js';
 import { withClient, type BrokerArgs } from '../client-session.js';
@@ -25,6 +25,7 @@ interface ProduceArgs extends BrokerArgs, DeliveryTimeArgs {
   'allow-empty'?: boolean;
   file?: string[];
   acks: string;
+  compression: Compression;
   quiet: boolean;
 }
 
@@ -179,6 +180,7 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .option('delay', { type: 'string', describe: 'Queues deliver the records only after this long (60s, 5m, 2h): each record gets the klog-deliver-at header. Consumer groups see them at once' })
       .option('deliver-at', { type: 'string', describe: 'Queues deliver the records only from this ISO time on (2030-05-01T12:00:00Z). Consumer groups see them at once' })
       .option('acks', { type: 'string', default: '1', describe: '0: do not wait; 1: written by the broker; all: on disk' })
+      .option('compression', { alias: 'z', choices: [...COMPRESSIONS], default: 'none' as Compression, describe: 'Codec of the batches sent (kcat -z); the broker stores them as sent and consumers read any codec' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Do not print where each record went' })
       .check((a) => {
         refuseTogether(a, [
@@ -198,10 +200,11 @@ export function produceCommand(rt: Runtime): CommandModule<object, ProduceArgs> 
       .example('cat events.jsonl | $0 produce events --quiet', 'one record per line of stdin')
       .example("printf 'k1:v1\\nk2:v2\\n' | $0 produce events --key-separator :", 'keys and values from stdin')
       .example('$0 produce events --file event.json', 'a whole file as one record, newlines and all')
+      .example('cat events.jsonl | $0 produce events --compression zstd --quiet', 'zstd-compressed batches (also gzip, snappy, lz4)')
       .example("$0 produce jobs --delay 60s '{\"task\":\"resize\"}'", 'queues deliver it in a minute (klog queue create); groups at once') as unknown as Argv<ProduceArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
       const limit = await recordLimit(client.admin(), args.topic);
-      const producer = client.producer({ acks: parseAcks(args.acks) });
+      const producer = client.producer({ acks: parseAcks(args.acks), compression: args.compression });
       try {
         await produce(args, rt, producer, limit);
       } finally {

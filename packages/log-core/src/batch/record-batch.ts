@@ -19,7 +19,7 @@
  */
 import { KlogError } from '../errors.js';
 import type { Compression, RecordInput, StoredRecord } from '../types.js';
-import { compress, compressionCodecId, compressionFromAttributes, decompress } from './compression.js';
+import { compress, compressionCodecId, compressionFromAttributes, decompress } from '../compression/codecs.js';
 import { crc32c } from './crc32c.js';
 import { MIN_RECORD_BODY_SIZE, readRecord, recordBodySize, storedRecord, writeRecord, type RecordBase, type RecordFactory } from './record.js';
 import { readVarint, readVarlong, sizeOfVarint } from './varint.js';
@@ -103,6 +103,11 @@ export interface BatchLimits {
    * with gaps up to lastOffsetDelta, rather than number 0..n-1. Never for a batch a producer sends.
    */
   compacted?: boolean;
+  /**
+   * Also inflate compressed records and check their framing, as for uncompressed ones: for a batch from a
+   * producer, which is stored as sent and must be readable later. Reads skip it: the CRC covers the bytes.
+   */
+  inflate?: boolean;
 }
 
 function readInt64(buf: Buffer, pos: number): number {
@@ -259,7 +264,7 @@ function invalid(what: string): KlogError {
  * Checks the batch at `pos` before it is trusted: that it is whole, sanely sized, magic 2, matches its
  * CRC32C, and that its record count is honest. Torn or damaged bytes throw CORRUPT_BATCH; well-formed
  * batches klog will not accept throw INVALID_BATCH (or RECORD_TOO_LARGE, UNSUPPORTED_COMPRESSION).
- * Compressed records are not inflated here; decodeBatch checks their structure.
+ * Compressed records are inflated and checked only with `limits.inflate`; decodeBatch checks them on reading.
  */
 export function validateBatch(buf: Buffer, pos = 0, limits: BatchLimits = {}): BatchHeader {
   const available = buf.length - pos;
@@ -289,8 +294,12 @@ export function validateBatch(buf: Buffer, pos = 0, limits: BatchLimits = {}): B
   if (gaps ? header.lastOffsetDelta < header.recordCount - 1 : header.lastOffsetDelta !== header.recordCount - 1) {
     throw invalid(`lastOffsetDelta ${header.lastOffsetDelta} does not match recordCount ${header.recordCount}`);
   }
+  const lastOffsetDelta = gaps ? header.lastOffsetDelta : null;
   if (header.compression === 'none') {
-    checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount, gaps ? header.lastOffsetDelta : null);
+    checkRecordFraming(buf, pos + BATCH_HEADER_SIZE, end, header.recordCount, lastOffsetDelta);
+  } else if (limits.inflate === true) {
+    const raw = decompress(buf.subarray(pos + BATCH_HEADER_SIZE, end), header.compression);
+    checkRecordFraming(raw, 0, raw.length, header.recordCount, lastOffsetDelta);
   }
   return header;
 }

@@ -1,13 +1,13 @@
 import type { TopicConfig } from '@klog/log-core';
 import { settableKafkaTopicConfigs, topicConfigChange, topicConfigReset } from '../../services/topic-config-names.js';
 import { alterResource, readResourceHead, writeAlterAnswers } from '../config-resources.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 /**
  * AlterConfigs v0-1 (the same on the wire; v2 is flexible). Kafka's semantics: the settings given become the
  * topic's whole set, so every setting left out goes back to its default.
  */
-export const alterConfigsApi: KafkaApi = {
+export const alterConfigsApi: ClassicKafkaApi = {
   key: 33,
   name: 'AlterConfigs',
   minVersion: 0,

@@ -2,7 +2,7 @@ import { KlogError } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
 import type { KafkaReader } from '../codec/reader.js';
 import { KafkaError } from '../error-codes.js';
-import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { NODE_ID, type ClassicKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 import { Refusal, topicDone, topicFailed, writeTopicAnswers, type TopicAnswer } from './topic-answers.js';
 
 interface TopicRequest {
@@ -16,7 +16,7 @@ interface TopicRequest {
  * records then map by the new count, as with Kafka. Assignments, when given, must put each new partition on
  * this node alone.
  */
-export const createPartitionsApi: KafkaApi = {
+export const createPartitionsApi: ClassicKafkaApi = {
   key: 37,
   name: 'CreatePartitions',
   minVersion: 0,

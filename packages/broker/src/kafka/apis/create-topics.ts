@@ -3,7 +3,7 @@ import { isInternalTopic } from '../../services/internal-topics.js';
 import { topicConfigChange } from '../../services/topic-config-names.js';
 import type { KafkaReader } from '../codec/reader.js';
 import { KafkaError } from '../error-codes.js';
-import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { NODE_ID, type ClassicKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 import { Refusal, topicDone, topicFailed, writeTopicAnswers, type TopicAnswer } from './topic-answers.js';
 
 interface TopicRequest {
@@ -18,7 +18,7 @@ interface TopicRequest {
  * CreateTopics v3-v4 (the same on the wire). -1 partitions or replication factor means the broker default
  * (kafkajs sends -1 when not told); a single node can only keep one replica.
  */
-export const createTopicsApi: KafkaApi = {
+export const createTopicsApi: ClassicKafkaApi = {
   key: 19,
   name: 'CreateTopics',
   minVersion: 3,

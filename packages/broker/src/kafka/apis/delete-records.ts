@@ -3,7 +3,7 @@ import { isInternalTopic } from '../../services/internal-topics.js';
 import type { KafkaReader } from '../codec/reader.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
-import type { KafkaApi, KafkaRequestContext } from '../kafka-api.js';
+import type { ClassicKafkaApi, KafkaRequestContext } from '../kafka-api.js';
 
 /** The offset that means "up to the high watermark": everything written so far. */
 const HIGH_WATERMARK = -1;
@@ -23,7 +23,7 @@ interface PartitionAnswer {
  * DeleteRecords v0-1 (the same on the wire; v2 is flexible). Each partition's log start offset moves up to the
  * offset given (-1: its end); whole segments below it are deleted. Answers the new start (low watermark).
  */
-export const deleteRecordsApi: KafkaApi = {
+export const deleteRecordsApi: ClassicKafkaApi = {
   key: 21,
   name: 'DeleteRecords',
   minVersion: 0,

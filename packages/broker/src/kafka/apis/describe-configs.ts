@@ -4,7 +4,7 @@ import type { KafkaReader } from '../codec/reader.js';
 import { KafkaWriter } from '../codec/writer.js';
 import { failedResource, isThisBroker, readResourceHead, ResourceRefusal, ResourceType, topicDefaults } from '../config-resources.js';
 import { KafkaError } from '../error-codes.js';
-import { NODE_ID, type KafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { NODE_ID, type ClassicKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 
 /** config_source on the wire (v1+): the topic's own setting, or the default. */
 const Source = { TOPIC_CONFIG: 1, DEFAULT_CONFIG: 5 } as const;
@@ -34,7 +34,7 @@ interface ResourceResult {
  * names; this broker (its id, or "" for the cluster) with none, since its settings are start options. v0 marks
  * defaults with is_default, v1+ with config_source and (when asked) one synonym, v3 adds config_type.
  */
-export const describeConfigsApi: KafkaApi = {
+export const describeConfigsApi: ClassicKafkaApi = {
   key: 32,
   name: 'DescribeConfigs',
   minVersion: 0,

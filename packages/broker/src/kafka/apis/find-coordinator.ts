@@ -1,9 +1,9 @@
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError } from '../error-codes.js';
-import { NODE_ID, type KafkaApi } from '../kafka-api.js';
+import { NODE_ID, type ClassicKafkaApi } from '../kafka-api.js';
 
 /** FindCoordinator v0: every group's coordinator is this broker. */
-export const findCoordinatorApi: KafkaApi = {
+export const findCoordinatorApi: ClassicKafkaApi = {
   key: 10,
   name: 'FindCoordinator',
   minVersion: 0,

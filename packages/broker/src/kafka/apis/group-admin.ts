@@ -2,7 +2,7 @@ import type { GroupDescription } from '@klog/consumer-group';
 import { isKlogError } from '@klog/log-core';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -12,7 +12,7 @@ type Described = { groupId: string; errorCode: number; group: GroupDescription |
  * DescribeGroups v2: state, protocol and members with their opaque metadata and assignment. A group klog does
  * not know is described as Kafka does it: no error, state "Dead", nothing else.
  */
-export const describeGroupsApi: KafkaApi = {
+export const describeGroupsApi: ClassicKafkaApi = {
   key: 15,
   name: 'DescribeGroups',
   minVersion: 2,
@@ -40,7 +40,7 @@ export const describeGroupsApi: KafkaApi = {
 };
 
 /** ListGroups v2: every group with members or committed offsets, native ones included (protocol type "klog"). */
-export const listGroupsApi: KafkaApi = {
+export const listGroupsApi: ClassicKafkaApi = {
   key: 16,
   name: 'ListGroups',
   minVersion: 2,

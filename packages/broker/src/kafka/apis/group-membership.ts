@@ -2,7 +2,7 @@ import { NATIVE_PROTOCOL_TYPE } from '@klog/consumer-group';
 import { KlogError } from '@klog/log-core';
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
-import type { KafkaApi, KafkaRequestContext } from '../kafka-api.js';
+import type { ClassicKafkaApi, KafkaRequestContext } from '../kafka-api.js';
 
 /**
  * JoinGroup v2, SyncGroup v1, Heartbeat v1, LeaveGroup v1: translations onto the group coordinator, which
@@ -19,7 +19,7 @@ function statusResponse(errorCode: number): KafkaWriter {
   return new KafkaWriter().int32(0).int16(errorCode);
 }
 
-export const joinGroupApi: KafkaApi = {
+export const joinGroupApi: ClassicKafkaApi = {
   key: 11,
   name: 'JoinGroup',
   minVersion: 2,
@@ -53,7 +53,7 @@ export const joinGroupApi: KafkaApi = {
   },
 };
 
-export const syncGroupApi: KafkaApi = {
+export const syncGroupApi: ClassicKafkaApi = {
   key: 14,
   name: 'SyncGroup',
   minVersion: 1,
@@ -73,7 +73,7 @@ export const syncGroupApi: KafkaApi = {
   },
 };
 
-export const heartbeatApi: KafkaApi = {
+export const heartbeatApi: ClassicKafkaApi = {
   key: 12,
   name: 'Heartbeat',
   minVersion: 1,
@@ -91,7 +91,7 @@ export const heartbeatApi: KafkaApi = {
   },
 };
 
-export const leaveGroupApi: KafkaApi = {
+export const leaveGroupApi: ClassicKafkaApi = {
   key: 13,
   name: 'LeaveGroup',
   minVersion: 1,

@@ -1,13 +1,13 @@
 import { KafkaWriter } from '../codec/writer.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 /**
  * OffsetCommit v2 and OffsetFetch v1: the group's committed offsets, the same ones native consumers commit
  * and read (one store of offsets per broker). A commit is all or nothing, so one error code answers for
  * every partition of it.
  */
-export const offsetCommitApi: KafkaApi = {
+export const offsetCommitApi: ClassicKafkaApi = {
   key: 8,
   name: 'OffsetCommit',
   minVersion: 2,
@@ -37,7 +37,7 @@ export const offsetCommitApi: KafkaApi = {
 };
 
 /** Partitions without a commit answer offset -1 and empty metadata, which sends clients to their reset policy. */
-export const offsetFetchApi: KafkaApi = {
+export const offsetFetchApi: ClassicKafkaApi = {
   key: 9,
   name: 'OffsetFetch',
   minVersion: 1,

@@ -1,7 +1,7 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
 import { topicConfigChange, topicConfigReset } from '../../services/topic-config-names.js';
 import { alterResource, readResourceHead, writeAlterAnswers } from '../config-resources.js';
-import type { KafkaApi } from '../kafka-api.js';
+import type { ClassicKafkaApi } from '../kafka-api.js';
 
 /** config_operation on the wire. APPEND and SUBTRACT edit list settings, and klog has none that can take them. */
 const Op = { SET: 0, DELETE: 1 } as const;
@@ -10,7 +10,7 @@ const Op = { SET: 0, DELETE: 1 } as const;
  * IncrementalAlterConfigs v0 (v1 is flexible): SET a setting, or DELETE it (back to its default); the settings
  * not named keep their values.
  */
-export const incrementalAlterConfigsApi: KafkaApi = {
+export const incrementalAlterConfigsApi: ClassicKafkaApi = {
   key: 44,
   name: 'IncrementalAlterConfigs',
   minVersion: 0,
