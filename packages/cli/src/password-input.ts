@@ -18,9 +18,10 @@ export function promptPassword(prompt: string, stdin: NodeJS.ReadStream = proces
   if (!stdin.isTTY) {
     throw new KlogError('INVALID_CONFIG', 'no terminal to ask for the password on: pipe it in with --password-stdin (klog user add) or set KLOG_PASSWORD (--user)');
   }
-  stderr.write(prompt);
+  // Raw before the prompt shows: what a person types as soon as they see it must not be echoed.
   stdin.setRawMode(true);
   stdin.resume();
+  stderr.write(prompt);
   return new Promise((resolve, reject) => {
     let typed = '';
     const done = (err: Error | null) => {
