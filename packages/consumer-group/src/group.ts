@@ -390,6 +390,7 @@ export class Group {
         isLeader && !this.isNative
           ? [...this.members.values()].map((o) => ({
               memberId: o.memberId,
+              ...(o.groupInstanceId === null ? {} : { groupInstanceId: o.groupInstanceId }),
               metadata: o.protocols.find((p) => p.name === this.protocolName)!.metadata,
             }))
           : [],

@@ -58,7 +58,7 @@ export interface JoinResult {
   /** The assignor (native) or protocol (opaque) the group uses in this generation. */
   protocolName: string;
   /** Opaque groups, leader only: every member with its metadata for the chosen protocol. Otherwise empty. */
-  members: { memberId: string; metadata: Buffer }[];
+  members: { memberId: string; groupInstanceId?: string; metadata: Buffer }[];
   /** Native groups: the member's partitions, known as soon as the generation forms. Opaque groups: null. */
   assignment: MemberAssignment | null;
   /**
