@@ -106,6 +106,12 @@ export class Group {
   sync(req: SyncRequest): Promise<SyncResult> {
     this.checkInstance(req.memberId, req.groupInstanceId ?? null);
     const member = this.currentMember(req.memberId, req.generationId);
+    if ((req.protocolType != null && req.protocolType !== this.protocolType) || (req.protocolName != null && req.protocolName !== this.protocolName)) {
+      throw new KlogError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `group ${this.groupId} uses ${this.protocolType}/${this.protocolName}, the sync named ${req.protocolType}/${req.protocolName}`,
+      );
+    }
     if (this.state === 'PreparingRebalance') throw rebalancing(this.groupId);
     if (this.state === 'Stable') return Promise.resolve(this.syncResult(member));
     // CompletingRebalance: wait for the leader's assignments.

@@ -76,6 +76,9 @@ export interface SyncRequest {
   assignments?: { memberId: string; assignment: Buffer }[];
   /** Static members: checked against the instance's current member id (FENCED_INSTANCE_ID when stale). */
   groupInstanceId?: string | null;
+  /** Kafka's SyncGroup v5: when given, they must be the group's (INCONSISTENT_GROUP_PROTOCOL otherwise). */
+  protocolType?: string | null;
+  protocolName?: string | null;
 }
 
 export interface SyncResult {

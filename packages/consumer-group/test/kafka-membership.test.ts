@@ -131,6 +131,18 @@ describe('static membership', () => {
   });
 });
 
+describe('sync naming the protocol (SyncGroup v5)', () => {
+  it('a sync naming another protocol type or name is refused; the group\'s own are accepted', async () => {
+    h = await harness({ t: 2 });
+    const j = await h.coordinator.join(kafkaJoin());
+    const ref = { groupId: 'kg', memberId: j.memberId, generationId: j.generationId };
+    await expectCode(h.coordinator.sync({ ...ref, protocolType: 'connect' }), 'INCONSISTENT_GROUP_PROTOCOL');
+    await expectCode(h.coordinator.sync({ ...ref, protocolName: 'roundrobin' }), 'INCONSISTENT_GROUP_PROTOCOL');
+    const synced = await h.coordinator.sync({ ...ref, protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: j.memberId, assignment: Buffer.from('x') }] });
+    expect(synced).toMatchObject({ protocolType: 'consumer', protocolName: 'range' });
+  });
+});
+
 describe('deleteOffsets', () => {
   it('deletes the offsets of topics nobody consumes, refuses subscribed ones, and needs the group', async () => {
     h = await harness({ t: 2, u: 1 });

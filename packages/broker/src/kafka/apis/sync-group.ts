@@ -1,4 +1,3 @@
-import { KlogError } from '@klog/log-core';
 import { KafkaError } from '../error-codes.js';
 import { defineKafkaApi } from '../kafka-api.js';
 import { syncGroupRequest, syncGroupResponse } from '../messages/sync-group.js';
@@ -26,12 +25,10 @@ export const syncGroupApi = defineKafkaApi({
         generationId: request.generationId,
         memberId: request.memberId,
         groupInstanceId: request.groupInstanceId,
+        protocolType: request.protocolType,
+        protocolName: request.protocolName,
         assignments: request.assignments.map((a) => ({ memberId: a.memberId, assignment: Buffer.from(a.assignment) })),
       });
-      if ((request.protocolType !== null && request.protocolType !== result.protocolType)
-        || (request.protocolName !== null && request.protocolName !== result.protocolName)) {
-        throw new KlogError('INCONSISTENT_GROUP_PROTOCOL', `group ${groupId} uses ${result.protocolType}/${result.protocolName}`);
-      }
       return {
         throttleTimeMs: 0,
         errorCode: KafkaError.NONE,
