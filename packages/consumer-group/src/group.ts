@@ -246,8 +246,9 @@ export class Group {
   /**
    * A static member joins again without its member id (a restarted consumer): it takes the old member's place
    * under a new id, keeping its position (leadership, join order) and assignment; the old id is fenced. In a
-   * Stable group this is all (the answer, returned here, is the current generation: no rebalance). Otherwise the
-   * new member goes through the join like any other (null returned).
+   * Stable group, when its metadata for the group's protocol (its subscription) is unchanged, this is all: the
+   * answer, returned here, is the current generation, no rebalance. Otherwise the new member goes through the
+   * join like any other (null returned), which rebalances the group, as in Kafka.
    */
   private replaceStaticMember(oldId: string, spec: JoinSpec): JoinResult | null {
     const old = this.members.get(oldId)!;
@@ -262,7 +263,9 @@ export class Group {
     this.instances.set(spec.groupInstanceId!, member.memberId);
     if (this.leaderId === oldId) this.leaderId = member.memberId;
     this.ctx.logger.info({ groupId: this.groupId, groupInstanceId: spec.groupInstanceId, oldId, memberId: member.memberId }, 'static member replaced');
-    if (this.state !== 'Stable') return null;
+    const metadataOf = (m: Member) => m.protocols.find((p) => p.name === this.protocolName)?.metadata;
+    const unchanged = metadataOf(old) !== undefined && metadataOf(member) !== undefined && metadataOf(old)!.equals(metadataOf(member)!);
+    if (this.state !== 'Stable' || !unchanged) return null;
     this.startSessionTimer(member);
     return { ...this.joinResult(member), skipAssignment: member.memberId === this.leaderId };
   }

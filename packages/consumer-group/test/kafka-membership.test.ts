@@ -109,6 +109,20 @@ describe('static membership', () => {
     expect((await h.coordinator.describeGroup('kg')).generationId).toBe(1);
   });
 
+  it('a static member rejoining with another subscription takes its place and rebalances the group', async () => {
+    h = await harness({ t: 2, u: 1 }, { initialRebalanceDelayMs: 3_000 });
+    const { ja, jb } = await stableGroup();
+    const again = track(h.coordinator.join(kafkaJoin({ groupInstanceId: 'ib', protocols: [{ name: 'range', metadata: subscription('t', 'u') }] })));
+    await flush();
+    expect(again.settled()).toBe(false);
+    expect((await h.coordinator.describeGroup('kg')).state).toBe('PreparingRebalance');
+    await expectCode(h.coordinator.heartbeat({ groupId: 'kg', memberId: ja.memberId, generationId: 1 }), 'REBALANCE_IN_PROGRESS');
+    const rejoinA = h.coordinator.join(kafkaJoin({ memberId: ja.memberId, groupInstanceId: 'ia' }));
+    const [a2, b2] = [await rejoinA, await again.promise];
+    expect([a2.generationId, b2.generationId]).toEqual([2, 2]);
+    expect(b2.memberId).not.toBe(jb.memberId);
+  });
+
   it('a replaced member waiting in a join is answered FENCED_INSTANCE_ID', async () => {
     h = await harness({ t: 2 }, { initialRebalanceDelayMs: 3_000 });
     const first = track(h.coordinator.join(kafkaJoin({ groupInstanceId: 'ia' })));
