@@ -83,12 +83,16 @@ async function leave(c: RawKafka, group: string, members: [string, string | null
 
 async function commit(c: RawKafka, group: string, topic: string, partition: number, offset: number): Promise<number> {
   const d = await c.call(API.OFFSET_COMMIT, 2, bodies.offsetCommit(group, topic, partition, offset));
-  return d.array((d) => [d.str(), d.array((d) => [d.int32(), d.int16()])])[0][1][0][1] as number;
+  const [answer] = d.array((d) => ({ topic: d.str(), partitions: d.array((d) => ({ partition: d.int32(), error: d.int16() })) }));
+  return answer.partitions[0].error;
 }
 
 async function fetchOffset(c: RawKafka, group: string, topic: string, partition: number): Promise<number> {
   const d = await c.call(API.OFFSET_FETCH, 1, bodies.offsetFetch(group, topic, partition));
-  return d.array((d) => d.str() && d.array((d) => [d.int32(), d.int64(), d.str(), d.int16()]))[0][0][1] as number;
+  const [answer] = d.array((d) => ({
+    topic: d.str(), partitions: d.array((d) => ({ partition: d.int32(), offset: d.int64(), metadata: d.str(), error: d.int16() })),
+  }));
+  return answer.partitions[0].offset;
 }
 
 describe('JoinGroup v4+: MEMBER_ID_REQUIRED', () => {
