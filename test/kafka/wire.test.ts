@@ -10,11 +10,12 @@ afterAll(removeTempDirs);
 
 /** The advertised table, pinned: a change of what clients are offered must show here. */
 const ADVERTISED = [
-  [API.PRODUCE, 0, 11], [API.FETCH, 4, 12], [API.LIST_OFFSETS, 1, 7], [API.METADATA, 0, 12], [API.OFFSET_COMMIT, 2, 2],
-  [API.OFFSET_FETCH, 1, 1], [API.FIND_COORDINATOR, 0, 0], [API.JOIN_GROUP, 2, 2], [API.HEARTBEAT, 1, 1], [API.LEAVE_GROUP, 1, 1],
-  [API.SYNC_GROUP, 1, 1], [API.DESCRIBE_GROUPS, 2, 2], [API.LIST_GROUPS, 2, 2], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 3, 4],
+  [API.PRODUCE, 0, 11], [API.FETCH, 4, 12], [API.LIST_OFFSETS, 1, 7], [API.METADATA, 0, 12], [API.OFFSET_COMMIT, 2, 9],
+  [API.OFFSET_FETCH, 1, 9], [API.FIND_COORDINATOR, 0, 6], [API.JOIN_GROUP, 0, 9], [API.HEARTBEAT, 0, 4], [API.LEAVE_GROUP, 0, 5],
+  [API.SYNC_GROUP, 0, 5], [API.DESCRIBE_GROUPS, 0, 5], [API.LIST_GROUPS, 0, 5], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 3, 4],
   [API.DELETE_RECORDS, 0, 1], [API.DESCRIBE_CONFIGS, 0, 3], [API.ALTER_CONFIGS, 0, 1], [API.CREATE_PARTITIONS, 0, 1],
   [API.INCREMENTAL_ALTER_CONFIGS, 0, 0],
+  [42, 0, 2], [47, 0, 0], // DeleteGroups, OffsetDelete
 ];
 
 const apiTable = (d: Dec) => d.array((d) => [d.int16(), d.int16(), d.int16()]);

@@ -26,6 +26,7 @@ export type { ErrorCode } from './errors/error-table.js';
 export { GROUP_ERRORS } from './errors/group-errors.js';
 export type { GroupErrorCode } from './errors/group-errors.js';
 export { QUEUE_ERRORS } from './errors/queue-errors.js';
+export { TASK_ERRORS, type TaskErrorCode } from './errors/task-errors.js';
 export type { QueueErrorCode } from './errors/queue-errors.js';
 export { BROKER_ERRORS } from './errors/broker-errors.js';
 export type { BrokerErrorCode } from './errors/broker-errors.js';

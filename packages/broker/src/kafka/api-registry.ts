@@ -6,10 +6,17 @@ import { deleteRecordsApi } from './apis/delete-records.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { fetchApi } from './apis/fetch.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
-import { describeGroupsApi, listGroupsApi } from './apis/group-admin.js';
-import { heartbeatApi, joinGroupApi, leaveGroupApi, syncGroupApi } from './apis/group-membership.js';
+import { deleteGroupsApi } from './apis/delete-groups.js';
+import { describeGroupsApi } from './apis/describe-groups.js';
+import { heartbeatApi } from './apis/heartbeat.js';
+import { joinGroupApi } from './apis/join-group.js';
+import { leaveGroupApi } from './apis/leave-group.js';
+import { listGroupsApi } from './apis/list-groups.js';
+import { offsetDeleteApi } from './apis/offset-delete.js';
+import { syncGroupApi } from './apis/sync-group.js';
 import { incrementalAlterConfigsApi } from './apis/incremental-alter-configs.js';
-import { offsetCommitApi, offsetFetchApi } from './apis/group-offsets.js';
+import { offsetCommitApi } from './apis/offset-commit.js';
+import { offsetFetchApi } from './apis/offset-fetch.js';
 import { listOffsetsApi } from './apis/list-offsets.js';
 import { metadataApi } from './apis/metadata.js';
 import { produceApi } from './apis/produce.js';
@@ -43,6 +50,8 @@ export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   alterConfigsApi,
   createPartitionsApi,
   incrementalAlterConfigsApi,
+  deleteGroupsApi,
+  offsetDeleteApi,
 ];
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));

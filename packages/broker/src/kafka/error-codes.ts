@@ -43,6 +43,9 @@ export const KafkaError = {
   GROUP_ID_NOT_FOUND: 69,
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   OFFSET_NOT_AVAILABLE: 78,
+  MEMBER_ID_REQUIRED: 79,
+  FENCED_INSTANCE_ID: 82,
+  GROUP_SUBSCRIBED_TO_TOPIC: 86,
   INVALID_RECORD: 87,
   UNKNOWN_TOPIC_ID: 100,
   // Share groups (queue mode): an acknowledgement the share partition cannot apply.

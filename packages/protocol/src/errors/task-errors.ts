@@ -2,7 +2,8 @@ import type { ErrorInfo } from '@klog/log-core';
 
 /**
  * Codes that @klog/tasks raises. They never travel over the wire (tasks are a client-side layer over queue mode),
- * so their Kafka number is -1 and none is retriable by the client's own retry loops.
+ * so their Kafka number is -1 and none is retriable by the client's own retry loops. They live in the one table
+ * all the same, so that every code has one row, and the CLI finds a hint for each.
  */
 export type TaskErrorCode =
   | 'TASK_FAILED'
@@ -14,11 +15,6 @@ export type TaskErrorCode =
   | 'DUPLICATE_TASK'
   | 'INVALID_SCHEDULE'
   | 'TASKS_CLOSED';
-
-// Teaches KlogError the codes above, as @klog/protocol does for its own.
-declare module '@klog/log-core' {
-  interface KlogErrorCodeRegistry extends Record<TaskErrorCode, true> {}
-}
 
 function row(hint: string): ErrorInfo {
   return { retriable: false, refreshMetadata: false, rejoin: false, kafkaCode: -1, hint };
