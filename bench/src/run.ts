@@ -53,8 +53,9 @@ async function main(argv: string[]): Promise<void> {
   }
   process.stdout.write(markdownReport(rows, header));
   if (queue) process.stdout.write(`\n${queueMarkdown(queue).join('\n')}`);
-  const file = writeJson(options.resultsDir, 'side-by-side', startedAt, {
-    suite: 'side-by-side',
+  const suiteName = sideBySide ? 'side-by-side' : 'queue';
+  const file = writeJson(options.resultsDir, suiteName, startedAt, {
+    suite: suiteName,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machine(),

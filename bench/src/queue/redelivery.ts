@@ -7,7 +7,7 @@ import { requireAddress, type HolderFate, type QueuePeer } from './queue-peer.js
 import { WorkerProcess } from './worker-process.js';
 
 /** Time given to the second worker to be waiting for records before the holder is made to fail. */
-const SETTLE_MS = 500;
+export const SETTLE_MS = 500;
 
 /**
  * Redelivery latency: a worker in a process of its own holds the queue's only record; another worker (in this

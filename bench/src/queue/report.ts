@@ -1,3 +1,4 @@
+import { SETTLE_MS } from './redelivery.js';
 import type { QueueResults } from './suite.js';
 
 /** The system every other queue row is compared with. */
@@ -49,6 +50,11 @@ export function queueMarkdown(results: QueueResults): string[] {
     }
     out.push(`| ${r.system} | ${r.setting} | ${holder} | ${fmt(r.lockMs)} | ${fmt(median(r.samplesMs))} | ${r.samplesMs.map((ms) => fmt(ms)).join(', ')} |`);
   }
-  out.push('', 'From the signal to the holder until its record reaches another waiting worker. RabbitMQ has no lock; it takes records back when the connection closes.', '');
+  out.push(
+    '',
+    'From the signal to the holder until its record reaches another waiting worker. The lock (NATS: ack_wait) started when the ' +
+      `holder received the record, ${SETTLE_MS / 1000} s or a little more before the signal. RabbitMQ has no lock; it takes records back when the connection closes.`,
+    '',
+  );
   return out;
 }
