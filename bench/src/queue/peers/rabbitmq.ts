@@ -17,13 +17,16 @@ export const rabbitmqQueue: QueuePeer = {
     await channel.prefetch(concurrency);
     return {
       start() {
-        void channel.consume(queue, (msg) => {
+        channel.consume(queue, (msg) => {
           if (msg === null) return;
           onDelivered();
           if (hold) return;
           channel.ack(msg);
           onAccepted();
-        }, { noAck: false });
+        }, { noAck: false }).catch((err: unknown) => {
+          // Nothing more will arrive: the run shows it as stalled, with this line saying why.
+          process.stderr.write(`rabbitmq worker: consume failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        });
       },
       async close() {
         // Closing the connection requeues whatever this worker still holds.
