@@ -15,6 +15,7 @@ const ADVERTISED = [
   [API.SYNC_GROUP, 1, 1], [API.DESCRIBE_GROUPS, 2, 2], [API.LIST_GROUPS, 2, 2], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 3, 4],
   [API.DELETE_RECORDS, 0, 1], [API.DESCRIBE_CONFIGS, 0, 3], [API.ALTER_CONFIGS, 0, 1], [API.CREATE_PARTITIONS, 0, 1],
   [API.INCREMENTAL_ALTER_CONFIGS, 0, 0],
+  [22 /* InitProducerId */, 0, 5],
 ];
 
 const apiTable = (d: Dec) => d.array((d) => [d.int16(), d.int16(), d.int16()]);
@@ -97,7 +98,7 @@ describe('Kafka wire protocol', () => {
 
   it('closes the connection on an api or version it does not serve, and only that connection', async () => {
     const other = await RawKafka.open(broker.kafkaPort);
-    for (const [key, version] of [[API.PRODUCE, 12], [22, 0], [999, 0]]) {
+    for (const [key, version] of [[API.PRODUCE, 12], [50, 0], [999, 0]]) {
       await open();
       conn.write(requestFrame(key, version, 1, Buffer.alloc(16)));
       expect(await conn.next()).toBeNull();

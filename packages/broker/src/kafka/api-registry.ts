@@ -9,6 +9,7 @@ import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { describeGroupsApi, listGroupsApi } from './apis/group-admin.js';
 import { heartbeatApi, joinGroupApi, leaveGroupApi, syncGroupApi } from './apis/group-membership.js';
 import { incrementalAlterConfigsApi } from './apis/incremental-alter-configs.js';
+import { initProducerIdApi } from './apis/init-producer-id.js';
 import { offsetCommitApi, offsetFetchApi } from './apis/group-offsets.js';
 import { listOffsetsApi } from './apis/list-offsets.js';
 import { metadataApi } from './apis/metadata.js';
@@ -43,6 +44,7 @@ export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   alterConfigsApi,
   createPartitionsApi,
   incrementalAlterConfigsApi,
+  initProducerIdApi,
 ];
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));
