@@ -2,7 +2,9 @@ import { API_VERSIONS_KEY, apiVersionsApi } from './apis/api-versions.js';
 import { alterConfigsApi } from './apis/alter-configs.js';
 import { createPartitionsApi } from './apis/create-partitions.js';
 import { createTopicsApi } from './apis/create-topics.js';
+import { deleteTopicsApi } from './apis/delete-topics.js';
 import { deleteRecordsApi } from './apis/delete-records.js';
+import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
 import { fetchApi } from './apis/fetch.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
@@ -45,6 +47,8 @@ export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   createPartitionsApi,
   incrementalAlterConfigsApi,
   initProducerIdApi,
+  deleteTopicsApi,
+  describeClusterApi,
 ];
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));
