@@ -16,6 +16,7 @@ const ADVERTISED = [
   [API.DELETE_RECORDS, 0, 2], [API.DESCRIBE_CONFIGS, 0, 4], [API.ALTER_CONFIGS, 0, 2], [API.CREATE_PARTITIONS, 0, 3],
   [API.INCREMENTAL_ALTER_CONFIGS, 0, 1],
   [20 /* DeleteTopics */, 0, 6], [22 /* InitProducerId */, 0, 5], [60 /* DescribeCluster */, 0, 1],
+  [61 /* DescribeProducers */, 0, 0],
 ];
 
 const apiTable = (d: Dec) => d.array((d) => [d.int16(), d.int16(), d.int16()]);

@@ -6,6 +6,7 @@ import { deleteTopicsApi } from './apis/delete-topics.js';
 import { deleteRecordsApi } from './apis/delete-records.js';
 import { describeClusterApi } from './apis/describe-cluster.js';
 import { describeConfigsApi } from './apis/describe-configs.js';
+import { describeProducersApi } from './apis/describe-producers.js';
 import { fetchApi } from './apis/fetch.js';
 import { findCoordinatorApi } from './apis/find-coordinator.js';
 import { describeGroupsApi, listGroupsApi } from './apis/group-admin.js';
@@ -49,6 +50,7 @@ export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   initProducerIdApi,
   deleteTopicsApi,
   describeClusterApi,
+  describeProducersApi,
 ];
 
 const BY_KEY = new Map(KAFKA_APIS.map((api) => [api.key, api]));
