@@ -52,6 +52,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     }));
   let coordinator: GroupCoordinator;
   let queues: QueueHost;
+  let producerIds: ProducerIdAllocator;
   try {
     coordinator = await GroupCoordinator.open(store, { logger });
   } catch (err) {
@@ -60,6 +61,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     throw err;
   }
   try {
+    producerIds = new ProducerIdAllocator(store.dir); // refuses a damaged producer-ids.json
     queues = await QueueHost.open(store, { sessionTimeoutMs: config.queueSessionTimeoutMs, logger });
   } catch (err) {
     await coordinator.close();
@@ -69,7 +71,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
   const server = createServer();
   let address = { host: config.host, port: config.port };
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, queues, () => address, metrics);
+  const ctx = new BrokerContext(store, config, logger, producerIds, coordinator, queues, () => address, metrics);
   const connections = new Set<Connection>();
   let nextId = 1;
 
