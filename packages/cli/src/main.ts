@@ -50,10 +50,16 @@ function hintContext(argv: string[], parsed: Record<string, unknown> | undefined
   return { command, topic, group: first(parsed?.group), queue: first(parsed?.queue) };
 }
 
+/** How the command line was started: `stoppedBeforeStart` when Ctrl-C or SIGTERM came while the CLI was loading. */
+export interface MainOptions {
+  readonly stoppedBeforeStart?: boolean;
+}
+
 /** Runs the klog command line; resolves with the process exit code. Errors become one line on stderr. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const stop = new AbortController();
   stopOnSignals(stop);
+  if (options.stoppedBeforeStart === true) stop.abort();
   const rt: Runtime = {
     out: new Output(process.stdout, () => stop.abort()),
     stop: stop.signal,

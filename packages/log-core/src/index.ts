@@ -4,6 +4,7 @@ export type {
   LogStoreOptions, PartitionInfo, RawReadResult, ReadOptions, ReadResult, StoreStats, TopicDescription,
 } from './log-store.js';
 export type { AppendResult, CompactionReport } from './partition-log.js';
+export type { ActiveProducer } from './producer-state.js';
 export { DEFAULT_TOPIC_CONFIG, resolveTopicConfig, validateTopicName } from './topic-config.js';
 export type { CleanupPolicy, TopicConfig } from './topic-config.js';
 export type { FsyncPolicy } from './fsync-policy.js';

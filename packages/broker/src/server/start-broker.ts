@@ -55,6 +55,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     }));
   let coordinator: GroupCoordinator;
   let queues: QueueHost;
+  let producerIds: ProducerIdAllocator;
+  let security: BrokerSecurity;
   try {
     coordinator = await GroupCoordinator.open(store, { logger });
   } catch (err) {
@@ -63,6 +65,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     throw err;
   }
   try {
+    producerIds = new ProducerIdAllocator(store.dir); // refuses a damaged producer-ids.json
+    security = new BrokerSecurity(UserStore.open(store.dir)); // refuses a damaged users.json
     queues = await QueueHost.open(store, { sessionTimeoutMs: config.queueSessionTimeoutMs, logger });
   } catch (err) {
     await coordinator.close();
@@ -71,17 +75,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     throw err;
   }
   let address = { host: config.host, port: config.port };
-  let security: BrokerSecurity;
-  try {
-    security = new BrokerSecurity(UserStore.open(store.dir));
-  } catch (err) {
-    await queues.close();
-    await coordinator.close();
-    await http?.close();
-    if (ownStore) await store.close();
-    throw err;
-  }
-  const ctx = new BrokerContext(store, config, logger, new ProducerIdAllocator(store.dir), coordinator, queues, () => address, metrics, security);
+  const ctx = new BrokerContext(store, config, logger, producerIds, coordinator, queues, () => address, metrics, security);
   const connections = new Set<Connection>();
   let nextId = 1;
 
