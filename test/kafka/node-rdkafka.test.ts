@@ -5,6 +5,7 @@
 // whose batches must land on disk in that codec and read back; a group of two KafkaConsumer instances that
 // read every record once and commit, then a member restarted alone resumes from the commit.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedBatches } from './clients/on-disk.js';
 import { bootstrap, removeTempDirs, startKafkaBroker, tempDir, waitUntil, type KafkaBroker } from './kafka-fixture.js';
@@ -12,16 +13,17 @@ import { bootstrap, removeTempDirs, startKafkaBroker, tempDir, waitUntil, type K
 type RdKafka = typeof import('node-rdkafka');
 type KafkaConsumer = InstanceType<RdKafka['KafkaConsumer']>;
 
-// node-rdkafka is a native addon compiled at `pnpm install`; when that compile could not run (no g++, make or
-// python3 on the machine), the module is there without its binary and cannot load: then this file is skipped,
-// saying why, instead of failing every test on an import error.
+// node-rdkafka is a native addon that compiles librdkafka at install, so it is kept out of the workspace (`npm start`
+// never builds it): scripts/test-deps.sh builds it into clients/node-rdkafka. When that could not run (no g++, make
+// or python3 on the machine), the module does not load: then this file is skipped, saying why, instead of failing
+// every test on an import error.
 let rd: RdKafka | undefined;
 let loadError = '';
 try {
-  rd = createRequire(import.meta.url)('node-rdkafka') as RdKafka;
+  rd = createRequire(fileURLToPath(new URL('./clients/node-rdkafka/package.json', import.meta.url)))('node-rdkafka') as RdKafka;
 } catch (e) {
   loadError = (e as Error).message.split('\n')[0];
-  console.log(`node-rdkafka: skipping: the module does not load (${loadError}); its native build at install needs g++, make and python3 (sh scripts/test-deps.sh installs them), then "sh scripts/pnpm rebuild node-rdkafka"`);
+  console.log(`node-rdkafka: skipping: the module does not load (${loadError}); its native build needs g++, make, python3 and library headers: run "sh scripts/test-deps.sh" as root, which installs them and builds it`);
 }
 
 afterAll(removeTempDirs);
