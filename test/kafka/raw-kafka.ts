@@ -207,9 +207,10 @@ export class RawKafka {
     }));
   }
 
-  static open(port: number): Promise<RawKafka> {
+  /** `localAddress` (another 127.x.y.z) makes the broker see a different client address, e.g. for its login throttle. */
+  static open(port: number, localAddress?: string): Promise<RawKafka> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port });
+      const socket = connect({ host: '127.0.0.1', port, localAddress });
       socket.once('connect', () => {
         socket.off('error', reject);
         resolve(new RawKafka(socket));
