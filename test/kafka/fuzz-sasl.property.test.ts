@@ -1,7 +1,7 @@
 // Fuzzing authentication on the Kafka listener of a broker with users: a SaslHandshake (v0, v1, or none) naming
 // a real or random mechanism, then random or nearly valid tokens (in SaslAuthenticate v0-v2, or bare after v0),
-// then a Metadata request that would create a topic. The broker never crashes nor logs an internal error, never answers that request, never
-// creates the topic, and a client that logged in beforehand is still served. Each case comes from its own
+// then a Metadata request that would create a topic. The broker never crashes nor logs an internal error, never
+// answers that request, never creates the topic, and a client that logged in beforehand is still served. Each case comes from its own
 // 127.x.y.z address so the login throttle does not slow the run. KLOG_FUZZ_SEED=<seed> replays a failing run.
 import { UserStore } from '@klog/broker';
 import { encodeBatch } from '@klog/log-core';
