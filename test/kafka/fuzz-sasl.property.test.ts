@@ -17,8 +17,7 @@ import { API, bodies, Enc, RawKafka, requestFrame } from './raw-kafka.js';
 
 afterAll(removeTempDirs);
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
+const { SASL_HANDSHAKE, SASL_AUTHENTICATE } = API;
 const PASSWORD = 'fuzz password 4';
 const SNEAKY = 99;
 

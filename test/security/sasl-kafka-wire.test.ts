@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, startKafkaBroker, tempDir, type KafkaBroker } from '../kafka/kafka-fixture.js';
 import { API, bodies, Enc, RawKafka, requestFrame, type Dec } from '../kafka/raw-kafka.js';
 
-const SASL_HANDSHAKE = 17;
-const SASL_AUTHENTICATE = 36;
+const { SASL_HANDSHAKE, SASL_AUTHENTICATE } = API;
 const PASSWORD = 'wire password 3';
 
 afterAll(removeTempDirs);
