@@ -40,7 +40,10 @@ const attack = fc.record({
   if (handshake !== null) frames.push(requestFrame(SASL_HANDSHAKE, handshake, 1, new Enc().str(mechanism).build()));
   tokens.forEach(([t, version], i) => {
     if (handshake === 0) frames.push(Buffer.concat([new Enc().int32(t.length).build(), t]));
-    else frames.push(requestFrame(SASL_AUTHENTICATE, version, 2 + i, Buffer.concat(writeMessage(saslAuthenticateApi.request, { authBytes: t }, version).toBuffers()), 'raw', version >= 2));
+    else {
+      const body = Buffer.concat(writeMessage(saslAuthenticateApi.request, { authBytes: t }, version).toBuffers());
+      frames.push(requestFrame(SASL_AUTHENTICATE, version, 2 + i, body, 'raw', version >= 2));
+    }
   });
   frames.push(Buffer.from(trailing), requestFrame(API.METADATA, 4, SNEAKY, bodies.metadata(['fuzz-sneaky'], true)));
   return Buffer.concat(frames);

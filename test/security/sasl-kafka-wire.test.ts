@@ -121,7 +121,8 @@ describe('a plaintext Kafka listener allowed PLAIN by the operator', () => {
     const broker = await brokerWithUser({ kafkaAllowPlainWithoutTls: true });
     try {
       const conn = await RawKafka.open(broker.kafkaPort);
-      expect(mechanismsOf(await conn.call(SASL_HANDSHAKE, 1, handshake('PLAIN')))).toEqual({ errorCode: 0, mechanisms: ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'] });
+      expect(mechanismsOf(await conn.call(SASL_HANDSHAKE, 1, handshake('PLAIN'))))
+        .toEqual({ errorCode: 0, mechanisms: ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'] });
       const answer = authAnswer(await conn.call(SASL_AUTHENTICATE, 1, authenticate(Buffer.from(`\u0000alice\u0000${PASSWORD}`))));
       expect(answer).toMatchObject({ errorCode: 0, authBytes: Buffer.alloc(0) });
       expect((await conn.call(API.API_VERSIONS, 0, bodies.apiVersions())).int16()).toBe(0);

@@ -43,7 +43,9 @@ export class KafkaConnection {
     this.frames = new FrameReader(ctx.config.maxFrameBytes);
     this.log = ctx.logger.child({ kafkaConn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     const remoteHost = socket.remoteAddress ?? 'unknown';
-    this.sasl = new KafkaSaslSession(ctx.security, { plainAllowed: opts.plainAllowed, remoteHost, certificatePrincipal: certificatePrincipal(socket), log: this.log });
+    this.sasl = new KafkaSaslSession(ctx.security, {
+      plainAllowed: opts.plainAllowed, remoteHost, certificatePrincipal: certificatePrincipal(socket), log: this.log,
+    });
     this.requestContext = { broker: ctx, remoteHost, advertised, closed: this.closed.signal, sasl: this.sasl };
     socket.setNoDelay(true);
     ctx.metrics.connectionOpened('kafka');
@@ -120,7 +122,10 @@ export class KafkaConnection {
     const outcome = await dispatchRequest(frame, { ...this.requestContext, principal: this.sasl.principal }, this.log);
     if (outcome.action === 'respond') this.respond(outcome.correlationId, outcome.body, outcome.flexibleHeader);
     else if (outcome.action === 'close') this.close(outcome.details, `closing kafka connection: ${outcome.reason}`);
-    if (this.sasl.closeReason !== null && outcome.action !== 'close') this.close({ principal: this.sasl.principal }, `closing kafka connection: ${this.sasl.closeReason}`);
+    // A failed handshake or login is answered first, then the connection goes, as Kafka does.
+    if (this.sasl.closeReason !== null && outcome.action !== 'close') {
+      this.close({ principal: this.sasl.principal }, `closing kafka connection: ${this.sasl.closeReason}`);
+    }
   }
 
   /** A bare SASL token (after SaslHandshake v0) gets a bare answer, length-prefixed; a failed one closes the connection. */

@@ -18,6 +18,9 @@ export const saslAuthenticateApi = defineKafkaApi({
     return { ...(await ctx.sasl.authenticate(request.authBytes, ctx.closed)), sessionLifetimeMs: 0 };
   },
   errorResponse: (_request, _version, errorCode) => ({
-    errorCode, errorMessage: errorCode === KafkaError.NONE ? null : 'SaslAuthenticate is not served at this version', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0,
+    errorCode,
+    errorMessage: errorCode === KafkaError.NONE ? null : 'SaslAuthenticate is not served at this version',
+    authBytes: Buffer.alloc(0),
+    sessionLifetimeMs: 0,
   }),
 });
