@@ -207,9 +207,10 @@ export class RawKafka {
     }));
   }
 
-  static open(port: number): Promise<RawKafka> {
+  /** `localAddress` (another 127.x.y.z) makes the broker see a different client address, e.g. for its login throttle. */
+  static open(port: number, localAddress?: string): Promise<RawKafka> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port });
+      const socket = connect({ host: '127.0.0.1', port, localAddress });
       socket.once('connect', () => {
         socket.off('error', reject);
         resolve(new RawKafka(socket));
@@ -266,6 +267,6 @@ export const bodies = {
 
 export const API = {
   PRODUCE: 0, FETCH: 1, LIST_OFFSETS: 2, METADATA: 3, OFFSET_COMMIT: 8, OFFSET_FETCH: 9, FIND_COORDINATOR: 10,
-  JOIN_GROUP: 11, HEARTBEAT: 12, LEAVE_GROUP: 13, SYNC_GROUP: 14, DESCRIBE_GROUPS: 15, LIST_GROUPS: 16, API_VERSIONS: 18, CREATE_TOPICS: 19,
-  DELETE_RECORDS: 21, DESCRIBE_CONFIGS: 32, ALTER_CONFIGS: 33, CREATE_PARTITIONS: 37, INCREMENTAL_ALTER_CONFIGS: 44,
+  JOIN_GROUP: 11, HEARTBEAT: 12, LEAVE_GROUP: 13, SYNC_GROUP: 14, DESCRIBE_GROUPS: 15, LIST_GROUPS: 16, SASL_HANDSHAKE: 17, API_VERSIONS: 18, CREATE_TOPICS: 19,
+  DELETE_RECORDS: 21, DESCRIBE_CONFIGS: 32, ALTER_CONFIGS: 33, SASL_AUTHENTICATE: 36, CREATE_PARTITIONS: 37, INCREMENTAL_ALTER_CONFIGS: 44,
 } as const;

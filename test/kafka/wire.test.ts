@@ -16,7 +16,7 @@ const ADVERTISED = [
   [API.DELETE_RECORDS, 0, 2], [API.DESCRIBE_CONFIGS, 0, 4], [API.ALTER_CONFIGS, 0, 2], [API.CREATE_PARTITIONS, 0, 3],
   [API.INCREMENTAL_ALTER_CONFIGS, 0, 1],
   [20 /* DeleteTopics */, 0, 6], [22 /* InitProducerId */, 0, 5], [42 /* DeleteGroups */, 0, 2], [47 /* OffsetDelete */, 0, 0],
-  [60 /* DescribeCluster */, 0, 1], [61 /* DescribeProducers */, 0, 0],
+  [60 /* DescribeCluster */, 0, 1], [61 /* DescribeProducers */, 0, 0], [API.SASL_HANDSHAKE, 0, 1], [API.SASL_AUTHENTICATE, 0, 2],
 ];
 
 const apiTable = (d: Dec) => d.array((d) => [d.int16(), d.int16(), d.int16()]);

@@ -3,6 +3,7 @@
 // credential is caught by the client, and malformed messages are ILLEGAL_SASL_STATE.
 import { describe, expect, it } from 'vitest';
 import { deriveScramCredential, ScramClient, ScramServer, type ScramCredential, type ScramMechanism } from '../src/index.js';
+import { clientKeyOf, hash, hmac, saltedPassword, xor } from '../src/sasl/scram-credential.js';
 
 const RFC = {
   clientNonce: 'rOprNGfwEbeRWgbNEkqO',
@@ -47,6 +48,22 @@ describe('SCRAM', () => {
     const unknown = (() => { try { exchange('SCRAM-SHA-256', users, 'bob', 'right'); } catch (e) { return e; } })();
     expect(wrong).toMatchObject({ code: 'SASL_AUTHENTICATION_FAILED' });
     expect(unknown).toMatchObject({ code: 'SASL_AUTHENTICATION_FAILED', message: (wrong as Error).message });
+  });
+
+  it('accepts a client-final nonce that ends with the combined one (librdkafka 2.0 repeats its own in front), not one lacking it', () => {
+    const credential = deriveScramCredential('SCRAM-SHA-256', 'pencil', { salt: RFC.salt, iterations: 4096 });
+    const server = () => {
+      const s = new ScramServer('SCRAM-SHA-256', () => credential, SECRET, RFC.serverNonce);
+      s.first(RFC.clientFirst);
+      return s;
+    };
+    // The proof is over the message as sent, here with librdkafka's doubled nonce.
+    const withoutProof = `c=biws,r=${RFC.clientNonce}${RFC.clientNonce}${RFC.serverNonce}`;
+    const authMessage = `${RFC.clientFirst.slice(3)},${RFC.serverFirst},${withoutProof}`;
+    const clientKey = clientKeyOf('SCRAM-SHA-256', saltedPassword('SCRAM-SHA-256', 'pencil', RFC.salt, 4096));
+    const proof = xor(clientKey, hmac('SCRAM-SHA-256', hash('SCRAM-SHA-256', clientKey), authMessage));
+    expect(server().final(`${withoutProof},p=${proof.toString('base64')}`).user).toBe('user');
+    expect(() => server().final(`c=biws,r=${RFC.clientNonce},p=${proof.toString('base64')}`)).toThrow(/unknown user or wrong password/);
   });
 
   it('gives an unknown user the same salt every time (asking twice tells nothing)', () => {

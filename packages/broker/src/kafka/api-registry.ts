@@ -24,6 +24,8 @@ import { offsetFetchApi } from './apis/offset-fetch.js';
 import { listOffsetsApi } from './apis/list-offsets.js';
 import { metadataApi } from './apis/metadata.js';
 import { produceApi } from './apis/produce.js';
+import { saslAuthenticateApi } from './apis/sasl-authenticate.js';
+import { saslHandshakeApi } from './apis/sasl-handshake.js';
 import type { RegisteredKafkaApi } from './kafka-api.js';
 
 /**
@@ -47,11 +49,13 @@ export const KAFKA_APIS: readonly RegisteredKafkaApi[] = [
   syncGroupApi,
   describeGroupsApi,
   listGroupsApi,
+  saslHandshakeApi,
   apiVersionsApi(() => KAFKA_APIS),
   createTopicsApi,
   deleteRecordsApi,
   describeConfigsApi,
   alterConfigsApi,
+  saslAuthenticateApi,
   createPartitionsApi,
   incrementalAlterConfigsApi,
   deleteGroupsApi,

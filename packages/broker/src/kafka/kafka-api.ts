@@ -1,6 +1,7 @@
 import type { BrokerServices } from '../services/broker-services.js';
 import type { KafkaReader } from './codec/reader.js';
 import type { KafkaWriter } from './codec/writer.js';
+import type { KafkaSaslSession } from './kafka-sasl.js';
 import type { Infer, MessageSchema } from './schema/schema.js';
 
 /** What a Kafka API handler knows of the request beyond its body. */
@@ -12,6 +13,13 @@ export interface KafkaRequestContext {
   readonly advertised: { host: string; port: number };
   /** Aborted when the connection closes (ends long-polls early). */
   readonly closed: AbortSignal;
+  /**
+   * Who sent the request, for access control: the SASL user the connection authenticated as, else the CN of its
+   * verified client certificate (mTLS); null: anonymous (a broker without users, no client certificate).
+   */
+  readonly principal: string | null;
+  /** The connection's SASL state: what SaslHandshake and SaslAuthenticate act on. */
+  readonly sasl: KafkaSaslSession;
 }
 
 /**

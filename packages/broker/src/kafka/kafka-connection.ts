@@ -2,8 +2,11 @@ import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { FrameReader, FrameTooLargeError } from '@klog/protocol';
 import type { BrokerServices } from '../services/broker-services.js';
+import { certificatePrincipal } from '../tls/listener-tls.js';
+import { refusedBeforeAuthentication } from './authentication-gate.js';
 import { KafkaWriter } from './codec/writer.js';
 import type { KafkaRequestContext } from './kafka-api.js';
+import { KafkaSaslSession } from './kafka-sasl.js';
 import { dispatchRequest } from './request-dispatch.js';
 import { writeResponseHeader } from './request-header.js';
 
@@ -16,7 +19,9 @@ const CLOSE_GRACE_MS = 5_000;
  * one at a time and answered in order, as Kafka does: clients match responses to requests by order, and
  * kafka-python fails on any other. Back-pressure: while too many requests wait or the socket holds too many
  * unsent bytes, reading stops. What each frame gets is decided by request-dispatch.ts; bytes that are not a
- * valid request close this connection, nothing else.
+ * valid request close this connection, nothing else. Authentication (kafka-sasl.ts) sits in front: until the
+ * client has authenticated on a broker with users, only ApiVersions and the SASL APIs pass; after SaslHandshake
+ * v0 the next frames are bare SASL tokens, answered by bare frames.
  */
 export class KafkaConnection {
   private readonly frames: FrameReader;
@@ -25,17 +30,23 @@ export class KafkaConnection {
   private paused = false;
   private readonly closed = new AbortController();
   private readonly log: Logger;
-  private readonly requestContext: Omit<KafkaRequestContext, 'clientId'>;
+  private readonly sasl: KafkaSaslSession;
+  private readonly requestContext: Omit<KafkaRequestContext, 'clientId' | 'principal'>;
 
   constructor(
     private readonly socket: Socket,
     private readonly ctx: BrokerServices,
     id: number,
     advertised: { host: string; port: number },
+    opts: { plainAllowed: boolean },
   ) {
     this.frames = new FrameReader(ctx.config.maxFrameBytes);
     this.log = ctx.logger.child({ kafkaConn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
-    this.requestContext = { broker: ctx, remoteHost: socket.remoteAddress ?? 'unknown', advertised, closed: this.closed.signal };
+    const remoteHost = socket.remoteAddress ?? 'unknown';
+    this.sasl = new KafkaSaslSession(ctx.security, {
+      plainAllowed: opts.plainAllowed, remoteHost, certificatePrincipal: certificatePrincipal(socket), log: this.log,
+    });
+    this.requestContext = { broker: ctx, remoteHost, advertised, closed: this.closed.signal, sasl: this.sasl };
     socket.setNoDelay(true);
     ctx.metrics.connectionOpened('kafka');
     socket.on('data', (chunk) => this.onData(chunk));
@@ -101,9 +112,34 @@ export class KafkaConnection {
   }
 
   private async handle(frame: Buffer): Promise<void> {
-    const outcome = await dispatchRequest(frame, this.requestContext, this.log);
+    if (this.sasl.expectsRawToken) return this.handleRawToken(frame);
+    const refused = refusedBeforeAuthentication(frame, this.sasl);
+    if (refused !== null) {
+      this.close(refused, 'closing kafka connection: request before SASL authentication (the broker has users; configure the client with SASL)');
+      return;
+    }
+    // The principal as it is now: the same connection is anonymous before SaslAuthenticate and a user after it.
+    const outcome = await dispatchRequest(frame, { ...this.requestContext, principal: this.sasl.principal }, this.log);
     if (outcome.action === 'respond') this.respond(outcome.correlationId, outcome.body, outcome.flexibleHeader);
     else if (outcome.action === 'close') this.close(outcome.details, `closing kafka connection: ${outcome.reason}`);
+    // A failed handshake or login is answered first, then the connection goes, as Kafka does.
+    if (this.sasl.closeReason !== null && outcome.action !== 'close') {
+      this.close({ principal: this.sasl.principal }, `closing kafka connection: ${this.sasl.closeReason}`);
+    }
+  }
+
+  /** A bare SASL token (after SaslHandshake v0) gets a bare answer, length-prefixed; a failed one closes the connection. */
+  private async handleRawToken(token: Buffer): Promise<void> {
+    const answer = await this.sasl.rawToken(token, this.closed.signal);
+    if (answer === null) {
+      this.close({ principal: null }, `closing kafka connection: ${this.sasl.closeReason ?? 'SASL authentication failed'}`);
+      return;
+    }
+    if (this.socket.destroyed) return;
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(answer.length, 0);
+    this.socket.write(Buffer.concat([size, answer]));
+    this.ctx.metrics.bytesSent('kafka', size.length + answer.length);
   }
 
   /** The response header (v0, or v1 for flexible responses) then the body, written as one frame. */

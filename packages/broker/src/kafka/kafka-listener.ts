@@ -10,6 +10,11 @@ export interface KafkaListenerOptions {
   port: number;
   /** Serve Kafka's SSL security protocol with this certificate; default plaintext. */
   tls?: BrokerTlsOptions;
+  /**
+   * Offer SASL PLAIN without TLS, where passwords cross the network readable by anyone on the path. Default
+   * false: PLAIN is offered on a TLS listener only (SCRAM never sends the password, so it is offered on both).
+   */
+  allowPlainWithoutTls?: boolean;
 }
 
 export interface KafkaListener {
@@ -31,6 +36,7 @@ export async function startKafkaListener(ctx: BrokerServices, opts: KafkaListene
   const connections = new Set<KafkaConnection>();
   let port = opts.port;
   let nextId = 1;
+  const plainAllowed = opts.tls !== undefined || opts.allowPlainWithoutTls === true;
 
   server.on(connectionEvent(opts.tls), (socket: Socket) => {
     if (connections.size >= ctx.config.maxConnections) {
@@ -39,7 +45,7 @@ export async function startKafkaListener(ctx: BrokerServices, opts: KafkaListene
       socket.destroy();
       return;
     }
-    const conn = new KafkaConnection(socket, ctx, nextId++, { host: advertisedHost(opts.host, socket), port });
+    const conn = new KafkaConnection(socket, ctx, nextId++, { host: advertisedHost(opts.host, socket), port }, { plainAllowed });
     connections.add(conn);
     socket.on('close', () => connections.delete(conn));
   });

@@ -36,6 +36,11 @@ export interface BrokerOptions {
   /** Interface of the Kafka listener. Default: `host`. */
   kafkaHost?: string;
   /**
+   * Let Kafka clients authenticate with SASL PLAIN on a plaintext listener (the password crosses the network in
+   * the clear). Default false: PLAIN only over TLS; SCRAM is offered either way.
+   */
+  kafkaAllowPlainWithoutTls?: boolean;
+  /**
    * The native APIs and versions to speak, within what this broker implements (default: all of it). A narrower
    * table makes the broker answer as an older one would, e.g. to test clients against it.
    */
@@ -65,7 +70,7 @@ export interface BrokerOptions {
   tls?: BrokerTlsOptions;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

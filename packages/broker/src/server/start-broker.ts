@@ -105,7 +105,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let kafka: KafkaListener | undefined;
   if (opts.kafkaPort !== undefined) {
     try {
-      kafka = await startKafkaListener(ctx, { host: opts.kafkaHost ?? config.host, port: opts.kafkaPort, tls: opts.tls });
+      kafka = await startKafkaListener(ctx, {
+        host: opts.kafkaHost ?? config.host, port: opts.kafkaPort, tls: opts.tls, allowPlainWithoutTls: opts.kafkaAllowPlainWithoutTls,
+      });
     } catch (err) {
       server.close();
       await http?.close();
@@ -133,10 +135,13 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
     tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
     authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} user(s)` : 'off (no users)' }, 'broker listening');
-  // Users protect the native listener only, so far: say so, rather than let an operator believe the others are closed.
-  if (security.users.size > 0 && (kafka || http)) {
-    logger.warn({ kafkaPort: kafka?.port, httpPort: http?.port },
-      'the Kafka and HTTP listeners do not authenticate clients yet: whoever reaches them can read and write; keep them on a trusted network');
+  // Users protect the native and Kafka listeners, not the HTTP one: say so, rather than let an operator believe it is closed.
+  if (security.users.size > 0 && http) {
+    logger.warn({ httpPort: http.port },
+      'the HTTP listener does not authenticate clients: whoever reaches it can read (and, unless --console-read-only, write); keep it on a trusted network');
+  }
+  if (kafka && opts.kafkaAllowPlainWithoutTls && !opts.tls) {
+    logger.warn({ kafkaPort: kafka.port }, 'SASL PLAIN is allowed on the plaintext Kafka listener: passwords cross the network in the clear');
   }
 
   let closing: Promise<void> | null = null;

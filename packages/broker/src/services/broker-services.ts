@@ -1,6 +1,7 @@
 import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
 import type { Logger } from 'pino';
+import type { BrokerSecurity } from '../security/broker-security.js';
 import type { BrokerMetrics } from './broker-metrics.js';
 import type { ProducerIdSource } from './producer-ids.js';
 
@@ -23,6 +24,8 @@ export interface BrokerServices {
   };
   /** Idempotent producers' ids: the one allocator both listeners draw from. */
   readonly producerIds: ProducerIdSource;
+  /** The users and the throttle on failed logins: both listeners authenticate against the same ones. */
+  readonly security: BrokerSecurity;
   /** Where the listeners report requests, connections and traffic (the broker's metrics). */
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker shuts down, ending long-polls at once. */

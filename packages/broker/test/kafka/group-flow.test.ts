@@ -21,6 +21,7 @@ import { KafkaWriter } from '../../src/kafka/codec/writer.js';
 import { KafkaError } from '../../src/kafka/error-codes.js';
 import type { KafkaApi } from '../../src/kafka/kafka-api.js';
 import { dispatchRequest } from '../../src/kafka/request-dispatch.js';
+import { KafkaSaslSession } from '../../src/kafka/kafka-sasl.js';
 import { readMessage } from '../../src/kafka/schema/message-reader.js';
 import { writeMessage } from '../../src/kafka/schema/message-writer.js';
 import { isFlexible, type Infer, type MessageSchema } from '../../src/kafka/schema/schema.js';
@@ -44,8 +45,10 @@ async function call<Req extends MessageSchema, Res extends MessageSchema>(
   if (isFlexible(api.request, version)) w.uvarint(0);
   const full = { ...defaults(api.request), ...request } as Infer<Req>;
   writeMessage(api.request, full, version, w);
-  const ctx = { broker: bench.ctx, remoteHost: '127.0.0.1', advertised: ADVERTISED, closed: new AbortController().signal };
-  const outcome = await dispatchRequest(Buffer.concat(w.toBuffers()), ctx, pino({ level: 'silent' }));
+  const log = pino({ level: 'silent' });
+  const sasl = new KafkaSaslSession(bench.ctx.security, { plainAllowed: false, remoteHost: '127.0.0.1', certificatePrincipal: null, log });
+  const ctx = { broker: bench.ctx, remoteHost: '127.0.0.1', advertised: ADVERTISED, closed: new AbortController().signal, principal: null, sasl };
+  const outcome = await dispatchRequest(Buffer.concat(w.toBuffers()), ctx, log);
   if (outcome.action !== 'respond') throw new Error(`no answer: ${outcome.action}`);
   return readMessage(api.response, new KafkaReader(Buffer.concat(outcome.body.toBuffers())), version) as Infer<Res>;
 }

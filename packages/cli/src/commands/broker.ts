@@ -16,6 +16,7 @@ interface BrokerCommandArgs {
   fsync: string;
   'log-level': string;
   'kafka-port'?: number;
+  'allow-plain-without-tls': boolean;
   'http-port'?: number;
   'http-host'?: string;
   'console-read-only': boolean;
@@ -92,6 +93,7 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
       .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
+      .option('allow-plain-without-tls', { type: 'boolean', default: false, describe: 'Let Kafka clients log in with SASL PLAIN on a plaintext listener (passwords then cross the network in the clear); without it PLAIN needs --tls-cert. SCRAM is offered either way' })
       .option('http-port', { type: 'number', describe: 'Serve the web console, its JSON API, /metrics, /livez and /readyz on this port; off unless given' })
       .option('http-host', { type: 'string', describe: 'Interface of the HTTP listener (default: --host)' })
       .option('console-read-only', { type: 'boolean', default: false, describe: 'The console and its API refuse every change (produce, offset resets)' })
@@ -110,6 +112,7 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         port: args.port,
         fsync: parseFsync(args.fsync),
         kafkaPort: args['kafka-port'],
+        kafkaAllowPlainWithoutTls: args['allow-plain-without-tls'],
         httpPort: args['http-port'],
         httpHost: args['http-host'],
         consoleReadOnly: args['console-read-only'],

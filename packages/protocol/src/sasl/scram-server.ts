@@ -49,7 +49,9 @@ export class ScramServer {
     if (requireAttribute(attrs, 'c', 'client-final-message') !== Buffer.from(GS2_HEADER).toString('base64')) {
       throw new KlogError('ILLEGAL_SASL_STATE', 'SCRAM channel binding must be "n,," (none)');
     }
-    if (requireAttribute(attrs, 'r', 'client-final-message') !== state.nonce) {
+    // Kafka's rule, not RFC 5802's equality: the nonce must end with the one the server sent. librdkafka 2.0
+    // sends its own nonce again in front of it, and Kafka accepts that; the server's fresh part is still there.
+    if (!requireAttribute(attrs, 'r', 'client-final-message').endsWith(state.nonce)) {
       throw new KlogError('SASL_AUTHENTICATION_FAILED', AUTHENTICATION_FAILED_MESSAGE);
     }
     const proof = Buffer.from(requireAttribute(attrs, 'p', 'client-final-message'), 'base64');

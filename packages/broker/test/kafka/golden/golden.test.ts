@@ -10,6 +10,7 @@ import { API_VERSIONS_KEY } from '../../../src/kafka/apis/api-versions.js';
 import { KafkaReader } from '../../../src/kafka/codec/reader.js';
 import { KafkaWriter as Writer, type KafkaWriter } from '../../../src/kafka/codec/writer.js';
 import { KafkaError } from '../../../src/kafka/error-codes.js';
+import { KafkaSaslSession } from '../../../src/kafka/kafka-sasl.js';
 import { dispatchRequest } from '../../../src/kafka/request-dispatch.js';
 import { writeResponseHeader } from '../../../src/kafka/request-header.js';
 import { readMessage } from '../../../src/kafka/schema/message-reader.js';
@@ -66,7 +67,10 @@ interface Answer {
 }
 
 async function answer(c: GoldenCase, version: number, bench: HandlerBench): Promise<Answer> {
-  const ctx = { broker: bench.ctx, remoteHost: '127.0.0.1', advertised: ADVERTISED, closed: new AbortController().signal };
+  const log = pino({ level: 'silent' });
+  const sasl = c.saslSession?.(bench.ctx.security, version)
+    ?? new KafkaSaslSession(bench.ctx.security, { plainAllowed: false, remoteHost: '127.0.0.1', certificatePrincipal: null, log });
+  const ctx = { broker: bench.ctx, remoteHost: '127.0.0.1', advertised: ADVERTISED, closed: new AbortController().signal, principal: sasl.principal, sasl };
   const outcome = await dispatchRequest(requestFrame(c, version), ctx, pino({ level: 'silent' }));
   if (outcome.action === 'none') return { text: 'no response', errors: [] };
   if (outcome.action === 'close') return { text: `connection closed: ${outcome.reason}`, errors: [] };
