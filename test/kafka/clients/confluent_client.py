@@ -1,4 +1,5 @@
-# Drives Debian's python3-confluent-kafka (librdkafka 2.0.2) for test/kafka/confluent-kafka.test.ts.
+# Drives Debian's python3-confluent-kafka (librdkafka 2.0.2) for test/kafka/confluent-kafka.test.ts and
+# test/kafka/idempotent-retry.test.ts.
 # Usage: confluent_client.py MODE JSON-ARGS. Every result is one JSON document per line on stdout, flushed at once,
 # so that the test can follow a long-running member; errors go to stderr and a non-zero exit.
 import json
@@ -71,6 +72,26 @@ def produce(a):
     out({'produced': len(a['values'])})
 
 
+def deliver(a):
+    """A producer with the given settings on top of the defaults, which prints every delivery report (value,
+    offset, error) as it comes, flushing after every `flush_every` values so that each group is its own Produce
+    request, then how many were left undelivered."""
+    producer = Producer(dict(a.get('config', {}), **{'bootstrap.servers': a['bootstrap']}))
+
+    def report(err, msg):
+        out({'value': msg.value().decode(), 'partition': msg.partition(), 'offset': msg.offset(),
+             'error': None if err is None else str(err)})
+
+    values = a['values']
+    step = a.get('flush_every') or len(values)
+    left = 0
+    for start in range(0, len(values), step):
+        for value in values[start:start + step]:
+            producer.produce(a['topic'], value=value.encode(), on_delivery=report)
+        left += producer.flush(60)
+    out({'left': left})
+
+
 def consume(a):
     """A group member: prints its assignments and records until SIGTERM, then commits and closes."""
     stop = []
@@ -98,4 +119,4 @@ def consume(a):
     out({'closed': True})
 
 
-{'admin': admin, 'create': create, 'produce': produce, 'consume': consume}[sys.argv[1]](json.loads(sys.argv[2]))
+{'admin': admin, 'create': create, 'produce': produce, 'deliver': deliver, 'consume': consume}[sys.argv[1]](json.loads(sys.argv[2]))
