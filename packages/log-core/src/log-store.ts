@@ -151,14 +151,14 @@ export class LogStore {
     let store: LogStore | undefined;
     try {
       writeFormatVersionIfMissing(dir);
-      const clean = takeCleanShutdownMarker(dir);
+      const shutdown = takeCleanShutdownMarker(dir);
       const chosen = opts.maxOpenSegments;
       const openSegments = (partitions: number): number =>
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
         { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 });
-      await store.topics.openAll(loadTopics(dir), clean);
+      await store.topics.openAll(loadTopics(dir), shutdown);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);
       return store;
@@ -385,6 +385,8 @@ export class LogStore {
   async enforceRetention(): Promise<void> {
     for (const [name, topic] of this.topics.entries()) {
       for (let p = 0; p < topic.partitions.length; p++) {
+        // A one-segment log has nothing retention may delete; skipping it keeps deferred partitions unloaded.
+        if (!topic.partitions[p].hasSealedSegments) continue;
         const deleted = await topic.partitions[p].enforceRetention();
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
       }
@@ -448,7 +450,7 @@ export class LogStore {
     this.closed = true;
     await this.maintenance.stop();
     await this.topics.closeAll();
-    writeCleanShutdownMarker(this.dir, this.now());
+    writeCleanShutdownMarker(this.dir, this.now(), this.topics.summaries());
     this.releaseLock();
   }
 
