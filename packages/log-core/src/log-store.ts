@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
-import { decodeBatch, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, readBatchHeader, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { ByteThrottle } from './byte-throttle.js';
@@ -259,14 +259,27 @@ export class LogStore {
     // timestamp) fails the whole call with nothing written.
     const encoded = [...byPartition].map(([p, indexes]) =>
       ({ p, indexes, chunks: [...chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
-    await Promise.all(encoded.map(async ({ p, indexes, chunks }) => {
+    const ack = (p: number, indexes: number[], chunk: { first: number; count: number }, { baseOffset }: AppendResult): void => {
+      for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
+    };
+    await Promise.all(encoded.map(({ p, indexes, chunks }) => {
       const log = topic.partitions[p];
-      for (const chunk of chunks) {
-        const { baseOffset } = await this.appendEncoded(log, chunk.batch);
-        for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
-      }
+      // One batch (the usual case): no async step of its own. Several: each waits for the one before, so that
+      // a failed batch stops the records after it in that partition.
+      if (chunks.length === 1) return this.appendOwnBatch(log, chunks[0].batch).then((r) => ack(p, indexes, chunks[0], r));
+      return (async () => {
+        for (const chunk of chunks) ack(p, indexes, chunk, await this.appendOwnBatch(log, chunk.batch));
+      })();
     }));
     return acks;
+  }
+
+  /**
+   * A batch encodeBatch made in this call: its CRC was computed over these very bytes and its records were
+   * validated before encoding, so only its header is read back (checking it again would double the CRC work).
+   */
+  private appendOwnBatch(log: PartitionLog, batch: Buffer): Promise<AppendResult> {
+    return log.appendBatch(batch, readBatchHeader(batch, 0));
   }
 
   /**

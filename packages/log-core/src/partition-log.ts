@@ -193,7 +193,9 @@ export class PartitionLog {
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     setBaseOffset(buf, 0, baseOffset);
-    const slice: BatchSlice = { buf, header: { ...header, baseOffset } };
+    // The header object is this append's own (parsed from these bytes by the caller): updated, not copied.
+    header.baseOffset = baseOffset;
+    const slice: BatchSlice = { buf, header };
     try {
       this.maybeRoll(buf.length);
       const seg = this.active;
