@@ -207,7 +207,10 @@ async function prepare(args: string[]): Promise<Step> {
         timed: async () => {
           store = await openStore(dir);
           const first = await store.read('t0', 0, { offset: 0 });
-          return { records: first.records.length, bytes: 0 };
+          if (first.records.length !== 1) throw new Error(`t0-0: expected 1 record after reopening, found ${first.records.length}`);
+          // What the open found, as the 'open' step reports it: the records the partitions hold.
+          const parts = store.listTopics().flatMap((t) => store?.describeTopic(t).partitions ?? []);
+          return { records: parts.reduce((n, p) => n + p.logEndOffset - p.logStartOffset, 0), bytes: 0 };
         },
         after: async () => {
           // Every partition still holds its record (not timed: a check, not a measurement).

@@ -258,7 +258,7 @@ export class LogStore {
     // Every batch is encoded before any is appended, so a record the encoder rejects (too large, bad
     // timestamp) fails the whole call with nothing written.
     const encoded = [...byPartition].map(([p, indexes]) =>
-      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
+      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.length === records.length ? records : indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
     const ack = (p: number, indexes: number[], chunk: { first: number; count: number }, { baseOffset }: AppendResult): void => {
       for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
     };
