@@ -114,7 +114,7 @@ async function scaleSteps(o: LogCoreOptions, shape: string[], add: (r: LogCoreRo
     const dir = tempDataDir('log-core-spread');
     try {
       const r = await runChild(['spread', dir.path, String(partitions), String(o.records), ...shape]);
-      if (r) add(row(`append keyed over ${partitions.toLocaleString('en-US')} partitions, batches of 1000`, r));
+      if (r) add(row(`append keyed over ${partitions === 1 ? '1 partition' : `${partitions.toLocaleString('en-US')} partitions`}, batches of 1000`, r));
     } finally {
       dir.remove();
     }

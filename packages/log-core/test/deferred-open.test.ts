@@ -43,7 +43,7 @@ describe('open after a clean close', () => {
     const s = await opened(dir);
     expect(s.describeTopic('t').partitions.map((p) => [p.logStartOffset, p.logEndOffset, p.segments])).toEqual([[0, 2, 1], [0, 3, 1], [0, 4, 1]]);
     renameSync(join(dir, 'moved'), join(dir, 't-2'));
-    expect((await readAll(s, 't', 2)).map((r) => r.value.toString())).toEqual(['p2-0', 'p2-1', 'p2-2', 'p2-3']);
+    expect((await readAll(s, 't', 2)).map((r) => String(r.value))).toEqual(['p2-0', 'p2-1', 'p2-2', 'p2-3']);
     const [ack] = await s.append('t', [{ value: Buffer.from('next'), timestamp: T0 }], { partition: 1 });
     expect(ack.offset).toBe(3);
     expect(s.stats.recoveredPartitions).toBe(0);
@@ -54,7 +54,7 @@ describe('open after a clean close', () => {
     const acks = await Promise.all(Array.from({ length: 20 }, (_, i) =>
       s.append('t', [{ value: Buffer.from(`n${i}`), timestamp: T0 }], { partition: 0 })));
     expect(acks.map(([a]) => a.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
-    expect((await readAll(s, 't', 0)).map((r) => r.value.toString()).slice(2)).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
+    expect((await readAll(s, 't', 0)).map((r) => String(r.value)).slice(2)).toEqual(Array.from({ length: 20 }, (_, i) => `n${i}`));
   });
 
   it('carries the summary of a partition never used through the next close and open', async () => {
