@@ -506,6 +506,7 @@ export class PartitionLog {
   }
 
   private async loadProducerState(): Promise<ProducerState> {
+    await this.loaded(); // a deferred partition's active segment is not known until it is loaded
     const state = new ProducerState();
     const seg = this.active;
     let offset = seg.baseOffset;
