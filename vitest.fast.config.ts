@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@klog\/(broker|cli|client|consumer-group|log-core|protocol|queue)$/, replacement: `${root}packages/$1/src/index.ts` }],
+    alias: [{ find: /^@klog\/(broker|cli|client|consumer-group|log-core|protocol|queue|tasks)$/, replacement: `${root}packages/$1/src/index.ts` }],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
@@ -40,6 +40,12 @@ export default defineConfig({
       'packages/log-core/test/open-file-limits.test.ts',
       'test/client/producer-limits.test.ts',
       'test/broker/bounded-retries.test.ts',
+      // background tasks: workers in child processes (one run kills four with kill -9), the README run through the
+      // built klog, and a tsc run over the typed API
+      'test/tasks/tasks-processes.test.ts',
+      'test/tasks/readme-tasks.test.ts',
+      'test/tasks/tasks-types.test.ts',
+      'test/tasks/cli-tasks.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -2,7 +2,7 @@
 // it; test/errors-doc.test.ts fails while the file and the tables disagree.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BROKER_ERRORS, GROUP_ERRORS, QUEUE_ERRORS, STORAGE_ERRORS } from '@klog/protocol';
+import { BROKER_ERRORS, GROUP_ERRORS, QUEUE_ERRORS, SECURITY_ERRORS, STORAGE_ERRORS, TASK_ERRORS } from '@klog/protocol';
 
 export const ERRORS_DOC = fileURLToPath(new URL('../docs/errors.md', import.meta.url));
 
@@ -11,6 +11,8 @@ const SECTIONS = [
   ['Consumer groups', '@klog/protocol', 'raised by the group coordinator; names follow Kafka\'s where Kafka has one.', GROUP_ERRORS],
   ['Broker protocol and client', '@klog/protocol', 'raised by the broker\'s protocol handling and by the client\'s side of a connection.', BROKER_ERRORS],
   ['Queues', '@klog/protocol', 'raised by queue mode (share partitions and the embedded queue); see queue-mode.md.', QUEUE_ERRORS],
+  ['Background tasks', '@klog/protocol', 'raised by background tasks, in the client process only (never on the wire); see tasks.md.', TASK_ERRORS],
+  ['Security', '@klog/protocol', 'raised by TLS, the user store and authentication; see security.md.', SECURITY_ERRORS],
 ];
 
 const INTRO = `# Errors

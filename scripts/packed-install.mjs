@@ -10,7 +10,7 @@ const run = promisify(execFile);
 export const root = resolve(import.meta.dirname, '..');
 
 /** The publishable packages, dependencies first. */
-export const PACKAGES = ['log-core', 'protocol', 'consumer-group', 'queue', 'client', 'broker', 'cli'];
+export const PACKAGES = ['log-core', 'protocol', 'consumer-group', 'queue', 'client', 'tasks', 'broker', 'cli'];
 
 /**
  * The environment for npm and pnpm run in a temporary project: without the variables an enclosing `npm run`

@@ -2,8 +2,10 @@
  * Child-process entry that runs a klog broker, so that the broker's RSS and CPU are measured apart from the
  * benchmark's client, as for the peers' servers.
  * Usage: node klog-broker-server.js <dataDir> <port> <fsync JSON> [kafkaPort] — with kafkaPort, the broker also
- * serves the Kafka protocol there (for Kafka clients such as kafkajs).
+ * serves the Kafka protocol there (for Kafka clients such as kafkajs). With KLOG_BENCH_TLS_CERT and
+ * KLOG_BENCH_TLS_KEY (PEM files) in the environment, every listener speaks TLS (bench/src/tls-overhead.ts).
  */
+import { readFileSync } from 'node:fs';
 import type { FsyncPolicy } from '@klog/log-core';
 import { loadBroker } from './klog-broker-api.js';
 
@@ -20,6 +22,9 @@ const handle = await broker.startBroker({
   fsync: JSON.parse(fsyncJson) as FsyncPolicy,
   logLevel: 'warn',
   ...(kafkaPort === undefined ? {} : { kafkaPort: Number(kafkaPort) }),
+  ...(process.env.KLOG_BENCH_TLS_CERT && process.env.KLOG_BENCH_TLS_KEY
+    ? { tls: { cert: readFileSync(process.env.KLOG_BENCH_TLS_CERT), key: readFileSync(process.env.KLOG_BENCH_TLS_KEY) } }
+    : {}),
 });
 process.once('SIGTERM', () => {
   void handle.close().then(() => process.exit(0));

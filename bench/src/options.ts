@@ -4,7 +4,7 @@ import { readFlags } from './flags.js';
  * Command-line flags of the side-by-side benchmark. The defaults are the workload the README reports:
  * 1,000,000 records, 16 B keys, 100 B values.
  */
-export type Suite = 'throughput' | 'latency' | 'scale';
+export type Suite = 'throughput' | 'latency' | 'scale' | 'queue';
 
 export interface BenchOptions {
   records: number;
@@ -19,12 +19,25 @@ export interface BenchOptions {
   /** Upper bound on bytes written per scale case, so 10 KB records do not take ten times as long. */
   scaleBytesBudget: number;
   suites: Suite[];
+  /** Queue suite: records pre-filled per case, worker counts, processes they are spread over, records each holds. */
+  queueRecords: number;
+  queueWorkers: number[];
+  queueProcesses: number;
+  queueConcurrency: number;
+  /** Queue suite: the lock (NATS ack_wait) of queues in the redelivery measurement, and its trials per case. */
+  lockMs: number;
+  redeliveryTrials: number;
   /** Target filters: a system name (`redis`) or system:setting (`redis:memory`); empty = all. */
   only: string[];
   resultsDir: string;
 }
 
-const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale'];
+const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'queue'];
+/**
+ * The default run leaves the queue suite out: it would about double the run's time, and it installs RabbitMQ
+ * (an Erlang runtime) where missing.
+ */
+const DEFAULT_SUITES: readonly Suite[] = ['throughput', 'latency', 'scale'];
 
 export function defaultOptions(resultsDir: string): BenchOptions {
   return {
@@ -37,7 +50,13 @@ export function defaultOptions(resultsDir: string): BenchOptions {
     scaleValueBytes: [10, 100, 1_000, 10_000],
     scalePartitions: [1, 10, 100, 1_000],
     scaleBytesBudget: 100 * 1024 * 1024,
-    suites: [...SUITES],
+    suites: [...DEFAULT_SUITES],
+    queueRecords: 200_000,
+    queueWorkers: [1, 8],
+    queueProcesses: 2,
+    queueConcurrency: 16,
+    lockMs: 5_000,
+    redeliveryTrials: 3,
     only: [],
     resultsDir,
   };
@@ -48,6 +67,8 @@ function applyQuick(o: BenchOptions): void {
   o.records = 100_000;
   o.latencySeconds = 3;
   o.scaleBytesBudget = 16 * 1024 * 1024;
+  o.queueRecords = 20_000;
+  o.redeliveryTrials = 1;
 }
 
 function numberList(flag: string, text: string): number[] {
@@ -79,6 +100,12 @@ export function parseArgs(argv: string[], resultsDir: string): BenchOptions {
       case '--scale-value-bytes': o.scaleValueBytes = numberList(flag, value()); break;
       case '--scale-partitions': o.scalePartitions = numberList(flag, value()); break;
       case '--scale-mb': o.scaleBytesBudget = positive(flag, value()) * 1024 * 1024; break;
+      case '--queue-records': o.queueRecords = Math.floor(positive(flag, value())); break;
+      case '--queue-workers': o.queueWorkers = numberList(flag, value()); break;
+      case '--queue-processes': o.queueProcesses = Math.floor(positive(flag, value())); break;
+      case '--queue-concurrency': o.queueConcurrency = Math.floor(positive(flag, value())); break;
+      case '--lock-ms': o.lockMs = Math.floor(positive(flag, value())); break;
+      case '--redelivery-trials': o.redeliveryTrials = Math.floor(positive(flag, value())); break;
       case '--suites': {
         const list = value().split(',').map((s) => s.trim());
         const bad = list.filter((s) => !SUITES.includes(s as Suite));
@@ -102,13 +129,17 @@ export function parseArgs(argv: string[], resultsDir: string): BenchOptions {
 
 export const USAGE = `usage: npm run bench -- [flags]
   --suite side-by-side|log-core   which benchmark (default side-by-side; log-core = the engine benchmark)
-  --quick                         small sizes for iterating (100k records, 3 s latency, 16 MB scale cases)
+  --quick                         small sizes for iterating (100k records, 3 s latency, 16 MB scale cases,
+                                  20k queue records, 1 redelivery trial)
   --records N                     records per produce/consume phase (default 1000000)
   --key-bytes N --value-bytes N   record shape (default 16 and 100)
   --klog-partitions 1,6           partition counts for klog targets (peers use one stream)
   --latency-rate N --latency-seconds S   end-to-end latency workload (default 10000/s for 10 s)
   --scale-value-bytes 10,100,1000,10000 --scale-partitions 1,10,100,1000 --scale-mb MB
-  --suites throughput,latency,scale
-  --only redis,nats:file,klog-embedded,klog-broker:fsync-never   targets to run (system or system:setting)
+  --suites throughput,latency,scale,queue   (default: all but queue)
+  --queue-records N               queue suite: records pre-filled per case (default 200000)
+  --queue-workers 1,8 --queue-processes 2 --queue-concurrency 16   workers per case, processes they share, records each holds
+  --lock-ms MS --redelivery-trials N   redelivery: lock (NATS ack_wait) and trials per case (default 5000, 3)
+  --only redis,nats:file,klog-embedded,klog-broker:fsync-never   targets to run (system or system:setting; rabbitmq: queue suite)
   --results-dir DIR               where the JSON goes (default bench/results)
 `;

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: klog and its peers on the same workload, same machine, same run. Prints a markdown table
- * and writes the figures as JSON to bench/results/<timestamp>.json. `--suite log-core` runs the engine
+ * `npm run bench`: klog and its peers on the same workload, same machine, same run (`--suites queue`: as work
+ * queues, RabbitMQ too). Prints markdown tables and writes the figures as JSON to bench/results/<timestamp>.json. `--suite log-core` runs the engine
  * benchmark instead (also `npm run bench:log-core`).
  */
 import { availableParallelism, loadavg } from 'node:os';
@@ -9,6 +9,10 @@ import { runLogCoreSuite } from './log-core-suite.js';
 import { loadWarning, machine } from './machine.js';
 import { parseArgs } from './options.js';
 import { markdownReport, writeJson } from './report.js';
+import { queuePeers } from './queue/peers/registry.js';
+import { queueMarkdown } from './queue/report.js';
+import { runQueueSuite, type QueueResults } from './queue/suite.js';
+import type { Row } from './row.js';
 import { runSideBySide } from './side-by-side.js';
 import { selectTargets } from './targets/registry.js';
 
@@ -24,9 +28,13 @@ async function main(argv: string[]): Promise<void> {
   const options = parseArgs(rest, RESULTS_DIR);
   const startedAt = new Date();
   const loadAtStart = loadavg()[0];
-  const rows = await runSideBySide(options);
+  // The queue suite has its own systems and report; the others share the side-by-side targets.
+  const sideBySide = options.suites.some((s) => s !== 'queue');
+  const rows: Row[] = sideBySide ? await runSideBySide(options) : [];
+  const queue: QueueResults | null = options.suites.includes('queue') ? await runQueueSuite(options) : null;
+  const measured = [...(sideBySide ? selectTargets(options.only) : []), ...(queue ? selectTargets(options.only, queuePeers.map((p) => p.target)) : [])];
   const versions: Record<string, string> = {};
-  for (const t of selectTargets(options.only)) if (versions[t.system] === undefined || versions[t.system] === 'unknown') versions[t.system] = t.version();
+  for (const t of measured) if (versions[t.system] === undefined || versions[t.system] === 'unknown') versions[t.system] = t.version();
   const header = [
     `## klog benchmark — ${startedAt.toISOString()}`,
     '',
@@ -36,9 +44,18 @@ async function main(argv: string[]): Promise<void> {
   ];
   const warning = loadWarning(loadAtStart);
   if (warning) header.push('', warning);
+  if (queue) {
+    header.push(
+      '',
+      `Queue suite: ${options.queueRecords.toLocaleString('en-US')} records of ${options.keyBytes} B keys + ${options.valueBytes} B values per case; ` +
+        `workers hold ${options.queueConcurrency} records each, spread over at most ${options.queueProcesses} processes; lock ${options.lockMs} ms for redelivery.`,
+    );
+  }
   process.stdout.write(markdownReport(rows, header));
-  const file = writeJson(options.resultsDir, 'side-by-side', startedAt, {
-    suite: 'side-by-side',
+  if (queue) process.stdout.write(`\n${queueMarkdown(queue).join('\n')}`);
+  const suiteName = sideBySide ? 'side-by-side' : 'queue';
+  const file = writeJson(options.resultsDir, suiteName, startedAt, {
+    suite: suiteName,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     machine: machine(),
@@ -46,6 +63,7 @@ async function main(argv: string[]): Promise<void> {
     versions,
     options,
     rows,
+    ...(queue ? { queue } : {}),
   });
   process.stdout.write(`\nJSON: ${file}\n`);
 }

@@ -20,14 +20,15 @@ export class ServerProcess {
   }
 
   /** Spawns `command` and resolves once it accepts TCP connections on 127.0.0.1:port. */
-  static async start(name: string, command: string, args: string[], port: number): Promise<ServerProcess> {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  static async start(name: string, command: string, args: string[], port: number, env?: NodeJS.ProcessEnv): Promise<ServerProcess> {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env === undefined ? {} : { env }) });
     if (child.pid === undefined) {
       await new Promise((resolve) => child.once('error', resolve));
       throw new Error(`${name}: could not spawn ${command}`);
     }
     const server = new ServerProcess(child, child.pid, name);
-    const deadline = Date.now() + 15_000;
+    // Generous: RabbitMQ boots an Erlang VM and takes several seconds on a loaded machine.
+    const deadline = Date.now() + 30_000;
     while (!(await canConnect(port))) {
       if (child.exitCode !== null || Date.now() > deadline) {
         await server.stop();
@@ -36,6 +37,11 @@ export class ServerProcess {
       await sleep(50);
     }
     return server;
+  }
+
+  /** The last 2000 characters the server wrote, for error messages. */
+  get outputTail(): string {
+    return this.stderrTail;
   }
 
   /** SIGTERM by PID, then SIGKILL if it has not exited within five seconds. */

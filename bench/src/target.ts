@@ -35,6 +35,8 @@ export interface Consumer {
 export interface TargetInstance {
   /** The process that does the storage work: a spawned server's PID, or process.pid for embedded targets. */
   readonly pid: number;
+  /** host:port its clients connect to, for clients in other processes (absent for embedded targets). */
+  readonly address?: string;
   createTopic(topic: string, partitions: number): Promise<void>;
   producer(topic: string, mode: ProducerMode): Promise<Producer>;
   /** A consumer reading `topic` from its first record. */

@@ -7,7 +7,9 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 /** Every command and subcommand whose --help may list examples. */
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
   ['topic', 'compact'], ['topic', 'trim'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
-  ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete']];
+  ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete'],
+  ['user'], ['user', 'add'], ['user', 'list'], ['user', 'remove'],
+  ['worker'], ['task'], ['task', 'status'], ['task', 'list'], ['task', 'retry'], ['task', 'revoke']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */
 function examplesOf(help: string): string[] {
@@ -75,6 +77,13 @@ afterAll(async () => {
  */
 async function prepareFor(example: string): Promise<void> {
   const admin = client.admin();
+  if (/klog worker \.\/tasks\.js/.test(example)) {
+    // A tasks module as a project would have one (its @klog/tasks is this repository's build).
+    const tasksPackage = join(import.meta.dirname, '..', '..', 'packages', 'tasks', 'dist', 'index.js');
+    writeFileSync(join(cwd, 'tasks.js'), `import { createTasks } from ${JSON.stringify(tasksPackage)};\n`
+      + 'export const tasks = createTasks();\nexport const add = tasks.define(\'add\', async (_ctx, a, b) => a + b);\n');
+    writeFileSync(join(cwd, 'package.json'), '{ "type": "module" }\n');
+  }
   const created = /topic create (\S+)/.exec(example)?.[1];
   if (created) {
     await admin.deleteTopic(created).catch((err) => {

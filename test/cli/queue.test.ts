@@ -90,7 +90,7 @@ describe('klog queue and consume --queue', () => {
     expect(Date.now() - sent).toBeGreaterThanOrEqual(6000);
   });
 
-  it('a job released until its delivery limit is dead: describe shows dead 1, workers.dlq holds it, redrive sends it back', async () => {
+  it('a job released until its delivery limit is dead: describe shows dead 1, workers.dlq holds it, redrive --rate sends it back', async () => {
     await ok(['produce', 'jobs', 'poison']);
     const worker = client.queue({ name: 'workers' });
     try {
@@ -107,7 +107,7 @@ describe('klog queue and consume --queue', () => {
     expect((await ok(['queue', 'describe', 'workers'])).stdout.toString()).toContain('0 in flight, 1 dead');
     expect(lines((await ok(['consume', 'workers.dlq', '--from-beginning', '-e'])).stdout)).toEqual(['poison']);
 
-    const redriven = await ok(['queue', 'redrive', 'workers']);
+    const redriven = await ok(['queue', 'redrive', 'workers', '--rate', '50']);
     expect(redriven.stderr).toContain('klog: queue workers: 1 dead record(s) sent back');
     expect((await ok(['consume', 'jobs', '--queue', 'workers', '-n', '1'])).stdout.toString()).toBe('poison\n');
   });

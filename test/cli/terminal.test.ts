@@ -56,3 +56,30 @@ describe.skipIf(!hasScript)('klog produce typed at a terminal', () => {
     expect(c.stdout.toString()).toBe('one\ntwo\n');
   });
 });
+
+describe.skipIf(!hasScript)('klog user add at a terminal', () => {
+  it('asks for the password without echoing it, and Ctrl-C at the prompt gives up', async () => {
+    const dataDir = tempDir('klog-cli-tty-users-');
+    try {
+      const child = onTerminal(['user', 'add', 'alice', '--data-dir', dataDir]);
+      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+      let screen = '';
+      child.stdout!.on('data', (c: Buffer) => (screen += c.toString()));
+      await waitForText(child.stdout!, (t) => t.includes('password for alice: '));
+      child.stdin!.write('typed-secret\r');
+      expect(await exited).toBe(0);
+      expect(screen).toContain('klog: created user alice');
+      expect(screen).not.toContain('typed-secret');
+
+      const quitter = onTerminal(['user', 'add', 'bob', '--data-dir', dataDir]);
+      const quit = new Promise<number | null>((resolve) => quitter.on('close', resolve));
+      await waitForText(quitter.stdout!, (t) => t.includes('password for bob: '));
+      quitter.stdin!.write('half\x03');
+      expect(await quit).toBe(1);
+      const listed = await runKlog(['user', 'list', '--data-dir', dataDir]);
+      expect(listed.stdout.toString()).not.toContain('bob');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,6 @@
-// kafkajs 2.2.4's admin client changing topics after creation through the Kafka listener: describeConfigs,
-// alterConfigs, createPartitions and deleteTopicRecords, each checked against what the store then holds.
+// kafkajs 2.2.4's admin client making, changing and deleting topics through the Kafka listener: createTopics,
+// deleteTopics, describeConfigs, alterConfigs, createPartitions, deleteTopicRecords and describeCluster, each
+// checked against what the store then holds.
 import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, removeTempDirs, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
@@ -91,5 +92,48 @@ describe('kafkajs admin on topics that change', () => {
 
     await admin.deleteTopicRecords({ topic: name, partitions: [{ partition: 1, offset: '-1' }] });
     expect(broker.store.logStartOffset(name, 1)).toBe(1);
+  });
+
+  it('createTopics makes topics with their partitions and settings, checks only when asked, and answers an existing one', async () => {
+    expect(await admin.createTopics({
+      topics: [
+        { topic: 'js-made', numPartitions: 3, configEntries: [{ name: 'retention.ms', value: '90000' }, { name: 'cleanup.policy', value: 'compact' }] },
+        { topic: 'js-defaulted' },
+      ],
+    })).toBe(true);
+    expect(broker.store.describeTopic('js-made').config).toMatchObject({ partitions: 3, retentionMs: 90_000, cleanupPolicy: 'compact' });
+    expect(broker.store.partitionCount('js-defaulted')).toBe(1);
+    const meta = await admin.fetchTopicMetadata({ topics: ['js-made'] });
+    expect(meta.topics[0].partitions).toHaveLength(3);
+
+    // kafkajs would wait for the leaders of topics a validate_only request did not make: it is told not to.
+    await admin.createTopics({ validateOnly: true, waitForLeaders: false, topics: [{ topic: 'js-checked', numPartitions: 2 }] });
+    expect(broker.store.hasTopic('js-checked')).toBe(false);
+    expect(await admin.createTopics({ topics: [{ topic: 'js-made', numPartitions: 1 }] })).toBe(false); // TOPIC_ALREADY_EXISTS
+    await expect(admin.createTopics({ topics: [{ topic: 'js-replicated', replicationFactor: 3 }] }))
+      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })] });
+    await expect(admin.createTopics({ topics: [{ topic: 'js-bad-config', configEntries: [{ name: 'unclean.leader.election.enable', value: 'true' }] }] }))
+      .rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })] });
+    expect(broker.store.hasTopic('js-replicated') || broker.store.hasTopic('js-bad-config')).toBe(false);
+  });
+
+  it('deleteTopics removes topics and the offsets groups committed on them; an unknown topic is refused', async () => {
+    const name = await freshTopic({ partitions: 2 });
+    await admin.setOffsets({ groupId: 'js-deleter', topic: name, partitions: [{ partition: 0, offset: '0' }] });
+    const [before] = await admin.fetchOffsets({ groupId: 'js-deleter', topics: [name] });
+    expect(before.partitions.find((p) => p.partition === 0)?.offset).toBe('0');
+    await admin.deleteTopics({ topics: [name] });
+    expect(broker.store.hasTopic(name)).toBe(false);
+    // Made again under the same name, the topic has no committed offset left from before.
+    await broker.store.createTopic(name, { partitions: 2 });
+    const [again] = await admin.fetchOffsets({ groupId: 'js-deleter', topics: [name] });
+    expect(again.partitions.map((p) => p.offset)).toEqual(['-1', '-1']);
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs retries before giving up.
+    await expect(admin.deleteTopics({ topics: ['never-there'] })).rejects.toMatchObject({ cause: { type: 'UNKNOWN_TOPIC_OR_PARTITION' } });
+  });
+
+  it('describeCluster names this broker, which is also the controller', async () => {
+    const cluster = await admin.describeCluster();
+    expect(cluster).toEqual({ clusterId: 'klog', controller: 0, brokers: [{ nodeId: 0, host: '127.0.0.1', port: broker.kafkaPort }] });
   });
 });

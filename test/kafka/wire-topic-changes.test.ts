@@ -1,6 +1,7 @@
-// The Kafka APIs that change topics after creation, at the byte level and at every served version:
-// DescribeConfigs 0-3, IncrementalAlterConfigs 0, CreatePartitions 0-1, DeleteRecords 0-1. What real clients
-// send is tested with kafkajs and kafka-python; this pins the layouts, the edge cases and the error codes.
+// The Kafka APIs that change topics after creation, at the byte level over a socket, in their classic versions:
+// DescribeConfigs 0-3, IncrementalAlterConfigs 0, CreatePartitions 0-1, DeleteRecords 0-1 (the flexible ones, and
+// every version, are pinned by the golden cases in packages/broker/test/kafka/golden). What real clients send is
+// tested with kafkajs and kafka-python; this pins the layouts, the edge cases and the error codes.
 import { DEFAULT_TOPIC_CONFIG } from '@klog/log-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { removeTempDirs, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';

@@ -10,11 +10,13 @@ afterAll(removeTempDirs);
 
 /** The advertised table, pinned: a change of what clients are offered must show here. */
 const ADVERTISED = [
-  [API.PRODUCE, 0, 11], [API.FETCH, 4, 12], [API.LIST_OFFSETS, 1, 7], [API.METADATA, 0, 12], [API.OFFSET_COMMIT, 2, 2],
-  [API.OFFSET_FETCH, 1, 1], [API.FIND_COORDINATOR, 0, 0], [API.JOIN_GROUP, 2, 2], [API.HEARTBEAT, 1, 1], [API.LEAVE_GROUP, 1, 1],
-  [API.SYNC_GROUP, 1, 1], [API.DESCRIBE_GROUPS, 2, 2], [API.LIST_GROUPS, 2, 2], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 3, 4],
-  [API.DELETE_RECORDS, 0, 1], [API.DESCRIBE_CONFIGS, 0, 3], [API.ALTER_CONFIGS, 0, 1], [API.CREATE_PARTITIONS, 0, 1],
-  [API.INCREMENTAL_ALTER_CONFIGS, 0, 0],
+  [API.PRODUCE, 0, 11], [API.FETCH, 4, 12], [API.LIST_OFFSETS, 1, 7], [API.METADATA, 0, 12], [API.OFFSET_COMMIT, 2, 9],
+  [API.OFFSET_FETCH, 1, 9], [API.FIND_COORDINATOR, 0, 6], [API.JOIN_GROUP, 0, 9], [API.HEARTBEAT, 0, 4], [API.LEAVE_GROUP, 0, 5],
+  [API.SYNC_GROUP, 0, 5], [API.DESCRIBE_GROUPS, 0, 5], [API.LIST_GROUPS, 0, 5], [API.API_VERSIONS, 0, 4], [API.CREATE_TOPICS, 0, 7],
+  [API.DELETE_RECORDS, 0, 2], [API.DESCRIBE_CONFIGS, 0, 4], [API.ALTER_CONFIGS, 0, 2], [API.CREATE_PARTITIONS, 0, 3],
+  [API.INCREMENTAL_ALTER_CONFIGS, 0, 1],
+  [20 /* DeleteTopics */, 0, 6], [22 /* InitProducerId */, 0, 5], [42 /* DeleteGroups */, 0, 2], [47 /* OffsetDelete */, 0, 0],
+  [60 /* DescribeCluster */, 0, 1], [61 /* DescribeProducers */, 0, 0],
 ];
 
 const apiTable = (d: Dec) => d.array((d) => [d.int16(), d.int16(), d.int16()]);

@@ -100,6 +100,38 @@ describe('queues over the wire', () => {
     await q.close();
   });
 
+  it('acknowledgements made together share one request, and each message gets its own answer', async () => {
+    await client.admin().createTopic('jobs');
+    await produceNumbered(client, 'jobs', 0, 5);
+    const q = client.queue({ name: 'batched', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq' });
+    const m = await q.receive({ max: 5, maxWaitMs: 5_000 });
+    expect(m).toHaveLength(5);
+    const outcome = (p: Promise<void>) => p.then(() => 'ok', (e: unknown) => (e instanceof KlogError ? e.code : String(e)));
+    // All in one turn: one shareAcknowledge carries them, applied in order.
+    const answers = await Promise.all([
+      outcome(m[0].accept()), outcome(m[1].accept()), outcome(m[1].accept()), outcome(m[2].release({ delayMs: -5 })),
+      outcome(m[3].reject('bad')), outcome(m[4].renew()), outcome(m[4].release({ delayMs: 60_000 })),
+    ]);
+    expect(answers).toEqual(['ok', 'ok', 'INVALID_ACK', 'INVALID_ACK', 'ok', 'ok', 'ok']);
+    await waitUntil(async () => (await client.admin().describeQueue('batched')).partitions[0].inFlight === 1, 'only the badly released record still held');
+    expect((await client.admin().describeQueue('batched')).partitions[0]).toMatchObject({ delayed: 1, archived: 1 });
+    await q.close();
+  });
+
+  it('re-drives at a rate: the option is taken and every dead letter moves back', async () => {
+    await client.admin().createTopic('jobs');
+    await produceNumbered(client, 'jobs', 0, 30);
+    const q = client.queue({ name: 'paced', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq' });
+    const got = await q.receive({ max: 30, maxWaitMs: 5_000 });
+    await Promise.all(got.map((m) => m.reject('bad')));
+    await waitUntil(async () => (await client.admin().metadata(['jobs.dlq']))[0].partitions[0].logEndOffset === 30, 'every dead letter written');
+    expect(await client.admin().redriveQueue('paced', { ratePerSec: 1_000 })).toEqual({ moved: 30 });
+    expect(await client.admin().redriveQueue('paced', { ratePerSec: 1_000 })).toEqual({ moved: 0 });
+    expect((await client.admin().describeQueue('paced')).partitions[0]).toMatchObject({ ready: 30, archived: 30 });
+    expect(await refusal(client.admin().redriveQueue('paced', { ratePerSec: -1 }))).toBe('INVALID_CONFIG');
+    await q.close();
+  });
+
   it('releases a member\'s records at once when it closes, and deletes and resets queues', async () => {
     await client.admin().createTopic('jobs');
     await produceNumbered(client, 'jobs', 0, 5);

@@ -33,13 +33,19 @@ function klogBrokerTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncP
       const dir = tempDataDir('klog-broker');
       const port = await freePort();
       const server = await ServerProcess.start('klog-broker', process.execPath, [SERVER_ENTRY, dir.path, String(port), JSON.stringify(fsync)], port);
-      return new BrokerInstance(server, broker.createClient({ brokers: [`127.0.0.1:${port}`] }), dir.remove);
+      const address = `127.0.0.1:${port}`;
+      return new BrokerInstance(server, broker.createClient({ brokers: [address] }), address, dir.remove);
     },
   };
 }
 
 class BrokerInstance implements TargetInstance {
-  constructor(private readonly server: ServerProcess, private readonly client: Client, private readonly removeDir: () => void) {}
+  constructor(
+    private readonly server: ServerProcess,
+    private readonly client: Client,
+    readonly address: string,
+    private readonly removeDir: () => void,
+  ) {}
 
   get pid(): number {
     return this.server.pid;

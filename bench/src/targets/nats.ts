@@ -40,7 +40,7 @@ export const natsTarget: Target = (() => {
       try {
         // noAsyncTraces: no Error (stack capture) per request; the client's documented setting for fast publishers.
         const nc = await connect({ servers: `127.0.0.1:${port}`, noAsyncTraces: true });
-        return new NatsInstance(server, nc, dir.remove);
+        return new NatsInstance(server, nc, `127.0.0.1:${port}`, dir.remove);
       } catch (err) {
         await server.stop();
         dir.remove();
@@ -51,7 +51,12 @@ export const natsTarget: Target = (() => {
 })();
 
 class NatsInstance implements TargetInstance {
-  constructor(private readonly server: ServerProcess, private readonly nc: NatsConnection, private readonly removeDir: () => void) {}
+  constructor(
+    private readonly server: ServerProcess,
+    private readonly nc: NatsConnection,
+    readonly address: string,
+    private readonly removeDir: () => void,
+  ) {}
 
   get pid(): number {
     return this.server.pid;

@@ -58,6 +58,10 @@ class RedisInstance implements TargetInstance {
     return this.server.pid;
   }
 
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
   private connect(): Redis {
     const client = new Redis({ host: '127.0.0.1', port: this.port, maxRetriesPerRequest: 0 });
     this.clients.push(client);

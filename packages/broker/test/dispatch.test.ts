@@ -1,6 +1,7 @@
 import { encodeRequest, decodeBody, FrameReader, splitRequest, splitResponse, type RequestHeader } from '@klog/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answerRequest } from '../src/server/dispatch.js';
+import { BrokerSecurity } from '../src/security/broker-security.js';
 import { expectKlogError, openHandlers, type HandlerBench } from './handler-fixture.js';
 
 let h: HandlerBench;
@@ -11,7 +12,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const conn = { closed: new AbortController().signal, remoteHost: '127.0.0.1', reserveAnswerBytes: async (n: number) => n };
+const conn = { closed: new AbortController().signal, remoteHost: '127.0.0.1', reserveAnswerBytes: async (n: number) => n, auth: BrokerSecurity.open().connectionAuth(null) };
 const answer = (header: RequestHeader, body: Record<string, unknown> = {}) => answerRequest(header, body, h.ctx, conn);
 
 describe('dispatch', () => {

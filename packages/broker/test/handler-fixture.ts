@@ -10,6 +10,7 @@ import {
   type ResponseOf,
 } from '@klog/protocol';
 import { pino } from 'pino';
+import { BrokerSecurity } from '../src/security/broker-security.js';
 import { expect } from 'vitest';
 import { BrokerContext } from '../src/server/broker-context.js';
 import { resolveBrokerConfig, type BrokerOptions } from '../src/server/broker-config.js';
@@ -38,7 +39,7 @@ export async function openHandlers(opts: Partial<BrokerOptions> = {}): Promise<H
     if ('problem' in split) throw new Error(split.problem);
     const decoded = decodeRequest(api, 0, split.body);
     const res = await handlerOf(api)(decoded, ctx, {
-      closed: new AbortController().signal, remoteHost: '127.0.0.1', reserveAnswerBytes: async (n) => n, ...conn,
+      closed: new AbortController().signal, remoteHost: '127.0.0.1', reserveAnswerBytes: async (n) => n, auth: ctx.security.connectionAuth(null), ...conn,
     });
     if (res === null) return null;
     // And the answer back through the encoder and decoder: the test sees what a client would.

@@ -5,7 +5,10 @@ import { consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { produceCommand } from './commands/produce.js';
 import { queueCommand } from './commands/queue.js';
+import { taskCommand } from './commands/task.js';
 import { topicCommand } from './commands/topic.js';
+import { userCommand } from './commands/user.js';
+import { workerCommand } from './commands/worker.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
 import { commandPath, inCliVoice, type HintContext } from './cli-voice.js';
@@ -35,6 +38,8 @@ const COMMANDS: ReadonlyMap<string, readonly string[]> = new Map([
   ['broker', []], ['produce', []], ['consume', []],
   ['topic', ['create', 'list', 'describe', 'delete']], ['group', ['list', 'describe', 'reset-offsets', 'delete']],
   ['queue', ['create', 'list', 'describe', 'redrive', 'reset', 'delete']],
+  ['user', ['add', 'list', 'remove']],
+  ['worker', []], ['task', ['status', 'list', 'retry', 'revoke']],
 ]);
 
 /** The names a failed command line was about, read from what the parser made of it (when it got that far). */
@@ -45,10 +50,16 @@ function hintContext(argv: string[], parsed: Record<string, unknown> | undefined
   return { command, topic, group: first(parsed?.group), queue: first(parsed?.queue) };
 }
 
+/** How the command line was started: `stoppedBeforeStart` when Ctrl-C or SIGTERM came while the CLI was loading. */
+export interface MainOptions {
+  readonly stoppedBeforeStart?: boolean;
+}
+
 /** Runs the klog command line; resolves with the process exit code. Errors become one line on stderr. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const stop = new AbortController();
   stopOnSignals(stop);
+  if (options.stoppedBeforeStart === true) stop.abort();
   const rt: Runtime = {
     out: new Output(process.stdout, () => stop.abort()),
     stop: stop.signal,
@@ -66,12 +77,21 @@ export async function main(argv: string[]): Promise<number> {
     .parserConfiguration({ 'camel-case-expansion': false, 'greedy-arrays': false, 'populate--': true })
     .usage('klog — a Kafka-style log for Node.js\n\nUsage: $0 <command> [options]')
     .option('broker', { alias: 'b', type: 'string', global: true, describe: `Broker host:port (default: $KLOG_BROKER, else ${DEFAULT_BROKER})` })
+    .option('tls', { type: 'boolean', global: true, describe: 'Connect to the broker with TLS (default: $KLOG_TLS=1)' })
+    .option('tls-ca', { type: 'string', global: true, describe: 'CA certificate (PEM) that signed the broker\'s; implies --tls (default: $KLOG_TLS_CA)' })
+    .option('tls-cert', { type: 'string', global: true, describe: 'Client certificate (PEM), for a broker that requires one (default: $KLOG_TLS_CERT)' })
+    .option('tls-key', { type: 'string', global: true, describe: 'Key of --tls-cert (PEM) (default: $KLOG_TLS_KEY)' })
+    .option('user', { type: 'string', global: true, describe: 'Authenticate as this user (SCRAM); password from $KLOG_PASSWORD, else asked (default: $KLOG_USER)' })
+    .option('sasl-mechanism', { type: 'string', global: true, choices: ['scram-sha-256', 'scram-sha-512'], describe: 'How --user authenticates (default: $KLOG_SASL_MECHANISM, else scram-sha-256)' })
     .command(brokerCommand(rt))
     .command(produceCommand(rt))
     .command(consumeCommand(rt))
     .command(topicCommand(rt))
     .command(groupCommand(rt))
     .command(queueCommand(rt))
+    .command(userCommand(rt))
+    .command(workerCommand(rt))
+    .command(taskCommand(rt))
     .demandCommand(1, 'say which command to run (klog --help lists them)')
     .example('$0 broker', 'start a broker on ./klog-data, port 7420')
     .example('$0 produce notification hello', 'send a record')

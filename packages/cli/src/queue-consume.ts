@@ -51,6 +51,7 @@ export async function consumeQueue(client: Client, args: QueueConsumeArgs, rt: R
   const onStop = (): void => halt.abort();
   rt.stop.addEventListener('abort', onStop, { once: true });
   const halted = new Promise<null>((resolve) => halt.signal.addEventListener('abort', () => resolve(null), { once: true }));
+  if (rt.stop.aborted) onStop(); // told to stop before the loop began (Ctrl-C while loading)
   const unwatch = watchStdoutReader(() => rt.out.readerGone());
   // Named only, without topics: the queue is opened as it stands, never created or changed by a consume.
   const reader = client.queue({ name });

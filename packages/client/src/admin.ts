@@ -1,7 +1,12 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
-import { fromWireError, topicSettingsFromWire, topicSettingsToWire, type QueueResetTo, type RequestOf, type ResponseOf } from '@klog/protocol';
+import {
+  deriveScramCredentials, fromWireError, pacedRedrive, topicSettingsFromWire, topicSettingsToWire, type PacingClock, type QueueResetTo, type RequestOf, type ResponseOf,
+} from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { listOffsets } from './consumer.js';
+import { sleep } from './retry.js';
+
+const SYSTEM_CLOCK: PacingClock = { now: () => Date.now(), sleep };
 
 export type TopicSettings = Partial<Omit<TopicConfig, 'partitions'>> & { partitions?: number };
 
@@ -158,9 +163,16 @@ export class Admin {
     return this.conn.request('describeQueue', { queue: name });
   }
 
-  /** Produces up to `max` (default all) of the queue's dead letters back to their source partitions. */
-  async redriveQueue(name: string, opts: { max?: number } = {}): Promise<{ moved: number }> {
-    return this.conn.request('redriveQueue', { queue: name, max: opts.max });
+  /**
+   * Produces up to `max` (default all) of the queue's dead letters back to their source partitions. With
+   * `ratePerSec`, no faster than that on average: the client sends short requests of a tenth of a second's worth
+   * each (see pacedRedrive), and `signal` stops between two of them. A dead letter leaves the dead letters only
+   * once it is produced, so an interrupted run loses none.
+   */
+  async redriveQueue(name: string, opts: { max?: number; ratePerSec?: number; signal?: AbortSignal } = {}): Promise<{ moved: number }> {
+    const step = async (max: number | undefined): Promise<number> => (await this.conn.request('redriveQueue', { queue: name, max })).moved;
+    if (opts.ratePerSec === undefined) return { moved: await step(opts.max) };
+    return { moved: await pacedRedrive(step, { max: opts.max, ratePerSec: opts.ratePerSec, clock: SYSTEM_CLOCK, signal: opts.signal }) };
   }
 
   /** Moves the queue's start in every partition: 'earliest', 'latest', or { timestamp }. */
@@ -171,6 +183,22 @@ export class Admin {
   /** Deletes the queue and its delivery state; its topics and dead letters stay. */
   async deleteQueue(name: string): Promise<void> {
     await this.conn.request('deleteQueue', { queue: name });
+  }
+
+  /**
+   * Adds a user (or gives it a new password): the client derives a SCRAM-SHA-256 and a SCRAM-SHA-512 credential
+   * with fresh salts, and only those cross the wire. Resolves with true when the user is new.
+   */
+  async addUser(user: string, password: string, opts: { iterations?: number } = {}): Promise<boolean> {
+    return (await this.conn.request('userAdd', { user, credentials: deriveScramCredentials(password, opts) })).created;
+  }
+
+  async listUsers(): Promise<{ user: string; mechanisms: string[] }[]> {
+    return (await this.conn.request('userList', {})).users;
+  }
+
+  async removeUser(user: string): Promise<void> {
+    await this.conn.request('userRemove', { user });
   }
 
   /** Offsets per partition: 'earliest', 'latest', or the first offset at or after a time (ms). */

@@ -1,10 +1,13 @@
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { KlogError } from '@klog/log-core';
 import {
   API_VERSIONS, CONNECTION_CORRELATION_ID, decodeBody, decodeResponse, encodeRequest, FrameReader, negotiateVersion, splitResponse, versionTableOf,
   type ApiName, type ApiVersionTable, type RequestOf, type ResponseOf,
 } from '@klog/protocol';
 import { fromWireError } from '@klog/protocol';
+import { saslLogin, type SaslOptions } from './sasl-login.js';
+import { tlsConnectOptions, tlsFailure, type ClientTlsOptions } from './tls-settings.js';
 
 export interface ConnectionOptions {
   /** host:port of each broker to try, in order. */
@@ -14,6 +17,10 @@ export interface ConnectionOptions {
   requestTimeoutMs: number;
   /** Largest response frame accepted. */
   maxFrameBytes: number;
+  /** Speak TLS to the broker; undefined: plaintext. */
+  tls?: ClientTlsOptions;
+  /** Authenticate every new connection as this user; undefined: anonymous. */
+  sasl?: SaslOptions;
 }
 
 interface Pending {
@@ -119,20 +126,23 @@ export class BrokerConnection {
 
   private connectTo(address: string): Promise<Socket> {
     const { host, port } = parseAddress(address);
+    const tls = this.opts.tls;
     return new Promise((resolve, reject) => {
-      const socket = connect({ host, port });
+      const socket = tls ? connectTls(tlsConnectOptions(tls, host, port)) : connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`no connection within ${this.opts.connectTimeoutMs} ms`));
       }, this.opts.connectTimeoutMs);
-      socket.once('connect', () => {
+      // A TLS socket is ready once its handshake is done, a plain one once connected.
+      socket.once(tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
         resolve(socket);
       });
       socket.once('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(new Error(err.code === 'ECONNREFUSED' ? 'connection refused' : err.message));
+        if (err.code === 'ECONNREFUSED') reject(new Error('connection refused'));
+        else reject((tls ? tlsFailure(err, address) : null) ?? new Error(err.message));
       });
     });
   }
@@ -147,6 +157,12 @@ export class BrokerConnection {
       answer = await this.exchange(socket, 'apiVersions', 0, {}, {});
     } catch (err) {
       socket.destroy();
+      // A TLS broker that refuses the client's certificate may hang up without an alert, right after a handshake
+      // that looked complete to the client: a TLS connection lost before its first answer is a TLS failure.
+      if (this.opts.tls && err instanceof KlogError && err.code === 'CONNECTION_LOST') {
+        throw new KlogError('TLS_HANDSHAKE_FAILED', `TLS with broker ${this.address} failed: the broker closed the connection before answering; `
+          + 'it may require a client certificate signed by its --tls-ca: give one with --tls-cert and --tls-key', { cause: err });
+      }
       throw err;
     }
     if (this.closed) {
@@ -154,6 +170,17 @@ export class BrokerConnection {
       throw new KlogError('CLIENT_CLOSED', 'the client is closed');
     }
     this.brokerVersions = versionTableOf(answer!);
+    const sasl = this.opts.sasl;
+    if (sasl) {
+      const send = <A extends 'saslHandshake' | 'saslAuthenticate'>(api: A, body: RequestOf<A>) =>
+        this.exchange(socket, api, negotiateVersion(api, API_VERSIONS[api], this.brokerVersions, `broker ${this.address}`), body, {}) as Promise<ResponseOf<A>>;
+      try {
+        await saslLogin({ saslHandshake: (b) => send('saslHandshake', b), saslAuthenticate: (b) => send('saslAuthenticate', b) }, sasl, this.address);
+      } catch (err) {
+        socket.destroy();
+        throw err;
+      }
+    }
     this.socket = socket;
   }
 
@@ -171,10 +198,15 @@ export class BrokerConnection {
       }
       for (const f of frames) this.onFrame(f, socket);
     });
-    socket.on('error', () => undefined); // 'close' follows and fails what is pending
+    // With TLS 1.3 the broker checks the client's certificate after the client thinks the handshake done: its
+    // refusal arrives as an alert on the first request, and is what the pending requests should fail with.
+    let refused: KlogError | null = null;
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.opts.tls && err.code?.startsWith('ERR_SSL_')) refused = tlsFailure(err, this.address);
+    }); // 'close' follows and fails what is pending
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
-      this.failAll(this.lost('connection closed'));
+      this.failAll(refused ?? this.lost('connection closed'));
     });
   }
 

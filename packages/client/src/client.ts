@@ -6,6 +6,8 @@ import { GroupConsumer, type GroupConsumerOptions } from './group-consumer.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { Queue, type QueueOptions } from './queue.js';
+import type { SaslOptions } from './sasl-login.js';
+import type { ClientTlsOptions } from './tls-settings.js';
 
 export interface ClientOptions {
   /** host:port of the broker(s). Default ['127.0.0.1:7420']. */
@@ -20,6 +22,14 @@ export interface ClientOptions {
    * debug/info/warn/error(obj, msg), such as a pino logger. Default: warnings and errors to stderr, as JSON lines.
    */
   logger?: Logger;
+  /** Speak TLS to the broker: true for the system's CAs, or the CA, client certificate and checks to use. Default: plaintext. */
+  tls?: boolean | ClientTlsOptions;
+  /**
+   * Authenticate as a user of the broker (SCRAM, RFC 5802) on every connection: { mechanism: 'scram-sha-256',
+   * username, password }. Needed once the broker has users. Use it with TLS: SCRAM keeps the password off the
+   * wire, but not the records that follow.
+   */
+  sasl?: SaslOptions;
 }
 
 /**
@@ -43,6 +53,8 @@ export class Client {
       connectTimeoutMs: opts.connectTimeoutMs ?? 5_000,
       requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
       maxFrameBytes: opts.maxFrameBytes ?? 256 * 1024 * 1024,
+      tls: opts.tls === true ? {} : opts.tls || undefined,
+      sasl: opts.sasl,
     };
     this.adminConn = this.connection();
   }

@@ -1,6 +1,8 @@
 // Public API of @klog/client: a client for a klog broker. It brings no server, coordinator or logger with it.
 export { createClient, Client } from './client.js';
 export type { ClientOptions } from './client.js';
+export type { ClientTlsOptions } from './tls-settings.js';
+export type { SaslOptions } from './sasl-login.js';
 export { Producer } from './producer.js';
 export type { ProducerOptions, ProducerMessage, RecordMetadata, AcksSetting } from './producer.js';
 export { Consumer } from './consumer.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { fromWireError, isRetriable } from '@klog/protocol';
+import { isRetriable, runQueueHandlers } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
+import { AckBatcher } from './queue-ack-batcher.js';
 import { QueueMessage, type QueueAckType } from './queue-message.js';
 import { sleep } from './retry.js';
 import type { Deserializer } from './serializers.js';
@@ -24,6 +25,8 @@ export interface QueueOptions extends Partial<QueueSettings> {
 export interface QueueEachMessagePayload {
   message: QueueMessage;
   deliveryCount: number;
+  /** Which of run()'s `concurrency` handlers this is (0-based). */
+  worker: number;
   /** Aborted when the queue is closed: a long handler may stop early (its record is then released). */
   signal: AbortSignal;
 }
@@ -53,6 +56,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
   private heartbeat: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private readonly logger: Logger;
+  private readonly acks: AckBatcher;
 
   constructor(
     private readonly fetchConn: BrokerConnection,
@@ -62,6 +66,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
   ) {
     this.memberId = `${clientId}-${randomUUID()}`;
     this.logger = opts.logger ?? defaultLogger();
+    this.acks = new AckBatcher(ackConn, opts.name, this.memberId, () => {
+      this.lastSent = Date.now();
+    });
   }
 
   get name(): string {
@@ -101,7 +108,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
    * is renewed every lockMs/2, so work longer than the lock keeps its record.
    */
   run(opts: QueueRunOptions): Promise<void> {
-    const loop = this.pump(opts, Math.max(1, Math.trunc(opts.concurrency ?? 1)));
+    const loop = this.pump(opts, opts.concurrency ?? 1);
     this.loops.add(loop);
     return loop.finally(() => this.loops.delete(loop));
   }
@@ -120,6 +127,8 @@ export class Queue implements AsyncIterable<QueueMessage> {
       clearInterval(this.heartbeat);
       // Handlers finish (and acknowledge) first; the fetch in progress is cut short by closing its connection.
       await Promise.all([...this.loops].map((l) => l.catch(() => undefined)));
+      // Acks still on their way go before the leave, which would otherwise release their records.
+      await this.acks.idle();
       if (this.readyPromise !== undefined) {
         await this.ackConn.request('leaveQueue', { queue: this.name, memberId: this.memberId }).catch((err: unknown) => {
           // The broker also releases a member's records when its connection closes, just below.
@@ -149,17 +158,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return config;
   }
 
-  private readonly sendAck = async (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> => {
-    const res = await this.ackConn.request('shareAcknowledge', {
-      queue: this.name,
-      memberId: this.memberId,
-      acks: [{ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o }],
-    });
-    this.lastSent = Date.now();
-    const r = res.results[0];
-    if (r === undefined) throw new KlogError('INVALID_REQUEST', `the broker did not answer for ${m.id}`);
-    if (r.errorCode) throw fromWireError(r, `${type} ${m.id}`);
-  };
+  /** Acknowledgements travel in batches (queue-ack-batcher.ts); each message's promise still settles on its own. */
+  private readonly sendAck = (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> =>
+    this.acks.send({ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o });
 
   /** Fetches until there is something or the queue closes; retriable failures (a restarting broker) are waited out. */
   private async fetchRetrying(max: number): Promise<QueueMessage[]> {
@@ -179,60 +180,21 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return [];
   }
 
-  /** One fetch at a time, for as many records as there are idle handlers. */
+  /** run()'s loop is shared with the embedded queue (runQueueHandlers, in @klog/protocol). */
   private async pump(opts: QueueRunOptions, concurrency: number): Promise<void> {
     const config = await this.ready();
-    const running = new Set<Promise<void>>();
-    while (!this.stop.signal.aborted) {
-      if (running.size >= concurrency) {
-        await Promise.race(running);
-        continue;
-      }
-      const batch = await this.fetchRetrying(concurrency - running.size);
-      for (const message of batch) {
-        const p = this.handle(message, opts, config.lockMs).finally(() => running.delete(p));
-        running.add(p);
-      }
-    }
-    await Promise.all(running);
-  }
-
-  private async handle(message: QueueMessage, opts: QueueRunOptions, lockMs: number): Promise<void> {
-    const renewal = new AbortController();
-    const renewing = this.keepLocked(message, lockMs, renewal.signal);
-    try {
-      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, signal: this.stop.signal });
-      if (!message.settled) await message.accept().catch((e: unknown) => this.logAck(message, e));
-    } catch (err) {
-      if (!message.settled) await message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
-      else this.logAck(message, err);
-    } finally {
-      renewal.abort();
-      await renewing;
-    }
-  }
-
-  private async keepLocked(message: QueueMessage, lockMs: number, signal: AbortSignal): Promise<void> {
-    const every = Math.max(1, Math.floor(lockMs / 2));
-    for (;;) {
-      await sleep(every, signal);
-      if (signal.aborted) return;
-      try {
-        await message.renew();
-      } catch (err) {
-        this.logAck(message, err);
-        return;
-      }
-    }
+    await runQueueHandlers<QueueMessage>({
+      fetch: (max) => this.fetchRetrying(max),
+      stopped: this.stop.signal,
+      lockMs: config.lockMs,
+      sleep,
+      ackFailed: (message, err) => this.logAck(message, err),
+    }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }));
   }
 
   private logAck(message: QueueMessage, err: unknown): void {
     this.logger.warn({ err, queue: this.name, id: message.id }, 'queue acknowledgement failed');
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The promise's value, or null as soon as the signal aborts (the promise is left to settle on its own). */

@@ -34,3 +34,26 @@ export function decodeConsumerAssignment(data: Buffer): TopicPartition[] | null 
     return null;
   }
 }
+
+/**
+ * The topics of a Kafka ConsumerProtocol Subscription (every version starts: int16 version, then an
+ * int32-counted array of int16-length topic strings); null when the bytes do not parse.
+ */
+export function decodeConsumerSubscription(data: Buffer): string[] | null {
+  try {
+    let pos = 2;
+    const count = data.readInt32BE(pos);
+    pos += 4;
+    const topics: string[] = [];
+    for (let t = 0; t < count; t++) {
+      const length = data.readInt16BE(pos);
+      pos += 2;
+      if (length < 0 || pos + length > data.length) return null;
+      topics.push(data.toString('utf8', pos, pos + length));
+      pos += length;
+    }
+    return topics;
+  } catch {
+    return null;
+  }
+}

@@ -93,23 +93,24 @@ export class GroupCoordinator {
     return this.memberGroup(req.groupId, req.memberId).sync(req);
   }
 
-  async heartbeat(req: { groupId: string; memberId: string; generationId: number }): Promise<void> {
-    this.memberGroup(req.groupId, req.memberId).heartbeat(req.memberId, req.generationId);
+  async heartbeat(req: { groupId: string; memberId: string; generationId: number; groupInstanceId?: string | null }): Promise<void> {
+    this.memberGroup(req.groupId, req.memberId).heartbeat(req.memberId, req.generationId, req.groupInstanceId ?? null);
   }
 
-  async leave(req: { groupId: string; memberId: string }): Promise<void> {
-    this.memberGroup(req.groupId, req.memberId).leave(req.memberId);
+  /** memberId '' with a groupInstanceId: the static instance's current member leaves (Kafka's LeaveGroup v3+). */
+  async leave(req: { groupId: string; memberId: string; groupInstanceId?: string | null }): Promise<void> {
+    this.memberGroup(req.groupId, req.memberId).leave(req.memberId, req.groupInstanceId ?? null);
   }
 
   /**
    * Resolves once the offsets are appended to __consumer_offsets (under the store's fsync policy). memberId ''
    * with generationId -1 commits for a group with no members (simple consumers, admin tools).
    */
-  async commit(groupId: string, memberId: string, generationId: number, offsets: OffsetCommit[]): Promise<void> {
+  async commit(groupId: string, memberId: string, generationId: number, offsets: OffsetCommit[], groupInstanceId: string | null = null): Promise<void> {
     this.checkOpen();
     validateGroupId(groupId);
     const entries = toCommitEntries(this.store, offsets);
-    (this.groups.get(groupId) ?? new Group(groupId, this.ctx)).checkCommit(memberId, generationId, entries);
+    (this.groups.get(groupId) ?? new Group(groupId, this.ctx)).checkCommit(memberId, generationId, entries, groupInstanceId);
     await this.offsets.commit(groupId, entries);
   }
 
@@ -176,6 +177,36 @@ export class GroupCoordinator {
     this.groups.get(groupId)?.shutdown('group deleted');
     this.groups.delete(groupId);
     await this.offsets.deleteGroup(groupId);
+  }
+
+  /**
+   * Delete some of a group's committed offsets (Kafka's OffsetDelete). The group must exist (GROUP_ID_NOT_FOUND);
+   * a group with members whose subscriptions klog cannot read is refused whole (NON_EMPTY_GROUP); a partition of
+   * a topic the members consume answers GROUP_SUBSCRIBED_TO_TOPIC and keeps its offset. Each partition's outcome
+   * (null: deleted, or had nothing committed) is returned in the order asked.
+   */
+  async deleteOffsets(groupId: string, partitions: TopicPartition[]): Promise<(TopicPartition & { error: KlogError | null })[]> {
+    this.checkOpen();
+    validateGroupId(groupId);
+    const group = this.existingGroup(groupId);
+    const subscribed = group.subscribedTopics();
+    if (subscribed === null) {
+      throw new KlogError('NON_EMPTY_GROUP', `group ${groupId} has members whose subscriptions klog cannot read; its offsets can only be deleted when empty`);
+    }
+    const outcomes = partitions.map((tp) => {
+      try {
+        checkPartition(this.store, tp);
+      } catch (err) {
+        if (err instanceof KlogError) return { ...tp, error: err };
+        throw err;
+      }
+      const error = subscribed.has(tp.topic)
+        ? new KlogError('GROUP_SUBSCRIBED_TO_TOPIC', `a member of group ${groupId} consumes topic ${tp.topic}`)
+        : null;
+      return { ...tp, error };
+    });
+    await this.offsets.deletePartitions(groupId, outcomes.filter((o) => o.error === null));
+    return outcomes;
   }
 
   /**

@@ -11,6 +11,7 @@ import type { GroupDescription, MemberDescription, PartitionLag } from './types.
 export function describeGroup(group: Group, offsets: OffsetsLog, store: GroupStore): GroupDescription {
   const members: MemberDescription[] = [...group.members.values()].map((m) => ({
     memberId: m.memberId,
+    ...(m.groupInstanceId === null ? {} : { groupInstanceId: m.groupInstanceId }),
     clientId: m.clientId,
     clientHost: m.clientHost,
     sessionTimeoutMs: m.sessionTimeoutMs,

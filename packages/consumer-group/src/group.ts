@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import { deferred } from './deferred.js';
 import type { Logger } from './logger.js';
 import { type JoinSpec, type Member, newMember, updateMember } from './member.js';
+import { decodeConsumerSubscription, KAFKA_CONSUMER_PROTOCOL_TYPE } from './consumer-protocol.js';
 import { resolveTopics } from './subscription.js';
 import {
   type GroupState,
@@ -46,7 +47,11 @@ export class Group {
   protocolName: string | null = null;
   leaderId: string | null = null;
   /** Insertion order is join order: the first member's preferences choose the protocol. */
-  readonly members = new Map<string, Member>();
+  members = new Map<string, Member>();
+  /** Static members: group.instance.id → its current member id. */
+  readonly instances = new Map<string, string>();
+  /** Ids handed out with MEMBER_ID_REQUIRED, waiting (one session timeout) for their member's second join. */
+  private readonly pendingMemberIds = new Map<string, unknown>();
   private rebalanceTimer: unknown = undefined;
   private initialDelayTimer: unknown = undefined;
   /** Native groups: the subscribed topics and partition counts the current assignment was computed from. */
@@ -64,14 +69,29 @@ export class Group {
   join(spec: JoinSpec): Promise<JoinResult> {
     this.checkProtocolFits(spec);
     let member: Member;
+    const staticId = spec.groupInstanceId === null ? undefined : this.instances.get(spec.groupInstanceId);
     if (spec.memberId !== null) {
+      if (staticId !== undefined && staticId !== spec.memberId) throw fenced(this.groupId, spec.groupInstanceId!, spec.memberId);
       const known = this.members.get(spec.memberId);
-      if (known === undefined) throw unknownMember(this.groupId, spec.memberId);
-      member = known;
-      updateMember(member, spec);
+      if (known !== undefined) {
+        member = known;
+        updateMember(member, spec);
+      } else if (this.pendingMemberIds.has(spec.memberId)) {
+        this.clearPendingMemberId(spec.memberId);
+        member = this.addMember(newMember(spec.memberId, spec));
+      } else {
+        throw unknownMember(this.groupId, spec.memberId);
+      }
+    } else if (staticId !== undefined) {
+      const replaced = this.replaceStaticMember(staticId, spec);
+      if (replaced !== null) return Promise.resolve(replaced);
+      member = this.members.get(this.instances.get(spec.groupInstanceId!)!)!;
+    } else if (spec.requireKnownMemberId && spec.groupInstanceId === null) {
+      const memberId = newMemberId(spec);
+      this.pendingMemberIds.set(memberId, this.ctx.clock.setTimeout(() => this.pendingMemberIds.delete(memberId), spec.sessionTimeoutMs));
+      throw new MemberIdRequiredError(this.groupId, memberId);
     } else {
-      member = newMember(`${spec.clientId || 'member'}-${randomUUID()}`, spec);
-      this.members.set(member.memberId, member);
+      member = this.addMember(newMember(newMemberId(spec), spec));
     }
     this.protocolType = spec.protocolType;
     this.clearSessionTimer(member);
@@ -84,7 +104,14 @@ export class Group {
   }
 
   sync(req: SyncRequest): Promise<SyncResult> {
+    this.checkInstance(req.memberId, req.groupInstanceId ?? null);
     const member = this.currentMember(req.memberId, req.generationId);
+    if ((req.protocolType != null && req.protocolType !== this.protocolType) || (req.protocolName != null && req.protocolName !== this.protocolName)) {
+      throw new KlogError(
+        'INCONSISTENT_GROUP_PROTOCOL',
+        `group ${this.groupId} uses ${this.protocolType}/${this.protocolName}, the sync named ${req.protocolType}/${req.protocolName}`,
+      );
+    }
     if (this.state === 'PreparingRebalance') throw rebalancing(this.groupId);
     if (this.state === 'Stable') return Promise.resolve(this.syncResult(member));
     // CompletingRebalance: wait for the leader's assignments.
@@ -96,15 +123,54 @@ export class Group {
     return answer.promise;
   }
 
-  heartbeat(memberId: string, generationId: number): void {
+  heartbeat(memberId: string, generationId: number, groupInstanceId: string | null = null): void {
+    this.checkInstance(memberId, groupInstanceId);
     const member = this.currentMember(memberId, generationId);
     if (member.pendingJoin === null) this.startSessionTimer(member);
     if (this.state === 'PreparingRebalance') throw rebalancing(this.groupId);
   }
 
-  leave(memberId: string): void {
+  /**
+   * A member leaves. Kafka's LeaveGroup v3+ may name a static member by its instance id alone (member id ""):
+   * the instance's current member leaves; a member id that is not the instance's current one is fenced.
+   */
+  leave(memberId: string, groupInstanceId: string | null = null): void {
+    if (groupInstanceId !== null) {
+      const current = this.instances.get(groupInstanceId);
+      if (current === undefined) throw unknownMember(this.groupId, memberId);
+      if (memberId !== '' && memberId !== current) throw fenced(this.groupId, groupInstanceId, memberId);
+      memberId = current;
+    }
     if (!this.members.has(memberId)) throw unknownMember(this.groupId, memberId);
     this.removeMember(memberId, 'left the group');
+  }
+
+  /** A stale member id of a static instance (another consumer took the instance id over): FENCED_INSTANCE_ID. */
+  checkInstance(memberId: string, groupInstanceId: string | null): void {
+    if (groupInstanceId === null) return;
+    const current = this.instances.get(groupInstanceId);
+    if (current !== undefined && current !== memberId) throw fenced(this.groupId, groupInstanceId, memberId);
+  }
+
+  /**
+   * The topics the members consume, for OffsetDelete: native groups from their subscriptions, Kafka consumer
+   * groups from the members' ConsumerProtocol subscriptions; null when the protocol is opaque to klog.
+   */
+  subscribedTopics(): Set<string> | null {
+    const topics = new Set<string>();
+    if (this.members.size === 0) return topics;
+    for (const m of this.members.values()) {
+      if (this.isNative) {
+        for (const t of resolveTopics(m.subscription!, [...this.ctx.topics().keys()])) topics.add(t);
+        continue;
+      }
+      if (this.protocolType !== KAFKA_CONSUMER_PROTOCOL_TYPE) return null;
+      const own = m.protocols.find((p) => p.name === this.protocolName) ?? m.protocols[0];
+      const decoded = own === undefined ? null : decodeConsumerSubscription(own.metadata);
+      if (decoded === null) return null;
+      for (const t of decoded) topics.add(t);
+    }
+    return topics;
   }
 
   /**
@@ -113,9 +179,10 @@ export class Group {
    * generation, and not while the leader is still assigning. Native groups also refuse partitions the member
    * does not own in this generation. A member's commit counts as a heartbeat.
    */
-  checkCommit(memberId: string, generationId: number, partitions: TopicPartition[]): void {
+  checkCommit(memberId: string, generationId: number, partitions: TopicPartition[], groupInstanceId: string | null = null): void {
     if (this.state === 'Dead') throw new KlogError('COORDINATOR_NOT_AVAILABLE', `group ${this.groupId} is being deleted`);
     if (generationId < 0 && this.members.size === 0) return;
+    this.checkInstance(memberId, groupInstanceId);
     if (this.state === 'CompletingRebalance') throw rebalancing(this.groupId);
     const member = this.currentMember(memberId, generationId);
     if (this.isNative && member.assignment?.type === 'partitions') {
@@ -160,7 +227,47 @@ export class Group {
       m.pendingJoin = m.pendingSync = null;
     }
     this.members.clear();
+    this.instances.clear();
+    for (const id of [...this.pendingMemberIds.keys()]) this.clearPendingMemberId(id);
     this.state = 'Dead';
+  }
+
+  private addMember(member: Member): Member {
+    this.members.set(member.memberId, member);
+    if (member.groupInstanceId !== null) this.instances.set(member.groupInstanceId, member.memberId);
+    return member;
+  }
+
+  private clearPendingMemberId(memberId: string): void {
+    this.ctx.clock.clearTimeout(this.pendingMemberIds.get(memberId));
+    this.pendingMemberIds.delete(memberId);
+  }
+
+  /**
+   * A static member joins again without its member id (a restarted consumer): it takes the old member's place
+   * under a new id, keeping its position (leadership, join order) and assignment; the old id is fenced. In a
+   * Stable group, when its metadata for the group's protocol (its subscription) is unchanged, this is all: the
+   * answer, returned here, is the current generation, no rebalance. Otherwise the new member goes through the
+   * join like any other (null returned), which rebalances the group, as in Kafka.
+   */
+  private replaceStaticMember(oldId: string, spec: JoinSpec): JoinResult | null {
+    const old = this.members.get(oldId)!;
+    const member = newMember(newMemberId(spec), spec);
+    member.assignment = old.assignment;
+    const err = fenced(this.groupId, spec.groupInstanceId!, oldId);
+    this.clearSessionTimer(old);
+    old.pendingJoin?.reject(err);
+    old.pendingSync?.reject(err);
+    old.pendingJoin = old.pendingSync = null;
+    this.members = new Map([...this.members].map(([id, m]) => (id === oldId ? [member.memberId, member] : [id, m])));
+    this.instances.set(spec.groupInstanceId!, member.memberId);
+    if (this.leaderId === oldId) this.leaderId = member.memberId;
+    this.ctx.logger.info({ groupId: this.groupId, groupInstanceId: spec.groupInstanceId, oldId, memberId: member.memberId }, 'static member replaced');
+    const metadataOf = (m: Member) => m.protocols.find((p) => p.name === this.protocolName)?.metadata;
+    const unchanged = metadataOf(old) !== undefined && metadataOf(member) !== undefined && metadataOf(old)!.equals(metadataOf(member)!);
+    if (this.state !== 'Stable' || !unchanged) return null;
+    this.startSessionTimer(member);
+    return { ...this.joinResult(member), skipAssignment: member.memberId === this.leaderId };
   }
 
   private checkProtocolFits(spec: JoinSpec): void {
@@ -292,6 +399,7 @@ export class Group {
         isLeader && !this.isNative
           ? [...this.members.values()].map((o) => ({
               memberId: o.memberId,
+              ...(o.groupInstanceId === null ? {} : { groupInstanceId: o.groupInstanceId }),
               metadata: o.protocols.find((p) => p.name === this.protocolName)!.metadata,
             }))
           : [],
@@ -327,6 +435,7 @@ export class Group {
     m.pendingJoin?.reject(err);
     m.pendingSync?.reject(err);
     this.members.delete(m.memberId);
+    if (m.groupInstanceId !== null && this.instances.get(m.groupInstanceId) === m.memberId) this.instances.delete(m.groupInstanceId);
     this.ctx.logger.info({ groupId: this.groupId, memberId: m.memberId, reason }, 'member removed');
   }
 
@@ -353,6 +462,28 @@ export class Group {
 export function commonProtocols(lists: string[][]): string[] {
   const [first, ...rest] = lists;
   return first.filter((name) => rest.every((l) => l.includes(name)));
+}
+
+/** Kafka's member ids: the client id (or the static instance id) and a UUID. */
+function newMemberId(spec: JoinSpec): string {
+  return `${spec.groupInstanceId ?? (spec.clientId || 'member')}-${randomUUID()}`;
+}
+
+/** MEMBER_ID_REQUIRED, with the id the member is to join again with. */
+export class MemberIdRequiredError extends KlogError<'MEMBER_ID_REQUIRED'> {
+  constructor(
+    groupId: string,
+    readonly memberId: string,
+  ) {
+    super('MEMBER_ID_REQUIRED', `join group ${groupId} again with member id ${memberId}`);
+  }
+}
+
+function fenced(groupId: string, groupInstanceId: string, memberId: string): KlogError {
+  return new KlogError(
+    'FENCED_INSTANCE_ID',
+    `member ${JSON.stringify(memberId)} of group ${groupId} was replaced by a newer member with instance id ${JSON.stringify(groupInstanceId)}`,
+  );
 }
 
 function unknownMember(groupId: string, memberId: string): KlogError {

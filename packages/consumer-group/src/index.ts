@@ -6,10 +6,11 @@ export { stickyAssignor } from './assignors/sticky.js';
 export { assignors } from './assignors/registry.js';
 export type { Subscription } from './subscription.js';
 export { GroupCoordinator, type GroupCoordinatorOptions } from './coordinator.js';
+export { MemberIdRequiredError } from './group.js';
 export type { GroupStore } from './store-port.js';
 export type { Logger } from './logger.js';
 export { OFFSETS_TOPIC } from './offsets/offsets-log.js';
-export { decodeConsumerAssignment, KAFKA_CONSUMER_PROTOCOL_TYPE } from './consumer-protocol.js';
+export { decodeConsumerAssignment, decodeConsumerSubscription, KAFKA_CONSUMER_PROTOCOL_TYPE } from './consumer-protocol.js';
 export {
   NATIVE_PROTOCOL_TYPE,
   type CommittedOffset,

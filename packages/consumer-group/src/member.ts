@@ -6,6 +6,8 @@ import type { JoinResult, MemberAssignment, Protocol, SyncResult } from './types
 export interface JoinSpec {
   /** null: a new member. */
   memberId: string | null;
+  groupInstanceId: string | null;
+  requireKnownMemberId: boolean;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;
@@ -21,6 +23,7 @@ export interface JoinSpec {
 
 export interface Member {
   readonly memberId: string;
+  readonly groupInstanceId: string | null;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;
@@ -38,6 +41,7 @@ export interface Member {
 export function newMember(memberId: string, spec: JoinSpec): Member {
   const member: Member = {
     memberId,
+    groupInstanceId: spec.groupInstanceId,
     clientId: '',
     clientHost: '',
     sessionTimeoutMs: 0,

@@ -37,6 +37,16 @@ export interface JoinRequest {
   assignors?: string[];
   /** Opaque groups only (required there, non-empty): protocols in preference order. */
   protocols?: Protocol[];
+  /**
+   * Static membership (Kafka's group.instance.id): a member that joins again under the same instance id takes
+   * the old member's place, without a rebalance when the group is Stable; the old member id is then fenced.
+   */
+  groupInstanceId?: string | null;
+  /**
+   * Kafka's JoinGroup v4+: a join without a member id is answered MEMBER_ID_REQUIRED (MemberIdRequiredError,
+   * carrying the id) and the member joins again with that id. Static members are exempt, as in Kafka.
+   */
+  requireKnownMemberId?: boolean;
 }
 
 export interface JoinResult {
@@ -48,9 +58,14 @@ export interface JoinResult {
   /** The assignor (native) or protocol (opaque) the group uses in this generation. */
   protocolName: string;
   /** Opaque groups, leader only: every member with its metadata for the chosen protocol. Otherwise empty. */
-  members: { memberId: string; metadata: Buffer }[];
+  members: { memberId: string; groupInstanceId?: string; metadata: Buffer }[];
   /** Native groups: the member's partitions, known as soon as the generation forms. Opaque groups: null. */
   assignment: MemberAssignment | null;
+  /**
+   * A static member that replaced its old member id in a Stable group: the generation goes on, the leader need
+   * not assign again (its sync just returns the current assignment).
+   */
+  skipAssignment?: boolean;
 }
 
 export interface SyncRequest {
@@ -59,6 +74,11 @@ export interface SyncRequest {
   generationId: number;
   /** Opaque groups, leader only: the assignment of each member. Members left out get an empty assignment. */
   assignments?: { memberId: string; assignment: Buffer }[];
+  /** Static members: checked against the instance's current member id (FENCED_INSTANCE_ID when stale). */
+  groupInstanceId?: string | null;
+  /** Kafka's SyncGroup v5: when given, they must be the group's (INCONSISTENT_GROUP_PROTOCOL otherwise). */
+  protocolType?: string | null;
+  protocolName?: string | null;
 }
 
 export interface SyncResult {
@@ -100,6 +120,8 @@ export interface GroupListing {
 
 export interface MemberDescription {
   memberId: string;
+  /** Static members only (absent for the others). */
+  groupInstanceId?: string;
   clientId: string;
   clientHost: string;
   sessionTimeoutMs: number;

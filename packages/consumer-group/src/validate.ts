@@ -39,6 +39,8 @@ export function toJoinSpec(req: JoinRequest, limits: MembershipLimits): JoinSpec
   const protocolType = req.protocolType ?? NATIVE_PROTOCOL_TYPE;
   const common = {
     memberId: req.memberId ? req.memberId : null,
+    groupInstanceId: req.groupInstanceId ? req.groupInstanceId : null,
+    requireKnownMemberId: req.requireKnownMemberId === true,
     clientId: req.clientId ?? '',
     clientHost: req.clientHost ?? '',
     sessionTimeoutMs,

@@ -4,10 +4,14 @@ export type {
   LogStoreOptions, PartitionInfo, RawReadResult, ReadOptions, ReadResult, StoreStats, TopicDescription,
 } from './log-store.js';
 export type { AppendResult, CompactionReport } from './partition-log.js';
+export type { ActiveProducer } from './producer-state.js';
 export { DEFAULT_TOPIC_CONFIG, resolveTopicConfig, validateTopicName } from './topic-config.js';
 export type { CleanupPolicy, TopicConfig } from './topic-config.js';
 export type { FsyncPolicy } from './fsync-policy.js';
 export { defaultLogger } from './logger.js';
+// The data directory's lock and a directory fsync: for other files a broker keeps beside the log (its user store).
+export { acquireLock } from './lock-file.js';
+export { syncDir } from './fs-sync.js';
 export type { Logger } from './logger.js';
 export { KlogError, isKlogError, STORAGE_ERRORS } from './errors.js';
 export type { ErrorCode, ErrorInfo, KlogErrorCodeRegistry, StorageErrorCode } from './errors.js';

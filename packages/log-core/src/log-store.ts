@@ -11,6 +11,7 @@ import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
 import { logRecoverySummary } from './log-loader.js';
 import { PartitionLog, type AppendResult, type CompactionReport } from './partition-log.js';
+import type { ActiveProducer } from './producer-state.js';
 import { validateRecords } from './record-input.js';
 import { chunksUnderLimit, routeRecords } from './record-routing.js';
 import { takeCleanShutdownMarker, writeCleanShutdownMarker } from './shutdown-marker.js';
@@ -348,6 +349,11 @@ export class LogStore {
         await log.waitForAppend(offset, 60_000, opts.signal);
       }
     }
+  }
+
+  /** The idempotent producers a partition tracks: id, epoch, last sequence and last timestamp (DescribeProducers). */
+  activeProducers(topic: string, partition: number): Promise<ActiveProducer[]> {
+    return this.partition(topic, partition).activeProducers();
   }
 
   waitForAppend(topic: string, partition: number, afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {

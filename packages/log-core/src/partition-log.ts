@@ -8,7 +8,7 @@ import type { HandlePool } from './handle-pool.js';
 import { cleanableSegments, latestOffsets, writeCleanedSegment, type CleaningRules } from './log-cleaner.js';
 import { loadPartition } from './log-loader.js';
 import { writeLogStart } from './log-start-offset.js';
-import { ProducerState } from './producer-state.js';
+import { ProducerState, type ActiveProducer } from './producer-state.js';
 import { Segment, type BatchSlice } from './segment.js';
 import type { RecoveryReport } from './segment-recovery.js';
 import type { PartitionSummary } from './shutdown-marker.js';
@@ -503,6 +503,11 @@ export class PartitionLog {
       throw err;
     });
     return this.producers;
+  }
+
+  /** The idempotent producers whose sequences this partition checks (those with batches in its active segment). */
+  async activeProducers(): Promise<ActiveProducer[]> {
+    return (await this.producerState()).active();
   }
 
   private async loadProducerState(): Promise<ProducerState> {

@@ -14,7 +14,17 @@ interface RememberedBatch {
 interface ProducerEntry {
   epoch: number;
   lastSeq: number;
+  /** The largest timestamp of the producer's last batch (Kafka's DescribeProducers last_timestamp). */
+  lastTimestamp: number;
   batches: RememberedBatch[];
+}
+
+/** What the partition knows of one idempotent producer (Kafka's DescribeProducers answers it). */
+export interface ActiveProducer {
+  producerId: number;
+  epoch: number;
+  lastSequence: number;
+  lastTimestamp: number;
 }
 
 export type SequenceCheck =
@@ -66,13 +76,20 @@ export class ProducerState {
   record(h: BatchHeader, result: Promise<{ baseOffset: number; lastOffset: number }>): void {
     let entry = this.producers.get(h.producerId);
     if (!entry || h.producerEpoch !== entry.epoch) {
-      entry = { epoch: h.producerEpoch, lastSeq: -1, batches: [] };
+      entry = { epoch: h.producerEpoch, lastSeq: -1, lastTimestamp: -1, batches: [] };
       this.producers.set(h.producerId, entry);
     }
     const last = lastSequence(h);
     entry.lastSeq = last;
+    entry.lastTimestamp = h.maxTimestamp;
     entry.batches.push({ firstSeq: h.baseSequence, lastSeq: last, result });
     if (entry.batches.length > REMEMBERED_BATCHES) entry.batches.shift();
+  }
+
+  /** The producers this partition holds state for, by producer id. */
+  active(): ActiveProducer[] {
+    return [...this.producers].sort(([a], [b]) => a - b)
+      .map(([producerId, e]) => ({ producerId, epoch: e.epoch, lastSequence: e.lastSeq, lastTimestamp: e.lastTimestamp }));
   }
 
   /** Forgets appends that failed, so the producer's retry is judged against what is really in the log. */

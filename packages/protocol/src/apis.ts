@@ -29,6 +29,11 @@ import { describeQueue } from './apis/describe-queue.js';
 import { redriveQueue } from './apis/redrive-queue.js';
 import { resetQueue } from './apis/reset-queue.js';
 import { deleteQueue } from './apis/delete-queue.js';
+import { saslHandshake } from './apis/sasl-handshake.js';
+import { saslAuthenticate } from './apis/sasl-authenticate.js';
+import { userAdd } from './apis/user-add.js';
+import { userList } from './apis/user-list.js';
+import { userRemove } from './apis/user-remove.js';
 import type { ApiDefinition } from './api-definition.js';
 import type { Infer } from './schema.js';
 
@@ -69,6 +74,11 @@ export const APIS = {
   redriveQueue,
   resetQueue,
   deleteQueue,
+  saslHandshake,
+  saslAuthenticate,
+  userAdd,
+  userList,
+  userRemove,
 } as const satisfies { [N in string]: ApiDefinition<N> };
 
 export type ApiName = keyof typeof APIS;

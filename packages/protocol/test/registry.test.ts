@@ -16,7 +16,8 @@ describe('the api registry', () => {
       'alterTopicConfigs', 'apiVersions', 'compactTopic', 'createPartitions', 'createQueue', 'createTopics', 'deleteGroup',
       'deleteQueue', 'deleteRecords', 'deleteTopics', 'describeGroup', 'describeQueue', 'fetch', 'heartbeat', 'initProducerId',
       'joinGroup', 'leaveGroup', 'leaveQueue', 'listGroups', 'listOffsets', 'listQueues', 'metadata', 'offsetCommit',
-      'offsetFetch', 'produce', 'redriveQueue', 'resetOffsets', 'resetQueue', 'shareAcknowledge', 'shareFetch', 'syncGroup',
+      'offsetFetch', 'produce', 'redriveQueue', 'resetOffsets', 'resetQueue', 'saslAuthenticate', 'saslHandshake', 'shareAcknowledge',
+      'shareFetch', 'syncGroup', 'userAdd', 'userList', 'userRemove',
     ]);
   });
 

@@ -195,4 +195,27 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     request: { queue: 'work' },
     response: {},
   },
+  saslHandshake: {
+    request: { mechanism: 'SCRAM-SHA-256' },
+    response: { mechanisms: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] },
+  },
+  saslAuthenticate: {
+    request: { authBytes: Buffer.from('n,,n=alice,r=fyko+d2lbbFgONRv9qkxdawL') },
+    response: { authBytes: Buffer.from('r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096') },
+  },
+  userAdd: {
+    request: {
+      user: 'alice',
+      credentials: [{ mechanism: 'SCRAM-SHA-256', salt: Buffer.alloc(24, 1), iterations: 4096, storedKey: Buffer.alloc(32, 2), serverKey: Buffer.alloc(32, 3) }],
+    },
+    response: { created: true },
+  },
+  userList: {
+    request: {},
+    response: { users: [{ user: 'alice', mechanisms: ['SCRAM-SHA-256', 'SCRAM-SHA-512'] }] },
+  },
+  userRemove: {
+    request: { user: 'alice' },
+    response: {},
+  },
 };

@@ -7,7 +7,7 @@ export { QueueMessage } from './message.js';
 export type { AckRequest, Delivery, PartitionStats, ResetTarget } from './queue-engine.js';
 export { QUEUE_DEFAULTS, backoffDelay, resolveQueueConfig, validateQueueName } from './config.js';
 export type { BackoffConfig, QueueConfig, QueueOptions } from './config.js';
-export { SharePartition } from './share-partition.js';
+export { PARK_AFTER_MS, PARKED_PER_WINDOW_RECORD, SharePartition } from './share-partition.js';
 export type { AckOptions, AckType, Acquired, PartitionCounts, PendingDeadLetter, SharePartitionLimits } from './share-partition.js';
 export { RecordState, isFinished } from './record-state.js';
 export type { RecordStateId } from './record-state.js';

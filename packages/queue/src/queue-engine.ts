@@ -11,6 +11,8 @@ import type { StateRecord } from './state/state-record.js';
 import type { QueueStore } from './store-port.js';
 
 const READ_BYTES = 1024 * 1024;
+/** Reading back one parked record reads its batch: small, since its neighbours are usually not due with it. */
+const READ_BACK_BYTES = 64 * 1024;
 /** A long-poll on the log is re-armed this often; acks, releases and deadlines wake it earlier. */
 const APPEND_WAIT_MS = 30_000;
 
@@ -70,8 +72,13 @@ interface PartitionRuntime {
   /** Position of the topic in the priority order (0 first); 0 for every topic when there is none. */
   rank: number;
   sp: SharePartition;
-  /** The records of the window, for delivery and dead letters; dropped as the start offset passes them. */
+  /**
+   * The records of the window, for delivery and dead letters; dropped as the start offset passes them. Parked
+   * records (delayed far ahead) are left out and read back when due (readBack).
+   */
   cache: Map<number, StoredRecord>;
+  /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
+  readBack: Set<number>;
   filling?: Promise<void>;
 }
 
@@ -105,7 +112,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set() });
       }
     });
   }
@@ -147,11 +154,14 @@ export class QueueEngine {
       this.checkOpen();
       if (signal?.aborted) return [];
       await Promise.all(this.parts.map((pr) => this.fill(pr)));
+      await Promise.all(this.parts.map((pr) => this.readBack(pr, max)));
       this.checkOpen();
       const got = this.pick(consumer, max, this.ctx.clock.now());
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
       await this.settle();
       if (got.length > 0) return got;
+      // A parked record came due between its read and the pick: read it now rather than wait.
+      if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => !pr.cache.has(o)))) continue;
       if (this.ctx.clock.now() >= giveUpAt) return [];
       await this.waitForWork(giveUpAt, signal);
     }
@@ -166,6 +176,8 @@ export class QueueEngine {
         const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
         if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
+        // Released far ahead: its data is read again when it is due, rather than held until then.
+        if (pr.sp.isParked(a.offset)) uncache(pr, a.offset);
         prune(pr);
         return undefined;
       } catch (err) {
@@ -214,6 +226,7 @@ export class QueueEngine {
       else offset = (await store.offsetForTimestamp(pr.topic, pr.partition, to.timestamp)) ?? store.logEndOffset(pr.topic, pr.partition);
       pr.sp.reset(offset);
       pr.cache.clear();
+      pr.readBack.clear();
     }
     this.wake();
     await this.ctx.persist();
@@ -280,6 +293,7 @@ export class QueueEngine {
         pr.sp.skipTo(logStart);
         prune(pr);
       }
+      const now = this.ctx.clock.now();
       while (pr.sp.wantsMore() && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
         const from = pr.sp.end;
         const { records } = await store.read(pr.topic, pr.partition, { offset: from, maxBytes: READ_BYTES });
@@ -288,8 +302,8 @@ export class QueueEngine {
         for (const r of records) {
           if (r.offset < pr.sp.end) continue;
           if (!pr.sp.wantsMore()) break;
-          pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) });
-          pr.cache.set(r.offset, r);
+          pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
+          if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
         }
         prune(pr);
       }
@@ -297,6 +311,27 @@ export class QueueEngine {
       pr.filling = undefined;
     });
     return pr.filling;
+  }
+
+  /**
+   * Reads back from the log the parked records that are due now (the first `max` deliverable ones), so that
+   * pick can hand them out. A record the log no longer has (compaction) is dropped as done.
+   */
+  private async readBack(pr: PartitionRuntime, max: number): Promise<void> {
+    if (pr.sp.parkedCount === 0) return;
+    const missing = pr.sp.dueOffsets(this.ctx.clock.now(), max).filter((o) => !pr.cache.has(o));
+    for (const offset of missing) {
+      if (pr.cache.has(offset)) continue; // came with an earlier read
+      const { records } = await this.ctx.store.read(pr.topic, pr.partition, { offset, maxBytes: READ_BACK_BYTES });
+      const wanted = new Set(missing);
+      for (const r of records) {
+        if (!wanted.has(r.offset) || pr.cache.has(r.offset)) continue;
+        pr.cache.set(r.offset, r);
+        pr.readBack.add(r.offset);
+      }
+      if (!pr.cache.has(offset) && records.some((r) => r.offset > offset)) pr.sp.vanished(offset);
+    }
+    prune(pr);
   }
 
   /** Acquires across partitions: by priority rank, and round-robin among partitions of the same rank. */
@@ -310,7 +345,7 @@ export class QueueEngine {
         pr.sp.expire(now);
         continue;
       }
-      for (const a of pr.sp.acquire(consumer, max - out.length, now)) {
+      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.has(o))) {
         const record = pr.cache.get(a.offset);
         if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
         out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });
@@ -375,10 +410,21 @@ function limitsOf(cfg: QueueConfig): SharePartitionLimits {
   };
 }
 
-/** Drops cached records the start offset has passed (the cache is in offset order: loaded in order). */
+/**
+ * Drops cached records the start offset has passed. The cache is in offset order (loaded in order) but for the
+ * records read back, which are looked at apart (few: they are in flight).
+ */
 function prune(pr: PartitionRuntime): void {
   for (const offset of pr.cache.keys()) {
     if (offset >= pr.sp.start) break;
     pr.cache.delete(offset);
   }
+  for (const offset of pr.readBack) {
+    if (offset < pr.sp.start) uncache(pr, offset);
+  }
+}
+
+function uncache(pr: PartitionRuntime, offset: number): void {
+  pr.cache.delete(offset);
+  pr.readBack.delete(offset);
 }

@@ -1,4 +1,5 @@
 import { defaultLogger, KlogError, type Logger } from '@klog/log-core';
+import { pacedRedrive } from '@klog/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { resolveQueueConfig, type QueueConfig, type QueueOptions } from './config.js';
 import { Queue } from './queue.js';
@@ -119,11 +120,18 @@ export class QueueManager implements StateSource {
     return this.engine(name).leave(consumerId);
   }
 
-  /** Moves up to `max` of the queue's dead letters back to their source topics. */
-  async redrive(name: string, opts: { max?: number } = {}): Promise<{ moved: number }> {
+  /**
+   * Moves up to `max` of the queue's dead letters back to their source topics. With `ratePerSec`, no faster
+   * than that on average (in steps of a tenth of a second, see pacedRedrive), so that a large backlog does not
+   * flood the queue's workers; `signal` stops such a run between steps.
+   */
+  async redrive(name: string, opts: { max?: number; ratePerSec?: number; signal?: AbortSignal } = {}): Promise<{ moved: number }> {
     const max = opts.max ?? Infinity;
     if (max !== Infinity && (!Number.isSafeInteger(max) || max < 0)) throw new KlogError('INVALID_CONFIG', `max must be a whole number, got ${max}`);
-    return { moved: await this.engine(name).redrive(max) };
+    if (opts.ratePerSec === undefined) return { moved: await this.engine(name).redrive(max) };
+    // The engine is looked up at every step: a queue deleted meanwhile ends the run with UNKNOWN_QUEUE.
+    const moved = await pacedRedrive((n) => this.engine(name).redrive(n), { max, ratePerSec: opts.ratePerSec, clock: this.clock, signal: opts.signal });
+    return { moved };
   }
 
   /** Moves the queue's start to the earliest or latest record, or the first at or after a timestamp. */

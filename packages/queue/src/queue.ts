@@ -1,4 +1,5 @@
 import { KlogError, isKlogError, type Logger } from '@klog/log-core';
+import { runQueueHandlers } from '@klog/protocol';
 import type { Clock } from './clock.js';
 import { QueueMessage } from './message.js';
 import type { PartitionStats, QueueEngine } from './queue-engine.js';
@@ -66,8 +67,13 @@ export class Queue implements AsyncIterable<QueueMessage> {
    * every lockMs/2, so work longer than the lock keeps its record.
    */
   run(opts: RunOptions): Promise<void> {
-    const n = Math.max(1, Math.trunc(opts.concurrency ?? 1));
-    const loop = Promise.all(Array.from({ length: n }, (_, worker) => this.work(opts, worker))).then(() => undefined);
+    const loop = runQueueHandlers<QueueMessage>({
+      fetch: (max) => this.fetchRetrying(max),
+      stopped: this.stop.signal,
+      lockMs: this.engine.config.lockMs,
+      sleep: (ms, signal) => this.clock.sleep(ms, signal),
+      ackFailed: (message, err) => this.logAck(message, err),
+    }, opts.concurrency ?? 1, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }));
     this.loops.add(loop);
     return loop.finally(() => this.loops.delete(loop));
   }
@@ -102,51 +108,18 @@ export class Queue implements AsyncIterable<QueueMessage> {
     return this.closing;
   }
 
-  private async work(opts: RunOptions, worker: number): Promise<void> {
+  /** For run(): records, or null once the queue is closed (or deleted); other failures are retried after a pause. */
+  private async fetchRetrying(max: number): Promise<QueueMessage[] | null> {
     while (!this.stop.signal.aborted) {
-      let messages: QueueMessage[];
       try {
-        messages = await this.receive();
+        return await this.receive({ max });
       } catch (err) {
-        if (isKlogError(err, 'QUEUE_CLOSED')) return;
+        if (isKlogError(err, 'QUEUE_CLOSED')) return null;
         this.logger.warn({ err, queue: this.name }, 'queue receive failed; retrying');
         await this.clock.sleep(1_000, this.stop.signal);
-        continue;
-      }
-      for (const message of messages) await this.handle(message, opts, worker);
-    }
-  }
-
-  private async handle(message: QueueMessage, opts: RunOptions, worker: number): Promise<void> {
-    const renewal = new AbortController();
-    const renewing = this.keepLocked(message, renewal.signal);
-    try {
-      await opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal });
-      if (!message.settled) await message.accept();
-    } catch (err) {
-      if (!message.settled) {
-        await message.release({ reason: errorText(err) }).catch((e: unknown) => this.logAck(message, e));
-      } else {
-        this.logAck(message, err);
-      }
-    } finally {
-      renewal.abort();
-      await renewing;
-    }
-  }
-
-  private async keepLocked(message: QueueMessage, signal: AbortSignal): Promise<void> {
-    const every = Math.max(1, Math.floor(this.engine.config.lockMs / 2));
-    for (;;) {
-      await this.clock.sleep(every, signal);
-      if (signal.aborted) return;
-      try {
-        await message.renew();
-      } catch (err) {
-        this.logAck(message, err);
-        return;
       }
     }
+    return null;
   }
 
   private logAck(message: QueueMessage, err: unknown): void {
@@ -154,6 +127,3 @@ export class Queue implements AsyncIterable<QueueMessage> {
   }
 }
 
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

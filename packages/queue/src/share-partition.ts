@@ -87,6 +87,15 @@ const fresh = (): Entry => ({
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
 
 /**
+ * A record available no sooner than this far ahead is parked: it no longer counts against the window
+ * (maxWindowRecords), so records delayed by hours or days do not hold back the ones behind them. Shorter
+ * delays count as usual: they end soon, and parking costs a read of the record from the log when it is due.
+ */
+export const PARK_AFTER_MS = 5_000;
+/** Parked records a partition holds at most, per window record allowed: memory stays bounded (see wantsMore). */
+export const PARKED_PER_WINDOW_RECORD = 10;
+
+/**
  * The delivery state of one topic-partition for one queue (Kafka's share partition), with no I/O and no clock:
  * every call that depends on time is given `now`.
  *
@@ -106,6 +115,8 @@ export class SharePartition {
   /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
   private readonly archiving = new Set<number>();
   private readonly dirty = new Set<number>();
+  /** Available records due beyond PARK_AFTER_MS when they were loaded or released: outside the window's count. */
+  private readonly parked = new Set<number>();
   private headerDirty = false;
   private replaced = false;
 
@@ -145,13 +156,37 @@ export class SharePartition {
     this.limits = limits;
   }
 
-  /** Whether the window has room for more records from the log. */
+  /**
+   * Whether the window has room for more records from the log. Parked records do not count, up to
+   * PARKED_PER_WINDOW_RECORD × maxWindowRecords of them; past that the window waits for some to come due.
+   */
   wantsMore(): boolean {
-    return this.endOffset - this.startOffset < this.limits.maxWindowRecords;
+    return this.endOffset - this.startOffset - this.parked.size < this.limits.maxWindowRecords
+      && this.parked.size < PARKED_PER_WINDOW_RECORD * this.limits.maxWindowRecords;
   }
 
-  /** Adds the record at `offset` (the next one after the window) to the window. */
-  load(offset: number, record: { timestamp: number; deliverAt: number }): void {
+  /** Records parked (see PARK_AFTER_MS) until delivered, whether they are due yet or not. */
+  get parkedCount(): number {
+    return this.parked.size;
+  }
+
+  /** Whether the record at `offset` is parked: its host need not keep its data until it is due. */
+  isParked(offset: number): boolean {
+    return this.parked.has(offset);
+  }
+
+  /** The first `max` records that could be delivered now, lowest offset first (a host reads parked ones back). */
+  dueOffsets(now: number, max: number): number[] {
+    const out: number[] = [];
+    for (let o = this.startOffset; o < this.endOffset && out.length < max; o++) {
+      const e = this.entries.get(o)!;
+      if (e.state === RecordState.AVAILABLE && dueAt(e) <= now) out.push(o);
+    }
+    return out;
+  }
+
+  /** Adds the record at `offset` (the next one after the window) to the window; `now` decides whether it is parked. */
+  load(offset: number, record: { timestamp: number; deliverAt: number }, now: number): void {
     if (offset < this.endOffset) throw new Error(`share partition: record ${offset} loaded twice (end ${this.endOffset})`);
     // Offsets the log skipped hold no record: nothing to deliver, nothing to remember.
     for (let o = this.endOffset; o < offset; o++) this.entries.set(o, { ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
@@ -160,7 +195,18 @@ export class SharePartition {
     e.timestamp = record.timestamp;
     e.deliverAt = record.deliverAt;
     this.entries.set(offset, e);
+    if (e.state === RecordState.AVAILABLE && dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.endOffset = offset + 1;
+    this.advance();
+  }
+
+  /** The log no longer has the record at `offset` (compacted away while parked): nothing left to deliver. */
+  vanished(offset: number): void {
+    const e = this.entries.get(offset);
+    if (e?.state !== RecordState.AVAILABLE) return;
+    e.state = RecordState.ACKNOWLEDGED;
+    this.parked.delete(offset);
+    this.dirty.add(offset);
     this.advance();
   }
 
@@ -173,6 +219,7 @@ export class SharePartition {
       this.locked.delete(o);
       this.archiving.delete(o);
       this.dirty.delete(o);
+      this.parked.delete(o);
     }
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
@@ -186,13 +233,18 @@ export class SharePartition {
     this.locked.clear();
     this.archiving.clear();
     this.dirty.clear();
+    this.parked.clear();
     this.startOffset = offset;
     this.endOffset = offset;
     this.replaced = true;
   }
 
-  /** Locks up to `max` due records for `consumer`, lowest offsets first, adding one to each delivery count. */
-  acquire(consumer: string, max: number, now: number): Acquired[] {
+  /**
+   * Locks up to `max` due records for `consumer`, lowest offsets first, adding one to each delivery count.
+   * `deliverable` passes over records the host cannot hand out yet (a parked record not read back): they stay
+   * available.
+   */
+  acquire(consumer: string, max: number, now: number, deliverable: (offset: number) => boolean = () => true): Acquired[] {
     this.expire(now);
     const out: Acquired[] = [];
     const room = Math.min(max, this.limits.maxRecordLocks - this.locked.size);
@@ -204,6 +256,8 @@ export class SharePartition {
         this.archive(o, e, 'limit');
         continue;
       }
+      if (!deliverable(o)) continue;
+      this.parked.delete(o);
       e.state = RecordState.ACQUIRED;
       e.deliveryCount++;
       if (e.deliveryCount > 1) this.redeliveredCount++;
@@ -384,11 +438,13 @@ export class SharePartition {
     }
     e.state = RecordState.AVAILABLE;
     e.notBefore = delayMs > 0 ? now + delayMs : 0;
+    if (dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.dirty.add(offset);
   }
 
   private archive(offset: number, e: Entry, cause: ArchiveCause): void {
     this.locked.delete(offset);
+    this.parked.delete(offset);
     e.state = this.limits.deadLetters ? RecordState.ARCHIVING : RecordState.ARCHIVED;
     if (e.state === RecordState.ARCHIVING) this.archiving.add(offset);
     e.cause = cause;
@@ -404,6 +460,7 @@ export class SharePartition {
       if (e === undefined || !isFinished(e.state)) break;
       this.entries.delete(this.startOffset);
       this.dirty.delete(this.startOffset);
+      this.parked.delete(this.startOffset);
       this.startOffset++;
       this.headerDirty = true;
     }

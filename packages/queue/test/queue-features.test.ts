@@ -1,6 +1,6 @@
 import type { LogStore, RecordInput, StoredRecord } from '@klog/log-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, STATE_TOPIC, deliverAtHeader, type Queue, type QueueStore } from '../src/index.js';
+import { DEAD_LETTER_HEADERS, ManualClock, QueueManager, STATE_TOPIC, deliverAtHeader, type Queue, type QueueOptions, type QueueStore } from '../src/index.js';
 import { expectCode, openStore, removeDir, settle, silentLogger, tempDir, until } from './helpers.js';
 
 let dir: string;
@@ -128,6 +128,35 @@ describe('dead letters', () => {
       .toEqual([['x', 'bad input', 'Offset rejected by client.']]);
     expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, archived: 1, lag: 0 });
   });
+
+  it('a rate-limited re-drive moves rate/10 records each tenth of a second of the queue\'s clock, until all are back', async () => {
+    const queue = await queues.queue({ name: 'workers', topics: ['jobs'], start: 'earliest', deadLetterTopic: 'jobs.dlq' });
+    await produce('jobs', Array.from({ length: 25 }, (_, i) => `job ${i}`));
+    for (const m of await queue.receive({ max: 25 })) await m.reject('bad');
+    await until(async () => store.logEndOffset('jobs.dlq', 0) === 25, 'every record dead-lettered');
+    const backInJobs = (): number => store.logEndOffset('jobs', 0) - 25;
+
+    let done = false;
+    const redriving = queues.redrive('workers', { ratePerSec: 100 }).then((r) => {
+      done = true;
+      return r;
+    });
+    await until(() => backInJobs() === 10, 'the first step');
+    await settle();
+    expect([backInJobs(), done]).toEqual([10, false]);
+    clock.advance(99);
+    await settle();
+    expect(backInJobs()).toBe(10); // not before its time
+    clock.advance(1);
+    await until(() => backInJobs() === 20, 'the second step');
+    clock.advance(100);
+    expect(await redriving).toEqual({ moved: 25 });
+    expect(await queues.redrive('workers', { ratePerSec: 100 })).toEqual({ moved: 0 });
+    // They are delivered afresh.
+    const again = await queue.receive({ max: 25 });
+    expect(again.map((m) => [m.value!.toString(), m.deliveryCount])).toEqual(Array.from({ length: 25 }, (_, i) => [`job ${i}`, 1]));
+    await expectCode(queues.redrive('workers', { ratePerSec: 0 }), 'INVALID_CONFIG');
+  });
 });
 
 describe('delays', () => {
@@ -156,6 +185,41 @@ describe('delays', () => {
     expect([later.value!.toString(), later.deliveryCount]).toEqual(['later', 1]);
     await later.accept();
     expect((await q2.stats())[0]).toMatchObject({ startOffset: 2, lag: 0 });
+  });
+
+  it('records delayed by days, more than the window holds, do not hold back the records behind them, and survive a restart', async () => {
+    const DAY = 86_400_000;
+    const opts: QueueOptions = { name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 10, maxWindowRecords: 50 };
+    const queue = await queues.queue(opts);
+    const days = Array.from({ length: 120 }, (_, i) => ({ value: Buffer.from(`day ${i}`), headers: [deliverAtHeader(clock.now() + 3 * DAY)] }));
+    await store.append('jobs', days);
+    await store.append('jobs', Array.from({ length: 10 }, (_, i) => ({ value: Buffer.from(`now ${i}`) })));
+    const now = await queue.receive({ max: 10 });
+    expect(now.map((m) => m.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `now ${i}`));
+    await now[0].release({ delayMs: 2 * DAY }); // parked too
+    for (const m of now.slice(1)) await m.accept();
+    expect((await queue.stats())[0]).toMatchObject({ ready: 0, delayed: 121, inFlight: 0, startOffset: 0 });
+
+    await crashAndReopen();
+    const q2 = await queues.queue(opts);
+    expect(await q2.receive({ maxWaitMs: 0 })).toEqual([]);
+    expect((await q2.stats())[0]).toMatchObject({ ready: 0, delayed: 121 });
+    clock.advance(2 * DAY);
+    const [again] = await q2.receive();
+    expect([again.value!.toString(), again.deliveryCount]).toEqual(['now 0', 2]);
+    await again.accept();
+    clock.advance(DAY);
+    const got: string[] = [];
+    while (got.length < 120) {
+      const batch = await q2.receive({ max: 50 });
+      expect(batch.length).toBeLessThanOrEqual(10); // maxRecordLocks still holds
+      for (const m of batch) {
+        got.push(m.value!.toString());
+        await m.accept();
+      }
+    }
+    expect(got).toEqual(Array.from({ length: 120 }, (_, i) => `day ${i}`));
+    expect((await q2.stats())[0]).toMatchObject({ startOffset: 130, lag: 0 });
   });
 });
 

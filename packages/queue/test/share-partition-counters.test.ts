@@ -9,7 +9,7 @@ const LIMITS: SharePartitionLimits = {
 
 it('counts deliveries past the first and dead letters written, and neither for a first delivery or an accept', () => {
   const sp = new SharePartition(LIMITS, { start: 0, archived: 0, records: [] });
-  for (let o = 0; o < 3; o++) sp.load(o, { timestamp: 0, deliverAt: 0 });
+  for (let o = 0; o < 3; o++) sp.load(o, { timestamp: 0, deliverAt: 0 }, 0);
   expect(sp.acquire('a', 3, 10).map((r) => r.deliveryCount)).toEqual([1, 1, 1]);
   sp.acknowledge('a', 0, 'accept', {}, 20);
   sp.acknowledge('a', 1, 'release', { delayMs: 0 }, 20);

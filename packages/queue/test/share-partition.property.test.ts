@@ -116,7 +116,7 @@ class Model {
 }
 
 type Op =
-  | { kind: 'load'; n: number; delayed: boolean }
+  | { kind: 'load'; n: number; delayed: boolean; long: boolean }
   | { kind: 'acquire'; who: number; max: number }
   | { kind: 'ack'; who: number; pick: number; type: AckType; delay: number | undefined; anyOffset: boolean }
   | { kind: 'advance'; ms: number }
@@ -124,14 +124,14 @@ type Op =
   | { kind: 'restart'; snapshot: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('load' as const), n: fc.integer({ min: 1, max: 4 }), delayed: fc.boolean() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('load' as const), n: fc.integer({ min: 1, max: 4 }), delayed: fc.boolean(), long: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('acquire' as const), who: fc.nat(2), max: fc.integer({ min: 1, max: 3 }) }) },
   {
     weight: 6,
     arbitrary: fc.record({
       kind: fc.constant('ack' as const), who: fc.nat(2), pick: fc.nat(20),
       type: fc.constantFrom<AckType>('accept', 'release', 'reject', 'renew'),
-      delay: fc.option(fc.integer({ min: -5, max: 2_000 }), { nil: undefined }), anyOffset: fc.boolean(),
+      delay: fc.option(fc.oneof(fc.integer({ min: -5, max: 2_000 }), fc.integer({ min: 5_001, max: 8_000 })), { nil: undefined }), anyOffset: fc.boolean(),
     }),
   },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 700 }) }) },
@@ -165,10 +165,11 @@ it('a share partition behaves as the model under any sequence of operations, res
         switch (op.kind) {
           case 'load':
             for (let i = 0; i < op.n; i++) {
-              const deliverAt = op.delayed && i === 0 ? now + 700 : 0;
+              // A long delay parks the record (PARK_AFTER_MS): delivery must not notice.
+              const deliverAt = op.delayed && i === 0 ? now + (op.long ? 7_000 : 700) : 0;
               deliverAts.push(deliverAt);
               model.load(deliverAt);
-              sp.load(sp.end, { timestamp: now, deliverAt });
+              sp.load(sp.end, { timestamp: now, deliverAt }, now);
             }
             break;
           case 'acquire': {
@@ -209,7 +210,7 @@ it('a share partition behaves as the model under any sequence of operations, res
             disk = persist(sp, disk, op.snapshot);
             sp = new SharePartition(LIMITS, disk);
             // The window is read from the log again, from the restored start offset.
-            for (let o = sp.end; o < deliverAts.length; o++) sp.load(o, { timestamp: now, deliverAt: deliverAts[o] });
+            for (let o = sp.end; o < deliverAts.length; o++) sp.load(o, { timestamp: now, deliverAt: deliverAts[o] }, now);
             model.restart();
             held.clear();
             break;
@@ -223,12 +224,15 @@ it('a share partition behaves as the model under any sequence of operations, res
         const { oldestReadySince: _, redelivered: _r, deadLettered: _d, ...counts } = sp.counts(now);
         expect(counts).toEqual(model.counts(now));
         if (counts.delayed > 0) count('delayed');
+        // Only records waiting to be delivered are parked.
+        for (let o = sp.start; o < sp.end; o++) if (sp.isParked(o)) expect(model.recs[o].state, `parked ${o}`).toBe('available');
+        if (sp.parkedCount > 0) count('parked');
         if (model.recs.some((r) => r.state === 'archived' && r.count === LIMITS.maxDeliveries)) count('limit');
       }
     }),
     replayable('share partition vs model', 300),
   );
-  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit']) {
+  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked']) {
     expect(seen.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
   }
 });

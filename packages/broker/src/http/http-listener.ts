@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { logHandshakeFailures, serverTlsOptions } from '../tls/listener-tls.js';
 import { KlogError } from '@klog/log-core';
 import { sendError } from './http-error.js';
 import type { HttpBackend, HttpListenerOptions } from './http-services.js';
@@ -22,12 +24,13 @@ export interface HttpListener {
  * until the backend has services, the API answers 503 BROKER_STARTING.
  */
 export async function startHttpListener(opts: HttpListenerOptions, backend: HttpBackend): Promise<HttpListener> {
-  const server = createServer();
+  const server: Server = opts.tls ? createHttpsServer(serverTlsOptions(opts.tls)) : createServer();
+  if (opts.tls) logHandshakeFailures(server, opts.logger, 'http');
   const streams = new StreamSet();
   await listen(server, opts.host, opts.port);
   const bound = server.address();
   const port = bound && typeof bound === 'object' ? bound.port : opts.port;
-  const guard = new RequestGuard(opts.host, port, opts.readOnly);
+  const guard = new RequestGuard(opts.host, port, opts.readOnly, opts.tls ? 'https' : 'http');
   const http = { host: opts.host, port, readOnly: opts.readOnly };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,5 +1,6 @@
 import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
+import type { BrokerTlsOptions } from '../tls/listener-tls.js';
 import type { Logger } from 'pino';
 import type { TrafficTotals } from '../services/broker-metrics.js';
 import type { QueueHost } from '../services/queue-host.js';
@@ -45,4 +46,6 @@ export interface HttpListenerOptions {
   /** The console's files, served at /. */
   staticRoot: string;
   logger: Logger;
+  /** Serve HTTPS with the broker's certificate (and require client certificates when it has a CA). */
+  tls?: BrokerTlsOptions;
 }

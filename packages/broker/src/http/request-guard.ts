@@ -15,7 +15,8 @@ const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 export class RequestGuard {
   private readonly hosts: Set<string>;
 
-  constructor(listenHost: string, private readonly port: number, private readonly readOnly: boolean) {
+  constructor(listenHost: string, private readonly port: number, private readonly readOnly: boolean,
+    private readonly scheme: 'http' | 'https' = 'http') {
     const names = new Set(LOOPBACK_NAMES);
     if (WILDCARDS.has(listenHost)) {
       // Bound to every interface: the machine's own addresses name it too (no other name does).
@@ -32,7 +33,7 @@ export class RequestGuard {
   check(req: IncomingMessage): void {
     const host = req.headers.host;
     if (host === undefined || !this.isOwnHost(host)) {
-      throw new KlogError('FORBIDDEN', `Host ${JSON.stringify(host ?? '')} is not this listener; open the console at http://127.0.0.1:${this.port}/`);
+      throw new KlogError('FORBIDDEN', `Host ${JSON.stringify(host ?? '')} is not this listener; open the console at ${this.scheme}://127.0.0.1:${this.port}/`);
     }
     if (req.method === 'GET' || req.method === 'HEAD') return;
     if (this.readOnly) throw new KlogError('FORBIDDEN', 'the console is read-only (--console-read-only): changes are refused');
@@ -40,8 +41,8 @@ export class RequestGuard {
       throw new KlogError('FORBIDDEN', 'a change needs the header X-Klog-Console: 1 (the console sends it; it keeps other sites\' forms out)');
     }
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) {
-      throw new KlogError('FORBIDDEN', `Origin ${JSON.stringify(origin)} is not the console's own (http://${host}); changes come only from the console`);
+    if (origin !== undefined && origin !== `${this.scheme}://${host}`) {
+      throw new KlogError('FORBIDDEN', `Origin ${JSON.stringify(origin)} is not the console's own (${this.scheme}://${host}); changes come only from the console`);
     }
   }
 

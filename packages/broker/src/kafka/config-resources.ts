@@ -1,7 +1,5 @@
-import { KlogError, resolveTopicConfig, type TopicConfig } from '@klog/log-core';
-import { isInternalTopic } from '../services/internal-topics.js';
-import type { KafkaReader } from './codec/reader.js';
-import { KafkaWriter } from './codec/writer.js';
+import type { TopicConfig } from '@klog/log-core';
+import { alterTopic, checkNotInternal, topicDefaults } from '../services/topic-admin.js';
 import { KafkaError, reportedErrorCode } from './error-codes.js';
 import { NODE_ID, type KafkaRequestContext } from './kafka-api.js';
 
@@ -12,12 +10,16 @@ import { NODE_ID, type KafkaRequestContext } from './kafka-api.js';
  */
 export const ResourceType = { TOPIC: 2, BROKER: 4 } as const;
 
-export interface ResourceAnswer {
+/** config_source on the wire (DescribeConfigs v1+, CreateTopics v5+): the topic's own setting, or the default. */
+export const ConfigSource = { TOPIC_CONFIG: 1, DEFAULT_CONFIG: 5 } as const;
+
+/** One resource's outcome, as the three APIs answer it (a type, not an interface: it is a schema value). */
+export type ResourceAnswer = {
   errorCode: number;
   errorMessage: string | null;
-  type: number;
-  name: string;
-}
+  resourceType: number;
+  resourceName: string;
+};
 
 /** A refusal with a Kafka code and no klog one. */
 export class ResourceRefusal extends Error {
@@ -32,53 +34,37 @@ export function isThisBroker(name: string): boolean {
 }
 
 /** Every topic's defaults: the broker's topic defaults over the log's. */
-export function topicDefaults(ctx: KafkaRequestContext): TopicConfig {
-  return resolveTopicConfig({}, ctx.broker.config.topicDefaults);
+export function topicDefaultsOf(ctx: KafkaRequestContext): TopicConfig {
+  return topicDefaults(ctx.broker);
 }
 
 /** The answer for one resource from an error (Kafka's code and the message; bugs are logged). */
-export function failedResource(err: unknown, type: number, name: string, ctx: KafkaRequestContext, api: string): ResourceAnswer {
+export function failedResource(err: unknown, resourceType: number, resourceName: string, ctx: KafkaRequestContext, api: string): ResourceAnswer {
   const errorMessage = err instanceof Error ? err.message : String(err);
-  if (err instanceof ResourceRefusal) return { errorCode: err.errorCode, errorMessage, type, name };
-  return { errorCode: reportedErrorCode(err, ctx.broker.logger, { api, resource: name }), errorMessage, type, name };
+  if (err instanceof ResourceRefusal) return { errorCode: err.errorCode, errorMessage, resourceType, resourceName };
+  return { errorCode: reportedErrorCode(err, ctx.broker.logger, { api, resource: resourceName }), errorMessage, resourceType, resourceName };
 }
 
 /**
  * Alters one resource: for a topic, the changes `changesFor` computes from its current settings and the
- * defaults, validated (and with validateOnly, only validated); a broker resource cannot change.
+ * defaults, validated as the native alterTopicConfigs validates them (services/topic-admin.ts), and with
+ * validateOnly only validated; a broker resource cannot change.
  */
 export async function alterResource(
-  type: number, name: string, validateOnly: boolean, ctx: KafkaRequestContext, api: string,
+  resourceType: number, resourceName: string, validateOnly: boolean, ctx: KafkaRequestContext, api: string,
   changesFor: (current: TopicConfig, defaults: TopicConfig) => Partial<TopicConfig>,
 ): Promise<ResourceAnswer> {
   try {
-    if (type === ResourceType.BROKER) {
+    if (resourceType === ResourceType.BROKER) {
       throw new ResourceRefusal(KafkaError.INVALID_REQUEST,
         'a klog broker\'s settings come from its start options and cannot change at runtime; topic settings can');
     }
-    if (type !== ResourceType.TOPIC) throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `resource type ${type} is not supported (2 topic)`);
-    if (isInternalTopic(name)) throw new KlogError('INVALID_TOPIC_NAME', `topic ${name} belongs to the broker; its settings cannot change`);
-    const { store, logger } = ctx.broker;
-    const current = store.describeTopic(name).config;
-    const changes = changesFor(current, topicDefaults(ctx));
-    if (validateOnly) {
-      resolveTopicConfig(changes, current);
-    } else {
-      await store.alterTopicConfig(name, changes);
-      logger.info({ topic: name, ...changes }, 'changed topic settings (kafka protocol)');
-    }
-    return { errorCode: KafkaError.NONE, errorMessage: null, type, name };
+    if (resourceType !== ResourceType.TOPIC) throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `resource type ${resourceType} is not supported (2 topic)`);
+    checkNotInternal(resourceName, 'the broker\'s topics keep their settings');
+    const current = ctx.broker.store.describeTopic(resourceName).config;
+    await alterTopic(ctx.broker, resourceName, changesFor(current, topicDefaultsOf(ctx)), { validateOnly, protocol: 'kafka' });
+    return { errorCode: KafkaError.NONE, errorMessage: null, resourceType, resourceName };
   } catch (err) {
-    return failedResource(err, type, name, ctx, api);
+    return failedResource(err, resourceType, resourceName, ctx, api);
   }
-}
-
-/** The answer of AlterConfigs and IncrementalAlterConfigs (v0-1 and v0 are the same on the wire). */
-export function writeAlterAnswers(answers: ResourceAnswer[]): KafkaWriter {
-  return new KafkaWriter().int32(0).array(answers, (w, a) => w.int16(a.errorCode).nullableString(a.errorMessage).int8(a.type).string(a.name));
-}
-
-/** A resource's type and name, the head of each resource in all three requests. */
-export function readResourceHead(r: KafkaReader): { type: number; name: string } {
-  return { type: r.int8(), name: r.string() };
 }

@@ -1,4 +1,5 @@
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectionEvent, createListenerServer, type BrokerTlsOptions } from '../tls/listener-tls.js';
 import type { BrokerServices } from '../services/broker-services.js';
 import { KafkaConnection } from './kafka-connection.js';
 
@@ -7,6 +8,8 @@ export interface KafkaListenerOptions {
   host: string;
   /** TCP port; 0 picks a free one. */
   port: number;
+  /** Serve Kafka's SSL security protocol with this certificate; default plaintext. */
+  tls?: BrokerTlsOptions;
 }
 
 export interface KafkaListener {
@@ -24,12 +27,12 @@ const SHUTDOWN_GRACE_MS = 5_000;
  * committed offsets are the same whichever protocol a client speaks.
  */
 export async function startKafkaListener(ctx: BrokerServices, opts: KafkaListenerOptions): Promise<KafkaListener> {
-  const server = createServer();
+  const server = createListenerServer(opts.tls, ctx.logger, 'kafka');
   const connections = new Set<KafkaConnection>();
   let port = opts.port;
   let nextId = 1;
 
-  server.on('connection', (socket: Socket) => {
+  server.on(connectionEvent(opts.tls), (socket: Socket) => {
     if (connections.size >= ctx.config.maxConnections) {
       // The Kafka protocol has no way to say why before a request: the client sees a closed connection.
       ctx.logger.warn({ max: ctx.config.maxConnections }, 'refusing kafka connection: too many connections');

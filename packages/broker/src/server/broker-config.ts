@@ -1,6 +1,7 @@
 import type { FsyncPolicy, LogStore, TopicConfig } from '@klog/log-core';
 import { API_VERSIONS, type ApiVersionTable } from '@klog/protocol';
 import type { Logger } from 'pino';
+import type { BrokerTlsOptions } from '../tls/listener-tls.js';
 
 export interface BrokerOptions {
   /** Directory the broker owns (one broker per directory; a lock file enforces it). */
@@ -57,9 +58,14 @@ export interface BrokerOptions {
   queueSessionTimeoutMs?: number;
   /** Also export per-partition metric series (offsets, lag per partition). Default false: one series per topic or group. */
   metricsPerPartition?: boolean;
+  /**
+   * Serve every listener (native, Kafka, HTTP) over TLS with this certificate and key (PEM). With `ca`, clients
+   * must present a certificate it signed (mTLS). Default: plaintext.
+   */
+  tls?: BrokerTlsOptions;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost' | 'consoleDir'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

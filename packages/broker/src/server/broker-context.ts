@@ -7,6 +7,7 @@ import type { QueueHost } from '../services/queue-host.js';
 import type { BrokerServices } from '../services/broker-services.js';
 import { NO_METRICS, type BrokerMetrics } from '../services/broker-metrics.js';
 import { isInternalTopic } from '../services/internal-topics.js';
+import { BrokerSecurity } from '../security/broker-security.js';
 
 export { isInternalTopic };
 
@@ -25,6 +26,8 @@ export class BrokerContext implements BrokerServices {
     readonly queues: QueueHost,
     readonly address: () => { host: string; port: number },
     readonly metrics: BrokerMetrics = NO_METRICS,
+    /** Users and authentication; by default none (nobody needs to authenticate). */
+    readonly security: BrokerSecurity = BrokerSecurity.open(),
   ) {}
 
   topicsChanged(): void {

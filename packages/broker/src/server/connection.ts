@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import {
   CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
@@ -7,7 +8,12 @@ import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
 import type { BrokerContext } from './broker-context.js';
 import { answerRequest } from './dispatch.js';
+import type { ConnectionAuth } from '../security/connection-auth.js';
+import { certificatePrincipal, TLS_HANDSHAKE_BYTE } from '../tls/listener-tls.js';
 import type { RequestContext } from './request-context.js';
+
+/** The smallest frame length whose first byte is a TLS handshake's. */
+const TLS_LOOKALIKE_FRAME_BYTES = TLS_HANDSHAKE_BYTE * 2 ** 24;
 
 /** An answer ready to write (null: none, for produce with acks 0) and the answer bytes it had reserved. */
 interface Answer {
@@ -36,6 +42,10 @@ export class Connection {
   private readonly closed = new AbortController();
   private readonly log: Logger;
   private readonly remoteHost: string;
+  /** Who the peer is (its certificate's CN, its user once authenticated) and where its SASL exchange stands. */
+  private readonly auth: ConnectionAuth;
+  /** Until the first bytes arrive: they tell a TLS client on a plaintext port apart. */
+  private firstChunk = true;
 
   constructor(
     private readonly socket: Socket,
@@ -44,9 +54,11 @@ export class Connection {
   ) {
     this.reader = new FrameReader(ctx.config.maxFrameBytes);
     this.remoteHost = socket.remoteAddress ?? 'unknown';
+    this.auth = ctx.security.connectionAuth(certificatePrincipal(socket));
     this.budget = new AnswerBudget(ctx.config.maxBufferedBytesPerConnection, () => socket.writableLength);
     this.log = ctx.logger.child({ conn: id, remote: `${socket.remoteAddress}:${socket.remotePort}` });
     socket.setNoDelay(true);
+    this.log.debug({ tls: socket instanceof TLSSocket, principal: this.auth.principal }, 'connection opened');
     ctx.metrics.connectionOpened('native');
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('drain', () => {
@@ -92,6 +104,16 @@ export class Connection {
 
   private onData(chunk: Buffer): void {
     this.ctx.metrics.bytesReceived('native', chunk.length);
+    if (this.firstChunk) {
+      this.firstChunk = false;
+      // A frame whose length starts with 0x16 would be at least 352 MiB: beyond any usual maxFrameBytes.
+      if (chunk[0] === TLS_HANDSHAKE_BYTE && !(this.socket instanceof TLSSocket) && this.ctx.config.maxFrameBytes < TLS_LOOKALIKE_FRAME_BYTES) {
+        // Read as a frame length this would be ~370 MB, and the client would hear FRAME_TOO_LARGE: say what it is.
+        this.log.warn('closing connection: a TLS client on the plaintext native port (start the broker with --tls-cert and --tls-key, or connect without --tls)');
+        this.fatal('INVALID_REQUEST', 'this broker port speaks plaintext, not TLS: connect without --tls, or start the broker with --tls-cert and --tls-key');
+        return;
+      }
+    }
     let frames: Buffer[];
     try {
       frames = this.reader.push(chunk);
@@ -153,6 +175,7 @@ export class Connection {
     const requestContext: RequestContext = {
       closed: this.closed.signal,
       remoteHost: this.remoteHost,
+      auth: this.auth,
       reserveAnswerBytes: async (bytes) => {
         const granted = await this.budget.reserve(bytes);
         reserved += granted;

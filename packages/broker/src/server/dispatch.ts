@@ -12,6 +12,7 @@ import {
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
+import { saslAuthenticate, saslHandshake, userAdd, userList, userRemove } from './handlers/security.js';
 import { alterTopicConfigs, compactTopic, createPartitions, createTopics, deleteRecords, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
 import { supportedVersions } from './supported-versions.js';
@@ -57,6 +58,11 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   redriveQueue,
   resetQueue,
   deleteQueue,
+  saslHandshake,
+  saslAuthenticate,
+  userAdd,
+  userList,
+  userRemove,
 };
 
 /**
@@ -75,6 +81,7 @@ export async function answerRequest(header: RequestHeader, body: Record<string, 
     throw new KlogError('UNSUPPORTED_VERSION',
       `api ${header.api} version ${header.version} is not supported (this broker speaks versions ${range.min} to ${range.max})`);
   }
+  conn.auth.check(header.api);
   return run(header.api, header, body, ctx, conn);
 }
 

@@ -2,6 +2,7 @@ import type { GroupCoordinator } from '@klog/consumer-group';
 import type { LogStore, TopicConfig } from '@klog/log-core';
 import type { Logger } from 'pino';
 import type { BrokerMetrics } from './broker-metrics.js';
+import type { ProducerIdSource } from './producer-ids.js';
 
 /**
  * What the broker's listeners share: the store, the group coordinator and the broker-wide settings. The native
@@ -20,6 +21,8 @@ export interface BrokerServices {
     readonly maxInFlightPerConnection: number;
     readonly maxBufferedBytesPerConnection: number;
   };
+  /** Idempotent producers' ids: the one allocator both listeners draw from. */
+  readonly producerIds: ProducerIdSource;
   /** Where the listeners report requests, connections and traffic (the broker's metrics). */
   readonly metrics: BrokerMetrics;
   /** Aborted when the broker shuts down, ending long-polls at once. */

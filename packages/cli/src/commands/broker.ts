@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_BROKER } from '../broker-address.js';
 import { prepareDataDir } from '../data-dir.js';
 import { wholeNumberOption } from '../options.js';
+import { readPemFile } from '../tls-flags.js';
 import type { Runtime } from '../runtime.js';
 
 interface BrokerCommandArgs {
@@ -19,6 +20,9 @@ interface BrokerCommandArgs {
   'http-host'?: string;
   'console-read-only': boolean;
   'metrics-per-partition': boolean;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -63,10 +67,22 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
       .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
       .option('broker', { hidden: true })
+      .option('tls', { hidden: true })
+      .option('user', { hidden: true })
+      .option('sasl-mechanism', { hidden: true })
+      .option('tls-cert', { type: 'string', describe: 'Serve every listener (native, Kafka, HTTP) over TLS with this certificate (PEM); needs --tls-key' })
+      .option('tls-key', { type: 'string', describe: 'Key of --tls-cert (PEM)' })
+      .option('tls-ca', { type: 'string', describe: 'Require client certificates signed by this CA (PEM) on every listener (mTLS); the certificate\'s CN names the client' })
       .check((a) => {
         const kafkaPort = a['kafka-port'] as number | undefined;
         if (kafkaPort !== undefined && !(Number.isInteger(kafkaPort) && kafkaPort >= 0)) {
           throw new KlogError('INVALID_CONFIG', '--kafka-port must be a whole number (0 or more)');
+        }
+        if (Boolean(a['tls-cert']) !== Boolean(a['tls-key'])) {
+          throw new KlogError('INVALID_CONFIG', '--tls-cert and --tls-key go together: give the broker\'s certificate and its key');
+        }
+        if (a['tls-ca'] && !a['tls-cert']) {
+          throw new KlogError('INVALID_CONFIG', '--tls-ca requires client certificates over TLS: give --tls-cert and --tls-key too');
         }
         if (a.port === kafkaPort && a.port !== 0) {
           throw new KlogError('INVALID_CONFIG', `--port and --kafka-port are both ${a.port}: the two listeners need a port each; choose another --kafka-port`);
@@ -98,6 +114,11 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         httpHost: args['http-host'],
         consoleReadOnly: args['console-read-only'],
         metricsPerPartition: args['metrics-per-partition'],
+        tls: args['tls-cert'] && args['tls-key'] ? {
+          cert: readPemFile(args['tls-cert'], '--tls-cert'),
+          key: readPemFile(args['tls-key'], '--tls-key'),
+          ca: args['tls-ca'] ? readPemFile(args['tls-ca'], '--tls-ca') : undefined,
+        } : undefined,
         logger: await makeLogger(args['log-level'], rt.stderrIsTty),
       });
       if (!rt.stop.aborted) await new Promise((resolve) => rt.stop.addEventListener('abort', resolve, { once: true }));

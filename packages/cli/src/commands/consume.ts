@@ -176,6 +176,7 @@ async function printLoop(source: Source, args: ConsumeArgs, rt: Runtime, ends: M
   const onStop = (): void => halt.abort();
   rt.stop.addEventListener('abort', onStop, { once: true });
   const halted = new Promise<null>((resolve) => halt.signal.addEventListener('abort', () => resolve(null), { once: true }));
+  if (rt.stop.aborted) onStop(); // told to stop before the loop began (Ctrl-C while loading): print nothing more
   const atEnd = (): boolean => {
     const assigned = source.assigned();
     return assigned.length > 0 && tracker.reached(assigned);

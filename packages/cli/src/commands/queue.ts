@@ -16,6 +16,7 @@ interface QueueArgs extends BrokerArgs, JsonArgs {
 
 interface RedriveArgs extends QueueArgs {
   max?: number;
+  rate?: number;
 }
 
 interface ResetArgs extends QueueArgs {
@@ -122,10 +123,15 @@ function redrive(rt: Runtime): CommandModule<BrokerArgs, RedriveArgs> {
     describe: 'Send a queue\'s dead records back to where they came from, oldest first, to be delivered again',
     builder: (y) => y.positional('queue', QUEUE_POSITIONAL)
       .option('max', { ...wholeNumberOption('--max', 1), describe: 'Send back at most N (default: all)' })
+      .option('rate', {
+        ...wholeNumberOption('--rate', 1),
+        describe: 'At most N records a second, so the workers are not flooded; Ctrl-C stops it, and what was sent back stays sent back',
+      })
       .example('$0 queue redrive workers', 'every dead record back into the queue')
-      .example('$0 queue redrive workers --max 10', 'the ten oldest') as Argv<RedriveArgs>,
+      .example('$0 queue redrive workers --max 10', 'the ten oldest')
+      .example('$0 queue redrive workers --rate 100', 'all of them, 100 a second') as Argv<RedriveArgs>,
     handler: (args) => withClient(args, rt, async (client) => {
-      const { moved } = await client.admin().redriveQueue(args.queue, args.max === undefined ? {} : { max: args.max });
+      const { moved } = await client.admin().redriveQueue(args.queue, { max: args.max, ratePerSec: args.rate });
       rt.note(`klog: queue ${args.queue}: ${moved} dead record(s) sent back`);
     }),
   };

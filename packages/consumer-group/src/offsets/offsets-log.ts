@@ -88,6 +88,16 @@ export class OffsetsLog {
     return this.write(this.committed(groupId).map((r) => ({ ...r, value: null })));
   }
 
+  /** Durably forget some of a group's offsets (tombstones for those committed; the others need none). */
+  deletePartitions(groupId: string, partitions: { topic: string; partition: number }[]): Promise<void> {
+    const group = this.offsets.get(groupId);
+    const doomed = partitions.flatMap((tp) => {
+      const r = group?.get(entryKey(tp.topic, tp.partition));
+      return r === undefined ? [] : [{ ...r, value: null }];
+    });
+    return this.write(doomed);
+  }
+
   /** Durably forget every group's offsets of a topic (tombstones), e.g. once the topic is deleted. */
   deleteTopic(topic: string): Promise<void> {
     const doomed = [...this.offsets.values()].flatMap((g) => [...g.values()].filter((r) => r.topic === topic));

@@ -2,22 +2,24 @@ import { KlogError, STORAGE_ERRORS, type ErrorInfo, type StorageErrorCode } from
 import { BROKER_ERRORS, type BrokerErrorCode } from './broker-errors.js';
 import { GROUP_ERRORS, type GroupErrorCode } from './group-errors.js';
 import { QUEUE_ERRORS, type QueueErrorCode } from './queue-errors.js';
+import { SECURITY_ERRORS, type SecurityErrorCode } from './security-errors.js';
+import { TASK_ERRORS, type TaskErrorCode } from './task-errors.js';
 
 /** Every code a KlogError can carry, across the packages: what travels in a response's errorCode. */
-export type ErrorCode = StorageErrorCode | GroupErrorCode | BrokerErrorCode | QueueErrorCode;
+export type ErrorCode = StorageErrorCode | GroupErrorCode | BrokerErrorCode | QueueErrorCode | TaskErrorCode | SecurityErrorCode;
 
 // Teaches KlogError (defined in log-core, which knows only its storage codes) the codes defined here, so
 // `new KlogError('REBALANCE_IN_PROGRESS', …)` type-checks in every package that imports @klog/protocol.
 declare module '@klog/log-core' {
-  interface KlogErrorCodeRegistry extends Record<GroupErrorCode | BrokerErrorCode | QueueErrorCode, true> {}
+  interface KlogErrorCodeRegistry extends Record<GroupErrorCode | BrokerErrorCode | QueueErrorCode | TaskErrorCode | SecurityErrorCode, true> {}
 }
 
 /** All codes in one table; a code without a row (or a row without a code) does not compile. */
-export const ERROR_TABLE = { ...STORAGE_ERRORS, ...GROUP_ERRORS, ...BROKER_ERRORS, ...QUEUE_ERRORS } satisfies Record<ErrorCode, ErrorInfo>;
+export const ERROR_TABLE = { ...STORAGE_ERRORS, ...GROUP_ERRORS, ...BROKER_ERRORS, ...QUEUE_ERRORS, ...TASK_ERRORS, ...SECURITY_ERRORS } satisfies Record<ErrorCode, ErrorInfo>;
 
 const ALL_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(ERROR_TABLE) as ErrorCode[]);
 
-/** Every code, in table order (storage, group, broker and client). */
+/** Every code, in table order (storage, group, broker, queue and tasks). */
 export function errorCodes(): readonly ErrorCode[] {
   return ALL_CODES;
 }

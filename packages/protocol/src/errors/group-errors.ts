@@ -10,6 +10,9 @@ export type GroupErrorCode =
   | 'INCONSISTENT_GROUP_PROTOCOL'
   | 'INVALID_SESSION_TIMEOUT'
   | 'NON_EMPTY_GROUP'
+  | 'MEMBER_ID_REQUIRED'
+  | 'FENCED_INSTANCE_ID'
+  | 'GROUP_SUBSCRIBED_TO_TOPIC'
   | 'PARTITION_NOT_ASSIGNED'
   | 'INVALID_COMMIT_OFFSET'
   | 'INVALID_SUBSCRIPTION'
@@ -32,6 +35,10 @@ export const GROUP_ERRORS = {
   INCONSISTENT_GROUP_PROTOCOL: fail(23, 'every member of a group must use the same protocol type and share an assignor'),
   INVALID_SESSION_TIMEOUT: fail(26, 'use a session timeout within the broker\'s limits and a non-negative rebalance timeout'),
   NON_EMPTY_GROUP: fail(68, 'stop the group\'s consumers first; see them with: klog group describe <group>'),
+  // Kafka-protocol joins only (JoinGroup v4+): the coordinator hands out the member id, the member joins again with it.
+  MEMBER_ID_REQUIRED: fail(79, 'join again with the member id the coordinator just gave'),
+  FENCED_INSTANCE_ID: fail(82, 'another consumer joined with the same group.instance.id; give each consumer its own'),
+  GROUP_SUBSCRIBED_TO_TOPIC: fail(86, 'a member of the group still consumes the topic; stop it or delete the group\'s offsets once it is empty'),
   PARTITION_NOT_ASSIGNED: fail(-1, 'commit only the partitions assigned to this member in its current generation'),
   INVALID_COMMIT_OFFSET: fail(12, 'commit a non-negative integer offset with metadata of at most 4 KiB'),
   INVALID_SUBSCRIPTION: fail(-1, 'subscribe with { topics: [names...] } or { pattern: "regex" }'),

@@ -1,86 +1,95 @@
 import { KlogError } from '@klog/log-core';
-import { kafkaTopicConfigs, type KafkaTopicConfigEntry } from '../../services/topic-config-names.js';
-import type { KafkaReader } from '../codec/reader.js';
-import { KafkaWriter } from '../codec/writer.js';
-import { failedResource, isThisBroker, readResourceHead, ResourceRefusal, ResourceType, topicDefaults } from '../config-resources.js';
+import { kafkaTopicConfigs } from '../../services/topic-config-names.js';
+import { ConfigSource, failedResource, isThisBroker, ResourceRefusal, ResourceType, topicDefaultsOf } from '../config-resources.js';
 import { KafkaError } from '../error-codes.js';
-import { NODE_ID, type ClassicKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { defineKafkaApi, NODE_ID, type KafkaRequestContext } from '../kafka-api.js';
+import { describeConfigsRequest, describeConfigsResponse } from '../messages/describe-configs.js';
+import type { Infer } from '../schema/schema.js';
 
-/** config_source on the wire (v1+): the topic's own setting, or the default. */
-const Source = { TOPIC_CONFIG: 1, DEFAULT_CONFIG: 5 } as const;
+type DescribeConfigsRequest = Infer<typeof describeConfigsRequest>;
+type ResourceRequest = DescribeConfigsRequest['resources'][number];
+type ResourceResult = Infer<typeof describeConfigsResponse>['results'][number];
+type ConfigEntry = ResourceResult['configs'][number];
 
-/** config_type on the wire (v3+), by Kafka name: what a UI needs to edit the value. */
-const CONFIG_TYPES: Record<string, number> = {
-  'retention.ms': 5, 'retention.bytes': 5, 'segment.ms': 5, 'segment.bytes': 3, 'max.message.bytes': 3, 'cleanup.policy': 7,
-  'min.compaction.lag.ms': 5, 'delete.retention.ms': 5, 'min.cleanable.dirty.ratio': 6,
+/** config_type on the wire (v3+): what a UI needs to edit the value. */
+const Type = { BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7 } as const;
+
+/** Each setting klog reports: its config_type and the documentation v3+ gives when asked. */
+const ABOUT: Record<string, { type: number; doc: string }> = {
+  'retention.ms': { type: Type.LONG, doc: 'How long records are kept before old segments are deleted, in ms; -1: no time limit.' },
+  'retention.bytes': { type: Type.LONG, doc: 'The size a partition may reach before its oldest segments are deleted; -1: no size limit.' },
+  'segment.bytes': { type: Type.INT, doc: 'The size at which a partition starts a new segment file.' },
+  'segment.ms': { type: Type.LONG, doc: 'The age at which a partition starts a new segment file, in ms.' },
+  'max.message.bytes': { type: Type.INT, doc: 'The largest record batch the topic accepts, in bytes.' },
+  'cleanup.policy': { type: Type.LIST, doc: 'delete (retention removes old segments), compact (the last record of each key is kept), or both.' },
+  'min.compaction.lag.ms': { type: Type.LONG, doc: 'How long a record stays uncompacted after it is written, in ms.' },
+  'delete.retention.ms': { type: Type.LONG, doc: 'How long a compacted topic keeps a tombstone (a null value), in ms.' },
+  'min.cleanable.dirty.ratio': { type: Type.DOUBLE, doc: 'The share of a compacted log not yet compacted at which compaction runs.' },
+  'min.insync.replicas': { type: Type.INT, doc: 'Fixed at 1: a klog broker is a single node with one replica per partition.' },
+  'compression.type': { type: Type.STRING, doc: 'Fixed at producer: batches are stored as the producer compressed them.' },
+  'message.timestamp.type': { type: Type.STRING, doc: 'Fixed at CreateTime: records keep the timestamp the producer gave them.' },
 };
 
-interface ResourceRequest {
-  type: number;
-  name: string;
-  keys: string[] | null;
-}
-
-interface ResourceResult {
-  errorCode: number;
-  errorMessage: string | null;
-  type: number;
-  name: string;
-  configs: KafkaTopicConfigEntry[];
-}
+/** Settings Kafka tools show that are fixed in klog: read-only, at their default. */
+const FIXED: readonly [string, string][] = [['min.insync.replicas', '1'], ['compression.type', 'producer'], ['message.timestamp.type', 'CreateTime']];
 
 /**
- * DescribeConfigs v0-3 (the classic encoding; v4 is flexible). A topic answers with its settings under Kafka
- * names; this broker (its id, or "" for the cluster) with none, since its settings are start options. v0 marks
- * defaults with is_default, v1+ with config_source and (when asked) one synonym, v3 adds config_type.
+ * DescribeConfigs v0-v4 (v4 flexible). A topic answers with its settings under Kafka names (and three Kafka tools
+ * show that are fixed here, read-only); this broker (its id, or "" for the cluster) with none, since its
+ * settings are start options. v0 marks defaults with is_default, v1+ with config_source (TOPIC_CONFIG 1 for the
+ * topic's own, DEFAULT_CONFIG 5) and, when asked, the one synonym; v3+ config_type and, when asked, documentation.
+ * Keys klog does not have are left out; an unknown topic is UNKNOWN_TOPIC_OR_PARTITION.
  */
-export const describeConfigsApi: ClassicKafkaApi = {
+export const describeConfigsApi = defineKafkaApi({
   key: 32,
   name: 'DescribeConfigs',
   minVersion: 0,
-  maxVersion: 3,
-  async handle(body, version, ctx) {
-    const resources = body.array((r): ResourceRequest => ({ ...readResourceHead(r), keys: r.nullableArray((r) => r.string()) }));
-    const includeSynonyms = version >= 1 ? body.bool() : false;
-    if (version >= 3) body.bool(); // include_documentation: klog has none to give
-    const results = resources.map((res) => describeOne(res, ctx));
-    return new KafkaWriter().int32(0).array(results, (w, res) => {
-      w.int16(res.errorCode).nullableString(res.errorMessage).int8(res.type).string(res.name);
-      w.array(res.configs, (w, c) => writeEntry(w, c, version, includeSynonyms));
-    });
+  maxVersion: 4,
+  request: describeConfigsRequest,
+  response: describeConfigsResponse,
+  async handle(request, _version, ctx) {
+    return { throttleTimeMs: 0, results: request.resources.map((res) => describeOne(res, request, ctx)) };
   },
-};
+  errorResponse: (request, _version, errorCode) => ({
+    throttleTimeMs: 0,
+    results: request.resources.map((r) => ({ errorCode, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] })),
+  }),
+});
 
-function describeOne(res: ResourceRequest, ctx: KafkaRequestContext): ResourceResult {
+function describeOne(res: ResourceRequest, request: DescribeConfigsRequest, ctx: KafkaRequestContext): ResourceResult {
   try {
-    const configs = configsOf(res, ctx).filter((c) => res.keys === null || res.keys.includes(c.name));
-    return { errorCode: KafkaError.NONE, errorMessage: null, type: res.type, name: res.name, configs };
+    const configs = configsOf(res, request, ctx).filter((c) => res.configurationKeys === null || res.configurationKeys.includes(c.name));
+    return { errorCode: KafkaError.NONE, errorMessage: null, resourceType: res.resourceType, resourceName: res.resourceName, configs };
   } catch (err) {
-    return { ...failedResource(err, res.type, res.name, ctx, 'DescribeConfigs'), configs: [] };
+    return { ...failedResource(err, res.resourceType, res.resourceName, ctx, 'DescribeConfigs'), configs: [] };
   }
 }
 
-function configsOf(res: ResourceRequest, ctx: KafkaRequestContext): KafkaTopicConfigEntry[] {
-  if (res.type === ResourceType.TOPIC) {
-    if (!ctx.broker.store.hasTopic(res.name)) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(res.name)} does not exist`);
-    return kafkaTopicConfigs(ctx.broker.store.describeTopic(res.name).config, topicDefaults(ctx));
+function configsOf(res: ResourceRequest, request: DescribeConfigsRequest, ctx: KafkaRequestContext): ConfigEntry[] {
+  if (res.resourceType === ResourceType.TOPIC) {
+    if (!ctx.broker.store.hasTopic(res.resourceName)) throw new KlogError('UNKNOWN_TOPIC', `topic ${JSON.stringify(res.resourceName)} does not exist`);
+    const own = kafkaTopicConfigs(ctx.broker.store.describeTopic(res.resourceName).config, topicDefaultsOf(ctx))
+      .map((c) => entry(c.name, c.value, c.isDefault, false, request));
+    return [...own, ...FIXED.map(([name, value]) => entry(name, value, true, true, request))];
   }
-  if (res.type === ResourceType.BROKER) {
-    if (!isThisBroker(res.name)) throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `broker ${res.name} is not this one (node ${NODE_ID})`);
+  if (res.resourceType === ResourceType.BROKER) {
+    if (!isThisBroker(res.resourceName)) throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `broker ${res.resourceName} is not this one (node ${NODE_ID})`);
     return [];
   }
-  throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `resource type ${res.type} is not supported (2 topic, 4 broker)`);
+  throw new ResourceRefusal(KafkaError.INVALID_REQUEST, `resource type ${res.resourceType} is not supported (2 topic, 4 broker)`);
 }
 
-function writeEntry(w: KafkaWriter, c: KafkaTopicConfigEntry, version: number, includeSynonyms: boolean): void {
-  w.string(c.name).nullableString(c.value).bool(false); // read_only: every topic setting can change
-  const source = c.isDefault ? Source.DEFAULT_CONFIG : Source.TOPIC_CONFIG;
-  if (version === 0) w.bool(c.isDefault);
-  else w.int8(source);
-  w.bool(false); // is_sensitive
-  if (version >= 1) {
-    const synonyms = includeSynonyms ? [{ name: c.name, value: c.value, source }] : [];
-    w.array(synonyms, (w, s) => w.string(s.name).nullableString(s.value).int8(s.source));
-  }
-  if (version >= 3) w.int8(CONFIG_TYPES[c.name] ?? 2).nullableString(null);
+function entry(name: string, value: string, isDefault: boolean, readOnly: boolean, request: DescribeConfigsRequest): ConfigEntry {
+  const configSource = isDefault ? ConfigSource.DEFAULT_CONFIG : ConfigSource.TOPIC_CONFIG;
+  return {
+    name,
+    value,
+    readOnly,
+    isDefault,
+    configSource,
+    isSensitive: false,
+    synonyms: request.includeSynonyms ? [{ name, value, source: configSource }] : [],
+    configType: ABOUT[name]?.type ?? Type.STRING,
+    documentation: request.includeDocumentation ? (ABOUT[name]?.doc ?? null) : null,
+  };
 }

@@ -1,15 +1,10 @@
 import { KlogError, type TopicConfig } from '@klog/log-core';
 import { toWireError, topicSettingsFromWire, topicSettingsToWire, type RequestOf, type ResponseOf } from '@klog/protocol';
-import { isInternalTopic, type BrokerContext } from '../broker-context.js';
+import type { BrokerContext } from '../broker-context.js';
+import { alterTopic, checkNotInternal, createTopic, deleteTopic, growTopic, trimPartition } from '../../services/topic-admin.js';
 
 const SETTABLE: (keyof TopicConfig)[] = ['retentionMs', 'retentionBytes', 'segmentBytes', 'segmentMs', 'maxBatchBytes',
   'cleanupPolicy', 'minCompactionLagMs', 'deleteRetentionMs'];
-
-function checkNotInternal(name: string): void {
-  if (isInternalTopic(name)) {
-    throw new KlogError('INVALID_TOPIC_NAME', `topic names starting with "__" are reserved for the broker (${name})`);
-  }
-}
 
 /** A request's settings by name, checked against the ones a client may set. */
 function settingsOf(config: Record<string, number>): Partial<TopicConfig> {
@@ -29,8 +24,7 @@ export async function createTopics(req: RequestOf<'createTopics'>, ctx: BrokerCo
     try {
       checkNotInternal(name);
       const config: Partial<TopicConfig> = { partitions: t.partitions ?? ctx.config.defaultPartitions, ...settingsOf(t.config ?? {}) };
-      await ctx.store.createTopic(name, config);
-      ctx.logger.info({ topic: name, ...config }, 'created topic');
+      await createTopic(ctx, name, config, { protocol: 'native' });
       results.push({ name });
     } catch (err) {
       results.push({ name, ...toWireError(err, ctx.logger) });
@@ -46,9 +40,7 @@ export async function alterTopicConfigs(req: RequestOf<'alterTopicConfigs'>, ctx
   for (const t of req.topics) {
     try {
       checkNotInternal(t.name);
-      const changes = settingsOf(t.config);
-      const config = await ctx.store.alterTopicConfig(t.name, changes);
-      ctx.logger.info({ topic: t.name, ...changes }, 'changed topic settings');
+      const config = await alterTopic(ctx, t.name, settingsOf(t.config), { protocol: 'native' });
       results.push({ name: t.name, config: topicSettingsToWire(config) });
     } catch (err) {
       results.push({ name: t.name, ...toWireError(err, ctx.logger) });
@@ -77,10 +69,7 @@ export async function deleteTopics(req: RequestOf<'deleteTopics'>, ctx: BrokerCo
   const results: ResponseOf<'deleteTopics'>['topics'] = [];
   for (const name of req.topics) {
     try {
-      checkNotInternal(name);
-      await ctx.store.deleteTopic(name);
-      await ctx.coordinator.deleteTopicOffsets(name);
-      ctx.logger.info({ topic: name }, 'deleted topic');
+      await deleteTopic(ctx, name, 'native');
       results.push({ name });
     } catch (err) {
       results.push({ name, ...toWireError(err, ctx.logger) });
@@ -96,9 +85,8 @@ export async function createPartitions(req: RequestOf<'createPartitions'>, ctx: 
   for (const t of req.topics) {
     try {
       checkNotInternal(t.name);
-      const { partitions } = await ctx.store.addPartitions(t.name, t.count);
-      ctx.logger.info({ topic: t.name, partitions: partitions.length }, 'added partitions');
-      results.push({ name: t.name, partitions: partitions.length });
+      const partitions = await growTopic(ctx, t.name, t.count, { protocol: 'native' });
+      results.push({ name: t.name, partitions });
     } catch (err) {
       results.push({ name: t.name, ...toWireError(err, ctx.logger) });
     }
@@ -113,9 +101,7 @@ export async function deleteRecords(req: RequestOf<'deleteRecords'>, ctx: Broker
   for (const { topic, partition, beforeOffset } of req.partitions) {
     try {
       checkNotInternal(topic);
-      await ctx.store.deleteRecordsBefore(topic, partition, beforeOffset);
-      const logStartOffset = ctx.store.logStartOffset(topic, partition);
-      ctx.logger.info({ topic, partition, logStartOffset }, 'trimmed partition');
+      const logStartOffset = await trimPartition(ctx, topic, partition, beforeOffset, 'native');
       results.push({ topic, partition, logStartOffset });
     } catch (err) {
       results.push({ topic, partition, ...toWireError(err, ctx.logger) });

@@ -1,0 +1,59 @@
+import { loadBroker } from '../../klog-broker-api.js';
+import { klogBrokerTargets } from '../../targets/klog-broker.js';
+import { requireAddress, type QueuePeer, type QueueWorker } from '../queue-peer.js';
+
+/**
+ * klog's queue mode on a broker process (fsync every second, like the peers' interval settings): the topic has
+ * one partition, as the peers have one queue or stream. Workers are `client.queue().run()` members; each handler
+ * accepts its record and waits for the broker's answer, one acknowledgement request per record, as the API does.
+ */
+export const klogQueue: QueuePeer = {
+  target: klogBrokerTargets.find((t) => t.setting === 'fsync-1s') ?? klogBrokerTargets[0],
+  async createQueue(instance, name, { lockMs }) {
+    await instance.createTopic(name, 1);
+    const { createClient } = await broker();
+    const client = createClient({ brokers: [requireAddress(instance.address)] });
+    try {
+      // maxDeliveries high: a record redelivered by the redelivery measurement must not be dead-lettered.
+      await client.admin().createQueue({ name, topics: [name], start: 'earliest', lockMs, maxDeliveries: 100 });
+    } finally {
+      await client.close();
+    }
+  },
+  async worker(address, queue, { concurrency, hold, onDelivered, onAccepted }): Promise<QueueWorker> {
+    const { createClient } = await broker();
+    const client = createClient({ brokers: [address], clientId: 'klog-bench-queue' });
+    const member = client.queue({ name: queue, keyDeserializer: 'buffer', valueDeserializer: 'buffer' });
+    await member.ready();
+    let running: Promise<void> = Promise.resolve();
+    return {
+      start() {
+        running = member.run({
+          concurrency,
+          eachMessage: async ({ message, signal }) => {
+            onDelivered();
+            if (hold) {
+              // Held until the queue closes; the throw releases the record.
+              await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+              throw new Error('held');
+            }
+            await message.accept();
+            onAccepted();
+          },
+        });
+      },
+      async close() {
+        await member.close();
+        await running;
+        await client.close();
+      },
+    };
+  },
+  redelivers: { kill: null, stop: null },
+};
+
+async function broker(): Promise<NonNullable<Awaited<ReturnType<typeof loadBroker>>>> {
+  const loaded = await loadBroker();
+  if (!loaded) throw new Error('@klog/client is not built');
+  return loaded;
+}

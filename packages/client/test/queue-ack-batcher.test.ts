@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { KlogError } from '@klog/log-core';
+import type { RequestOf, ResponseOf } from '@klog/protocol';
+import { AckBatcher, MAX_ACKS_PER_REQUEST, type AckConnection, type WireAck } from '../src/queue-ack-batcher.js';
+
+type Body = RequestOf<'shareAcknowledge'>;
+type Answer = ResponseOf<'shareAcknowledge'>;
+
+/** A stand-in for the ack connection: records each request and answers it when told. */
+class FakeConnection {
+  readonly requests: { body: Body; answer: (a: Answer | Error) => void }[] = [];
+  readonly conn = {
+    request: (_api: string, body: Body) => new Promise<Answer>((resolve, reject) => {
+      this.requests.push({ body, answer: (a) => (a instanceof Error ? reject(a) : resolve(a)) });
+    }),
+  } as unknown as AckConnection;
+
+  /** Answers request `i`, each ack with the error `refuse` gives it, if any. */
+  answer(i: number, refuse: (a: WireAck) => Answer['results'][number]['errorCode'] = () => undefined): void {
+    const { body, answer } = this.requests[i];
+    answer({ results: body.acks.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset, ...(refuse(a) ? { errorCode: refuse(a), errorMessage: 'refused' } : {}) })) });
+  }
+}
+
+const ack = (offset: number, type: WireAck['type'] = 'accept'): WireAck => ({ topic: 't', partition: 0, offset, type, deliveryCount: 1 });
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const outcome = (p: Promise<void>): Promise<string> => p.then(() => 'ok', (e: unknown) => (e instanceof KlogError ? e.code : String(e)));
+
+describe('AckBatcher', () => {
+  it('sends the acks of one turn in one request and settles each with its own answer', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm-1');
+    const results = [0, 1, 2, 3].map((o) => outcome(b.send(ack(o, o === 3 ? 'release' : 'accept'))));
+    await turn();
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0].body).toMatchObject({ queue: 'q', memberId: 'm-1' });
+    expect(fake.requests[0].body.acks.map((a) => [a.offset, a.type])).toEqual([[0, 'accept'], [1, 'accept'], [2, 'accept'], [3, 'release']]);
+    fake.answer(0, (a) => (a.offset === 1 ? 'LOCK_LOST' : a.offset === 2 ? 'INVALID_ACK' : undefined));
+    expect(await Promise.all(results)).toEqual(['ok', 'LOCK_LOST', 'INVALID_ACK', 'ok']);
+  });
+
+  it('holds acks made while a request is on its way for the next one, in the order they were made', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const first = outcome(b.send(ack(0)));
+    await turn();
+    const later = [1, 2, 3].map((o) => outcome(b.send(ack(o))));
+    await turn();
+    expect(fake.requests).toHaveLength(1); // one request at a time
+    fake.answer(0);
+    expect(await first).toBe('ok');
+    await turn();
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[1].body.acks.map((a) => a.offset)).toEqual([1, 2, 3]);
+    fake.answer(1);
+    expect(await Promise.all(later)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('splits a backlog into requests of at most MAX_ACKS_PER_REQUEST', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const all = Array.from({ length: MAX_ACKS_PER_REQUEST + 5 }, (_, o) => b.send(ack(o)));
+    await turn();
+    expect(fake.requests[0].body.acks).toHaveLength(MAX_ACKS_PER_REQUEST);
+    fake.answer(0);
+    await turn();
+    await turn();
+    expect(fake.requests[1].body.acks.map((a) => a.offset)).toEqual([1000, 1001, 1002, 1003, 1004]);
+    fake.answer(1);
+    await Promise.all(all);
+  });
+
+  it('fails every ack of a request that fails, and a later request still goes out', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const failed = [0, 1].map((o) => outcome(b.send(ack(o))));
+    await turn();
+    fake.requests[0].answer(new KlogError('CONNECTION_LOST', 'connection closed'));
+    expect(await Promise.all(failed)).toEqual(['CONNECTION_LOST', 'CONNECTION_LOST']);
+    const next = outcome(b.send(ack(2)));
+    await turn();
+    fake.answer(1);
+    expect(await next).toBe('ok');
+  });
+
+  it('refuses an answer that does not match the ack it stands for', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const p = outcome(b.send(ack(7)));
+    await turn();
+    fake.requests[0].answer({ results: [] });
+    expect(await p).toBe('INVALID_REQUEST');
+  });
+
+  it('idle() resolves once every queued ack is answered', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    void b.send(ack(0));
+    let idle = false;
+    const waiting = b.idle().then(() => {
+      idle = true;
+    });
+    await turn();
+    await turn();
+    expect(idle).toBe(false);
+    fake.answer(0);
+    await waiting;
+    expect(idle).toBe(true);
+  });
+});

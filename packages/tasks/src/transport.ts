@@ -1,0 +1,116 @@
+/**
+ * What the tasks layer needs from klog, as a narrow port with two implementations: over a broker (@klog/client)
+ * and over an in-process LogStore (@klog/queue's QueueManager). Everything above this file is the same in both.
+ */
+
+/** The topics one tasks app uses; derived from its name (see topicsFor). */
+export interface TaskTopics {
+  /** The queue and its topic: every task invocation is one record here. */
+  queue: string;
+  /** Compacted, key = task id: each task's latest state and result. */
+  results: string;
+  /** Claims of periodic ticks: the first claim of a tick id runs it. */
+  claims: string;
+  /** Dead letters of tasks whose last attempt failed. */
+  deadLetters: string;
+}
+
+export function topicsFor(app: string): TaskTopics {
+  return { queue: app, results: `${app}.results`, claims: `${app}.claims`, deadLetters: `dlq.${app}` };
+}
+
+export interface TransportSetup {
+  topics: TaskTopics;
+  partitions: number;
+  lockMs: number;
+  /** Retention of the results topic (compact,delete): a status not updated for this long is deleted. */
+  resultTtlMs: number;
+  claimsRetentionMs: number;
+}
+
+/**
+ * The queue's settings. Retries are the tasks layer's (each task has its own count), so the queue's delivery
+ * limit is only a backstop, set high; the queue starts at the earliest record, so tasks enqueued before the first
+ * worker ran are done.
+ */
+export function queueOptionsFor(s: TransportSetup): { name: string; topics: string[]; start: 'earliest'; lockMs: number; maxDeliveries: number; deadLetterTopic: string } {
+  return { name: s.topics.queue, topics: [s.topics.queue], start: 'earliest', lockMs: s.lockMs, maxDeliveries: 1_000, deadLetterTopic: s.topics.deadLetters };
+}
+
+export interface OutgoingRecord {
+  key: string;
+  value: Buffer;
+  headers?: { key: string; value: Buffer }[];
+}
+
+export interface TailedRecord {
+  key: string | null;
+  value: Buffer | null;
+  offset: number;
+}
+
+/** One delivery of a task record from the queue; acknowledgements as in queue mode. */
+export interface TaskDelivery {
+  /** topic/partition/offset: the same on every delivery of this record. */
+  readonly id: string;
+  readonly value: Buffer | null;
+  /** 1 on the first delivery; crashes and releases both count. */
+  readonly deliveryCount: number;
+  readonly settled: boolean;
+  accept(): Promise<void>;
+  release(opts?: { delayMs?: number; reason?: string }): Promise<void>;
+  reject(reason?: string): Promise<void>;
+}
+
+export interface TaskConsumer {
+  /** Stops taking work, waits for running handlers, releases what is still locked. */
+  close(): Promise<void>;
+  /** Settles when the consumer stops (after close, or on a fatal error). */
+  readonly done: Promise<void>;
+}
+
+export interface TaskTransport {
+  /** Creates the topics when they do not exist yet. Idempotent. */
+  setUp(setup: TransportSetup): Promise<void>;
+  /**
+   * Creates the queue, or gives it these settings (lockMs): only workers call it, so that reading a status or
+   * enqueueing from a process with other settings never changes the queue under the workers.
+   */
+  setUpQueue(setup: TransportSetup): Promise<void>;
+  append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]>;
+  /** The offset after the last record of a partition, now. */
+  endOffset(topic: string, partition: number): Promise<number>;
+  /** Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts. */
+  tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs `concurrency` handlers over the queue; each holds one delivery at a time, whose lock the queue renews
+   * while its handler runs. A handler settles its delivery itself; one that throws has it released.
+   */
+  consume(opts: { concurrency: number; eachDelivery: (d: TaskDelivery) => Promise<void> }): TaskConsumer;
+  close(): Promise<void>;
+}
+
+/** What both kinds of queue message (embedded and over the wire) offer: the shared queue acknowledgements. */
+export interface QueueDeliveryLike {
+  readonly id: string;
+  readonly deliveryCount: number;
+  readonly settled: boolean;
+  accept(): Promise<void>;
+  release(opts?: { delayMs?: number; reason?: string }): Promise<void>;
+  reject(reason?: string): Promise<void>;
+}
+
+/** A queue message seen as a task delivery; `value` is its bytes (the two messages type their values apart). */
+export function asDelivery(m: QueueDeliveryLike, value: Buffer | null): TaskDelivery {
+  return {
+    id: m.id,
+    value,
+    deliveryCount: m.deliveryCount,
+    get settled() {
+      return m.settled;
+    },
+    accept: () => m.accept(),
+    release: (o) => m.release(o),
+    reject: (reason) => m.reject(reason),
+  };
+}

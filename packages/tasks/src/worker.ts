@@ -1,0 +1,227 @@
+import type { Logger } from '@klog/log-core';
+import type { Clock } from '@klog/queue';
+import { retryDelay } from './backoff.js';
+import { decodeValue, encodeValue } from './codec.js';
+import { RateLimiter } from './rate-limit.js';
+import { decodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
+import type { ResultsView } from './results-view.js';
+import { runAttempt, type AttemptOutcome } from './run-attempt.js';
+import type { ScheduleClaims } from './schedule-claims.js';
+import { Scheduler, type Schedule } from './scheduler.js';
+import type { StatusWriter } from './status-writer.js';
+import type { TaskSpec } from './task-options.js';
+import { errorInfoOfThrown, isFinal, type TaskErrorInfo } from './task-state.js';
+import type { TaskConsumer, TaskDelivery, TaskTransport } from './transport.js';
+
+export interface WorkerOptions {
+  /** Tasks run at once in this process (default 1). Each holds one queue record. */
+  concurrency?: number;
+  /**
+   * On stop (SIGTERM), running tasks get this long to finish (default 30 s); then their ctx.signal is aborted and
+   * their records are released for another worker, attempt not counted as failed.
+   */
+  graceMs?: number;
+  /** Stop gracefully on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean;
+}
+
+/** What the worker runs against; given by Tasks. */
+export interface WorkerDeps {
+  transport: TaskTransport;
+  results: ResultsView;
+  claims: ScheduleClaims;
+  writer: StatusWriter;
+  specs: ReadonlyMap<string, TaskSpec>;
+  clock: Clock;
+  logger: Logger;
+  /** Periodic schedules whose ticks this worker's scheduler enqueues. */
+  schedules: readonly Schedule[];
+  enqueueTick: (s: Schedule, tickMs: number) => Promise<void>;
+}
+
+/** How long a task this process does not define waits before another worker (which may define it) gets it. */
+const UNKNOWN_TASK_DELAY_MS = 5_000;
+
+/**
+ * Takes tasks from the queue and runs them: at least once (a crashed worker's tasks come back after its lock
+ * runs out or its connection closes), each attempt's state written to the results topic before its record is
+ * acknowledged, so a redelivered task that already finished is not run again.
+ */
+export class Worker {
+  private consumer: TaskConsumer | undefined;
+  private scheduler: Scheduler | undefined;
+  /** Running tasks: how to interrupt each, and the offset of its STARTED record (older records are history). */
+  private readonly running = new Map<string, { interrupt: AbortController; since: number }>();
+  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly stopping = new AbortController();
+  private stopped: Promise<void> | undefined;
+  private readonly onStatus = (s: TaskStatusRecord, offset: number): void => {
+    const run = this.running.get(s.id);
+    if (s.state === 'REVOKED' && run !== undefined && offset > run.since) run.interrupt.abort('revoked');
+  };
+  /** Settles when the worker has stopped. */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(private readonly deps: WorkerDeps, private readonly opts: WorkerOptions) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    for (const spec of deps.specs.values()) {
+      if (spec.rateLimit !== undefined) this.limiters.set(spec.name, new RateLimiter(spec.rateLimit, deps.clock));
+    }
+  }
+
+  /** The names of the tasks this worker runs. */
+  get taskNames(): string[] {
+    return [...this.deps.specs.keys()];
+  }
+
+  start(): void {
+    const concurrency = Math.max(1, Math.trunc(this.opts.concurrency ?? 1));
+    this.deps.results.on('status', this.onStatus);
+    this.deps.results.start();
+    this.consumer = this.deps.transport.consume({ concurrency, eachDelivery: (d) => this.handle(d) });
+    if (this.deps.schedules.length > 0) {
+      this.scheduler = new Scheduler(this.deps.schedules, this.deps.enqueueTick, this.deps.claims, this.deps.clock, this.deps.logger);
+      this.scheduler.start();
+    }
+    this.consumer.done.catch((err: unknown) => this.deps.logger.error({ err }, 'the task worker stopped on an error'));
+  }
+
+  /** Stops taking tasks; running ones get graceMs to finish, then are interrupted and released. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping.abort();
+      const graceOver = new AbortController();
+      void this.deps.clock.sleep(this.opts.graceMs ?? 30_000, graceOver.signal).then(() => {
+        if (graceOver.signal.aborted) return;
+        for (const run of this.running.values()) run.interrupt.abort('shutdown');
+      });
+      await this.scheduler?.close();
+      await this.consumer?.close();
+      graceOver.abort();
+      this.deps.results.off('status', this.onStatus);
+      this.resolveDone();
+    })();
+    return this.stopped;
+  }
+
+  private async handle(d: TaskDelivery): Promise<void> {
+    const msg = d.value === null ? undefined : decodeTaskMessage(d.value);
+    if (msg === undefined) {
+      this.deps.logger.warn({ record: d.id }, 'a record of the tasks topic is not a task; dead-lettered');
+      await d.reject('not a task record (undecodable)');
+      return;
+    }
+    const spec = this.deps.specs.get(msg.name);
+    if (spec === undefined) {
+      this.deps.logger.warn({ task: msg.name, id: msg.id }, 'no task of this name is defined in this worker; released for another worker');
+      await d.release({ delayMs: UNKNOWN_TASK_DELAY_MS, reason: `task ${msg.name} is not defined in the worker that received it` });
+      return;
+    }
+    if (msg.tick === true && !(await this.deps.claims.claim(msg.id, d.id))) {
+      await d.accept(); // another copy of this tick runs it
+      return;
+    }
+    // A first delivery reads the view as it is (a revoke it has not read yet still interrupts the run as soon as
+    // it arrives); a redelivery reads it up to date, since its outcome may just have been written by a worker that
+    // died before acknowledging.
+    // A final state read without syncing may be an earlier run's, before `klog task retry` enqueued it again: sync.
+    let known = d.deliveryCount === 1 ? this.deps.results.peek(msg.id) : await this.deps.results.get(msg.id);
+    if (known !== undefined && isFinal(known.state) && d.deliveryCount === 1) known = await this.deps.results.get(msg.id);
+    if (known !== undefined && isFinal(known.state)) {
+      // Revoked before it ran, or a redelivery of a task whose outcome was written before its record's ack.
+      await d.accept();
+      return;
+    }
+    const attempt = d.deliveryCount;
+    if (attempt > spec.retries + 1) {
+      // Its last attempt began and never reported: the worker died (or lost the lock) while running it.
+      const error = { name: 'WorkerLost', message: `attempt ${attempt - 1} of ${spec.retries + 1} was lost with its worker (killed, or lock expired)` };
+      await this.fail(d, msg, spec, attempt - 1, error);
+      return;
+    }
+    await this.limiters.get(spec.name)?.take(this.stopping.signal);
+    if (this.stopping.signal.aborted) {
+      await d.release({ delayMs: 0, reason: 'worker stopping' });
+      return;
+    }
+    await this.execute(d, msg, spec, attempt);
+  }
+
+  private async execute(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number): Promise<void> {
+    const { writer } = this.deps;
+    const base = { id: msg.id, name: msg.name, args: msg.args };
+    let args: unknown[];
+    try {
+      args = decodeValue(msg.args) as unknown[];
+      if (!Array.isArray(args)) throw new Error('the arguments are not a list');
+    } catch (err) {
+      await this.fail(d, msg, spec, attempt, { name: 'BadArguments', message: `cannot decode the arguments: ${errorInfoOfThrown(err).message}` });
+      return;
+    }
+    const interrupt = new AbortController();
+    try {
+      const since = await writer.write({ ...base, state: 'STARTED', attempts: attempt });
+      this.running.set(msg.id, { interrupt, since });
+      await this.deps.results.reach(since);
+      let ended = false;
+      // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
+      const progress = (value: number): void => {
+        if (ended) return;
+        writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value })
+          .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
+      };
+      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, interrupt.signal);
+      ended = true;
+      await this.settle(d, msg, spec, attempt, outcome, since);
+    } finally {
+      this.running.delete(msg.id);
+    }
+  }
+
+  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, since: number): Promise<void> {
+    const base = { id: msg.id, name: msg.name, args: msg.args, attempts: attempt };
+    if (outcome.kind === 'interrupted') {
+      if (outcome.why === 'revoked') {
+        await d.accept();
+      } else {
+        await this.deps.writer.write({ ...base, state: 'PENDING' });
+        await d.release({ delayMs: 0, reason: 'worker stopped before the task finished' });
+      }
+      return;
+    }
+    // A revoke that arrived as the attempt ended wins over its outcome.
+    if (this.deps.results.peek(msg.id)?.state === 'REVOKED' && this.deps.results.offsetOf(msg.id) > since) {
+      await d.accept();
+      return;
+    }
+    if (outcome.kind === 'returned') {
+      let result: Buffer;
+      try {
+        result = encodeValue(outcome.value, `the result of task ${msg.name}`);
+      } catch (err) {
+        // Retrying cannot make the result serialisable.
+        await this.fail(d, msg, spec, attempt, errorInfoOfThrown(err));
+        return;
+      }
+      await this.deps.writer.write({ ...base, state: 'SUCCESS', result });
+      await d.accept();
+      return;
+    }
+    const error = errorInfoOfThrown(outcome.error);
+    if (attempt <= spec.retries) {
+      const delayMs = retryDelay(spec.backoff, attempt);
+      await this.deps.writer.write({ ...base, state: 'RETRY', error, retryAt: this.deps.clock.now() + delayMs });
+      await d.release({ delayMs, reason: `${error.name}: ${error.message}` });
+      return;
+    }
+    await this.fail(d, msg, spec, attempt, error);
+  }
+
+  /** FAILURE: the state, then the record to the dead-letter topic with the error and its stack as the reason. */
+  private async fail(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempts: number, error: TaskErrorInfo): Promise<void> {
+    await this.deps.writer.write({ id: msg.id, name: msg.name, args: msg.args, attempts, state: 'FAILURE', error });
+    await d.reject(`task ${spec.name} ${msg.id} failed after ${attempts} attempt(s): ${error.stack ?? `${error.name}: ${error.message}`}`);
+  }
+}
+

@@ -1,0 +1,75 @@
+// The klog command over TLS, every process real: `klog broker --tls-cert --tls-key [--tls-ca]`, and client
+// commands with --tls-ca (and --tls-cert/--tls-key for mTLS) or the KLOG_TLS_* environment; a plaintext client
+// and a client without the CA each get one line saying what to do.
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCertificates, type TestCertificates } from '../security/certificates.js';
+import { assertBuilt, lines, runKlog, spawnKlog, tempDir, waitForText } from './klog-harness.js';
+
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+let certs: TestCertificates;
+beforeAll(() => {
+  assertBuilt();
+  certs = makeCertificates();
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); // only our own children
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  certs?.remove();
+});
+
+async function tlsBroker(extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
+  const dataDir = tempDir('klog-cli-tls-');
+  dirs.push(dataDir);
+  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', '--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile, ...extra]);
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
+  const listening = lines(log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening');
+  return { child, address: `127.0.0.1:${listening.port}`, exited };
+}
+
+describe('klog over TLS', () => {
+  it('produces and consumes with --tls-ca, or with KLOG_TLS_CA in the environment', async () => {
+    const b = await tlsBroker();
+    const produced = await runKlog(['produce', 'secure', 'hello', '--tls-ca', certs.ca.certFile], { broker: b.address });
+    expect(produced.code, produced.stderr).toBe(0);
+    const consumed = await runKlog(['consume', 'secure', '--from-beginning', '-e'], { broker: b.address, env: { KLOG_TLS_CA: certs.ca.certFile } });
+    expect(consumed.stderr).toBe('');
+    expect(consumed.stdout.toString()).toBe('hello\n');
+
+    const plain = await runKlog(['topic', 'list'], { broker: b.address });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/speaks TLS.*--tls/);
+    const untrusted = await runKlog(['topic', 'list', '--tls'], { broker: b.address });
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toMatch(/TLS.*--tls-ca/);
+    expect(untrusted.stderr.trim().split('\n')).toHaveLength(1);
+
+    b.child.kill('SIGINT');
+    expect(await b.exited).toBe(0);
+  });
+
+  it('with --tls-ca on the broker, lets in a client with --tls-cert/--tls-key and refuses one without', async () => {
+    const b = await tlsBroker(['--tls-ca', certs.ca.certFile]);
+    const mutual = ['--tls-ca', certs.ca.certFile, '--tls-cert', certs.client.certFile, '--tls-key', certs.client.keyFile];
+    const ok = await runKlog(['topic', 'create', 'mutual', ...mutual], { broker: b.address });
+    expect(ok.code, ok.stderr).toBe(0);
+    const refused = await runKlog(['topic', 'list', '--tls-ca', certs.ca.certFile], { broker: b.address });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--tls-cert/);
+    b.child.kill('SIGINT');
+    expect(await b.exited).toBe(0);
+  });
+
+  it('refuses half a key pair and unreadable files, naming the flag', async () => {
+    const half = await runKlog(['broker', '--port', '0', '--tls-cert', certs.server.certFile]);
+    expect(half.code).toBe(1);
+    expect(half.stderr).toMatch(/--tls-cert and --tls-key go together/);
+    const missing = await runKlog(['topic', 'list', '--tls-ca', '/nonexistent/ca.pem']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/--tls-ca \/nonexistent\/ca.pem: cannot read it/);
+  });
+});
