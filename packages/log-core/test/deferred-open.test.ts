@@ -2,6 +2,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { encodeBatch } from '../src/batch/record-batch.js';
 import type { LogStore } from '../src/log-store.js';
 import { crashCopy, openStore, plain, readAll, removeTempDirs, segmentFiles, tempDir } from './store-fixture.js';
 
@@ -87,6 +88,16 @@ describe('open after a clean close', () => {
     await again.enforceRetention();
     expect(segmentFiles(join(dir, 't-0')).length).toBeLessThan(before);
     expect(again.logStartOffset('t', 0)).toBeGreaterThan(0);
+  });
+
+  it('answers for the idempotent producers of a partition it has not loaded', async () => {
+    const dir = tempDir();
+    const s = await opened(dir);
+    await s.createTopic('t');
+    await s.appendBatch('t', 0, encodeBatch([{ value: Buffer.from('x'), timestamp: T0 }], { producerId: 7, producerEpoch: 0, baseSequence: 0 }));
+    await close(s);
+    const again = await opened(dir);
+    expect(await again.activeProducers('t', 0)).toEqual([{ producerId: 7, epoch: 0, lastSequence: 0, lastTimestamp: T0 }]);
   });
 
   it('opens every partition at open when the marker holds no summary (as an older version writes it)', async () => {
