@@ -9,7 +9,8 @@ import { tempDataDir } from './temp-dir.js';
 /**
  * The log-core engine benchmark: append in batches and one record per call, sequential read, a compaction pass
  * and append latency beside a running cleaner, and open time of a large log after a clean close and after a kill — each step in a fresh child process (log-core-child.ts),
- * one partition, fsync 'never'.
+ * one partition, fsync 'never'. Then the scale steps: keyed appends spread over 1 and 1,000 partitions, and
+ * the reopen of a store of many partitions (one record each) after a clean close, up to its first read.
  */
 
 const CHILD = fileURLToPath(new URL('./log-core-child.js', import.meta.url));
@@ -22,6 +23,8 @@ interface LogCoreOptions {
   keyBytes: number;
   valueBytes: number;
   openBytes: number;
+  /** Partitions of the reopen step (one topic). */
+  manyPartitions: number;
 }
 
 export interface LogCoreRow {
@@ -39,8 +42,8 @@ export interface LogCoreRow {
 }
 
 function parse(argv: string[]): LogCoreOptions {
-  const o: LogCoreOptions = { records: 1_000_000, keyBytes: 16, valueBytes: 100, openBytes: 1024 ** 3 };
-  if (argv.includes('--quick')) Object.assign(o, { records: 100_000, openBytes: 128 * 1024 ** 2 });
+  const o: LogCoreOptions = { records: 1_000_000, keyBytes: 16, valueBytes: 100, openBytes: 1024 ** 3, manyPartitions: 10_000 };
+  if (argv.includes('--quick')) Object.assign(o, { records: 100_000, openBytes: 128 * 1024 ** 2, manyPartitions: 1_000 });
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--quick') continue;
@@ -50,7 +53,8 @@ function parse(argv: string[]): LogCoreOptions {
     else if (flag === '--key-bytes') o.keyBytes = Math.floor(n);
     else if (flag === '--value-bytes') o.valueBytes = Math.floor(n);
     else if (flag === '--open-mb') o.openBytes = n * 1024 ** 2;
-    else throw new Error(`log-core bench: unknown flag ${flag} (flags: --records N --key-bytes N --value-bytes N --open-mb MB --quick)`);
+    else if (flag === '--partitions') o.manyPartitions = Math.floor(n);
+    else throw new Error(`log-core bench: unknown flag ${flag} (flags: --records N --key-bytes N --value-bytes N --open-mb MB --partitions N --quick)`);
   }
   return o;
 }
@@ -102,6 +106,32 @@ function table(rows: LogCoreRow[]): string {
         `| ${r.step} | ${f(r.records)} | ${f(r.seconds, 3)} | ${r.isRate ? f(r.recordsPerSec) : ''} | ${r.isRate ? f(r.mbPerSec, 1) : ''} | ${r.p99Ms === undefined ? '' : f(r.p99Ms, 3)} | ${f(r.peakRssMb)} | ${f(r.cpuSeconds, 2)} |`,
     ),
   ].join('\n');
+}
+
+/** Keyed appends over 1 and 1,000 partitions, and the reopen of a store of many one-record partitions. */
+async function scaleSteps(o: LogCoreOptions, shape: string[], add: (r: LogCoreRow) => void): Promise<void> {
+  for (const partitions of [1, 1000]) {
+    const dir = tempDataDir('log-core-spread');
+    try {
+      const r = await runChild(['spread', dir.path, String(partitions), String(o.records), ...shape]);
+      if (r) add(row(`append keyed over ${partitions === 1 ? '1 partition' : `${partitions.toLocaleString('en-US')} partitions`}, batches of 1000`, r));
+    } finally {
+      dir.remove();
+    }
+  }
+  const many = tempDataDir('log-core-many');
+  const n = String(o.manyPartitions);
+  try {
+    // Refused under a low open-file limit (8 partitions per descriptor): reported, and the rest still runs.
+    await runChild(['many-fill', many.path, '1', n]);
+    // The first open reads the marker the fill's close wrote; measured are the open and the first read.
+    const r = await runChild(['many-open', many.path, '1', n]);
+    if (r) add(row(`reopen ${o.manyPartitions.toLocaleString('en-US')} partitions after clean close, to first read`, r, false));
+  } catch (err) {
+    log(`reopen of ${n} partitions skipped: ${(err as Error).message} (raise \`ulimit -n\` to at least ${Math.ceil(o.manyPartitions / 8)})`);
+  } finally {
+    many.remove();
+  }
 }
 
 function log(line: string): void {
@@ -158,6 +188,7 @@ export async function runLogCoreSuite(argv: string[], resultsDir: string): Promi
     await runChild(['fill-until-killed', big.path, TOPIC, String(16 * 1024 * 1024), ...shape], 'FILLED');
     const crashOpen = await runChild(['open', big.path]);
     if (crashOpen) add(row(`open ${gb} GiB log after SIGKILL (records found)`, crashOpen, false));
+    await scaleSteps(o, shape, add);
   } finally {
     work.remove();
     big.remove();

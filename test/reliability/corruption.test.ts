@@ -163,9 +163,15 @@ describe('damage at the tail of the last segment', () => {
         expect(r.error).toBeNull();
         expect(r.values).toEqual(originals(keep));
         expect(r.nextWrite).toBe(keep);
-        expect(r.stats.recoveredPartitions).toBeGreaterThanOrEqual(1); // with __consumer_offsets after a crash
-        expect(r.stats.truncatedBytes).toBeGreaterThan(0);
-        expect(r.warnings.some((w) => String(w.msg).includes(`recovery cut ${r.stats.truncatedBytes} bytes`))).toBe(true);
+        // After a crash the open recovers, before the startup line prints its counters. After a clean shutdown the
+        // partition is loaded, and repaired, on its first use (the reads above): the warning says what was cut.
+        const cut = r.warnings.find((w) => String(w.msg).startsWith('recovery cut '));
+        expect(Number(cut?.truncatedBytes)).toBeGreaterThan(0);
+        expect(String(cut?.msg)).toContain(`recovery cut ${cut?.truncatedBytes} bytes`);
+        if (crashed) {
+          expect(r.stats.recoveredPartitions).toBeGreaterThanOrEqual(1); // with __consumer_offsets
+          expect(r.stats.truncatedBytes).toBe(cut?.truncatedBytes);
+        }
       });
     }
   }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from './logger.js';
-import { decodeBatch, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
+import { decodeBatch, readBatchHeader, validateBatch, type BatchLimits, type EncodeOptions } from './batch/record-batch.js';
 import { KlogError } from './errors.js';
 import { defaultOpenSegments, processFdLimit, segmentFileBudget, type FdLimit } from './fd-limit.js';
 import { ByteThrottle } from './byte-throttle.js';
@@ -152,14 +152,14 @@ export class LogStore {
     let store: LogStore | undefined;
     try {
       writeFormatVersionIfMissing(dir);
-      const clean = takeCleanShutdownMarker(dir);
+      const shutdown = takeCleanShutdownMarker(dir);
       const chosen = opts.maxOpenSegments;
       const openSegments = (partitions: number): number =>
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
         { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 });
-      await store.topics.openAll(loadTopics(dir), clean);
+      await store.topics.openAll(loadTopics(dir), shutdown);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);
       return store;
@@ -259,15 +259,28 @@ export class LogStore {
     // Every batch is encoded before any is appended, so a record the encoder rejects (too large, bad
     // timestamp) fails the whole call with nothing written.
     const encoded = [...byPartition].map(([p, indexes]) =>
-      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
-    await Promise.all(encoded.map(async ({ p, indexes, chunks }) => {
+      ({ p, indexes, chunks: [...chunksUnderLimit(indexes.length === records.length ? records : indexes.map((i) => records[i]), topic.config.maxBatchBytes, now, opts.compression)] }));
+    const ack = (p: number, indexes: number[], chunk: { first: number; count: number }, { baseOffset }: AppendResult): void => {
+      for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
+    };
+    await Promise.all(encoded.map(({ p, indexes, chunks }) => {
       const log = topic.partitions[p];
-      for (const chunk of chunks) {
-        const { baseOffset } = await this.appendEncoded(log, chunk.batch);
-        for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
-      }
+      // One batch (the usual case): no async step of its own. Several: each waits for the one before, so that
+      // a failed batch stops the records after it in that partition.
+      if (chunks.length === 1) return this.appendOwnBatch(log, chunks[0].batch).then((r) => ack(p, indexes, chunks[0], r));
+      return (async () => {
+        for (const chunk of chunks) ack(p, indexes, chunk, await this.appendOwnBatch(log, chunk.batch));
+      })();
     }));
     return acks;
+  }
+
+  /**
+   * A batch encodeBatch made in this call: its CRC was computed over these very bytes and its records were
+   * validated before encoding, so only its header is read back (checking it again would double the CRC work).
+   */
+  private appendOwnBatch(log: PartitionLog, batch: Buffer): Promise<AppendResult> {
+    return log.appendBatch(batch, readBatchHeader(batch, 0));
   }
 
   /**
@@ -391,6 +404,8 @@ export class LogStore {
   async enforceRetention(): Promise<void> {
     for (const [name, topic] of this.topics.entries()) {
       for (let p = 0; p < topic.partitions.length; p++) {
+        // A one-segment log has nothing retention may delete; skipping it keeps deferred partitions unloaded.
+        if (!topic.partitions[p].hasSealedSegments) continue;
         const deleted = await topic.partitions[p].enforceRetention();
         if (deleted > 0) this.logger.info({ topic: name, partition: p, deleted }, 'retention deleted old segments');
       }
@@ -454,7 +469,7 @@ export class LogStore {
     this.closed = true;
     await this.maintenance.stop();
     await this.topics.closeAll();
-    writeCleanShutdownMarker(this.dir, this.now());
+    writeCleanShutdownMarker(this.dir, this.now(), this.topics.summaries());
     this.releaseLock();
   }
 

@@ -11,6 +11,7 @@ import { writeLogStart } from './log-start-offset.js';
 import { ProducerState, type ActiveProducer } from './producer-state.js';
 import { Segment, type BatchSlice } from './segment.js';
 import type { RecoveryReport } from './segment-recovery.js';
+import type { PartitionSummary } from './shutdown-marker.js';
 import { deletesByAge, type TopicConfig } from './topic-config.js';
 
 export interface AppendResult {
@@ -30,6 +31,8 @@ export interface PartitionContext {
   onRoll: () => void;
   /** Called with the duration of each fdatasync this partition did. */
   onFsync: (seconds: number) => void;
+  /** Told what loading the partition had to repair (at open, or at first use of a deferred partition). */
+  onRecovered: (report: RecoveryReport) => void;
 }
 
 export interface CompactionReport {
@@ -68,6 +71,13 @@ export class PartitionLog {
    * ratio. Kept in memory only: after a restart the whole log counts as dirty and is cleaned once more.
    */
   private cleanedTo = 0;
+  /**
+   * A partition opened from the last clean close's summary, not yet loaded: its offsets come from the summary
+   * and its segments are listed on first use (see deferred). Null once loaded.
+   */
+  private summary: PartitionSummary | null = null;
+  /** The load in progress of a deferred partition: every operation that needs the segments waits for it. */
+  private loading: Promise<void> | null = null;
 
   private constructor(private readonly ctx: PartitionContext) {}
 
@@ -80,11 +90,22 @@ export class PartitionLog {
   }
 
   get sizeBytes(): number {
+    if (this.summary) return this.summary.sizeBytes;
     return this.segments.reduce((n, s) => n + s.size, 0);
   }
 
   get segmentCount(): number {
-    return this.segments.length;
+    return this.summary ? this.summary.segments : this.segments.length;
+  }
+
+  /** Whether retention may have segments to delete: only sealed ones ever go. False for a one-segment log. */
+  get hasSealedSegments(): boolean {
+    return this.segmentCount > 1;
+  }
+
+  /** Offsets, bytes and segments now: what a clean close records for the next open. */
+  get stateSummary(): PartitionSummary {
+    return { logStartOffset: this.startOffset, logEndOffset: this.hw, sizeBytes: this.sizeBytes, segments: this.segmentCount };
   }
 
   private get active(): Segment {
@@ -92,15 +113,49 @@ export class PartitionLog {
   }
 
   /** Opens (or creates) the partition directory, recovering its last segment if needed (see loadPartition). */
-  static async open(ctx: PartitionContext, clean: boolean): Promise<{ log: PartitionLog; recovery: RecoveryReport | null }> {
+  static async open(ctx: PartitionContext, clean: boolean): Promise<PartitionLog> {
     const log = new PartitionLog(ctx);
-    const loaded = await loadPartition(ctx.dir, ctx.pool, ctx.now(), clean);
-    log.segments = loaded.segments;
-    log.nextOffset = log.active.nextOffset;
-    log.hw = log.nextOffset;
-    log.syncedOffset = log.nextOffset;
-    log.startOffset = loaded.logStartOffset;
-    return { log, recovery: loaded.recovery };
+    await log.load(clean);
+    return log;
+  }
+
+  /**
+   * A partition of a store that closed cleanly, answered from that close's summary: nothing is read from its
+   * directory until an operation needs its segments (append, read, a timestamp lookup, retention or compaction),
+   * which then waits for the load. A store of many partitions opens in the time it takes to read the marker,
+   * and holds memory for the partitions in use. Only after a clean close: recovery is never deferred.
+   */
+  static deferred(ctx: PartitionContext, summary: PartitionSummary): PartitionLog {
+    const log = new PartitionLog(ctx);
+    log.summary = summary;
+    log.startOffset = summary.logStartOffset;
+    log.nextOffset = log.hw = log.syncedOffset = summary.logEndOffset;
+    return log;
+  }
+
+  private async load(clean: boolean): Promise<void> {
+    const loaded = await loadPartition(this.ctx.dir, this.ctx.pool, this.ctx.now(), clean);
+    this.segments = loaded.segments;
+    this.nextOffset = this.active.nextOffset;
+    this.hw = this.nextOffset;
+    this.syncedOffset = this.nextOffset;
+    this.startOffset = loaded.logStartOffset;
+    this.summary = null;
+    if (loaded.recovery) this.ctx.onRecovered(loaded.recovery);
+  }
+
+  /** Null when the segments are loaded (the common case costs no promise); else the load to wait for. */
+  private whenLoaded(): Promise<void> | null {
+    if (!this.summary) return null;
+    this.loading ??= this.load(true).finally(() => {
+      this.loading = null; // after a failure the next operation tries again
+    });
+    return this.loading;
+  }
+
+  /** Waits for a deferred partition's load; at once for a loaded one. */
+  private async loaded(): Promise<void> {
+    await this.whenLoaded();
   }
 
   // ---- appending ------------------------------------------------------------------------------------------
@@ -112,6 +167,9 @@ export class PartitionLog {
    */
   appendBatch(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new KlogError('STORE_CLOSED', 'the log store is closed'));
+    // Appends that arrive during the load queue on it in arrival order (then callbacks run in order).
+    const loading = this.whenLoaded();
+    if (loading) return loading.then(() => this.appendBatch(buf, header));
     const max = this.ctx.config().maxBatchBytes;
     if (buf.length > max) {
       return Promise.reject(new KlogError('RECORD_TOO_LARGE',
@@ -135,7 +193,9 @@ export class PartitionLog {
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     setBaseOffset(buf, 0, baseOffset);
-    const slice: BatchSlice = { buf, header: { ...header, baseOffset } };
+    // The header object is this append's own (parsed from these bytes by the caller): updated, not copied.
+    header.baseOffset = baseOffset;
+    const slice: BatchSlice = { buf, header };
     try {
       this.maybeRoll(buf.length);
       const seg = this.active;
@@ -226,6 +286,8 @@ export class PartitionLog {
   /** Whole batches from the one holding `offset`, up to about maxBytes (at least one batch). */
   async read(offset: number, maxBytes: number): Promise<BatchSlice[]> {
     this.checkOffset(offset);
+    const loading = this.whenLoaded();
+    if (loading) await loading;
     let i = this.segmentIndexFor(offset);
     while (i < this.segments.length) {
       const seg = this.segments[i];
@@ -281,6 +343,7 @@ export class PartitionLog {
   /** The first batch holding offsets >= `fromOffset` whose max timestamp is >= timestamp, or null when there is none. */
   /** The largest record timestamp in the segments (from their indexes), -1 when they hold no record. */
   async maxTimestamp(): Promise<number> {
+    await this.loaded();
     let max = -1;
     for (const seg of this.segments) {
       await seg.ensureIndexes();
@@ -290,6 +353,7 @@ export class PartitionLog {
   }
 
   async firstBatchFromTime(timestamp: number, fromOffset: number): Promise<BatchSlice | null> {
+    await this.loaded();
     for (const seg of this.segments) {
       await seg.ensureIndexes();
       if (seg.nextOffset <= fromOffset) continue;
@@ -307,6 +371,7 @@ export class PartitionLog {
   }
 
   private async retentionPass(): Promise<number> {
+    await this.loaded();
     const cfg = this.ctx.config();
     const byAge = deletesByAge(cfg);
     const now = this.ctx.now();
@@ -330,8 +395,9 @@ export class PartitionLog {
   }
 
   /** Kafka's DeleteRecords: the log start offset moves up to `offset`; segments wholly below it are deleted. */
-  deleteRecordsBefore(offset: number): Promise<void> {
-    if (offset < this.startOffset) return Promise.resolve();
+  async deleteRecordsBefore(offset: number): Promise<void> {
+    await this.loaded();
+    if (offset < this.startOffset) return;
     this.checkOffset(offset);
     this.startOffset = offset;
     writeLogStart(this.ctx.dir, offset);
@@ -353,6 +419,8 @@ export class PartitionLog {
    * Background compaction of a partition starts when it passes minCleanableDirtyRatio.
    */
   get dirtyRatio(): number {
+    // Not loaded since the restart: its whole sealed part counts as dirty, as for a loaded log (see cleanedTo).
+    if (this.summary) return this.summary.segments > 1 ? 1 : 0;
     const sealed = this.segments.slice(0, -1);
     const total = sealed.reduce((n, s) => n + s.size, 0);
     if (total === 0) return 0;
@@ -369,6 +437,7 @@ export class PartitionLog {
     return this.exclusive(async () => {
       const report: CompactionReport = { segmentsCleaned: 0, bytesBefore: 0, bytesAfter: 0 };
       if (this.closed) return report;
+      await this.loaded();
       for (const seg of this.segments) await seg.ensureIndexes(); // maxTimestamp comes from the indexes
       const cleanable = cleanableSegments(this.segments, rules);
       if (cleanable.length === 0) return report;
@@ -442,6 +511,7 @@ export class PartitionLog {
   }
 
   private async loadProducerState(): Promise<ProducerState> {
+    await this.loaded(); // a deferred partition's active segment is not known until it is loaded
     const state = new ProducerState();
     const seg = this.active;
     let offset = seg.baseOffset;
@@ -467,8 +537,10 @@ export class PartitionLog {
     while (this.syncing) await this.syncing;
     this.closing = true;
     await this.maintenance;
+    await this.loading?.catch(() => undefined); // a load in progress finishes first, so its descriptors are closed
     this.closed = true;
     for (const w of [...this.waiters]) w.wake();
+    if (this.summary) return; // never loaded: nothing is open, and the summary still holds for the next open
     const seg = this.active;
     seg.seal(this.ctx.fsync !== 'never');
     for (const s of this.segments) await s.close();

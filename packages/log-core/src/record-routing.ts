@@ -8,9 +8,15 @@ import type { RecordInput } from './types.js';
  * partitions (as Kafka's client does) and keyless ones to one partition per call.
  */
 export function routeRecords(records: RecordInput[], partitions: number, partitioner: Partitioner, partition?: number): Map<number, number[]> {
+  // Every record to one partition (named, or the only one): no key to hash.
+  const only = partition ?? (partitions === 1 ? 0 : undefined);
+  if (only !== undefined) {
+    partitioner.nextBatch();
+    return new Map([[only, Array.from({ length: records.length }, (_, i) => i)]]);
+  }
   const byPartition = new Map<number, number[]>();
   for (let i = 0; i < records.length; i++) {
-    const p = partition ?? partitioner.partition(records[i].key, partitions);
+    const p = partitioner.partition(records[i].key, partitions);
     let list = byPartition.get(p);
     if (!list) byPartition.set(p, (list = []));
     list.push(i);

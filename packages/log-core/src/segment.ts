@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, read, readSync, rmSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, openSync, read, readSync, rmSync, writeSync, writevSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { readBatchHeader, validateBatch, type BatchHeader } from './batch/record-batch.js';
@@ -188,16 +188,9 @@ export class Segment implements PooledFile, RecoverableSegment {
   writeSync(batches: BatchSlice[]): void {
     if (!this.writable) throw new KlogError('STORAGE_ERROR', `segment ${this.logPath} is not open for writing`);
     const fd = this.openFd();
-    let bufs = batches.map((b) => b.buf);
-    let position = this.size;
-    let remaining = bufs.reduce((n, b) => n + b.length, 0);
     this.unsynced = true;
-    while (remaining > 0) {
-      const written = writevSync(fd, bufs, position);
-      remaining -= written;
-      position += written;
-      if (remaining > 0) bufs = skipBytes(bufs, written);
-    }
+    if (batches.length === 1) writeWhole(fd, batches[0].buf, this.size);
+    else writeAll(fd, batches.map((b) => b.buf), this.size);
     for (const b of batches) this.indexBatch(b.header, b.buf.length);
     if (this.offsetIndex.unflushed >= 64) this.flushIndexes();
   }
@@ -401,6 +394,22 @@ export class Segment implements PooledFile, RecoverableSegment {
 
 const fdatasyncAsync = promisify(fdatasync);
 const readAsync = promisify(read);
+
+/** One buffer at `position`, through short writes (the common append: one batch, no array to build). */
+function writeWhole(fd: number, buf: Buffer, position: number): void {
+  for (let done = 0; done < buf.length; ) done += writeSync(fd, buf, done, buf.length - done, position + done);
+}
+
+/** Several buffers back to back at `position`, in as few system calls as the kernel allows. */
+function writeAll(fd: number, bufs: Buffer[], position: number): void {
+  let remaining = bufs.reduce((n, b) => n + b.length, 0);
+  while (remaining > 0) {
+    const written = writevSync(fd, bufs, position);
+    remaining -= written;
+    position += written;
+    if (remaining > 0) bufs = skipBytes(bufs, written);
+  }
+}
 
 function skipBytes(bufs: Buffer[], skip: number): Buffer[] {
   const out: Buffer[] = [];

@@ -5,9 +5,10 @@ import { checkPartitionBudget, segmentFileBudget, type FdLimit } from './fd-limi
 import type { FsyncPolicy } from './fsync-policy.js';
 import type { HandlePool } from './handle-pool.js';
 import type { Logger } from './logger.js';
-import { PartitionLog } from './partition-log.js';
+import { PartitionLog, type PartitionContext } from './partition-log.js';
 import { Partitioner } from './partitioner.js';
 import type { RecoveryReport } from './segment-recovery.js';
+import type { PartitionSummary, ShutdownState } from './shutdown-marker.js';
 import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
 import { newTopicId } from './topic-id.js';
 import { saveTopics, type StoredTopic } from './topic-registry.js';
@@ -61,12 +62,19 @@ export class TopicTable {
     return this.topics.entries();
   }
 
-  /** At store open: every topic of topics.json, then the directories no topic owns are removed. */
-  async openAll(stored: Map<string, StoredTopic>, clean: boolean): Promise<void> {
+  /**
+   * At store open: every topic of topics.json, then the directories no topic owns are removed. After a clean
+   * close, partitions the marker summarised are deferred (loaded on first use); the others are loaded now, and
+   * after an unclean shutdown every partition is recovered now, before the store serves.
+   */
+  async openAll(stored: Map<string, StoredTopic>, shutdown: ShutdownState): Promise<void> {
     const configs = new Map([...stored].map(([name, t]) => [name, t.config]));
     this.warnIfFdLimitLow(configs);
     this.ctx.pool.resize(this.ctx.openSegments([...configs.values()].reduce((n, c) => n + c.partitions, 0)));
-    for (const [name, t] of stored) await this.open(name, t.config, t.id ?? newTopicId(), clean, false);
+    for (const [name, t] of stored) {
+      const summaries = shutdown.clean ? shutdown.summaries.get(name) ?? [] : [];
+      await this.open(name, t.config, t.id ?? newTopicId(), shutdown.clean, false, summaries);
+    }
     this.removeOrphanDirectories(configs);
     // Topics saved before ids existed got theirs just now: kept at once, so the id never changes.
     if ([...stored.values()].some((t) => t.id === null)) saveTopics(this.ctx.dir, this.stored());
@@ -166,10 +174,14 @@ export class TopicTable {
    * Opens a topic's partitions. A topic being created is all or nothing: if a partition cannot be created
    * (out of descriptors, space, a name taken), the ones made so far are closed and their directories removed.
    */
-  private async open(name: string, config: TopicConfig, id: Buffer, clean: boolean, creating: boolean): Promise<void> {
+  private async open(name: string, config: TopicConfig, id: Buffer, clean: boolean, creating: boolean, summaries: PartitionSummary[] = []): Promise<void> {
     const topic: Topic = { config, id, partitions: [], partitioner: new Partitioner() };
     try {
-      for (let p = 0; p < config.partitions; p++) topic.partitions.push(await this.openPartition(name, p, topic, clean, creating));
+      for (let p = 0; p < config.partitions; p++) {
+        const summary = summaries[p];
+        topic.partitions.push(summary ? PartitionLog.deferred(this.partitionContext(name, p, topic), summary)
+          : await this.openPartition(name, p, topic, clean, creating));
+      }
     } catch (err) {
       if (creating) await this.discardPartitions(name, topic.partitions);
       else for (const p of topic.partitions) await p.close();
@@ -180,26 +192,34 @@ export class TopicTable {
 
   /** One partition of a topic; a directory this call made is removed again if the partition cannot open. */
   private async openPartition(name: string, p: number, topic: Topic, clean: boolean, creating: boolean): Promise<PartitionLog> {
-    const dir = join(this.ctx.dir, `${name}-${p}`);
-    const existed = existsSync(dir);
+    const ctx = this.partitionContext(name, p, topic);
+    const existed = existsSync(ctx.dir);
     try {
-      const { log, recovery } = await PartitionLog.open({
-        topic: name,
-        partition: p,
-        dir,
-        config: () => topic.config,
-        fsync: this.ctx.fsync,
-        pool: this.ctx.pool,
-        now: this.ctx.now,
-        onRoll: this.ctx.onRoll,
-        onFsync: this.ctx.onFsync,
-      }, clean);
-      if (recovery) this.countRecovery(name, p, recovery);
-      return log;
+      return await PartitionLog.open(ctx, clean);
     } catch (err) {
-      if (creating && !existed) rmSync(dir, { recursive: true, force: true });
+      if (creating && !existed) rmSync(ctx.dir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  private partitionContext(name: string, p: number, topic: Topic): PartitionContext {
+    return {
+      topic: name,
+      partition: p,
+      dir: join(this.ctx.dir, `${name}-${p}`),
+      config: () => topic.config,
+      fsync: this.ctx.fsync,
+      pool: this.ctx.pool,
+      now: this.ctx.now,
+      onRoll: this.ctx.onRoll,
+      onFsync: this.ctx.onFsync,
+      onRecovered: (report) => this.countRecovery(name, p, report),
+    };
+  }
+
+  /** Every partition's state, for the clean-shutdown marker (after closeAll). */
+  summaries(): Map<string, PartitionSummary[]> {
+    return new Map([...this.topics].map(([name, t]) => [name, t.partitions.map((p) => p.stateSummary)]));
   }
 
   /** Closes every partition (at store close, or when opening the store failed partway). */

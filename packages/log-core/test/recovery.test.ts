@@ -60,6 +60,9 @@ function copyOf(dir: string): string {
 async function withStore<T>(dir: string, fn: (s: LogStore) => Promise<T>): Promise<T> {
   const s = await openStore(dir);
   try {
+    // After a clean close a partition is loaded on its first use, and damage done to it after the close is found
+    // (and repaired) then: a read is that first use. After an unclean stop the open itself recovered it.
+    if (s.hasTopic('t')) await s.read('t', 0, { offset: s.logStartOffset('t', 0), maxBytes: 1 });
     return await fn(s);
   } finally {
     await s.close();
