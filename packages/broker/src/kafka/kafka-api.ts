@@ -12,6 +12,8 @@ export interface KafkaRequestContext {
   readonly advertised: { host: string; port: number };
   /** Aborted when the connection closes (ends long-polls early). */
   readonly closed: AbortSignal;
+  /** Who the client is (SASL user or client certificate CN), for ACLs; null or absent: anonymous. */
+  readonly principal?: string | null;
 }
 
 /**
