@@ -10,7 +10,7 @@ export type { ConsumerOptions, ConsumedMessage, MessageHeader, Assignment } from
 export { GroupConsumer } from './group-consumer.js';
 export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePayload, HandlerRetryOptions } from './group-consumer.js';
 export { Admin } from './admin.js';
-export type { TopicSettings, TopicMetadata, GroupListing, GroupInfo, QueueSettings, QueueConfig, QueueListing, QueueInfo } from './admin.js';
+export type { Acl, TopicSettings, TopicMetadata, GroupListing, GroupInfo, QueueSettings, QueueConfig, QueueListing, QueueInfo } from './admin.js';
 export { Queue } from './queue.js';
 export type { QueueOptions, QueueRunOptions, QueueEachMessagePayload } from './queue.js';
 export { QueueMessage } from './queue-message.js';
