@@ -146,10 +146,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
     tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
     authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} user(s)` : 'off (no users)' }, 'broker listening');
-  // Users protect the native listener only, so far: say so, rather than let an operator believe the others are closed.
+  // Users protect the native listener; the others do not authenticate yet: say what that means for each.
   if (security.users.size > 0 && (kafka || http)) {
     logger.warn({ kafkaPort: kafka?.port, httpPort: http?.port },
-      'the Kafka and HTTP listeners do not authenticate clients yet: whoever reaches them can read and write; keep them on a trusted network');
+      'the Kafka and HTTP listeners do not authenticate clients yet: Kafka clients are anonymous (User:ANONYMOUS, or their certificate\'s CN) '
+      + 'and get only what ACLs grant them; whoever reaches the HTTP listener can read and write; keep it on a trusted network');
   }
 
   let closing: Promise<void> | null = null;
