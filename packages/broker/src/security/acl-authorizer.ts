@@ -24,13 +24,12 @@ export interface AuthorizerOptions {
  */
 export class AclAuthorizer {
   private readonly superUsers: ReadonlySet<string>;
+  private readonly always: boolean;
 
   constructor(readonly acls: AclStore, private readonly hasUsers: () => boolean, opts: AuthorizerOptions = {}) {
     this.superUsers = new Set((opts.superUsers ?? []).map(userPrincipal));
     this.always = opts.always ?? false;
   }
-
-  private readonly always: boolean;
 
   get enabled(): boolean {
     return this.always || this.hasUsers();
