@@ -16,7 +16,7 @@ export type { QueueOptions, QueueRunOptions, QueueEachMessagePayload } from './q
 export { QueueMessage } from './queue-message.js';
 export type { QueueAckType } from './queue-message.js';
 export type { Serializer, Deserializer } from './serializers.js';
-export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ACL_OPERATIONS, CLUSTER_RESOURCE } from '@klog/protocol';
 export type { ErrorCode, ErrorInfo } from '@klog/protocol';
 export { KlogError, isKlogError } from '@klog/log-core';
 export type { Compression, Logger } from '@klog/log-core';

@@ -1,5 +1,4 @@
-import type { Acl } from '@klog/client';
-import { ACL_OPERATIONS, CLUSTER_RESOURCE, type AclOperation } from '@klog/protocol';
+import { ACL_OPERATIONS, CLUSTER_RESOURCE, type Acl } from '@klog/client';
 import type { Argv, CommandModule } from 'yargs';
 import { withClient, type BrokerArgs } from '../client-session.js';
 import { UsageError } from '../errors.js';
@@ -10,7 +9,7 @@ import { renderTable } from '../table.js';
 interface AclArgs extends BrokerArgs {
   allow?: string;
   deny?: string;
-  operation: AclOperation;
+  operation: Acl['operation'];
   topic?: string;
   group?: string;
   cluster: boolean;
