@@ -8,7 +8,7 @@ import { runKlog, spawnShell, startTestBroker, tempDir, type KlogResult, type Te
 const COMMANDS = [[], ['broker'], ['produce'], ['consume'], ['topic'], ['topic', 'create'], ['topic', 'alter'], ['topic', 'list'], ['topic', 'describe'],
   ['topic', 'compact'], ['topic', 'trim'], ['topic', 'delete'], ['group'], ['group', 'list'], ['group', 'describe'], ['group', 'reset-offsets'], ['group', 'delete'],
   ['queue'], ['queue', 'create'], ['queue', 'list'], ['queue', 'describe'], ['queue', 'redrive'], ['queue', 'reset'], ['queue', 'delete'],
-  ['user'], ['user', 'add'], ['user', 'list'], ['user', 'remove'],
+  ['user'], ['user', 'add'], ['user', 'list'], ['user', 'remove'], ['acl'], ['acl', 'add'], ['acl', 'list'], ['acl', 'remove'],
   ['worker'], ['task'], ['task', 'status'], ['task', 'list'], ['task', 'retry'], ['task', 'revoke']];
 
 /** The example command lines of a --help text (piped, each example is one line: command, two spaces, what it does). */

@@ -43,7 +43,7 @@ describe('klog user', () => {
     const listed = await runKlog(['user', 'list', '--data-dir', dataDir]);
     expect(listed.stdout.toString()).toMatch(/^USER +MECHANISMS\nalice +SCRAM-SHA-256,SCRAM-SHA-512\n$/);
 
-    const b = await brokerOn(dataDir, ['--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile]);
+    const b = await brokerOn(dataDir, ['--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile, '--super-user', 'alice', '--super-user', 'bob']);
     const tls = ['--tls-ca', certs.ca.certFile];
     const locked = await runKlog(['user', 'list', '--data-dir', dataDir]);
     expect(locked.code).toBe(1);

@@ -32,7 +32,7 @@ async function attempt(port: number, opts: Partial<ClientOptions>): Promise<unkn
 describe('SCRAM on the native listener', () => {
   it('lets the first user be added anonymously, then requires authentication, with either mechanism', async () => {
     const dataDir = tempDir();
-    const broker = await startTestBroker({ dataDir });
+    const broker = await startTestBroker({ dataDir, superUsers: ['alice'] }); // ACLs are acl-native.test.ts's
     try {
       const anonymous = clientOf(broker.port);
       expect(await anonymous.admin().addUser('alice', PASSWORD)).toBe(true);
@@ -55,7 +55,7 @@ describe('SCRAM on the native listener', () => {
       salt: expect.any(String), iterations: expect.any(Number), storedKey: expect.any(String), serverKey: expect.any(String),
     });
     expect(statSync(join(dataDir, 'users.json')).mode & 0o777).toBe(0o600);
-    const again = await startTestBroker({ dataDir });
+    const again = await startTestBroker({ dataDir, superUsers: ['alice'] });
     try {
       expect(await attempt(again.port, {})).toMatchObject({ code: 'AUTHENTICATION_REQUIRED' });
       expect(await attempt(again.port, { sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD } })).toContain('audited');
@@ -94,7 +94,7 @@ describe('SCRAM on the native listener', () => {
   });
 
   it('manages users over the wire once authenticated, and refuses anonymous changes', async () => {
-    const broker = await startTestBroker();
+    const broker = await startTestBroker({ superUsers: ['admin'] });
     try {
       const bootstrap = clientOf(broker.port);
       await bootstrap.admin().addUser('admin', PASSWORD);

@@ -8,6 +8,7 @@ import { queueCommand } from './commands/queue.js';
 import { taskCommand } from './commands/task.js';
 import { topicCommand } from './commands/topic.js';
 import { userCommand } from './commands/user.js';
+import { aclCommand } from './commands/acl.js';
 import { workerCommand } from './commands/worker.js';
 import { joinTimeAgoValues } from './argv.js';
 import { DEFAULT_BROKER } from './broker-address.js';
@@ -90,6 +91,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .command(groupCommand(rt))
     .command(queueCommand(rt))
     .command(userCommand(rt))
+    .command(aclCommand(rt))
     .command(workerCommand(rt))
     .command(taskCommand(rt))
     .demandCommand(1, 'say which command to run (klog --help lists them)')

@@ -3,6 +3,9 @@ import {
   deriveScramCredentials, fromWireError, pacedRedrive, topicSettingsFromWire, topicSettingsToWire, type PacingClock, type QueueResetTo, type RequestOf, type ResponseOf,
 } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
+
+/** One ACL as the broker keeps it (see docs/security.md). */
+export type Acl = ResponseOf<'aclList'>['acls'][number];
 import { listOffsets } from './consumer.js';
 import { sleep } from './retry.js';
 
@@ -199,6 +202,20 @@ export class Admin {
 
   async removeUser(user: string): Promise<void> {
     await this.conn.request('userRemove', { user });
+  }
+
+  /** Adds an ACL (principal `User:NAME` or `*`); resolves with false when the same ACL was already there. */
+  async addAcl(acl: Acl): Promise<boolean> {
+    return (await this.conn.request('aclAdd', { acl })).created;
+  }
+
+  async listAcls(): Promise<Acl[]> {
+    return (await this.conn.request('aclList', {})).acls;
+  }
+
+  /** Removes an ACL given exactly as it was added (UNKNOWN_ACL otherwise). */
+  async removeAcl(acl: Acl): Promise<void> {
+    await this.conn.request('aclRemove', { acl });
   }
 
   /** Offsets per partition: 'earliest', 'latest', or the first offset at or after a time (ms). */

@@ -10,13 +10,13 @@ export type { ConsumerOptions, ConsumedMessage, MessageHeader, Assignment } from
 export { GroupConsumer } from './group-consumer.js';
 export type { GroupConsumerOptions, SubscribeOptions, RunOptions, EachMessagePayload, HandlerRetryOptions } from './group-consumer.js';
 export { Admin } from './admin.js';
-export type { TopicSettings, TopicMetadata, GroupListing, GroupInfo, QueueSettings, QueueConfig, QueueListing, QueueInfo } from './admin.js';
+export type { Acl, TopicSettings, TopicMetadata, GroupListing, GroupInfo, QueueSettings, QueueConfig, QueueListing, QueueInfo } from './admin.js';
 export { Queue } from './queue.js';
 export type { QueueOptions, QueueRunOptions, QueueEachMessagePayload } from './queue.js';
 export { QueueMessage } from './queue-message.js';
 export type { QueueAckType } from './queue-message.js';
 export type { Serializer, Deserializer } from './serializers.js';
-export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
+export { isRetriable, errorInfo, errorInfoOf, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, ACL_OPERATIONS, CLUSTER_RESOURCE } from '@klog/protocol';
 export type { ErrorCode, ErrorInfo } from '@klog/protocol';
 export { KlogError, isKlogError } from '@klog/log-core';
 export type { Compression, Logger } from '@klog/log-core';

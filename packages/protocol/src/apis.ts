@@ -34,6 +34,9 @@ import { saslAuthenticate } from './apis/sasl-authenticate.js';
 import { userAdd } from './apis/user-add.js';
 import { userList } from './apis/user-list.js';
 import { userRemove } from './apis/user-remove.js';
+import { aclAdd } from './apis/acl-add.js';
+import { aclList } from './apis/acl-list.js';
+import { aclRemove } from './apis/acl-remove.js';
 import type { ApiDefinition } from './api-definition.js';
 import type { Infer } from './schema.js';
 
@@ -79,6 +82,9 @@ export const APIS = {
   userAdd,
   userList,
   userRemove,
+  aclAdd,
+  aclList,
+  aclRemove,
 } as const satisfies { [N in string]: ApiDefinition<N> };
 
 export type ApiName = keyof typeof APIS;

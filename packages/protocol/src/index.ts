@@ -37,6 +37,8 @@ export { KlogError, isKlogError, STORAGE_ERRORS } from '@klog/log-core';
 export type { ErrorInfo, StorageErrorCode } from '@klog/log-core';
 export { QueueAcknowledgements } from './queue-acknowledgements.js';
 export type { QueueAckType, QueueAckOptions } from './queue-acknowledgements.js';
+export { ACL_OPERATIONS, ACL_RESOURCE_TYPES, CLUSTER_RESOURCE } from './apis/acl-fields.js';
+export type { AclOperation, AclResourceType } from './apis/acl-fields.js';
 export { SCRAM_MECHANISMS, parseScramMechanism } from './sasl/scram-mechanism.js';
 export type { ScramMechanism } from './sasl/scram-mechanism.js';
 export { checkIterations, deriveScramCredential, deriveScramCredentials, DEFAULT_SCRAM_ITERATIONS, MIN_SCRAM_ITERATIONS } from './sasl/scram-credential.js';

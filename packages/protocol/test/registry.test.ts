@@ -13,7 +13,7 @@ describe('the api registry', () => {
 
   it('keeps every api a released client may call (an api is never removed, only added)', () => {
     expect(Object.keys(APIS).sort()).toEqual([
-      'alterTopicConfigs', 'apiVersions', 'compactTopic', 'createPartitions', 'createQueue', 'createTopics', 'deleteGroup',
+      'aclAdd', 'aclList', 'aclRemove', 'alterTopicConfigs', 'apiVersions', 'compactTopic', 'createPartitions', 'createQueue', 'createTopics', 'deleteGroup',
       'deleteQueue', 'deleteRecords', 'deleteTopics', 'describeGroup', 'describeQueue', 'fetch', 'heartbeat', 'initProducerId',
       'joinGroup', 'leaveGroup', 'leaveQueue', 'listGroups', 'listOffsets', 'listQueues', 'metadata', 'offsetCommit',
       'offsetFetch', 'produce', 'redriveQueue', 'resetOffsets', 'resetQueue', 'saslAuthenticate', 'saslHandshake', 'shareAcknowledge',

@@ -218,4 +218,16 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     request: { user: 'alice' },
     response: {},
   },
+  aclAdd: {
+    request: { acl: { principal: 'User:alice', resourceType: 'topic', resourceName: 'orders', prefix: false, operation: 'read', allow: true } },
+    response: { created: true },
+  },
+  aclList: {
+    request: {},
+    response: { acls: [{ principal: '*', resourceType: 'group', resourceName: 'app-', prefix: true, operation: 'all', allow: false }] },
+  },
+  aclRemove: {
+    request: { acl: { principal: 'User:alice', resourceType: 'cluster', resourceName: 'kafka-cluster', prefix: false, operation: 'alter', allow: true } },
+    response: {},
+  },
 };

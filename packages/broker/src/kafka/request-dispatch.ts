@@ -5,6 +5,7 @@ import { unsupportedApiVersions } from './apis/api-versions.js';
 import { KafkaReader } from './codec/reader.js';
 import type { KafkaWriter } from './codec/writer.js';
 import { KafkaError } from './error-codes.js';
+import { authorizeKafkaRequest, narrowKafkaResponse } from './kafka-authorization.js';
 import { isSchemaApi, type ClassicKafkaApi, type KafkaApi, type KafkaRequestContext } from './kafka-api.js';
 import { finishRequestHeader, readRequestHeader, type RequestHeader } from './request-header.js';
 import { readMessage } from './schema/message-reader.js';
@@ -59,7 +60,7 @@ async function handleSchema(api: KafkaApi, body: KafkaReader, header: RequestHea
   try {
     finishRequestHeader(body, isFlexible(api.request, version));
     const request = readMessage(api.request, body, version);
-    response = served ? await api.handle(request, version, ctx) : api.errorResponse(request, version, KafkaError.UNSUPPORTED_VERSION);
+    response = served ? await authorizedHandle(api, request, version, ctx) : api.errorResponse(request, version, KafkaError.UNSUPPORTED_VERSION);
     ctx.broker.metrics.requestDone('kafka', api.name, (performance.now() - started) / 1000);
     if (response === null) return NONE;
     const flexibleHeader = !api.responseHeaderV0 && isFlexible(api.response, version);
@@ -67,6 +68,19 @@ async function handleSchema(api: KafkaApi, body: KafkaReader, header: RequestHea
   } catch (err) {
     return failed(api.name, started, err, ctx, log);
   }
+}
+
+/** The handler, behind the ACLs: a denied request gets the API's error response with the *_AUTHORIZATION_FAILED code. */
+async function authorizedHandle(api: KafkaApi, request: Infer<MessageSchema>, version: number, ctx: KafkaRequestContext): Promise<Infer<MessageSchema> | null> {
+  const { authorizer } = ctx.broker;
+  const principal = ctx.principal ?? null;
+  const denied = authorizeKafkaRequest(api.name, request, version, authorizer, principal);
+  if (denied !== null) return api.errorResponse(request, version, denied);
+  const topics = (request as { topics?: unknown[] | null }).topics;
+  const allTopics = topics === null || (version === 0 && Array.isArray(topics) && topics.length === 0);
+  const response = await api.handle(request, version, ctx);
+  if (response !== null) narrowKafkaResponse(api.name, response, authorizer, principal, allTopics);
+  return response;
 }
 
 async function handleClassic(api: ClassicKafkaApi, body: KafkaReader, header: RequestHeader, ctx: KafkaRequestContext, log: Logger): Promise<Dispatched> {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KlogError, syncDir } from '@klog/log-core';
+import { KlogError } from '@klog/log-core';
 import { checkIterations, deriveScramCredentials, SCRAM_MECHANISMS, type ScramCredential, type ScramMechanism } from '@klog/protocol';
+import { writeFileAtomically } from './atomic-file.js';
 
 /** The user store's file in the data directory. */
 export const USERS_FILE = 'users.json';
@@ -135,10 +136,6 @@ export class UserStore {
       }
       file.users[user] = stored;
     }
-    const path = join(this.dir, USERS_FILE);
-    const tmp = `${path}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flush: true });
-    renameSync(tmp, path);
-    syncDir(this.dir);
+    writeFileAtomically(this.dir, USERS_FILE, `${JSON.stringify(file, null, 2)}\n`);
   }
 }

@@ -61,6 +61,15 @@ export interface BrokerOptions {
    * again (Kafka's share-group session timeout). Default 45 s.
    */
   queueSessionTimeoutMs?: number;
+  /**
+   * Serve non-loopback interfaces with no users defined (nobody authenticates, nobody is authorized). Default
+   * false: protected mode, where a broker without users refuses to listen beyond 127.0.0.1 and ::1.
+   */
+  allowAnonymous?: boolean;
+  /** Users every ACL check lets through (by name or User:NAME): the operator's. */
+  superUsers?: readonly string[];
+  /** Enforce ACLs even with no users (principals from client certificates). Default: on exactly when the broker has users. */
+  authorize?: boolean;
   /** Also export per-partition metric series (offsets, lag per partition). Default false: one series per topic or group. */
   metricsPerPartition?: boolean;
   /**
@@ -70,7 +79,7 @@ export interface BrokerOptions {
   tls?: BrokerTlsOptions;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls' | 'allowAnonymous' | 'superUsers' | 'authorize'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

@@ -8,6 +8,7 @@ import type { BrokerServices } from '../services/broker-services.js';
 import { NO_METRICS, type BrokerMetrics } from '../services/broker-metrics.js';
 import { isInternalTopic } from '../services/internal-topics.js';
 import { BrokerSecurity } from '../security/broker-security.js';
+import type { AclAuthorizer } from '../security/acl-authorizer.js';
 
 export { isInternalTopic };
 
@@ -29,6 +30,10 @@ export class BrokerContext implements BrokerServices {
     /** Users and authentication; by default none (nobody needs to authenticate). */
     readonly security: BrokerSecurity = BrokerSecurity.open(),
   ) {}
+
+  get authorizer(): AclAuthorizer {
+    return this.security.authorizer;
+  }
 
   topicsChanged(): void {
     this.coordinator.onTopicsChanged();

@@ -12,9 +12,10 @@ import {
 import { metadata } from './handlers/metadata.js';
 import { apiVersions, initProducerId } from './handlers/misc.js';
 import { produce } from './handlers/produce.js';
-import { saslAuthenticate, saslHandshake, userAdd, userList, userRemove } from './handlers/security.js';
+import { aclAdd, aclList, aclRemove, saslAuthenticate, saslHandshake, userAdd, userList, userRemove } from './handlers/security.js';
 import { alterTopicConfigs, compactTopic, createPartitions, createTopics, deleteRecords, deleteTopics } from './handlers/topics.js';
 import type { RequestContext } from './request-context.js';
+import { authorizeRequest, filterResponse } from './request-authorization.js';
 import { supportedVersions } from './supported-versions.js';
 
 export type { RequestContext };
@@ -63,6 +64,9 @@ const HANDLERS: { [A in ApiName]: Handler<A> } = {
   userAdd,
   userList,
   userRemove,
+  aclAdd,
+  aclList,
+  aclRemove,
 };
 
 /**
@@ -86,9 +90,10 @@ export async function answerRequest(header: RequestHeader, body: Record<string, 
 }
 
 async function run<A extends ApiName>(api: A, header: RequestHeader, body: Record<string, unknown>, ctx: BrokerContext, conn: RequestContext): Promise<Buffer | null> {
-  const req = decodeRequest(api, header.version, body);
+  const principal = conn.auth.principal;
+  const req = authorizeRequest(api, decodeRequest(api, header.version, body), ctx, principal);
   const res = await HANDLERS[api](req, ctx, conn);
-  return res === null ? null : encodeResponse(api, header.version, header.correlationId, res);
+  return res === null ? null : encodeResponse(api, header.version, header.correlationId, filterResponse(api, res, ctx, principal));
 }
 
 /** Calls the handler of one API directly (no frames): for tests of the handlers through the typed API. */

@@ -12,6 +12,8 @@ import { ProducerIdAllocator } from './producer-ids.js';
 import { QueueHost } from '../services/queue-host.js';
 import { BrokerSecurity } from '../security/broker-security.js';
 import { UserStore } from '../security/user-store.js';
+import { AclStore } from '../security/acl-store.js';
+import { checkProtectedMode, isLoopback } from '../security/protected-mode.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/kafka-listener.js';
 import { startHttpListener, type HttpListener } from '../http/http-listener.js';
 import type { HttpServices } from '../http/http-services.js';
@@ -41,6 +43,10 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const logger: Logger = opts.logger ?? pino({ name: 'klog-broker', level: opts.logLevel ?? 'info' }, pino.destination(2));
   const ownStore = !opts.store;
   const startedAt = Date.now();
+  // Protected mode is decided before any listener opens (the HTTP one opens first of all).
+  checkProtectedMode([config.host, opts.kafkaHost ?? config.host, opts.httpHost ?? config.host], {
+    hasUsers: UserStore.open(opts.store?.dir ?? config.dataDir).size > 0, allowAnonymous: opts.allowAnonymous ?? false, dataDir: config.dataDir,
+  });
   const metrics = new BrokerRegistry({ version: brokerVersion(), perPartition: config.metricsPerPartition });
   // The HTTP listener comes first: while the log opens (recovery may take a while) /readyz says 503.
   let httpServices: HttpServices | null = null;
@@ -66,7 +72,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   }
   try {
     producerIds = new ProducerIdAllocator(store.dir); // refuses a damaged producer-ids.json
-    security = new BrokerSecurity(UserStore.open(store.dir)); // refuses a damaged users.json
+    // Refuses a damaged users.json or acls.json.
+    security = new BrokerSecurity(UserStore.open(store.dir), AclStore.open(store.dir), { superUsers: opts.superUsers, always: opts.authorize });
     queues = await QueueHost.open(store, { sessionTimeoutMs: config.queueSessionTimeoutMs, logger });
   } catch (err) {
     await coordinator.close();
@@ -84,6 +91,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       logger.warn({ max: config.maxConnections }, 'refusing connection: too many connections');
       socket.end(encodeFrame({ correlationId: -1, errorCode: 'TOO_MANY_CONNECTIONS',
         errorMessage: `the broker accepts at most ${config.maxConnections} connections` }));
+      return;
+    }
+    // Protected mode holds at run time too: should the last user be removed, strangers are turned away again.
+    if (!opts.allowAnonymous && security.users.size === 0 && !isLoopback(socket.remoteAddress ?? '')) {
+      logger.warn({ remote: socket.remoteAddress }, 'refusing connection: no users, so only loopback clients are served (protected mode)');
+      socket.destroy();
       return;
     }
     const conn = new Connection(socket, ctx, nextId++);
@@ -135,7 +148,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
     tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
     authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} user(s)` : 'off (no users)' }, 'broker listening');
-  // Users protect the native and Kafka listeners, not the HTTP one: say so, rather than let an operator believe it is closed.
+  // Users protect the native and Kafka listeners (ACLs apply on both), not the HTTP one: say so, rather than let an
+  // operator believe it is closed.
   if (security.users.size > 0 && http) {
     logger.warn({ httpPort: http.port },
       'the HTTP listener does not authenticate clients: whoever reaches it can read (and, unless --console-read-only, write); keep it on a trusted network');

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { BrokerSecurity } from '../security/broker-security.js';
 import type { BrokerMetrics } from './broker-metrics.js';
 import type { ProducerIdSource } from './producer-ids.js';
+import type { AclAuthorizer } from '../security/acl-authorizer.js';
 
 /**
  * What the broker's listeners share: the store, the group coordinator and the broker-wide settings. The native
@@ -32,6 +33,8 @@ export interface BrokerServices {
   readonly shutdown: AbortController;
   /** Makes sure a topic exists, auto-creating it where the broker allows (UNKNOWN_TOPIC otherwise). */
   ensureTopic(name: string, allowAutoCreate?: boolean): Promise<void>;
+  /** Decides what each principal may do (ACLs); lets everything through while the broker has no users. */
+  readonly authorizer: AclAuthorizer;
   /** Tells the coordinator that topics were created or deleted (pattern subscriptions, deleted partitions). */
   topicsChanged(): void;
 }

@@ -21,6 +21,9 @@ interface BrokerCommandArgs {
   'http-host'?: string;
   'console-read-only': boolean;
   'metrics-per-partition': boolean;
+  'super-user'?: string[];
+  authorize: boolean;
+  'allow-anonymous': boolean;
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
@@ -67,6 +70,9 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('data-dir', { alias: 'd', type: 'string', default: './klog-data', describe: 'Directory holding the log (created if missing; one broker per directory)' })
       .option('host', { type: 'string', default: DEFAULT_HOST, describe: 'Interface to listen on (0.0.0.0 for all)' })
       .option('auto-create-topics', { type: 'boolean', default: true, describe: 'Create a topic when a producer first writes to it; --no-auto-create-topics makes writing to an unknown topic an error (reading never creates one)' })
+      .option('super-user', { type: 'string', array: true, describe: 'A user every ACL check lets through (repeat for more): the operator\'s' })
+      .option('authorize', { type: 'boolean', default: false, describe: 'Enforce ACLs even with no users (principals from client certificates); with users they always are' })
+      .option('allow-anonymous', { type: 'boolean', default: false, describe: 'With no users, listen beyond loopback anyway (anyone who reaches the broker may do anything)' })
       .option('broker', { hidden: true })
       .option('tls', { hidden: true })
       .option('user', { hidden: true })
@@ -102,6 +108,7 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
       .example('$0 broker --data-dir /var/lib/klog --port 9000 --fsync always', '')
       .example('$0 broker --http-port 7421', 'with the web console at http://127.0.0.1:7421/ and metrics at /metrics')
+      .example('$0 broker --super-user admin', 'with users: admin may do anything; the others what ACLs allow (klog acl add)')
       .example('$0 broker --kafka-port 9092', 'also let Kafka clients in: kcat -b 127.0.0.1:9092 -L') as unknown as Argv<BrokerCommandArgs>,
     handler: (args) => namingTakenPort(args['kafka-port'], async () => {
       prepareDataDir(args['data-dir']);
@@ -117,6 +124,9 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         httpHost: args['http-host'],
         consoleReadOnly: args['console-read-only'],
         metricsPerPartition: args['metrics-per-partition'],
+        superUsers: args['super-user'],
+        authorize: args.authorize,
+        allowAnonymous: args['allow-anonymous'],
         tls: args['tls-cert'] && args['tls-key'] ? {
           cert: readPemFile(args['tls-cert'], '--tls-cert'),
           key: readPemFile(args['tls-key'], '--tls-key'),

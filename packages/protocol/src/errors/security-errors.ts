@@ -1,8 +1,8 @@
 import type { ErrorInfo } from '@klog/log-core';
 
 /**
- * Codes of security: TLS between client and broker, the user store, and authentication (SCRAM). None is
- * retriable: sending the same thing again meets the same certificate, the same password, the same user list.
+ * Codes of security: TLS between client and broker, the user store, authentication (SCRAM) and authorization
+ * (ACLs). None is retriable: sending the same thing again meets the same certificate, password, user list, ACLs.
  */
 export type SecurityErrorCode =
   | 'TLS_REQUIRED'
@@ -11,7 +11,11 @@ export type SecurityErrorCode =
   | 'SASL_AUTHENTICATION_FAILED'
   | 'UNSUPPORTED_SASL_MECHANISM'
   | 'ILLEGAL_SASL_STATE'
-  | 'UNKNOWN_USER';
+  | 'UNKNOWN_USER'
+  | 'TOPIC_AUTHORIZATION_FAILED'
+  | 'GROUP_AUTHORIZATION_FAILED'
+  | 'CLUSTER_AUTHORIZATION_FAILED'
+  | 'UNKNOWN_ACL';
 
 const row = (kafkaCode: number, hint: string): ErrorInfo => ({
   retriable: false, refreshMetadata: false, rejoin: false, kafkaCode, hint,
@@ -26,4 +30,8 @@ export const SECURITY_ERRORS = {
   UNSUPPORTED_SASL_MECHANISM: row(33, 'use scram-sha-256 or scram-sha-512'),
   ILLEGAL_SASL_STATE: row(34, 'authenticate once, right after apiVersions, with a client of this klog version'),
   UNKNOWN_USER: row(-1, 'list the users with: klog user list'),
+  TOPIC_AUTHORIZATION_FAILED: row(29, 'an operator grants it with: klog acl add --allow User:NAME --operation OP --topic TOPIC'),
+  GROUP_AUTHORIZATION_FAILED: row(30, 'an operator grants it with: klog acl add --allow User:NAME --operation read --group GROUP'),
+  CLUSTER_AUTHORIZATION_FAILED: row(31, 'an operator grants it with: klog acl add --allow User:NAME --operation OP --cluster'),
+  UNKNOWN_ACL: row(-1, 'list the ACLs with: klog acl list'),
 } as const satisfies Record<SecurityErrorCode, ErrorInfo>;

@@ -3,6 +3,7 @@ import { KlogError } from '@klog/log-core';
 import { SCRAM_MECHANISMS, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../request-context.js';
+import { describeAcl } from '../../security/acl.js';
 
 export async function saslHandshake(req: RequestOf<'saslHandshake'>, _ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'saslHandshake'>> {
   conn.auth.handshake(req.mechanism);
@@ -47,5 +48,21 @@ export async function userList(_req: unknown, ctx: BrokerContext): Promise<Respo
 export async function userRemove(req: RequestOf<'userRemove'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'userRemove'>> {
   ctx.security.users.remove(req.user);
   ctx.logger.info({ user: req.user, by: conn.auth.principal, remote: conn.remoteHost }, 'user removed');
+  return {};
+}
+
+export async function aclAdd(req: RequestOf<'aclAdd'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'aclAdd'>> {
+  const created = ctx.security.authorizer.acls.add(req.acl);
+  ctx.logger.info({ acl: describeAcl(req.acl), by: conn.auth.principal, remote: conn.remoteHost }, created ? 'ACL added' : 'ACL already there');
+  return { created };
+}
+
+export async function aclList(_req: unknown, ctx: BrokerContext): Promise<ResponseOf<'aclList'>> {
+  return { acls: [...ctx.security.authorizer.acls.list()] };
+}
+
+export async function aclRemove(req: RequestOf<'aclRemove'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'aclRemove'>> {
+  ctx.security.authorizer.acls.remove(req.acl);
+  ctx.logger.info({ acl: describeAcl(req.acl), by: conn.auth.principal, remote: conn.remoteHost }, 'ACL removed');
   return {};
 }
