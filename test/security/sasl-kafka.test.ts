@@ -4,6 +4,7 @@
 // with SCRAM-SHA-256 and PLAIN, kafkajs with SCRAM-SHA-256; a wrong password or an unknown user is refused with
 // a clear error on the client and a log line on the broker (never the password), and nothing is produced.
 import { UserStore } from '@klog/broker';
+import { createClient } from '@klog/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, missingTool, removeTempDirs, run, runPython, startKafkaBroker, tempDir, type KafkaBroker } from '../kafka/kafka-fixture.js';
@@ -24,9 +25,11 @@ beforeAll(async () => {
   certs = makeCertificates();
   const dataDir = tempDir();
   UserStore.open(dataDir).putPassword('alice', PASSWORD, { iterations: 4096 });
+  UserStore.open(dataDir).putPassword('bob', PASSWORD, { iterations: 4096 });
   const recorder = recordingLogger();
   lines = recorder.lines;
-  broker = await startKafkaBroker({ dataDir, tls: { cert: certs.server.cert, key: certs.server.key }, logger: recorder.logger });
+  // alice is a super user: with users, ACLs are on, and this file is about logging in (acl-*.test.ts cover ACLs).
+  broker = await startKafkaBroker({ dataDir, tls: { cert: certs.server.cert, key: certs.server.key }, logger: recorder.logger, superUsers: ['alice'] });
 });
 afterAll(async () => {
   await broker?.close();
@@ -130,5 +133,32 @@ describe('SASL on the Kafka listener over TLS', () => {
       { timeoutMs: 30_000 });
     expect(listed.code).not.toBe(0);
     expect(lines.some((l) => /request before SASL authentication/.test(l.msg))).toBe(true);
+  });
+});
+
+describe('ACLs for a user logged in over SASL', () => {
+  it('refuses bob, who has no ACL; once the topic exists and he is granted write and read, his kcat produce and consume work', async () => {
+    const topic = 'sasl-acl';
+    const refused = await run('kcat', [...kcatSasl('SCRAM-SHA-256', 'bob', PASSWORD), '-P', '-t', topic], { stdin: 'no\n', timeoutMs: 30_000 });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/authoriz/i);
+
+    // alice (a super user) creates the topic and grants bob write and read on it, through the native admin API over TLS.
+    const admin = createClient({
+      brokers: [`127.0.0.1:${broker.port}`], tls: { ca: certs.ca.cert },
+      sasl: { mechanism: 'scram-sha-256', username: 'alice', password: PASSWORD },
+    });
+    try {
+      await admin.admin().createTopic(topic);
+      for (const operation of ['write', 'read'] as const) {
+        await admin.admin().addAcl({ principal: 'User:bob', operation, resourceType: 'topic', resourceName: topic, prefix: false, allow: true });
+      }
+    } finally {
+      await admin.close();
+    }
+    const produced = await run('kcat', [...kcatSasl('SCRAM-SHA-256', 'bob', PASSWORD), '-P', '-t', topic], { stdin: 'yes\n', timeoutMs: 30_000 });
+    expect(produced.code, produced.stderr).toBe(0);
+    const consumed = await run('kcat', [...kcatSasl('SCRAM-SHA-256', 'bob', PASSWORD), '-C', '-t', topic, '-e', '-f', '%s\n'], { timeoutMs: 30_000 });
+    expect(consumed.stdout).toBe('yes\n');
   });
 });
