@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
 import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
+import { ReadAhead } from './read-ahead.js';
 import { redriveDeadLetters } from './redrive.js';
 import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
@@ -79,6 +80,8 @@ interface PartitionRuntime {
   cache: Map<number, StoredRecord>;
   /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
   readBack: Set<number>;
+  /** Records read from the log past the window's end, not admitted yet for want of room (see fill). */
+  ahead: ReadAhead;
   filling?: Promise<void>;
 }
 
@@ -112,7 +115,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), ahead: new ReadAhead() });
       }
     });
   }
@@ -227,6 +230,7 @@ export class QueueEngine {
       pr.sp.reset(offset);
       pr.cache.clear();
       pr.readBack.clear();
+      pr.ahead.clear();
     }
     this.wake();
     await this.ctx.persist();
@@ -284,7 +288,11 @@ export class QueueEngine {
     if (this.closed) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed`);
   }
 
-  /** Reads records from the log into the window while it has room. One read at a time per partition. */
+  /**
+   * Admits records into the window while it has room: first those read earlier and left over, then from the log
+   * where the window ends. A read takes READ_BYTES at once and what does not fit waits in `ahead`, so a window
+   * that frees a few slots at a time (a backlog longer than the window) costs no re-reading of the log.
+   */
   private fill(pr: PartitionRuntime): Promise<void> {
     pr.filling ??= (async () => {
       const { store } = this.ctx;
@@ -294,23 +302,35 @@ export class QueueEngine {
         prune(pr);
       }
       const now = this.ctx.clock.now();
-      while (pr.sp.wantsMore() && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
+      this.admit(pr, now);
+      while (pr.sp.wantsMore() && pr.ahead.isEmpty && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
         const from = pr.sp.end;
         const { records } = await store.read(pr.topic, pr.partition, { offset: from, maxBytes: READ_BYTES });
         if (pr.sp.end !== from) continue; // reset while reading: read again from the new end
         if (records.length === 0) break;
-        for (const r of records) {
-          if (r.offset < pr.sp.end) continue;
-          if (!pr.sp.wantsMore()) break;
-          pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
-          if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
-        }
-        prune(pr);
+        pr.ahead.refill(records, from);
+        this.admit(pr, now);
       }
     })().finally(() => {
       pr.filling = undefined;
     });
     return pr.filling;
+  }
+
+  /** Moves records from `ahead` into the window while it has room. */
+  private admit(pr: PartitionRuntime, now: number): void {
+    // Left over from before a reset or a skip: they no longer continue the window.
+    if (pr.ahead.continuesFrom !== pr.sp.end) pr.ahead.clear();
+    let admitted = false;
+    for (let r = pr.ahead.peek(); r !== undefined && pr.sp.wantsMore(); r = pr.ahead.peek()) {
+      pr.ahead.shift();
+      if (r.offset < pr.sp.end) continue;
+      pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
+      if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
+      pr.ahead.continueFrom(pr.sp.end);
+      admitted = true;
+    }
+    if (admitted) prune(pr);
   }
 
   /**
