@@ -174,6 +174,7 @@ export class QueueEngine {
   async acknowledge(consumer: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     this.checkOpen();
     const now = this.ctx.clock.now();
+    const touched = new Set<PartitionRuntime>();
     const results = acks.map((a) => {
       try {
         const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
@@ -181,13 +182,15 @@ export class QueueEngine {
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
         if (pr.sp.isParked(a.offset)) uncache(pr, a.offset);
-        prune(pr);
+        touched.add(pr);
         return undefined;
       } catch (err) {
         if (err instanceof KlogError) return err;
         throw err;
       }
     });
+    // Once per batch, not per ack: each prune walks the cache from its oldest entry.
+    for (const pr of touched) prune(pr);
     this.wake();
     await this.settle();
     return results;

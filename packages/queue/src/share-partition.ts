@@ -122,6 +122,8 @@ export class SharePartition {
    * window full of records in flight or acknowledged out of order is not walked on every acquisition.
    */
   private availableFrom: number;
+  /** No lock runs out before this (a lower bound): expire() has nothing to do until then. */
+  private nextExpiry = Infinity;
   private headerDirty = false;
   private replaced = false;
 
@@ -281,6 +283,7 @@ export class SharePartition {
       if (e.deliveryCount > 1) this.redeliveredCount++;
       e.owner = consumer;
       e.lockUntil = now + this.limits.lockMs;
+      this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
       this.locked.add(o);
       this.dirty.add(o);
       out.push({ offset: o, deliveryCount: e.deliveryCount, lockUntil: e.lockUntil });
@@ -324,6 +327,7 @@ export class SharePartition {
         break;
       case 'renew':
         e.lockUntil = now + this.limits.lockMs;
+        this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
         break;
     }
     this.advance();
@@ -345,13 +349,20 @@ export class SharePartition {
 
   /** Returns records whose lock ran out to the queue. */
   expire(now: number): void {
+    // Called on every acquisition and ack: the scan of every lock is skipped while none can have run out.
+    if (now < this.nextExpiry) return;
     let any = false;
+    let next = Infinity;
     for (const o of this.locked) {
       const e = this.entries.get(o)!;
-      if (e.lockUntil > now) continue;
+      if (e.lockUntil > now) {
+        next = Math.min(next, e.lockUntil);
+        continue;
+      }
       this.giveBack(o, e, 0, now);
       any = true;
     }
+    this.nextExpiry = next;
     if (any) this.advance();
   }
 

@@ -28,6 +28,8 @@ export class Connection {
   private readonly queue: Promise<Answer>[] = [];
   private readonly budget: AnswerBudget;
   private flushing = false;
+  /** Answers written in one event-loop turn go out in one write (cork now, uncork at the turn's end). */
+  private corked = false;
   private paused = false;
   /** Frames read but not yet started (see dispatch). */
   private readonly backlog: Buffer[] = [];
@@ -186,6 +188,7 @@ export class Connection {
         const { frame, reserved, requestBytes } = await this.queue[0];
         this.queue.shift();
         if (frame && !this.socket.destroyed) {
+          this.corkForTurn();
           this.socket.write(frame);
           this.ctx.metrics.bytesSent('native', frame.length);
         }
@@ -196,6 +199,16 @@ export class Connection {
     } finally {
       this.flushing = false;
     }
+  }
+
+  private corkForTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   private maybePause(): void {
