@@ -204,6 +204,10 @@ export class Queue implements AsyncIterable<QueueMessage> {
       stopped: this.stop.signal,
       lockMs: config.lockMs,
       sleep,
+      repeat: (ms, fn) => {
+        const timer = setInterval(fn, ms);
+        return () => clearInterval(timer);
+      },
       ackFailed: (message, err) => this.logAck(message, err),
       stale: (message) => this.fetchedIn.get(message) !== this.epoch,
     }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }),

@@ -15,6 +15,11 @@ export interface QueueRunHost<M extends RunnableMessage> {
   lockMs: number;
   /** Resolves after `ms`, or early when `signal` aborts (the embedded queue's clock, or real time). */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Calls `fn` every `ms` until the returned function is called. Given, lock renewal uses it instead of sleep
+   * with an AbortController per record, which costs an AbortSignal and an abort event per record handled.
+   */
+  repeat?(ms: number, fn: () => void): () => void;
   /** An acknowledgement failed (LOCK_LOST, say): nothing to do but say so. */
   ackFailed(message: M, err: unknown): void;
   /**
@@ -100,8 +105,7 @@ export async function runQueueHandlers<M extends RunnableMessage>(
 async function handleOne<M extends RunnableMessage>(
   host: QueueRunHost<M>, message: M, worker: number, handler: QueueHandler<M>, track: (ack: Promise<void>) => void,
 ): Promise<void> {
-  const renewal = new AbortController();
-  const renewing = keepLocked(host, message, renewal.signal);
+  const stopRenewing = keepLocked(host, message);
   const settle = (ack: Promise<void>): void => track(ack.catch((e: unknown) => host.ackFailed(message, e)));
   try {
     await handler(message, worker);
@@ -110,13 +114,41 @@ async function handleOne<M extends RunnableMessage>(
     if (!message.settled) settle(message.release({ reason: err instanceof Error ? err.message : String(err) }));
     else host.ackFailed(message, err);
   } finally {
-    renewal.abort(HANDLER_DONE);
-    await renewing;
+    await stopRenewing();
   }
 }
 
-async function keepLocked<M extends RunnableMessage>(host: QueueRunHost<M>, message: M, signal: AbortSignal): Promise<void> {
+/** Renews the record's lock every lockMs / 2 from now; the function returned stops that, once no renewal is on its way. */
+function keepLocked<M extends RunnableMessage>(host: QueueRunHost<M>, message: M): () => Promise<void> {
   const every = Math.max(1, Math.floor(host.lockMs / 2));
+  if (host.repeat === undefined) {
+    const renewal = new AbortController();
+    const renewing = renewBySleeping(host, message, every, renewal.signal);
+    return async () => {
+      renewal.abort(HANDLER_DONE);
+      await renewing;
+    };
+  }
+  let renewing: Promise<void> | undefined;
+  let stopped = false;
+  const cancel = host.repeat(every, () => {
+    if (stopped || renewing !== undefined) return;
+    renewing = message.renew().catch((err: unknown) => {
+      host.ackFailed(message, err);
+      stopped = true;
+      cancel();
+    }).finally(() => {
+      renewing = undefined;
+    });
+  });
+  return async () => {
+    stopped = true;
+    cancel();
+    await renewing;
+  };
+}
+
+async function renewBySleeping<M extends RunnableMessage>(host: QueueRunHost<M>, message: M, every: number, signal: AbortSignal): Promise<void> {
   for (;;) {
     await host.sleep(every, signal);
     if (signal.aborted) return;
