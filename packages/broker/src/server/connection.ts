@@ -208,6 +208,10 @@ export class Connection {
     setImmediate(() => {
       this.corked = false;
       this.socket.uncork();
+      // What the cork held counted as unsent; now mostly sent, with no 'drain' to say so (the socket's buffer
+      // never filled): reservations waiting for that room are looked at again here.
+      this.budget.drained();
+      this.maybeResume();
     });
   }
 
