@@ -80,6 +80,8 @@ interface PartitionRuntime {
   cache: Map<number, StoredRecord>;
   /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
   readBack: Set<number>;
+  /** No cached record lies below this offset (but read-back ones): prune deletes from here up to the start. */
+  prunedTo: number;
   /** Records read from the log past the window's end, not admitted yet for want of room (see fill). */
   ahead: ReadAhead;
   filling?: Promise<void>;
@@ -115,7 +117,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), ahead: new ReadAhead() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), prunedTo: 0, ahead: new ReadAhead() });
       }
     });
   }
@@ -189,7 +191,6 @@ export class QueueEngine {
         throw err;
       }
     });
-    // Once per batch, not per ack: each prune walks the cache from its oldest entry.
     for (const pr of touched) prune(pr);
     this.wake();
     await this.settle();
@@ -233,6 +234,7 @@ export class QueueEngine {
       pr.sp.reset(offset);
       pr.cache.clear();
       pr.readBack.clear();
+      pr.prunedTo = offset; // may move back (earliest): the cache fills again from here
       pr.ahead.clear();
     }
     this.wake();
@@ -438,10 +440,18 @@ function limitsOf(cfg: QueueConfig): SharePartitionLimits {
  * records read back, which are looked at apart (few: they are in flight).
  */
 function prune(pr: PartitionRuntime): void {
-  for (const offset of pr.cache.keys()) {
-    if (offset >= pr.sp.start) break;
-    pr.cache.delete(offset);
+  const start = pr.sp.start;
+  if (start - pr.prunedTo <= pr.cache.size) {
+    // Deleted by offset: walking the Map from its oldest entry would pass over every slot deleted before it.
+    for (let offset = pr.prunedTo; offset < start; offset++) pr.cache.delete(offset);
+  } else {
+    // The start jumped (retention, reset): fewer entries than offsets skipped.
+    for (const offset of pr.cache.keys()) {
+      if (offset >= start) break;
+      pr.cache.delete(offset);
+    }
   }
+  pr.prunedTo = Math.max(pr.prunedTo, start);
   for (const offset of pr.readBack) {
     if (offset < pr.sp.start) uncache(pr, offset);
   }
