@@ -35,6 +35,8 @@ export class AckBatcher {
     private readonly memberId: string,
     /** Called after each answered request: the member was heard from (its session is alive). */
     private readonly onAnswered: () => void = () => undefined,
+    /** Called when a request fails as a whole (the connection dropped, say), before its acks are rejected. */
+    private readonly onFailed: () => void = () => undefined,
   ) {}
 
   /** Queues one acknowledgement; settles as described above. */
@@ -77,6 +79,7 @@ export class AckBatcher {
     try {
       res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: batch.map((w) => w.ack) });
     } catch (err) {
+      this.onFailed();
       for (const w of batch) w.reject(err);
       return;
     }

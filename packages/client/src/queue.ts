@@ -34,6 +34,12 @@ export interface QueueEachMessagePayload {
 export interface QueueRunOptions {
   /** Handlers running at once (default 1); each holds one record at a time. */
   concurrency?: number;
+  /**
+   * Records fetched ahead beyond those the handlers hold (default: `concurrency`), so that a finished handler
+   * starts its next record without a round trip to the broker. Their locks run from the fetch; 0 fetches only
+   * for idle handlers.
+   */
+  prefetch?: number;
   /** Resolves: the record is accepted. Throws: released with the queue's backoff (archived at the delivery limit). */
   eachMessage: (payload: QueueEachMessagePayload) => Promise<void>;
 }
@@ -57,6 +63,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
   private lastSent = 0;
   private readonly logger: Logger;
   private readonly acks: AckBatcher;
+  /** Bumped when a request to the broker fails: records fetched before may no longer be locked to this member. */
+  private epoch = 0;
+  private readonly fetchedIn = new WeakMap<QueueMessage, number>();
 
   constructor(
     private readonly fetchConn: BrokerConnection,
@@ -68,7 +77,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
     this.logger = opts.logger ?? defaultLogger();
     this.acks = new AckBatcher(ackConn, opts.name, this.memberId, () => {
       this.lastSent = Date.now();
-    });
+    }, () => this.lostLocks());
   }
 
   get name(): string {
@@ -89,6 +98,8 @@ export class Queue implements AsyncIterable<QueueMessage> {
     if (this.stop.signal.aborted) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed (member ${this.memberId})`);
     await this.ready();
     const maxWaitMs = opts.maxWaitMs ?? this.opts.maxWaitMs ?? 5_000;
+    // As of the request: a failure while it is on its way makes what it brings stale too.
+    const epoch = this.epoch;
     try {
       const res = await untilAborted(this.fetchConn.request('shareFetch', { queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs },
         { timeoutMs: maxWaitMs + 30_000 }), this.stop.signal);
@@ -96,7 +107,11 @@ export class Queue implements AsyncIterable<QueueMessage> {
       if (res === null) return [];
       this.lastSent = Date.now();
       const deserializers = { key: this.opts.keyDeserializer, value: this.opts.valueDeserializer };
-      return res.records.map((d) => new QueueMessage(d, deserializers, this.sendAck));
+      return res.records.map((d) => {
+        const m = new QueueMessage(d, deserializers, this.sendAck);
+        this.fetchedIn.set(m, epoch);
+        return m;
+      });
     } catch (err) {
       if (this.stop.signal.aborted) return [];
       throw err;
@@ -172,6 +187,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
         if (this.stop.signal.aborted) return [];
         // QUEUE_CLOSED from the broker: it is shutting down, or the queue was just deleted (the retry then gets
         // UNKNOWN_QUEUE, which is for the caller).
+        this.lostLocks();
         if (!isRetriable(err) && !isKlogError(err, 'QUEUE_CLOSED')) throw err;
         this.logger.warn({ err, queue: this.name }, 'queue fetch failed; retrying');
         await sleep(RETRY_PAUSE_MS, this.stop.signal);
@@ -188,8 +204,19 @@ export class Queue implements AsyncIterable<QueueMessage> {
       stopped: this.stop.signal,
       lockMs: config.lockMs,
       sleep,
+      repeat: (ms, fn) => {
+        const timer = setInterval(fn, ms);
+        return () => clearInterval(timer);
+      },
       ackFailed: (message, err) => this.logAck(message, err),
-    }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }));
+      stale: (message) => this.fetchedIn.get(message) !== this.epoch,
+    }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }),
+    opts.prefetch ?? concurrency);
+  }
+
+  /** A failed request (the broker restarting, say): what was fetched ahead is not handed out. */
+  private lostLocks(): void {
+    this.epoch++;
   }
 
   private logAck(message: QueueMessage, err: unknown): void {

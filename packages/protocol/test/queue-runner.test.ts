@@ -82,4 +82,61 @@ describe('runQueueHandlers', () => {
     await done;
     expect(resolved).toBe(true);
   });
+
+  it('fetches up to prefetch records ahead; those never started are released at stop, and stale ones are dropped unhandled', async () => {
+    const msgs = Array.from({ length: 6 }, (_, o) => new FakeMessage(o));
+    const stop = new AbortController();
+    const fetched: number[] = [];
+    const handled: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const h: QueueRunHost<FakeMessage> = {
+      ...host([], stop, fetched),
+      // One batch, then wait for the stop (a long-poll with nothing more).
+      fetch: async (max) => {
+        fetched.push(max);
+        if (fetched.length === 1) return msgs.slice(0, max);
+        await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+        return null;
+      },
+      stale: (m) => m.offset === 2,
+    };
+    const done = runQueueHandlers(h, 2, async (m) => {
+      handled.push(m.offset);
+      if (m.offset < 2) await gate;
+    }, 3);
+    await turns();
+    expect(fetched[0]).toBe(5); // 2 handlers + 3 ahead
+    expect(handled).toEqual([0, 1]);
+    release();
+    await turns();
+    expect(handled).toEqual([0, 1, 3, 4]); // 2 was stale: dropped, never handled nor acknowledged
+    stop.abort();
+    await turns();
+    for (const m of msgs) m.answer();
+    await done;
+    expect(msgs[2].acks).toEqual([]);
+    expect(msgs[5].acks).toEqual([]); // never fetched
+    expect(msgs.slice(0, 5).filter((m) => m.offset !== 2).every((m) => m.acks[0].type === 'accept')).toBe(true);
+  });
+
+  it('releases at once the records fetched ahead that no handler started before the stop', async () => {
+    const msgs = Array.from({ length: 4 }, (_, o) => new FakeMessage(o));
+    const stop = new AbortController();
+    const h: QueueRunHost<FakeMessage> = {
+      ...host([], stop, []),
+      fetch: async (max) => {
+        stop.abort();
+        return msgs.slice(0, max);
+      },
+    };
+    const done = runQueueHandlers(h, 1, async () => undefined, 3);
+    await turns();
+    for (const m of msgs) m.answer();
+    await done;
+    expect(msgs[0].acks.map((a) => a.type)).toEqual(['accept']);
+    expect(msgs.slice(1).map((m) => m.acks.map((a) => [a.type, a.opts.delayMs]))).toEqual([[['release', 0]], [['release', 0]], [['release', 0]]]);
+  });
 });

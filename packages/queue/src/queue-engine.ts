@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
 import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
+import { ReadAhead } from './read-ahead.js';
 import { redriveDeadLetters } from './redrive.js';
 import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
@@ -79,6 +80,10 @@ interface PartitionRuntime {
   cache: Map<number, StoredRecord>;
   /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
   readBack: Set<number>;
+  /** No cached record lies below this offset (but read-back ones): prune deletes from here up to the start. */
+  prunedTo: number;
+  /** Records read from the log past the window's end, not admitted yet for want of room (see fill). */
+  ahead: ReadAhead;
   filling?: Promise<void>;
 }
 
@@ -112,7 +117,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), prunedTo: 0, ahead: new ReadAhead() });
       }
     });
   }
@@ -171,6 +176,7 @@ export class QueueEngine {
   async acknowledge(consumer: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     this.checkOpen();
     const now = this.ctx.clock.now();
+    const touched = new Set<PartitionRuntime>();
     const results = acks.map((a) => {
       try {
         const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
@@ -178,13 +184,14 @@ export class QueueEngine {
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
         if (pr.sp.isParked(a.offset)) uncache(pr, a.offset);
-        prune(pr);
+        touched.add(pr);
         return undefined;
       } catch (err) {
         if (err instanceof KlogError) return err;
         throw err;
       }
     });
+    for (const pr of touched) prune(pr);
     this.wake();
     await this.settle();
     return results;
@@ -227,6 +234,8 @@ export class QueueEngine {
       pr.sp.reset(offset);
       pr.cache.clear();
       pr.readBack.clear();
+      pr.prunedTo = offset; // may move back (earliest): the cache fills again from here
+      pr.ahead.clear();
     }
     this.wake();
     await this.ctx.persist();
@@ -284,7 +293,11 @@ export class QueueEngine {
     if (this.closed) throw new KlogError('QUEUE_CLOSED', `queue ${this.name} is closed`);
   }
 
-  /** Reads records from the log into the window while it has room. One read at a time per partition. */
+  /**
+   * Admits records into the window while it has room: first those read earlier and left over, then from the log
+   * where the window ends. A read takes READ_BYTES at once and what does not fit waits in `ahead`, so a window
+   * that frees a few slots at a time (a backlog longer than the window) costs no re-reading of the log.
+   */
   private fill(pr: PartitionRuntime): Promise<void> {
     pr.filling ??= (async () => {
       const { store } = this.ctx;
@@ -294,23 +307,35 @@ export class QueueEngine {
         prune(pr);
       }
       const now = this.ctx.clock.now();
-      while (pr.sp.wantsMore() && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
+      this.admit(pr, now);
+      while (pr.sp.wantsMore() && pr.ahead.isEmpty && pr.sp.end < store.logEndOffset(pr.topic, pr.partition)) {
         const from = pr.sp.end;
         const { records } = await store.read(pr.topic, pr.partition, { offset: from, maxBytes: READ_BYTES });
         if (pr.sp.end !== from) continue; // reset while reading: read again from the new end
         if (records.length === 0) break;
-        for (const r of records) {
-          if (r.offset < pr.sp.end) continue;
-          if (!pr.sp.wantsMore()) break;
-          pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
-          if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
-        }
-        prune(pr);
+        pr.ahead.refill(records, from);
+        this.admit(pr, now);
       }
     })().finally(() => {
       pr.filling = undefined;
     });
     return pr.filling;
+  }
+
+  /** Moves records from `ahead` into the window while it has room. */
+  private admit(pr: PartitionRuntime, now: number): void {
+    // Left over from before a reset or a skip: they no longer continue the window.
+    if (pr.ahead.continuesFrom !== pr.sp.end) pr.ahead.clear();
+    let admitted = false;
+    for (let r = pr.ahead.peek(); r !== undefined && pr.sp.wantsMore(); r = pr.ahead.peek()) {
+      pr.ahead.shift();
+      if (r.offset < pr.sp.end) continue;
+      pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
+      if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
+      pr.ahead.continueFrom(pr.sp.end);
+      admitted = true;
+    }
+    if (admitted) prune(pr);
   }
 
   /**
@@ -415,10 +440,18 @@ function limitsOf(cfg: QueueConfig): SharePartitionLimits {
  * records read back, which are looked at apart (few: they are in flight).
  */
 function prune(pr: PartitionRuntime): void {
-  for (const offset of pr.cache.keys()) {
-    if (offset >= pr.sp.start) break;
-    pr.cache.delete(offset);
+  const start = pr.sp.start;
+  if (start - pr.prunedTo <= pr.cache.size) {
+    // Deleted by offset: walking the Map from its oldest entry would pass over every slot deleted before it.
+    for (let offset = pr.prunedTo; offset < start; offset++) pr.cache.delete(offset);
+  } else {
+    // The start jumped (retention, reset): fewer entries than offsets skipped.
+    for (const offset of pr.cache.keys()) {
+      if (offset >= start) break;
+      pr.cache.delete(offset);
+    }
   }
+  pr.prunedTo = Math.max(pr.prunedTo, start);
   for (const offset of pr.readBack) {
     if (offset < pr.sp.start) uncache(pr, offset);
   }

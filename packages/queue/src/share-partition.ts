@@ -117,12 +117,20 @@ export class SharePartition {
   private readonly dirty = new Set<number>();
   /** Available records due beyond PARK_AFTER_MS when they were loaded or released: outside the window's count. */
   private readonly parked = new Set<number>();
+  /**
+   * No record in [start, availableFrom) is AVAILABLE: scans for work begin here, not at the start, so that a
+   * window full of records in flight or acknowledged out of order is not walked on every acquisition.
+   */
+  private availableFrom: number;
+  /** No lock runs out before this (a lower bound): expire() has nothing to do until then. */
+  private nextExpiry = Infinity;
   private headerDirty = false;
   private replaced = false;
 
   constructor(private limits: SharePartitionLimits, restored: PartitionState) {
     this.startOffset = restored.start;
     this.endOffset = restored.start;
+    this.availableFrom = restored.start;
     this.archivedTotal = restored.archived;
     for (const r of restored.records) {
       if (r.offset < restored.start) continue;
@@ -178,7 +186,7 @@ export class SharePartition {
   /** The first `max` records that could be delivered now, lowest offset first (a host reads parked ones back). */
   dueOffsets(now: number, max: number): number[] {
     const out: number[] = [];
-    for (let o = this.startOffset; o < this.endOffset && out.length < max; o++) {
+    for (let o = this.availableFrom; o < this.endOffset && out.length < max; o++) {
       const e = this.entries.get(o)!;
       if (e.state === RecordState.AVAILABLE && dueAt(e) <= now) out.push(o);
     }
@@ -236,6 +244,7 @@ export class SharePartition {
     this.parked.clear();
     this.startOffset = offset;
     this.endOffset = offset;
+    this.availableFrom = offset;
     this.replaced = true;
   }
 
@@ -248,21 +257,33 @@ export class SharePartition {
     this.expire(now);
     const out: Acquired[] = [];
     const room = Math.min(max, this.limits.maxRecordLocks - this.locked.size);
-    for (let o = this.startOffset; o < this.endOffset && out.length < room; o++) {
+    // Moves over the records that are no longer available, up to the first one left AVAILABLE.
+    let prefix = true;
+    for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
       const e = this.entries.get(o)!;
-      if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) continue;
+      if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
+      if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
+        if (e.state === RecordState.AVAILABLE) prefix = false;
+        continue;
+      }
       // Only reached when the limit was lowered, or after a restart: a record never goes past the limit.
       if (e.deliveryCount >= this.limits.maxDeliveries) {
         this.archive(o, e, 'limit');
+        if (prefix) this.availableFrom = o + 1;
         continue;
       }
-      if (!deliverable(o)) continue;
+      if (!deliverable(o)) {
+        prefix = false;
+        continue;
+      }
+      if (prefix) this.availableFrom = o + 1;
       this.parked.delete(o);
       e.state = RecordState.ACQUIRED;
       e.deliveryCount++;
       if (e.deliveryCount > 1) this.redeliveredCount++;
       e.owner = consumer;
       e.lockUntil = now + this.limits.lockMs;
+      this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
       this.locked.add(o);
       this.dirty.add(o);
       out.push({ offset: o, deliveryCount: e.deliveryCount, lockUntil: e.lockUntil });
@@ -306,6 +327,7 @@ export class SharePartition {
         break;
       case 'renew':
         e.lockUntil = now + this.limits.lockMs;
+        this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
         break;
     }
     this.advance();
@@ -327,13 +349,20 @@ export class SharePartition {
 
   /** Returns records whose lock ran out to the queue. */
   expire(now: number): void {
+    // Called on every acquisition and ack: the scan of every lock is skipped while none can have run out.
+    if (now < this.nextExpiry) return;
     let any = false;
+    let next = Infinity;
     for (const o of this.locked) {
       const e = this.entries.get(o)!;
-      if (e.lockUntil > now) continue;
+      if (e.lockUntil > now) {
+        next = Math.min(next, e.lockUntil);
+        continue;
+      }
       this.giveBack(o, e, 0, now);
       any = true;
     }
+    this.nextExpiry = next;
     if (any) this.advance();
   }
 
@@ -341,7 +370,7 @@ export class SharePartition {
   nextDeadline(now: number): number | null {
     let next = Infinity;
     for (const o of this.locked) next = Math.min(next, this.entries.get(o)!.lockUntil);
-    for (let o = this.startOffset; o < this.endOffset; o++) {
+    for (let o = this.availableFrom; o < this.endOffset; o++) {
       const e = this.entries.get(o)!;
       if (e.state === RecordState.AVAILABLE && dueAt(e) > now) next = Math.min(next, dueAt(e));
     }
@@ -437,6 +466,7 @@ export class SharePartition {
       return;
     }
     e.state = RecordState.AVAILABLE;
+    this.availableFrom = Math.min(this.availableFrom, offset);
     e.notBefore = delayMs > 0 ? now + delayMs : 0;
     if (dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.dirty.add(offset);
@@ -465,6 +495,7 @@ export class SharePartition {
       this.headerDirty = true;
     }
     if (this.endOffset < this.startOffset) this.endOffset = this.startOffset;
+    if (this.availableFrom < this.startOffset) this.availableFrom = this.startOffset;
   }
 }
 

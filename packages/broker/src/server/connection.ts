@@ -34,6 +34,8 @@ export class Connection {
   private readonly queue: Promise<Answer>[] = [];
   private readonly budget: AnswerBudget;
   private flushing = false;
+  /** Answers written in one event-loop turn go out in one write (cork now, uncork at the turn's end). */
+  private corked = false;
   private paused = false;
   /** Frames read but not yet started (see dispatch). */
   private readonly backlog: Buffer[] = [];
@@ -209,6 +211,7 @@ export class Connection {
         const { frame, reserved, requestBytes } = await this.queue[0];
         this.queue.shift();
         if (frame && !this.socket.destroyed) {
+          this.corkForTurn();
           this.socket.write(frame);
           this.ctx.metrics.bytesSent('native', frame.length);
         }
@@ -219,6 +222,20 @@ export class Connection {
     } finally {
       this.flushing = false;
     }
+  }
+
+  private corkForTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      this.socket.uncork();
+      // What the cork held counted as unsent; now mostly sent, with no 'drain' to say so (the socket's buffer
+      // never filled): reservations waiting for that room are looked at again here.
+      this.budget.drained();
+      this.maybeResume();
+    });
   }
 
   private maybePause(): void {

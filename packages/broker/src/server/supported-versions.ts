@@ -5,6 +5,9 @@ import { API_VERSIONS, type ApiName, type ApiVersionTable, type VersionRange } f
  * to speak as an older one). apiVersions is always answered, since it is how a client finds out the rest.
  */
 export function supportedVersions(configured: ApiVersionTable): ApiVersionTable {
+  // Asked on every request: computed once per configured table (the broker's config does not change under it).
+  const known = computed.get(configured);
+  if (known !== undefined) return known;
   const out: { [A in ApiName]?: VersionRange } = {};
   for (const api of Object.keys(API_VERSIONS) as ApiName[]) {
     const implemented = API_VERSIONS[api];
@@ -14,5 +17,9 @@ export function supportedVersions(configured: ApiVersionTable): ApiVersionTable 
     const max = Math.min(implemented.max, allowed.max);
     if (min <= max) out[api] = { min, max };
   }
-  return out;
+  const table = Object.freeze(out) as ApiVersionTable;
+  computed.set(configured, table);
+  return table;
 }
+
+const computed = new WeakMap<ApiVersionTable, ApiVersionTable>();
