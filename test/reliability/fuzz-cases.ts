@@ -159,7 +159,12 @@ export function untrustedStream(maxFrameBytes: number): fc.Arbitrary<UntrustedSt
       return { kind: 'truncated frame', bytes: f.subarray(0, cut % f.length), closes: false };
     }),
     fc.tuple(fc.integer({ min: maxFrameBytes + 1, max: 0xffffffff }), fc.uint8Array({ maxLength: 32 }))
-      .map(([declared, b]): UntrustedStream => ({ kind: 'huge declared length', bytes: withLength(b, declared).subarray(0, 4 + b.length), closes: 'FRAME_TOO_LARGE' })),
+      .map(([declared, b]): UntrustedStream => {
+        const bytes = withLength(b, declared).subarray(0, 4 + b.length);
+        // A first byte 0x16 is how a TLS ClientHello starts: the broker says "this port is not TLS" (INVALID_REQUEST)
+        // rather than FRAME_TOO_LARGE, the more useful answer to the likelier sender.
+        return { kind: 'huge declared length', bytes, closes: bytes[0] === 0x16 ? 'INVALID_REQUEST' : 'FRAME_TOO_LARGE' };
+      }),
     fc.uint8Array({ maxLength: 32 }).map((b): UntrustedStream => ({ kind: 'body not msgpack', bytes: withLength(Buffer.concat([Buffer.from([0xc1]), b])), closes: 'INVALID_REQUEST' })),
     fc.oneof(fc.array(fc.integer(), { maxLength: 3 }), fc.integer(), fc.string({ maxLength: 8 }),
       fc.record({ api: fc.string({ maxLength: 6 }), version: fc.integer() }))
