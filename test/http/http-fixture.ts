@@ -2,6 +2,7 @@
 // made with node:http so that a test controls exactly what goes on the wire (raw paths that fetch would
 // normalise, Host and Origin headers, bodies of any size).
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Broker, BrokerOptions } from '@klog/broker';
 import { startTestBroker } from '../broker/fixture.js';
 
@@ -25,12 +26,16 @@ export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Speak HTTPS, trusting this CA. */
+  ca?: Buffer;
 }
 
 /** One request over loopback; the path is sent exactly as given. */
 export function request(port: number, path: string, opts: RequestOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const target = { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers };
+    const send = opts.ca ? (cb: Parameters<typeof httpRequest>[1]) => httpsRequest({ ...target, ca: opts.ca }, cb) : (cb: Parameters<typeof httpRequest>[1]) => httpRequest(target, cb);
+    const req = send((res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -45,11 +50,12 @@ export function request(port: number, path: string, opts: RequestOptions = {}): 
 }
 
 /** A change as the console makes it: JSON body and the X-Klog-Console header. */
-export function post(port: number, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export function post(port: number, path: string, body: unknown, headers: Record<string, string> = {}, ca?: Buffer): Promise<Answer> {
   return request(port, path, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-klog-console': '1', ...headers },
     body: JSON.stringify(body),
+    ca,
   });
 }
 

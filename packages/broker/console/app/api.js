@@ -3,6 +3,9 @@
 // it), and an answer that is not 2xx becomes an ApiError carrying the server's { error: { code, message } },
 // for the page to show, never to swallow.
 
+/** Dispatched on window when the broker answers 401 AUTHENTICATION_REQUIRED: the console shows its login form. */
+export const UNAUTHENTICATED_EVENT = 'klog:unauthenticated';
+
 export class ApiError extends Error {
   /** @param {number} status HTTP status, 0 when the broker could not be reached @param {string} code @param {string} message */
   constructor(status, code, message) {
@@ -36,6 +39,7 @@ async function request(method, path, body) {
   }
   if (!res.ok) {
     const err = json && json.error;
+    if (res.status === 401 && err?.code === 'AUTHENTICATION_REQUIRED') dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? (text.slice(0, 300) || res.statusText));
   }
   return json;

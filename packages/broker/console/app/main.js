@@ -10,6 +10,9 @@ import { GroupListPage } from './pages/group-list.js';
 import { GroupDetailPage } from './pages/group-detail.js';
 import { QueueListPage } from './pages/queue-list.js';
 import { QueueDetailPage } from './pages/queue-detail.js';
+import { LoginPage } from './pages/login.js';
+import { ErrorNotice } from './components/error-notice.js';
+import { useSession } from './session.js';
 
 /** @param {{ parts: string[], query: URLSearchParams, readOnly: boolean }} route */
 function page({ parts, query, readOnly }) {
@@ -24,11 +27,11 @@ function page({ parts, query, readOnly }) {
   }
 }
 
-function App() {
+/** @param {{ readOnly: boolean, user: string | null, logout: () => Promise<void> }} props */
+function App({ readOnly, user, logout }) {
   const { parts, query } = useRoute();
-  // read-only is a property of the server: fetched once, it decides which controls exist at all
+  // the version only: a user who may not describe the cluster is refused the overview, and the nav does without it
   const { data: overview } = useResource('/api/v1/overview');
-  const readOnly = Boolean(overview?.readOnly);
   const section = parts[0] ?? 'overview';
   const links = [['overview', 'Overview'], ['topics', 'Topics'], ...(readOnly ? [] : [['produce', 'Produce']]), ['groups', 'Consumer groups'], ['queues', 'Queues']];
   return html`<div class="layout">
@@ -37,12 +40,22 @@ function App() {
       <nav aria-label="Pages">
         ${links.map(([id, label]) => html`<a key=${id} href=${href(id)} aria-current=${section === id ? 'page' : undefined}>${label}</a>`)}
       </nav>
-      ${overview && html`<span class="nav-meta muted">v${overview.version}${readOnly ? ' · read-only' : ''}</span>`}
+      <span class="nav-meta muted">${overview ? `v${overview.version}` : ''}${readOnly ? ' · read-only' : ''}</span>
+      ${user !== null && html`<div class="nav-user"><span class="muted">${user}</span> <button class="secondary" type="button" onClick=${logout}>Log out</button></div>`}
     </header>
     <main>${page({ parts, query, readOnly })}</main>
   </div>`;
 }
 
+// Read-only and the need for a login are properties of the server: asked once, they decide what exists at all.
+function Root() {
+  const { session, error, retry, login, logout } = useSession();
+  if (error) return html`<main><${ErrorNotice} error=${error} action="Asking the broker about the session" /><button type="button" onClick=${retry}>Retry</button></main>`;
+  if (!session) return html`<p class="boot">Loading the klog console…</p>`;
+  if (session.authenticationRequired && session.user === null) return html`<${LoginPage} login=${login} />`;
+  return html`<${App} readOnly=${session.readOnly} user=${session.user} logout=${logout} />`;
+}
+
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 root.textContent = ''; // the "Loading…" placeholder: Preact renders beside existing children, not over them
-render(html`<${App} />`, root);
+render(html`<${Root} />`, root);

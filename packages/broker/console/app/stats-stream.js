@@ -24,6 +24,12 @@ function notify() {
 
 function open() {
   source = new EventSource('/api/v1/events');
+  attach(source);
+  addEventListener('pagehide', () => source?.close());
+}
+
+/** @param {EventSource} source */
+function attach(source) {
   source.addEventListener('stats', (e) => {
     latest = JSON.parse(/** @type {MessageEvent} */ (e).data);
     history.push(/** @type {any} */ (latest));
@@ -39,7 +45,14 @@ function open() {
     connected = false;
     notify();
   });
-  addEventListener('pagehide', () => source?.close());
+}
+
+/** Opens the stream afresh (after a login: a stream the broker refused with 401 is not retried by the browser). */
+export function reopenStats() {
+  if (!source) return;
+  source.close();
+  source = new EventSource('/api/v1/events');
+  attach(source);
 }
 
 /** @param {() => void} listener @returns {() => void} unsubscribe */

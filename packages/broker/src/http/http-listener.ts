@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import { logHandshakeFailures, serverTlsOptions } from '../tls/listener-tls.js';
 import { KlogError } from '@klog/log-core';
+import { CLUSTER } from '../security/acl.js';
+import { HttpAuth } from './auth/http-auth.js';
 import { sendError } from './http-error.js';
 import type { HttpBackend, HttpListenerOptions } from './http-services.js';
 import { RequestGuard } from './request-guard.js';
 import { SECURITY_HEADERS, sendText } from './respond.js';
 import type { Route } from './route.js';
 import { API_ROUTES } from './routes/api-routes.js';
+import { SESSION_PATHS } from './routes/session-routes.js';
 import { StreamSet } from './sse.js';
 import { serveStatic } from './static-files.js';
 
@@ -21,7 +24,9 @@ export interface HttpListener {
 /**
  * The broker's HTTP listener: /livez, /readyz, /metrics, the JSON API under /api/v1 and the console's files.
  * It starts before the log opens, so that probes see the broker starting (/readyz 503) rather than nothing;
- * until the backend has services, the API answers 503 BROKER_STARTING.
+ * until the backend has services, the API answers 503 BROKER_STARTING. Once the broker has users, the API needs a
+ * login (a session cookie, or Basic) and applies the ACLs; /livez, /readyz and the console's files stay open (the
+ * files hold no data: the console shows its login form), and /metrics too unless metricsAuth.
  */
 export async function startHttpListener(opts: HttpListenerOptions, backend: HttpBackend): Promise<HttpListener> {
   const server: Server = opts.tls ? createHttpsServer(serverTlsOptions(opts.tls)) : createServer();
@@ -32,16 +37,23 @@ export async function startHttpListener(opts: HttpListenerOptions, backend: Http
   const port = bound && typeof bound === 'object' ? bound.port : opts.port;
   const guard = new RequestGuard(opts.host, port, opts.readOnly, opts.tls ? 'https' : 'http');
   const http = { host: opts.host, port, readOnly: opts.readOnly };
+  const auth = new HttpAuth({ https: opts.tls !== undefined, allowBasicWithoutTls: opts.allowBasicWithoutTls ?? false, logger: opts.logger });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    guard.check(req);
     const rawPath = (req.url ?? '/').split('?')[0];
+    guard.check(req, { sessionRoute: SESSION_PATHS.has(rawPath) });
     if (rawPath === '/livez') return sendText(res, 200, 'ok\n');
     if (rawPath === '/readyz') {
       return backend.services() ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready: the log is opening or the listeners are not open yet\n');
     }
     if (rawPath === '/metrics' && req.method === 'GET') {
+      if (opts.metricsAuth) {
+        const services = backend.services();
+        if (services === null) throw new KlogError('BROKER_STARTING', 'the broker is starting: its users are not loaded yet; try again shortly');
+        const principal = await auth.authenticate(req, services.security);
+        services.security.authorizer.check(principal, 'describe', CLUSTER);
+      }
       const { contentType, body } = await backend.scrape();
       return sendText(res, 200, body, contentType);
     }
@@ -50,7 +62,11 @@ export async function startHttpListener(opts: HttpListenerOptions, backend: Http
       const services = backend.services();
       if (services === null) throw new KlogError('BROKER_STARTING', 'the broker is starting: its log is opening or recovering; try again shortly');
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-      await found.route.handle({ req, res, url, params: found.params, services, streams, logger: opts.logger, http });
+      const { authorize } = found.route;
+      const principal = authorize === 'public' ? null : await auth.authenticate(req, services.security);
+      const ctx = { req, res, url, params: found.params, services, streams, logger: opts.logger, http, auth, access: services.security.authorizer.gate(principal) };
+      if (authorize !== 'public') authorize(ctx);
+      await found.route.handle(ctx);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new KlogError('NOT_FOUND', `${req.method} ${rawPath} is not a route`);

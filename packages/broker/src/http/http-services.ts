@@ -4,6 +4,7 @@ import type { BrokerTlsOptions } from '../tls/listener-tls.js';
 import type { Logger } from 'pino';
 import type { TrafficTotals } from '../services/broker-metrics.js';
 import type { QueueHost } from '../services/queue-host.js';
+import type { BrokerSecurity } from '../security/broker-security.js';
 
 export interface HostPort {
   host: string;
@@ -19,6 +20,8 @@ export interface HttpServices {
   readonly store: LogStore;
   readonly coordinator: GroupCoordinator;
   readonly queues: QueueHost;
+  /** Users, throttle and authorizer, shared with the other listeners. */
+  readonly security: BrokerSecurity;
   readonly version: string;
   readonly startedAt: number;
   readonly dataDir: string;
@@ -46,6 +49,10 @@ export interface HttpListenerOptions {
   /** The console's files, served at /. */
   staticRoot: string;
   logger: Logger;
+  /** Accept Authorization: Basic without TLS (passwords then cross in the clear), like PLAIN on the Kafka listener. */
+  allowBasicWithoutTls?: boolean;
+  /** /metrics needs an authenticated user with describe on the cluster (once the broker has users). */
+  metricsAuth?: boolean;
   /** Serve HTTPS with the broker's certificate (and require client certificates when it has a CA). */
   tls?: BrokerTlsOptions;
 }

@@ -29,14 +29,14 @@ export class RequestGuard {
     this.hosts = names;
   }
 
-  /** Throws FORBIDDEN for a request this listener must not serve. */
-  check(req: IncomingMessage): void {
+  /** Throws FORBIDDEN for a request this listener must not serve. Logging in and out is no change to the broker: read-only mode allows it. */
+  check(req: IncomingMessage, opts: { sessionRoute?: boolean } = {}): void {
     const host = req.headers.host;
     if (host === undefined || !this.isOwnHost(host)) {
       throw new KlogError('FORBIDDEN', `Host ${JSON.stringify(host ?? '')} is not this listener; open the console at ${this.scheme}://127.0.0.1:${this.port}/`);
     }
     if (req.method === 'GET' || req.method === 'HEAD') return;
-    if (this.readOnly) throw new KlogError('FORBIDDEN', 'the console is read-only (--console-read-only): changes are refused');
+    if (this.readOnly && opts.sessionRoute !== true) throw new KlogError('FORBIDDEN', 'the console is read-only (--console-read-only): changes are refused');
     if (req.headers['x-klog-console'] !== '1') {
       throw new KlogError('FORBIDDEN', 'a change needs the header X-Klog-Console: 1 (the console sends it; it keeps other sites\' forms out)');
     }

@@ -5,6 +5,13 @@ import type { AclStore } from './acl-store.js';
 /** An operation a request needs (never `all`: that is only a grant). */
 export type Operation = Exclude<AclOperation, 'all'>;
 
+/** What one request may do, for one principal: checks throw the *_AUTHORIZATION_FAILED of the resource denied. */
+export interface Gate {
+  readonly principal: string | null;
+  check(operation: Operation, resource: Resource): void;
+  allowed(operation: Operation, resource: Resource): boolean;
+}
+
 /** Who a connection is, for the authorizer: `User:NAME`, or this when it is nobody (no user, no certificate). */
 export const ANONYMOUS = 'User:ANONYMOUS';
 
@@ -47,6 +54,15 @@ export class AclAuthorizer {
       allow = true;
     }
     return allow;
+  }
+
+  /** The checks of one principal, for a request's rules to call. */
+  gate(principal: string | null): Gate {
+    return {
+      principal,
+      check: (operation, resource) => this.check(principal, operation, resource),
+      allowed: (operation, resource) => this.allowed(principal, operation, resource),
+    };
   }
 
   /** Throws TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED naming the principal, the operation and the resource. */

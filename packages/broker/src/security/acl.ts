@@ -20,6 +20,9 @@ export interface Resource {
 }
 
 export const CLUSTER: Resource = { type: 'cluster', name: CLUSTER_RESOURCE };
+export const topicResource = (name: string): Resource => ({ type: 'topic', name });
+/** A group, or a queue (a queue's ACLs are those of the group of its name). */
+export const groupResource = (name: string): Resource => ({ type: 'group', name });
 
 /** `alice` and `User:alice` name the same principal; ACLs and super users keep the `User:` form. */
 export function userPrincipal(name: string): string {

@@ -52,6 +52,16 @@ export interface BrokerOptions {
   httpPort?: number;
   /** Interface of the HTTP listener. Default: `host` (loopback unless told otherwise). */
   httpHost?: string;
+  /**
+   * Accept `Authorization: Basic` on a plain-HTTP listener (the password crosses the network in the clear with
+   * every request). Default false: Basic only over HTTPS; the console's login form works either way.
+   */
+  httpAllowBasicWithoutTls?: boolean;
+  /**
+   * Once the broker has users, /metrics needs an authenticated user (session or Basic) with describe on the
+   * cluster. Default false: /metrics stays open, as /livez and /readyz do.
+   */
+  metricsAuth?: boolean;
   /** Refuse every change through the HTTP API (produce, offset resets) with 403. Default false. */
   consoleReadOnly?: boolean;
   /** Directory of the web console's files served at /. Default: the console shipped in this package. */
@@ -79,7 +89,7 @@ export interface BrokerOptions {
   tls?: BrokerTlsOptions;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls' | 'allowAnonymous' | 'superUsers' | 'authorize'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpAllowBasicWithoutTls' | 'metricsAuth' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls' | 'allowAnonymous' | 'superUsers' | 'authorize'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

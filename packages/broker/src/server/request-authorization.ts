@@ -1,16 +1,7 @@
 import type { ApiName, RequestOf, ResponseOf } from '@klog/protocol';
-import { CLUSTER, type Resource } from '../security/acl.js';
-import type { AclAuthorizer, Operation } from '../security/acl-authorizer.js';
+import { CLUSTER, groupResource as group, topicResource as topic, type Resource } from '../security/acl.js';
+import type { Gate, Operation } from '../security/acl-authorizer.js';
 import type { BrokerContext } from './broker-context.js';
-
-const topic = (name: string): Resource => ({ type: 'topic', name });
-const group = (name: string): Resource => ({ type: 'group', name });
-
-/** What one request may do: checks throw the *_AUTHORIZATION_FAILED of the first resource denied. */
-interface Gate {
-  check(operation: Operation, resource: Resource): void;
-  allowed(operation: Operation, resource: Resource): boolean;
-}
 
 /**
  * Each native API's rule, after Kafka's mapping of APIs to (operation, resource). A rule checks the request and
@@ -101,18 +92,11 @@ function createTopic(name: string, gate: Gate): void {
   if (!gate.allowed('create', CLUSTER)) gate.check('create', topic(name));
 }
 
-function gateOf(authorizer: AclAuthorizer, principal: string | null): Gate {
-  return {
-    check: (operation, resource) => authorizer.check(principal, operation, resource),
-    allowed: (operation, resource) => authorizer.allowed(principal, operation, resource),
-  };
-}
-
 /** Checks a decoded request against the ACLs; returns the request to run (narrowed where a listing is). */
 export function authorizeRequest<A extends ApiName>(api: A, req: RequestOf<A>, ctx: BrokerContext, principal: string | null): RequestOf<A> {
   const { authorizer } = ctx.security;
   if (!authorizer.enabled) return req;
-  return (RULES[api] as Rule<A>)(req, gateOf(authorizer, principal), ctx) ?? req;
+  return (RULES[api] as Rule<A>)(req, authorizer.gate(principal), ctx) ?? req;
 }
 
 /** Narrows the listings a principal sees to the groups and queues it may describe. */

@@ -51,7 +51,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // The HTTP listener comes first: while the log opens (recovery may take a while) /readyz says 503.
   let httpServices: HttpServices | null = null;
   const http: HttpListener | undefined = opts.httpPort === undefined ? undefined : await startHttpListener(
-    { host: opts.httpHost ?? config.host, port: opts.httpPort, tls: opts.tls, readOnly: config.consoleReadOnly, staticRoot: opts.consoleDir ?? CONSOLE_DIR, logger },
+    { host: opts.httpHost ?? config.host, port: opts.httpPort, tls: opts.tls, readOnly: config.consoleReadOnly, staticRoot: opts.consoleDir ?? CONSOLE_DIR, logger,
+      allowBasicWithoutTls: opts.httpAllowBasicWithoutTls, metricsAuth: opts.metricsAuth },
     { services: () => httpServices, scrape: () => metrics.scrape() },
   );
   const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults, onFsync: metrics.observeFsync })
@@ -135,6 +136,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     store,
     coordinator,
     queues,
+    security,
     version: brokerVersion(),
     startedAt,
     dataDir: store.dir,
@@ -148,11 +150,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   logger.info({ host: address.host, port: address.port, kafkaPort: kafka?.port, console: consoleUrl, dataDir: store.dir, fsync: config.fsync,
     tls: opts.tls ? (opts.tls.ca ? 'client certificates required' : 'on') : 'off',
     authentication: security.users.size > 0 ? `SCRAM, ${security.users.size} user(s)` : 'off (no users)' }, 'broker listening');
-  // Users protect the native and Kafka listeners (ACLs apply on both), not the HTTP one: say so, rather than let an
-  // operator believe it is closed.
-  if (security.users.size > 0 && http) {
-    logger.warn({ httpPort: http.port },
-      'the HTTP listener does not authenticate clients: whoever reaches it can read (and, unless --console-read-only, write); keep it on a trusted network');
+  // The console's login form sends a password: in the clear unless the listener has TLS. Loopback stays on the machine.
+  if (security.users.size > 0 && http && !opts.tls && !isLoopback(http.host)) {
+    logger.warn({ httpPort: http.port }, 'the HTTP listener has no TLS: console passwords and session cookies cross the network in the clear (--tls-cert)');
   }
   if (kafka && opts.kafkaAllowPlainWithoutTls && !opts.tls) {
     logger.warn({ kafkaPort: kafka.port }, 'SASL PLAIN is allowed on the plaintext Kafka listener: passwords cross the network in the clear');

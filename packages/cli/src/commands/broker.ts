@@ -20,6 +20,7 @@ interface BrokerCommandArgs {
   'http-port'?: number;
   'http-host'?: string;
   'console-read-only': boolean;
+  'metrics-auth': boolean;
   'metrics-per-partition': boolean;
   'super-user'?: string[];
   authorize: boolean;
@@ -99,10 +100,11 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
       .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
-      .option('allow-plain-without-tls', { type: 'boolean', default: false, describe: 'Let Kafka clients log in with SASL PLAIN on a plaintext listener (passwords then cross the network in the clear); without it PLAIN needs --tls-cert. SCRAM is offered either way' })
+      .option('allow-plain-without-tls', { type: 'boolean', default: false, describe: 'Let Kafka clients log in with SASL PLAIN on a plaintext listener, and HTTP clients send Authorization: Basic over plain HTTP (passwords then cross the network in the clear); without it both need --tls-cert. SCRAM and the console\'s login form work either way' })
       .option('http-port', { type: 'number', describe: 'Serve the web console, its JSON API, /metrics, /livez and /readyz on this port; off unless given' })
       .option('http-host', { type: 'string', describe: 'Interface of the HTTP listener (default: --host)' })
       .option('console-read-only', { type: 'boolean', default: false, describe: 'The console and its API refuse every change (produce, offset resets)' })
+      .option('metrics-auth', { type: 'boolean', default: false, describe: 'Once the broker has users, /metrics needs a user with describe on the cluster (Prometheus: basic_auth, over HTTPS); open otherwise' })
       .option('metrics-per-partition', { type: 'boolean', default: false, describe: 'Also export per-partition metric series (one series per partition per family)' })
       .option('log-level', { type: 'string', default: 'info', choices: LOG_LEVELS, describe: 'Least important log level shown' })
       .example('$0 broker', 'serve ./klog-data on 127.0.0.1:7420')
@@ -120,9 +122,11 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         fsync: parseFsync(args.fsync),
         kafkaPort: args['kafka-port'],
         kafkaAllowPlainWithoutTls: args['allow-plain-without-tls'],
+        httpAllowBasicWithoutTls: args['allow-plain-without-tls'],
         httpPort: args['http-port'],
         httpHost: args['http-host'],
         consoleReadOnly: args['console-read-only'],
+        metricsAuth: args['metrics-auth'],
         metricsPerPartition: args['metrics-per-partition'],
         superUsers: args['super-user'],
         authorize: args.authorize,

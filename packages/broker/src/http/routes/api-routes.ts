@@ -4,10 +4,14 @@ import { browseRoute, produceRoute } from './message-routes.js';
 import { overviewRoute } from './overview-route.js';
 import { queueRoute, queuesRoute, redriveRoute } from './queue-routes.js';
 import { eventsRoute, tailRoute } from './stream-routes.js';
+import { loginRoute, logoutRoute, sessionRoute } from './session-routes.js';
 import { topicRoute, topicsRoute } from './topic-routes.js';
 
 /** Every route of the JSON API under /api/v1 (docs/operations.md lists them). */
 export const API_ROUTES: readonly Route[] = [
+  sessionRoute,
+  loginRoute,
+  logoutRoute,
   overviewRoute,
   topicsRoute,
   topicRoute,

@@ -1,17 +1,19 @@
 import type { ResetTarget } from '@klog/consumer-group';
 import { KlogError } from '@klog/log-core';
+import { groupResource, topicResource } from '../../security/acl.js';
 import { describeGroups } from '../../services/describe-groups.js';
 import { groupLag } from '../../services/group-lag.js';
 import { readJsonBody } from '../json-body.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../route.js';
 
-/** GET /api/v1/groups: every group with its state, member count and total lag. */
+/** GET /api/v1/groups: every group the principal may describe, with its state, member count and total lag. */
 export const groupsRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/groups$/,
-  async handle({ res, services: { coordinator } }) {
-    const groups = (await describeGroups(coordinator)).map((d) => ({ groupId: d.groupId, state: d.state, members: d.members.length, lagSum: groupLag(d).sum }));
+  authorize: () => undefined, // narrowed below
+  async handle({ res, services: { coordinator }, access }) {
+    const groups = (await describeGroups(coordinator)).filter((d) => access.allowed('describe', groupResource(d.groupId))).map((d) => ({ groupId: d.groupId, state: d.state, members: d.members.length, lagSum: groupLag(d).sum }));
     sendJson(res, 200, { groups });
   },
 };
@@ -24,6 +26,7 @@ export const groupsRoute: Route = {
 export const groupRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/groups\/([^/]+)$/,
+  authorize: ({ access, params: [groupId] }) => access.check('describe', groupResource(groupId)),
   async handle({ res, params: [groupId], services: { coordinator } }) {
     const d = await coordinator.describeGroup(groupId);
     const members = d.members.map((m) => {
@@ -54,10 +57,13 @@ export const groupRoute: Route = {
 export const resetOffsetsRoute: Route = {
   method: 'POST',
   path: /^\/api\/v1\/groups\/([^/]+)\/reset-offsets$/,
-  async handle({ req, res, params: [groupId], services: { coordinator, store }, logger }) {
+  // A reset is a commit made by an operator: read on the group, and (below, once the body names it) on the topic.
+  authorize: ({ access, params: [groupId] }) => access.check('read', groupResource(groupId)),
+  async handle({ req, res, params: [groupId], services: { coordinator, store }, logger, access }) {
     const body = await readJsonBody(req);
     const topic = body.topic;
     if (typeof topic !== 'string') throw new KlogError('INVALID_REQUEST', 'topic must be the name of a topic');
+    access.check('read', topicResource(topic));
     const to = resetTarget(body.to);
     if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean') throw new KlogError('INVALID_REQUEST', 'dryRun must be true or false');
     const dryRun = body.dryRun === true;
@@ -65,7 +71,7 @@ export const resetOffsetsRoute: Route = {
     const before = await coordinator.fetchOffsets(groupId, partitions.map((partition) => ({ topic, partition })));
     const after = await coordinator.resetOffsets(groupId, topic, to, partitions, { dryRun });
     const offsets = after.map((a, i) => ({ topic, partition: a.partition, from: before[i].offset < 0 ? null : before[i].offset, to: a.offset }));
-    if (!dryRun) logger.info({ groupId, topic, to, partitions: offsets.length }, 'console reset group offsets');
+    if (!dryRun) logger.info({ groupId, topic, to, partitions: offsets.length, by: access.principal }, 'console reset group offsets');
     sendJson(res, 200, { offsets });
   },
 };

@@ -1,4 +1,5 @@
 import { KlogError, type Header } from '@klog/log-core';
+import { topicResource } from '../../security/acl.js';
 import { isInternalTopic } from '../../services/internal-topics.js';
 import { readJsonBody } from '../json-body.js';
 import { browseMessages, parseBrowseQuery } from '../message-browse.js';
@@ -9,6 +10,7 @@ import type { Route } from '../route.js';
 export const browseRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/topics\/([^/]+)\/messages$/,
+  authorize: ({ access, params: [topic] }) => access.check('read', topicResource(topic)),
   async handle({ res, url, params: [topic], services: { store } }) {
     const query = parseBrowseQuery(url.searchParams, store.partitionCount(topic));
     sendJson(res, 200, await browseMessages(store, topic, query));
@@ -22,7 +24,8 @@ export const browseRoute: Route = {
 export const produceRoute: Route = {
   method: 'POST',
   path: /^\/api\/v1\/topics\/([^/]+)\/messages$/,
-  async handle({ req, res, params: [topic], services: s, logger }) {
+  authorize: ({ access, params: [topic] }) => access.check('write', topicResource(topic)),
+  async handle({ req, res, params: [topic], services: s, logger, access }) {
     const body = await readJsonBody(req);
     const key = optionalText(body.key, 'key');
     const value = optionalText(body.value, 'value');
@@ -38,7 +41,7 @@ export const produceRoute: Route = {
     const record = { key: key === null ? null : Buffer.from(key), value: value === null ? null : Buffer.from(value), headers };
     const [ack] = await s.store.append(topic, [record], { partition: typeof partition === 'number' ? partition : undefined });
     s.produced(topic, 1, (record.key?.length ?? 0) + (record.value?.length ?? 0));
-    logger.info({ topic, partition: ack.partition, offset: ack.offset }, 'console produced a record');
+    logger.info({ topic, partition: ack.partition, offset: ack.offset, by: access.principal }, 'console produced a record');
     sendJson(res, 200, ack);
   },
 };

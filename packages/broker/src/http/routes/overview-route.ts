@@ -1,11 +1,13 @@
+import { CLUSTER } from '../../security/acl.js';
 import { diskSpace } from '../../services/disk-space.js';
 import { sendJson } from '../respond.js';
 import type { Route } from '../route.js';
 
-/** GET /api/v1/overview: the broker at a glance. */
+/** GET /api/v1/overview: the broker at a glance (its directory, disk and listeners: describe on the cluster). */
 export const overviewRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/overview$/,
+  authorize: ({ access }) => access.check('describe', CLUSTER),
   async handle({ res, services: s, http }) {
     sendJson(res, 200, {
       version: s.version,

@@ -1,3 +1,4 @@
+import { CLUSTER, groupResource, topicResource } from '../../security/acl.js';
 import { describeGroups } from '../../services/describe-groups.js';
 import { groupLag } from '../../services/group-lag.js';
 import { partitionsParam } from '../message-browse.js';
@@ -14,13 +15,17 @@ import { TailPacer } from '../tail-pacer.js';
 export const eventsRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/events$/,
-  async handle({ req, res, services, streams, logger }) {
+  // The broker's traffic and connections are the cluster's figures; each group's lag is shown only if describable.
+  authorize: ({ access }) => access.check('describe', CLUSTER),
+  async handle({ req, res, services, streams, logger, access }) {
     const stream = streams.start(req, res);
     let describing = false;
     const sendGroups = async (): Promise<void> => {
       const time = Date.now();
       const lag: Record<string, number> = {};
-      for (const d of await describeGroups(services.coordinator)) lag[d.groupId] = groupLag(d).sum;
+      for (const d of await describeGroups(services.coordinator)) {
+        if (access.allowed('describe', groupResource(d.groupId))) lag[d.groupId] = groupLag(d).sum;
+      }
       stream.send('groups', { time, lag });
     };
     const tick = (): void => {
@@ -47,6 +52,7 @@ export const eventsRoute: Route = {
 export const tailRoute: Route = {
   method: 'GET',
   path: /^\/api\/v1\/topics\/([^/]+)\/tail$/,
+  authorize: ({ access, params: [topic] }) => access.check('read', topicResource(topic)),
   async handle({ req, res, url, params: [topic], services: { store }, streams, logger }) {
     const partitions = partitionsParam(url.searchParams.get('partition'), store.partitionCount(topic));
     const starts = partitions.map((p) => store.logEndOffset(topic, p));
