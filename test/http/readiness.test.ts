@@ -1,6 +1,9 @@
-// A real broker opening a log of 500 partitions: its HTTP listener answers /readyz with 503 while the log opens,
-// and 200 once startBroker has resolved.
+// A real broker opening a log of 500 partitions after a crash (no clean-shutdown marker, so every partition is
+// recovered at open; after a clean close they would open lazily, in no time): its HTTP listener answers /readyz
+// with 503 while the log opens, and 200 once startBroker has resolved.
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { LogStore } from '@klog/log-core';
 import { startBroker } from '@klog/broker';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +26,7 @@ describe('readiness of a real broker', () => {
     const store = await LogStore.open(dataDir);
     for (let t = 0; t < 10; t++) await store.createTopic(`topic-${t}`, { partitions: 50 });
     await store.close();
+    rmSync(join(dataDir, '.clean-shutdown')); // as a kill -9 would leave it
 
     const httpPort = await freePort();
     let started = false;

@@ -59,7 +59,8 @@ describe('Kafka listener authentication under fuzzing', () => {
     UserStore.open(dataDir).putPassword('alice', PASSWORD, { iterations: 4096 });
     const recorder = recordingLogger();
     lines = recorder.lines;
-    broker = await startKafkaBroker({ dataDir, maxFrameBytes: 64 * 1024, kafkaAllowPlainWithoutTls: true, logger: recorder.logger });
+    // alice, the logged-in witness, is a super user: users turn ACLs on, and this test is about logging in.
+    broker = await startKafkaBroker({ dataDir, maxFrameBytes: 64 * 1024, kafkaAllowPlainWithoutTls: true, logger: recorder.logger, superUsers: ['alice'] });
     witness = await RawKafka.open(broker.kafkaPort);
     await witness.call(SASL_HANDSHAKE, 1, new Enc().str('SCRAM-SHA-256').build());
     const client = new ScramClient('SCRAM-SHA-256', 'alice', PASSWORD);
