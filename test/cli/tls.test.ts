@@ -20,8 +20,7 @@ afterAll(() => {
   certs?.remove();
 });
 
-async function tlsBroker(extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
-  const dataDir = tempDir('klog-cli-tls-');
+async function tlsBroker(extra: string[] = [], dataDir = tempDir('klog-cli-tls-')): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
   dirs.push(dataDir);
   const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', '--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile, ...extra]);
   children.push(child);
@@ -48,6 +47,27 @@ describe('klog over TLS', () => {
     expect(untrusted.stderr).toMatch(/TLS.*--tls-ca/);
     expect(untrusted.stderr.trim().split('\n')).toHaveLength(1);
 
+    b.child.kill('SIGINT');
+    expect(await b.exited).toBe(0);
+  });
+
+  it('with a user: the README\'s three commands (user add, broker with TLS and a super user, a client over TLS with SCRAM)', async () => {
+    const dataDir = tempDir('klog-cli-tls-users-');
+    const added = await runKlog(['user', 'add', 'alice', '--password-stdin', '--data-dir', dataDir], { input: 'correct horse battery\n' });
+    expect(added.code, added.stderr).toBe(0);
+    // As in the README, but on loopback: tests never listen beyond it.
+    const b = await tlsBroker(['--host', '127.0.0.1', '--super-user', 'alice'], dataDir);
+    const env = { KLOG_PASSWORD: 'correct horse battery' };
+    const created = await runKlog(['topic', 'create', 'vault', '--tls-ca', certs.ca.certFile, '--user', 'alice'], { broker: b.address, env });
+    expect(created.code, created.stderr).toBe(0);
+    const listed = await runKlog(['topic', 'list', '--tls-ca', certs.ca.certFile, '--user', 'alice'], { broker: b.address, env });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.toString()).toMatch(/vault/);
+    const anonymous = await runKlog(['topic', 'list', '--tls-ca', certs.ca.certFile], { broker: b.address });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr.trim().split('\n')).toHaveLength(1);
+    const wrong = await runKlog(['topic', 'list', '--tls-ca', certs.ca.certFile, '--user', 'alice'], { broker: b.address, env: { KLOG_PASSWORD: 'wrong' } });
+    expect(wrong.code).toBe(1);
     b.child.kill('SIGINT');
     expect(await b.exited).toBe(0);
   });

@@ -1,6 +1,7 @@
 // Certificates for the TLS tests, made at run time with Debian's openssl into a temporary directory (no key is
 // ever committed): a CA, a broker certificate it signed for 127.0.0.1 and localhost, a client certificate it
-// signed (CN alice), and a second CA with a client certificate of its own, which the broker must refuse.
+// signed (CN alice), a client certificate it signed that is already expired (CN old), and a second CA with a client
+// certificate of its own, which the broker must refuse.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ export interface TestCertificates {
   server: Pem;
   /** Signed by `ca`, subject CN=alice. */
   client: Pem;
+  /** Signed by `ca`, subject CN=old, valid for no time at all: expired from the second after it was made. */
+  expiredClient: Pem;
   /** A CA the broker does not know, and a client certificate it signed (CN=mallory). */
   otherCa: Pem;
   otherClient: Pem;
@@ -42,11 +45,11 @@ function makeCa(dir: string, name: string): void {
   openssl(['req', '-x509', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=klog test ${name}`], dir);
 }
 
-function makeSigned(dir: string, name: string, cn: string, ca: string, extensions: string): void {
+function makeSigned(dir: string, name: string, cn: string, ca: string, extensions: string, days = 2): void {
   writeFileSync(join(dir, `${name}.ext`), extensions);
   openssl(['req', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`], dir);
   openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-set_serial', String(Date.now()),
-    '-days', '2', '-out', `${name}.pem`, '-extfile', `${name}.ext`], dir);
+    '-days', String(days), '-out', `${name}.pem`, '-extfile', `${name}.ext`], dir);
 }
 
 export function makeCertificates(): TestCertificates {
@@ -54,6 +57,7 @@ export function makeCertificates(): TestCertificates {
   makeCa(dir, 'ca');
   makeSigned(dir, 'server', 'localhost', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   makeSigned(dir, 'client', 'alice', 'ca', 'extendedKeyUsage=clientAuth\n');
+  makeSigned(dir, 'expired-client', 'old', 'ca', 'extendedKeyUsage=clientAuth\n', 0); // notAfter = notBefore
   makeCa(dir, 'other-ca');
   makeSigned(dir, 'other-client', 'mallory', 'other-ca', 'extendedKeyUsage=clientAuth\n');
   return {
@@ -61,6 +65,7 @@ export function makeCertificates(): TestCertificates {
     ca: pem(dir, 'ca'),
     server: pem(dir, 'server'),
     client: pem(dir, 'client'),
+    expiredClient: pem(dir, 'expired-client'),
     otherCa: pem(dir, 'other-ca'),
     otherClient: pem(dir, 'other-client'),
     remove: () => rmSync(dir, { recursive: true, force: true }),

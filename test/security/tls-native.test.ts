@@ -87,7 +87,7 @@ describe('mutual TLS (--tls-ca on the broker)', () => {
     }
   });
 
-  it('refuses a client without a certificate, and one whose certificate another CA signed', async () => {
+  it('refuses a client without a certificate, one whose certificate another CA signed, and one whose certificate expired', async () => {
     const broker = await startTestBroker({ tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca.cert } });
     try {
       const none = await roundTrip(broker.port, { tls: { ca: certs.ca.cert } }, 'mutual').catch((e: unknown) => e);
@@ -96,6 +96,11 @@ describe('mutual TLS (--tls-ca on the broker)', () => {
       const foreign = await roundTrip(broker.port, { tls: { ca: certs.ca.cert, cert: certs.otherClient.cert, key: certs.otherClient.key } }, 'mutual')
         .catch((e: unknown) => e);
       expect(foreign).toMatchObject({ code: 'TLS_HANDSHAKE_FAILED' });
+      await new Promise((resolve) => setTimeout(resolve, 1_100)); // past its notAfter, which is its notBefore
+      const expired = await roundTrip(broker.port, { tls: { ca: certs.ca.cert, cert: certs.expiredClient.cert, key: certs.expiredClient.key } }, 'mutual')
+        .catch((e: unknown) => e);
+      expect(expired).toMatchObject({ code: 'TLS_HANDSHAKE_FAILED' });
+      expect(await roundTrip(broker.port, { tls: { ca: certs.ca.cert, cert: certs.client.cert, key: certs.client.key } }, 'mutual')).toBeDefined();
     } finally {
       await broker.close();
     }
