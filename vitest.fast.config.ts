@@ -46,6 +46,10 @@ export default defineConfig({
       'test/tasks/readme-tasks.test.ts',
       'test/tasks/tasks-types.test.ts',
       'test/tasks/cli-tasks.test.ts',
+      // real Kafka clients (kcat, kafka-python, kafkajs) over TLS and SASL
+      'test/security/sasl-kafka.test.ts',
+      'test/security/tls-kafka.test.ts',
+      'test/security/acl-kafka.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
