@@ -1,24 +1,10 @@
 // Queues read records through the store, which inflates each batch: every codec a producer may send is
 // delivered as the plain records, once each.
-import { encodeBatch, type LogStore } from '@klog/log-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock, QueueManager } from '../src/index.js';
-import { openStore, removeDir, silentLogger, tempDir, until } from './helpers.js';
+import { encodeBatch } from '@klog/log-core';
+import { describe, expect, it } from 'vitest';
+import { until, useQueueManager } from './helpers.js';
 
-let dir: string;
-let store: LogStore;
-let queues: QueueManager;
-
-beforeEach(async () => {
-  dir = await tempDir();
-  store = await openStore(dir, { jobs: 1 });
-  queues = await QueueManager.open(store, { clock: new ManualClock(), logger: silentLogger });
-});
-afterEach(async () => {
-  await queues.close().catch(() => undefined);
-  await store.close();
-  await removeDir(dir);
-});
+const q = useQueueManager({ jobs: 1 });
 
 describe('a queue over compressed batches', () => {
   it('delivers the records of gzip, snappy, lz4 and zstd batches, each once', async () => {
@@ -28,9 +14,9 @@ describe('a queue over compressed batches', () => {
       const values = Array.from({ length: 25 }, (_, i) => `${compression} job ${i}`);
       expected.push(...values);
       // As a producer sends them: an encoded batch, stored as sent.
-      await store.appendBatch('jobs', 0, encodeBatch(values.map((v) => ({ value: Buffer.from(v) })), { compression }));
+      await q.store.appendBatch('jobs', 0, encodeBatch(values.map((v) => ({ value: Buffer.from(v) })), { compression }));
     }
-    const queue = await queues.queue({ name: 'workers', topics: ['jobs'], start: 'earliest' });
+    const queue = await q.queues.queue({ name: 'workers', topics: ['jobs'], start: 'earliest' });
     const done: string[] = [];
     const running = queue.run({ concurrency: 4, eachMessage: async ({ message }) => void done.push(message.value!.toString()) });
     await until(() => done.length >= expected.length, 'every record delivered');

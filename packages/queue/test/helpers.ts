@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isKlogError, LogStore, type ErrorCode, type Logger } from '@klog/log-core';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { ManualClock, QueueManager } from '../src/index.js';
 import { propertyParameters } from '../../../test/reliability/fuzz-seed.js';
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -49,4 +50,25 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 2));
   }
+}
+
+/**
+ * A fresh store over a temp directory, with these topics, and a QueueManager on it under a manual clock, made before
+ * each test and closed after it; read them through the returned object (they change from test to test).
+ */
+export function useQueueManager(topics: Record<string, number>): { readonly store: LogStore; readonly queues: QueueManager } {
+  let dir = '';
+  let store: LogStore | undefined;
+  let queues: QueueManager | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+    store = await openStore(dir, topics);
+    queues = await QueueManager.open(store, { clock: new ManualClock(), logger: silentLogger });
+  });
+  afterEach(async () => {
+    await queues?.close().catch(() => undefined);
+    await store?.close();
+    await removeDir(dir);
+  });
+  return { get store() { return store!; }, get queues() { return queues!; } };
 }

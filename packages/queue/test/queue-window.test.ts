@@ -1,31 +1,16 @@
 // A backlog much longer than the window: every record is delivered once, in offset order, and the log is read
 // about once for it all (the records read past a full window wait in the engine instead of being read again).
-import type { LogStore } from '@klog/log-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock, QueueManager } from '../src/index.js';
-import { openStore, removeDir, silentLogger, tempDir } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useQueueManager } from './helpers.js';
 
-let dir: string;
-let store: LogStore;
-let queues: QueueManager;
-
-beforeEach(async () => {
-  dir = await tempDir();
-  store = await openStore(dir, { jobs: 1 });
-  queues = await QueueManager.open(store, { clock: new ManualClock(), logger: silentLogger });
-});
-afterEach(async () => {
-  await queues.close().catch(() => undefined);
-  await store.close();
-  await removeDir(dir);
-});
+const q = useQueueManager({ jobs: 1 });
 
 describe('a backlog longer than the window', () => {
   it('is delivered once, in order, with the log read a few times rather than once per few records admitted', async () => {
     const total = 1_000;
-    await store.append('jobs', Array.from({ length: total }, (_, i) => ({ value: Buffer.from(`r${i}`) })));
-    const queue = await queues.queue({ name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 7, maxWindowRecords: 10 });
-    const reads = vi.spyOn(store, 'read');
+    await q.store.append('jobs', Array.from({ length: total }, (_, i) => ({ value: Buffer.from(`r${i}`) })));
+    const queue = await q.queues.queue({ name: 'w', topics: ['jobs'], start: 'earliest', maxRecordLocks: 7, maxWindowRecords: 10 });
+    const reads = vi.spyOn(q.store, 'read');
     const got: string[] = [];
     while (got.length < total) {
       const batch = await queue.receive({ max: 7, maxWaitMs: 0 });
