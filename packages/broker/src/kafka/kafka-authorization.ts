@@ -47,7 +47,8 @@ const CODE = { topic: KafkaError.TOPIC_AUTHORIZATION_FAILED, group: KafkaError.G
 /**
  * The error code to answer a request with when its principal lacks a right it needs (the whole request is
  * answered with it, through the API's errorResponse), else null. CreateTopics needs create on the cluster or
- * on each topic; a Metadata that would auto-create a topic is stripped of that wish when the principal may not.
+ * on each topic. Metadata and Produce need no create right to be answered: whether they may create a missing
+ * topic is asked per topic, by mayCreateTopic.
  */
 export function authorizeKafkaRequest(api: string, request: Req, version: number, authorizer: AclAuthorizer, principal: string | null): number | null {
   if (!authorizer.enabled) return null;
@@ -56,12 +57,17 @@ export function authorizeKafkaRequest(api: string, request: Req, version: number
     if (ok('create', CLUSTER)) return null;
     return names(request.topics).every((n) => ok('create', topic(n))) ? null : CODE.topic;
   }
-  if (api === 'Metadata') {
-    if (request.allowAutoTopicCreation && !ok('create', CLUSTER)) request.allowAutoTopicCreation = false;
-    return null;
-  }
   for (const [op, resource] of NEEDS[api]?.(request, version) ?? []) if (!ok(op, resource)) return CODE[resource.type];
   return null;
+}
+
+/**
+ * Whether a request may create the topic `name` when it is missing (Metadata's auto-creation, a Produce to a new
+ * topic): as in Kafka, create on the cluster or on that topic (literal or prefixed). Without ACLs, always.
+ */
+export function mayCreateTopic(authorizer: AclAuthorizer, principal: string | null, name: string): boolean {
+  if (!authorizer.enabled) return true;
+  return authorizer.allowed(principal, 'create', CLUSTER) || authorizer.allowed(principal, 'create', topic(name));
 }
 
 /**

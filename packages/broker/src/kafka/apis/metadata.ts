@@ -2,6 +2,7 @@ import { isKlogError } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
 import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, OPERATIONS_NOT_GIVEN } from '../authorized-operations.js';
 import { KafkaError, kafkaErrorCode } from '../error-codes.js';
+import { mayCreateTopic } from '../kafka-authorization.js';
 import { defineKafkaApi, NODE_ID, type KafkaRequestContext } from '../kafka-api.js';
 import { metadataRequest, metadataResponse } from '../messages/metadata.js';
 import type { Infer } from '../schema/schema.js';
@@ -60,7 +61,7 @@ export const metadataApi = defineKafkaApi({
 async function topicAnswer(ctx: KafkaRequestContext, name: string, allowAutoCreate: boolean, request: MetadataRequest): Promise<TopicAnswer> {
   const { store } = ctx.broker;
   try {
-    await ctx.broker.ensureTopic(name, allowAutoCreate);
+    await ctx.broker.ensureTopic(name, allowAutoCreate && mayCreateTopic(ctx.broker.authorizer, ctx.principal, name));
     return {
       errorCode: KafkaError.NONE,
       name,

@@ -2,6 +2,7 @@ import { KlogError } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import { defineKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
+import { mayCreateTopic } from '../kafka-authorization.js';
 import { produceRequest, produceResponse } from '../messages/produce.js';
 import { NO_LEADER } from '../messages/shared-structs.js';
 import { isZstdBatch, splitRecordSet } from '../record-set.js';
@@ -77,7 +78,8 @@ async function appendPartition(ctx: KafkaRequestContext, topic: string, index: n
     if (version < FIRST_ZSTD_VERSION && batches.some(isZstdBatch)) {
       return failure(index, KafkaError.UNSUPPORTED_COMPRESSION_TYPE, `zstd batches need Produce v${FIRST_ZSTD_VERSION} or later; this request is v${version}`);
     }
-    await broker.ensureTopic(topic);
+    // A missing topic is created (when the broker auto-creates) only for a principal that may create it.
+    await broker.ensureTopic(topic, mayCreateTopic(broker.authorizer, ctx.principal, topic));
     let baseOffset = -1;
     for (const batch of batches) {
       const appended = await broker.store.appendBatch(topic, index, batch);
