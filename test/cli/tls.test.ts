@@ -1,33 +1,17 @@
 // The klog command over TLS, every process real: `klog broker --tls-cert --tls-key [--tls-ca]`, and client
 // commands with --tls-ca (and --tls-cert/--tls-key for mTLS) or the KLOG_TLS_* environment; a plaintext client
 // and a client without the CA each get one line saying what to do.
-import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificates, type TestCertificates } from '../security/certificates.js';
-import { assertBuilt, lines, runKlog, spawnKlog, tempDir, waitForText } from './klog-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestCertificates } from '../security/certificates.js';
+import { useCliBrokers, type CliBroker } from './cli-broker-fixture.js';
+import { runKlog } from './klog-harness.js';
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
+const fixture = useCliBrokers();
 let certs: TestCertificates;
-beforeAll(() => {
-  assertBuilt();
-  certs = makeCertificates();
-});
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); // only our own children
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  certs?.remove();
-});
+beforeEach(() => { certs = fixture.certs(); });
 
-async function tlsBroker(extra: string[] = [], dataDir = tempDir('klog-cli-tls-')): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
-  dirs.push(dataDir);
-  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', '--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile, ...extra]);
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
-  const listening = lines(log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening');
-  return { child, address: `127.0.0.1:${listening.port}`, exited };
+function tlsBroker(extra: string[] = [], dataDir = fixture.dataDir('klog-cli-tls-')): Promise<CliBroker> {
+  return fixture.broker(dataDir, ['--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile, ...extra]);
 }
 
 describe('klog over TLS', () => {
@@ -52,7 +36,7 @@ describe('klog over TLS', () => {
   });
 
   it('with a user: the README\'s three commands (user add, broker with TLS and a super user, a client over TLS with SCRAM)', async () => {
-    const dataDir = tempDir('klog-cli-tls-users-');
+    const dataDir = fixture.dataDir('klog-cli-tls-users-');
     const added = await runKlog(['user', 'add', 'alice', '--password-stdin', '--data-dir', dataDir], { input: 'correct horse battery\n' });
     expect(added.code, added.stderr).toBe(0);
     // As in the README, but on loopback: tests never listen beyond it.

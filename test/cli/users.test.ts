@@ -1,41 +1,23 @@
 // `klog user` and `--user`, every process real: users added to a stopped broker's directory (password on stdin),
 // refused while a broker holds it, then managed through the broker by an authenticated user; client commands
 // authenticate with --user and KLOG_PASSWORD, over TLS too; a password is never taken from the command line.
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeCertificates, type TestCertificates } from '../security/certificates.js';
-import { assertBuilt, lines, runKlog, spawnKlog, tempDir, waitForText } from './klog-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { TestCertificates } from '../security/certificates.js';
+import { useCliBrokers } from './cli-broker-fixture.js';
+import { runKlog } from './klog-harness.js';
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
+const fixture = useCliBrokers();
 let certs: TestCertificates;
-beforeAll(() => {
-  assertBuilt();
-  certs = makeCertificates();
-});
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); // only our own children
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  certs?.remove();
-});
-
-async function brokerOn(dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
-  const child = spawnKlog(['broker', '--data-dir', dataDir, '--port', '0', ...extra]);
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const log = await waitForText(child.stderr!, (t) => t.includes('broker listening'));
-  const listening = lines(log).map((l) => JSON.parse(l)).find((e) => e.msg === 'broker listening');
-  return { child, address: `127.0.0.1:${listening.port}`, exited };
-}
+beforeEach(() => { certs = fixture.certs(); });
+const brokerOn = fixture.broker;
 
 const ALICE = 'alice-pa55 word';
 
 describe('klog user', () => {
   it('adds users to a stopped broker\'s directory, then requires them, and manages them through the broker', async () => {
-    const dataDir = tempDir('klog-cli-users-');
-    dirs.push(dataDir);
+    const dataDir = fixture.dataDir('klog-cli-users-');
     const added = await runKlog(['user', 'add', 'alice', '--password-stdin', '--data-dir', dataDir], { input: `${ALICE}\n` });
     expect(added.code, added.stderr).toBe(0);
     expect(added.stderr).toBe('klog: created user alice\n');
@@ -74,8 +56,7 @@ describe('klog user', () => {
   });
 
   it('asks for a password only on a terminal, never from argv, and refuses an empty one', async () => {
-    const dataDir = tempDir('klog-cli-users-');
-    dirs.push(dataDir);
+    const dataDir = fixture.dataDir('klog-cli-users-');
     const noTty = await runKlog(['user', 'add', 'carol', '--data-dir', dataDir]);
     expect(noTty.code).toBe(1);
     expect(noTty.stderr).toMatch(/--password-stdin/);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBroker, type Broker, type BrokerOptions } from '@klog/broker';
+import { afterAll, beforeAll } from 'vitest';
 
 const dirs: string[] = [];
 
@@ -26,6 +27,24 @@ export async function startKafkaBroker(opts: Partial<BrokerOptions> = {}): Promi
   const broker = await startBroker({ dataDir: opts.dataDir ?? tempDir(), port: 0, kafkaPort: 0, logLevel: 'silent', ...opts });
   if (broker.kafkaPort === undefined) throw new Error('the broker did not start its Kafka listener');
   return broker as KafkaBroker;
+}
+
+/**
+ * A broker for the enclosing describe block, started in its beforeAll once `tool` is present (a missing tool fails
+ * the block with how to install it, never a silent pass) and closed in its afterAll. Read it through the getter.
+ */
+export function useKafkaBroker(tool: 'kcat' | 'kafka-python', opts: Partial<BrokerOptions> = {}): () => KafkaBroker {
+  let broker: KafkaBroker | undefined;
+  beforeAll(async () => {
+    const missing = missingTool(tool);
+    if (missing) throw new Error(missing);
+    broker = await startKafkaBroker(opts);
+  });
+  afterAll(async () => broker?.close());
+  return () => {
+    if (broker === undefined) throw new Error('the broker is not started: use it inside a test');
+    return broker;
+  };
 }
 
 export function bootstrap(broker: KafkaBroker): string {

@@ -1,8 +1,8 @@
 // kafka-python 2.0.2's KafkaAdminClient on consumer groups through the Kafka listener: a consumer with manual
 // assignment commits outside any generation (standalone commit), then list_consumer_groups,
 // describe_consumer_groups, list_consumer_group_offsets and delete_consumer_groups, each against the store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, missingTool, removeTempDirs, runPython, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { bootstrap, removeTempDirs, runPython, useKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
 
 const ADMIN = String.raw`
 import json, sys
@@ -32,13 +32,9 @@ interface Step { step: string; groups?: string[][]; state?: string; members?: nu
 afterAll(removeTempDirs);
 
 describe('kafka-python 2.0.2 admin on consumer groups', () => {
+  const kafka = useKafkaBroker('kafka-python');
   let broker: KafkaBroker;
-  beforeAll(async () => {
-    const missing = missingTool('kafka-python');
-    if (missing) throw new Error(missing);
-    broker = await startKafkaBroker();
-  });
-  afterAll(async () => broker?.close());
+  beforeEach(() => { broker = kafka(); });
 
   it('commits outside a group, lists, describes, reads the offsets back and deletes the group', async () => {
     await broker.store.createTopic('py-groups', { partitions: 2 });

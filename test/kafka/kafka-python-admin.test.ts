@@ -1,8 +1,8 @@
 // kafka-python 2.0.2's KafkaAdminClient making, changing and deleting topics through the Kafka listener:
 // create_topics and delete_topics (v3), describe_configs (v2, the highest both sides speak), alter_configs and
 // create_partitions, each checked against the store.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, missingTool, removeTempDirs, runPython, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { bootstrap, removeTempDirs, runPython, useKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
 
 const ADMIN = String.raw`
 import json, sys
@@ -62,13 +62,9 @@ interface Step {
 afterAll(removeTempDirs);
 
 describe('kafka-python 2.0.2 admin', () => {
+  const kafka = useKafkaBroker('kafka-python');
   let broker: KafkaBroker;
-  beforeAll(async () => {
-    const missing = missingTool('kafka-python');
-    if (missing) throw new Error(missing);
-    broker = await startKafkaBroker();
-  });
-  afterAll(async () => broker?.close());
+  beforeEach(() => { broker = kafka(); });
 
   it('describe_configs, alter_configs and create_partitions change a topic as the store then shows', async () => {
     await broker.store.createTopic('py-admin', { partitions: 1, segmentBytes: 1 << 20 });

@@ -2,8 +2,8 @@
 // value_serializer producer), consuming them all in a group with every ConsumerRecord field right, and records
 // crossing between kafka-python and the native client in both directions.
 import { createClient } from '@klog/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, jsonLines, missingTool, removeTempDirs, runPython, startKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { bootstrap, jsonLines, removeTempDirs, runPython, useKafkaBroker, type KafkaBroker } from './kafka-fixture.js';
 
 const PRODUCE = String.raw`
 import json, sys
@@ -52,13 +52,9 @@ interface PyRecord {
 afterAll(removeTempDirs);
 
 describe('kafka-python 2.0.2', () => {
+  const kafka = useKafkaBroker('kafka-python');
   let broker: KafkaBroker;
-  beforeAll(async () => {
-    const missing = missingTool('kafka-python');
-    if (missing) throw new Error(missing);
-    broker = await startKafkaBroker();
-  });
-  afterAll(async () => broker?.close());
+  beforeEach(() => { broker = kafka(); });
 
   it('produces 10,000 records and a JSON one, then a group consumer reads them all with their fields', async () => {
     const produced = await runPython(PRODUCE, [bootstrap(broker), 'notification', '10000'], 60_000);

@@ -2,19 +2,15 @@
 // group.instance.id. One is stopped and started again under the same instance id: it takes its old place (the
 // same partitions) in the same generation, the other member keeps its partitions, and no rebalance happens.
 import { createClient } from '@klog/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap, missingTool, removeTempDirs, start, startKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { bootstrap, removeTempDirs, start, useKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
 
 afterAll(removeTempDirs);
 
 describe('kcat 1.7.1 / librdkafka 2.0.2 static members', () => {
+  const kafka = useKafkaBroker('kcat');
   let broker: KafkaBroker;
-  beforeAll(async () => {
-    const missing = missingTool('kcat');
-    if (missing) throw new Error(missing);
-    broker = await startKafkaBroker();
-  });
-  afterAll(async () => broker?.close());
+  beforeEach(() => { broker = kafka(); });
 
   it('a static member restarted under its group.instance.id gets its partitions back without a rebalance', async () => {
     const client = createClient({ brokers: [`127.0.0.1:${broker.port}`] });

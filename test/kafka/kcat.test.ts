@@ -1,22 +1,18 @@
 // kcat 1.7.1 (librdkafka 2.0.2) against the Kafka listener: -P from stdin (plain and gzip), -C to the end (-e),
 // -L, and -G balanced group consumption by two kcat processes; records crossing between kcat and the native client.
 import { createClient } from '@klog/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { API, bodies, RawKafka } from './raw-kafka.js';
-import { bootstrap, missingTool, removeTempDirs, run, start, startKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
+import { bootstrap, removeTempDirs, run, start, useKafkaBroker, waitUntil, type KafkaBroker } from './kafka-fixture.js';
 
 afterAll(removeTempDirs);
 
 const lines = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('kcat 1.7.1 / librdkafka 2.0.2', () => {
+  const kafka = useKafkaBroker('kcat');
   let broker: KafkaBroker;
-  beforeAll(async () => {
-    const missing = missingTool('kcat');
-    if (missing) throw new Error(missing);
-    broker = await startKafkaBroker();
-  });
-  afterAll(async () => broker?.close());
+  beforeEach(() => { broker = kafka(); });
 
   const kcat = (args: string[], opts: { stdin?: string } = {}) =>
     run('kcat', ['-b', bootstrap(broker), ...args], { stdin: opts.stdin, timeoutMs: 30_000 });
