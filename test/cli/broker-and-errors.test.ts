@@ -92,7 +92,7 @@ describe('klog broker --no-auto-create-topics', () => {
 });
 
 describe('klog broker refuses a bad setup in one line, before starting', () => {
-  it('a port that is not a number, a data dir that is a file or cannot be created, one port for both listeners', async () => {
+  it('a port that is not a number, a data dir that is a file or cannot be created, one port for both listeners, a compaction size that is not a size', async () => {
     const dir = tempDir('klog-cli-broker-');
     dirs.push(dir);
     const file = join(dir, 'a-file');
@@ -102,6 +102,8 @@ describe('klog broker refuses a bad setup in one line, before starting', () => {
       [['broker', '--data-dir', file, '--port', '0'], `klog: --data-dir ${file}: ${file} is a file, not a directory; choose another --data-dir (see: klog broker --help)`],
       [['broker', '--data-dir', '/proc/klog-data', '--port', '0'], 'klog: --data-dir /proc/klog-data: cannot create /proc/klog-data (that file system does not allow it); choose another --data-dir (see: klog broker --help)'],
       [['broker', '--data-dir', dir, '--port', '7999', '--kafka-port', '7999'], 'klog: --port and --kafka-port are both 7999: the two listeners need a port each; choose another --kafka-port (see: klog broker --help)'],
+      [['broker', '--data-dir', dir, '--port', '0', '--compaction-key-map', '12x'], 'klog: --compaction-key-map must be a positive size like 1048576, 512KiB, 64MiB or 1GiB, got "12x" (see: klog broker --help)'],
+      [['broker', '--data-dir', dir, '--port', '0', '--compaction-bytes-per-second', '0'], 'klog: --compaction-bytes-per-second must be a positive size like 1048576, 512KiB, 64MiB or 1GiB, got "0" (see: klog broker --help)'],
     ];
     for (const [args, line] of cases) {
       const r = await runKlog(args);

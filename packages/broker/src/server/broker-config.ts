@@ -18,6 +18,12 @@ export interface BrokerOptions {
   defaultPartitions?: number;
   /** Defaults for topics created without a setting. */
   topicDefaults?: Partial<TopicConfig>;
+  /**
+   * The log cleaner of compacted topics (see @klog/log-core): bytes of log it may read per second (default 64 MiB;
+   * it shares the event loop, so this bounds what it takes from appends) and the memory of one pass's key map
+   * (default 64 MiB; a topic with more distinct keys is cleaned in several passes).
+   */
+  compaction?: { bytesPerSecond?: number; keyMapBytes?: number };
   /** Largest request frame accepted; larger ones close the connection. Default 64 MiB. */
   maxFrameBytes?: number;
   /** Connections beyond this are refused with TOO_MANY_CONNECTIONS. Default 10,000. */
@@ -89,7 +95,7 @@ export interface BrokerOptions {
   tls?: BrokerTlsOptions;
 }
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpAllowBasicWithoutTls' | 'metricsAuth' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls' | 'allowAnonymous' | 'superUsers' | 'authorize'>> & {
+export type BrokerConfig = Required<Omit<BrokerOptions, 'logger' | 'store' | 'topicDefaults' | 'compaction' | 'fsync' | 'logLevel' | 'kafkaPort' | 'kafkaHost' | 'kafkaAllowPlainWithoutTls' | 'httpAllowBasicWithoutTls' | 'metricsAuth' | 'httpPort' | 'httpHost' | 'consoleDir' | 'tls' | 'allowAnonymous' | 'superUsers' | 'authorize'>> & {
   topicDefaults: Partial<TopicConfig>;
   fsync: FsyncPolicy;
 };

@@ -55,7 +55,10 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       allowBasicWithoutTls: opts.httpAllowBasicWithoutTls, metricsAuth: opts.metricsAuth },
     { services: () => httpServices, scrape: () => metrics.scrape() },
   );
-  const store = opts.store ?? (await LogStore.open(config.dataDir, { fsync: config.fsync, logger, defaults: config.topicDefaults, onFsync: metrics.observeFsync })
+  const store = opts.store ?? (await LogStore.open(config.dataDir, {
+    fsync: config.fsync, logger, defaults: config.topicDefaults, onFsync: metrics.observeFsync,
+    compactionBytesPerSecond: opts.compaction?.bytesPerSecond, compactionKeyMapBytes: opts.compaction?.keyMapBytes,
+  })
     .catch(async (err: unknown) => {
       await http?.close();
       throw err;

@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_BROKER } from '../broker-address.js';
 import { prepareDataDir } from '../data-dir.js';
 import { wholeNumberOption } from '../options.js';
+import { parseSize } from '../size.js';
 import { readPemFile } from '../tls-flags.js';
 import type { Runtime } from '../runtime.js';
 
@@ -14,6 +15,8 @@ interface BrokerCommandArgs {
   host: string;
   port: number;
   fsync: string;
+  'compaction-bytes-per-second'?: string;
+  'compaction-key-map'?: string;
   'log-level': string;
   'kafka-port'?: number;
   'allow-plain-without-tls': boolean;
@@ -99,6 +102,8 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
       })
       .option('port', { ...wholeNumberOption('--port'), default: Number(DEFAULT_PORT), describe: 'TCP port (0 picks a free one)' })
       .option('fsync', { type: 'string', default: 'never', describe: 'When to force data to disk: never (the OS decides), always (before each acknowledgement), or every N ms' })
+      .option('compaction-bytes-per-second', { type: 'string', describe: 'How much log the cleaner of compacted topics may read per second, e.g. 16MiB (default 64MiB); it shares the event loop with appends' })
+      .option('compaction-key-map', { type: 'string', describe: 'Memory for one compaction pass\'s key map, e.g. 256MiB (default 64MiB); a topic with more distinct keys is cleaned in several passes' })
       .option('kafka-port', { type: 'number', describe: 'Also serve the Kafka protocol on this port (kafka-python, kcat, kafkajs); off unless given' })
       .option('allow-plain-without-tls', { type: 'boolean', default: false, describe: 'Let Kafka clients log in with SASL PLAIN on a plaintext listener, and HTTP clients send Authorization: Basic over plain HTTP (passwords then cross the network in the clear); without it both need --tls-cert. SCRAM and the console\'s login form work either way' })
       .option('http-port', { type: 'number', describe: 'Serve the web console, its JSON API, /metrics, /livez and /readyz on this port; off unless given' })
@@ -120,6 +125,10 @@ export function brokerCommand(rt: Runtime): CommandModule<object, BrokerCommandA
         host: args.host,
         port: args.port,
         fsync: parseFsync(args.fsync),
+        compaction: {
+          bytesPerSecond: args['compaction-bytes-per-second'] === undefined ? undefined : parseSize(args['compaction-bytes-per-second'], '--compaction-bytes-per-second'),
+          keyMapBytes: args['compaction-key-map'] === undefined ? undefined : parseSize(args['compaction-key-map'], '--compaction-key-map'),
+        },
         kafkaPort: args['kafka-port'],
         kafkaAllowPlainWithoutTls: args['allow-plain-without-tls'],
         httpAllowBasicWithoutTls: args['allow-plain-without-tls'],
