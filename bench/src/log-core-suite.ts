@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './log-core-child.js';
+import { runChild } from './log-core-step.js';
 import { loadavg } from 'node:os';
 import { loadWarning, machine } from './machine.js';
 import { writeJson } from './report.js';
@@ -13,10 +12,7 @@ import { tempDataDir } from './temp-dir.js';
  * the reopen of a store of many partitions (one record each) after a clean close, up to its first read.
  */
 
-const CHILD = fileURLToPath(new URL('./log-core-child.js', import.meta.url));
 const TOPIC = 'bench';
-/** How long the fill child keeps appending after reaching the size before it is killed. */
-const KILL_AFTER_MS = 250;
 
 interface LogCoreOptions {
   records: number;
@@ -57,29 +53,6 @@ function parse(argv: string[]): LogCoreOptions {
     else throw new Error(`log-core bench: unknown flag ${flag} (flags: --records N --key-bytes N --value-bytes N --open-mb MB --partitions N --quick)`);
   }
   return o;
-}
-
-/** Runs a child step to completion; or, with killOnLine, SIGKILLs it (by PID) shortly after it prints that line. */
-function runChild(args: string[], killOnLine?: string): Promise<ChildResult | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killOnLine && out.includes(`${killOnLine}\n`) && child.pid !== undefined) {
-        const pid = child.pid;
-        setTimeout(() => process.kill(pid, 'SIGKILL'), KILL_AFTER_MS);
-        killOnLine = undefined;
-      }
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (signal === 'SIGKILL') return resolve(null);
-      if (code !== 0 || !line) return reject(new Error(`log-core step ${args[0]} failed (exit ${code ?? signal})`));
-      resolve(JSON.parse(line.slice('RESULT '.length)) as ChildResult);
-    });
-  });
 }
 
 function row(step: string, r: ChildResult, isRate = true): LogCoreRow {

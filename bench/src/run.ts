@@ -1,14 +1,18 @@
 /**
- * `npm run bench`: klog and its peers on the same workload, same machine, same run (`--suites queue`: as work
- * queues, RabbitMQ too). Prints markdown tables and writes the figures as JSON to bench/results/<timestamp>.json. `--suite log-core` runs the engine
- * benchmark instead (also `npm run bench:log-core`).
+ * `npm run bench`: klog and its peers on the same workload, same machine, same run, every case `--runs` times
+ * (`--suites queue`: as work queues, RabbitMQ too). Prints markdown tables of medians and ranges and a summary of
+ * the goals, and writes every run's figures as JSON to bench/results/side-by-side-<timestamp>.json (and to
+ * `--save-as`). `--suite log-core` runs the engine benchmark instead (also `npm run bench:log-core`).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runLogCoreSuite } from './log-core-suite.js';
 import { loadWarning, machine } from './machine.js';
 import { parseArgs } from './options.js';
-import { markdownReport, writeJson } from './report.js';
+import { summarizeCases } from './cases.js';
+import { evaluateGoals } from './goals.js';
+import { provenance } from './provenance.js';
+import { markdownReport, writeJson, writeJsonTo } from './report.js';
 import { queuePeers } from './queue/peers/registry.js';
 import { queueMarkdown } from './queue/report.js';
 import { runQueueSuite, type QueueResults } from './queue/suite.js';
@@ -38,7 +42,8 @@ async function main(argv: string[]): Promise<void> {
   const header = [
     `## klog benchmark — ${startedAt.toISOString()}`,
     '',
-    `${options.records.toLocaleString('en-US')} records of ${options.keyBytes} B keys + ${options.valueBytes} B random values; ` +
+    `${options.runs} run(s) of every case, interleaved (each round runs every system once); figures are medians (min–max in brackets). ` +
+      `${options.records.toLocaleString('en-US')} records of ${options.keyBytes} B keys + ${options.valueBytes} B random values; ` +
       `latency at ${options.latencyRate.toLocaleString('en-US')} rec/s for ${options.latencySeconds} s; ` +
       `Node ${process.version}, ${availableParallelism()} CPUs. Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   ];
@@ -51,21 +56,32 @@ async function main(argv: string[]): Promise<void> {
         `workers hold ${options.queueConcurrency} records each, spread over at most ${options.queueProcesses} processes; lock ${options.lockMs} ms for redelivery.`,
     );
   }
-  process.stdout.write(markdownReport(rows, header));
+  const cases = summarizeCases(rows);
+  // The goals are about a full run: a run of some suites or targets leaves most of them unmeasured.
+  const goals = sideBySide ? evaluateGoals(cases) : [];
+  process.stdout.write(markdownReport(cases, goals, header));
   if (queue) process.stdout.write(`\n${queueMarkdown(queue).join('\n')}`);
   const suiteName = sideBySide ? 'side-by-side' : 'queue';
-  const file = writeJson(options.resultsDir, suiteName, startedAt, {
+  const body = {
     suite: suiteName,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
+    ...provenance(),
     machine: machine(),
     loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadavg()[0],
     versions,
     options,
+    /** Per case: medians and ranges over the runs, what the tables print. */
+    cases,
+    goals,
+    /** Every run's own figures. */
     rows,
     ...(queue ? { queue } : {}),
-  });
+  };
+  const file = writeJson(options.resultsDir, suiteName, startedAt, body);
   process.stdout.write(`\nJSON: ${file}\n`);
+  if (options.saveAs !== null) process.stdout.write(`JSON kept: ${writeJsonTo(options.saveAs, body)}\n`);
 }
 
 try {
