@@ -3,7 +3,6 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { kcatEndOffset, redisBenchmarkRps } from './c-client-output.js';
 import { ensureBinary } from './ensure-binary.js';
-import type { Phase } from './row.js';
 import { tempDataDir } from './temp-dir.js';
 import { runTimedChild } from './timed-child.js';
 
@@ -11,6 +10,9 @@ import { runTimedChild } from './timed-child.js';
  * The C clients of the capacity suite: a server's throughput when no Node client (ours or a peer's) is the
  * bottleneck. Each runs as its own process against the server the side-by-side target already started.
  */
+
+/** The phases a C client can run: it writes records, or reads them all back. */
+export type CapacityPhase = 'produce' | 'consume';
 
 export interface CapacityResult {
   seconds: number;
@@ -21,13 +23,13 @@ export interface CapacityResult {
 export interface CapacityClient {
   /** The tool, as the report names it. */
   name: string;
-  phases: Phase[];
+  phases: CapacityPhase[];
   /** null when the tool can run here (installing its Debian package where missing), else why not. */
   unavailable(): string | null;
   /** Unmeasured set-up of a phase (kcat's input file), done before the phase is timed. */
-  prepare(phase: Phase, records: number, valueBytes: number): void;
+  prepare(phase: CapacityPhase, records: number, valueBytes: number): void;
   /** One phase against the server at `address` (host:port), on a one-partition `topic` the target created. */
-  run(phase: Phase, address: string, topic: string, records: number, valueBytes: number): Promise<CapacityResult>;
+  run(phase: CapacityPhase, address: string, topic: string, records: number, valueBytes: number): Promise<CapacityResult>;
 }
 
 /** A phase that takes longer than this has hung: at 10,000 rec/s a million records take 100 s. */

@@ -131,14 +131,16 @@ async function prepare(target: Target, instance: TargetInstance, step: Step, o: 
   const none = async (): Promise<void> => undefined;
   if (step.driver === 'capacity') {
     const tool = target.capacity as CapacityClient;
+    const phase = step.phase;
+    if (phase === 'e2e-latency') throw new Error(`${tool.name} measures throughput, not latency`);
     const address = instance.address;
     if (address === undefined) throw new Error(`${target.system} has no address for ${tool.name}`);
     const reason = tool.unavailable();
     if (reason !== null) throw new Error(reason);
-    tool.prepare(step.phase, step.records, step.valueBytes);
+    tool.prepare(phase, step.records, step.valueBytes);
     return {
       run: async () => {
-        const r = await tool.run(step.phase, address, step.topic, step.records, step.valueBytes);
+        const r = await tool.run(phase, address, step.topic, step.records, step.valueBytes);
         return { latency: null, recordsPerSec: r.recordsPerSec, clientCpuSeconds: r.clientCpuSeconds };
       },
       cleanup: none,
