@@ -44,12 +44,14 @@ export interface BenchOptions {
   saveAs: string | null;
 }
 
-const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'capacity', 'producers', 'engine', 'queue'];
+/** The suites runSideBySide runs (side-by-side.ts); the others have their own runner and report. */
+export const SIDE_BY_SIDE_SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'capacity', 'producers', 'engine'];
+const SUITES: readonly Suite[] = [...SIDE_BY_SIDE_SUITES, 'queue'];
 /**
  * The default run leaves the queue suite out: it would about double the run's time, and it installs RabbitMQ
  * (an Erlang runtime) where missing.
  */
-const DEFAULT_SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'capacity', 'producers', 'engine'];
+const DEFAULT_SUITES: readonly Suite[] = SIDE_BY_SIDE_SUITES;
 
 export function defaultOptions(resultsDir: string): BenchOptions {
   return {

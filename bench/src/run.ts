@@ -8,7 +8,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runLogCoreSuite } from './log-core-suite.js';
 import { loadWarning, machine } from './machine.js';
-import { parseArgs } from './options.js';
+import { parseArgs, SIDE_BY_SIDE_SUITES } from './options.js';
 import { summarizeCases } from './cases.js';
 import { evaluateGoals } from './goals.js';
 import { provenance } from './provenance.js';
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = loadavg()[0];
   // The queue suite has its own systems and report; the others share the side-by-side targets.
-  const sideBySide = options.suites.some((s) => s !== 'queue');
+  const sideBySide = options.suites.some((s) => SIDE_BY_SIDE_SUITES.includes(s));
   const rows: Row[] = sideBySide ? await runSideBySide(options) : [];
   const queue: QueueResults | null = options.suites.includes('queue') ? await runQueueSuite(options) : null;
   const measured = [...(sideBySide ? selectTargets(options.only) : []), ...(queue ? selectTargets(options.only, queuePeers.map((p) => p.target)) : [])];
@@ -47,6 +47,11 @@ async function main(argv: string[]): Promise<void> {
       `latency at ${options.latencyRate.toLocaleString('en-US')} rec/s for ${options.latencySeconds} s; ` +
       `Node ${process.version}, ${availableParallelism()} CPUs. Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   ];
+  const extra: string[] = [];
+  if (options.suites.includes('capacity')) extra.push(`capacity: ${options.capacityRecords.toLocaleString('en-US')} records per C-client phase`);
+  if (options.suites.includes('producers')) extra.push(`producers: ${options.producerProcesses} processes on a ${options.producerPartitions}-partition topic`);
+  if (options.suites.includes('engine')) extra.push(`engine: ${options.engineRecords.toLocaleString('en-US')} records`);
+  if (extra.length > 0) header.push('', `${extra.join('; ')}.`);
   const warning = loadWarning(loadAtStart);
   if (warning) header.push('', warning);
   if (queue) {
