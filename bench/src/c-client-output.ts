@@ -34,12 +34,3 @@ export function redisBenchmarkRps(csv: string): number | null {
 function csvFields(line: string): string[] {
   return [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1].replace(/""/g, '"'));
 }
-
-/**
- * The offset kcat reached when it stopped at the end of `partition` (`-e`), from its stderr line
- * "% Reached end of topic T [0] at offset 1000000: exiting"; null when it never got there.
- */
-export function kcatEndOffset(stderr: string, partition = 0): number | null {
-  const m = new RegExp(`Reached end of topic \\S+ \\[${partition}\\] at offset (\\d+)`).exec(stderr);
-  return m ? Number(m[1]) : null;
-}

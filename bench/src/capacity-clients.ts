@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { kcatEndOffset, redisBenchmarkRps } from './c-client-output.js';
+import { redisBenchmarkRps } from './c-client-output.js';
 import { ensureBinary } from './ensure-binary.js';
 import { tempDataDir } from './temp-dir.js';
 import { runTimedChild } from './timed-child.js';
@@ -35,7 +35,7 @@ export interface CapacityClient {
 /** A phase that takes longer than this has hung: at 10,000 rec/s a million records take 100 s. */
 const TIMEOUT_MS = 300_000;
 
-/** kcat (librdkafka) through klog's Kafka listener: produce a prepared file, then consume it to /dev/null. */
+/** kcat (librdkafka) through klog's Kafka listener: produce a prepared file, then consume it from the beginning. */
 export function kcatClient(): CapacityClient {
   let binary = '';
   return {
@@ -56,10 +56,12 @@ export function kcatClient(): CapacityClient {
         const r = await runTimedChild(binary, ['-b', address, '-P', '-t', topic, '-p', '0', '-X', 'acks=1', '-l', lineFile(records, valueBytes)], 'discard', TIMEOUT_MS);
         return { seconds: r.seconds, recordsPerSec: records / r.seconds, clientCpuSeconds: r.cpuSeconds };
       }
-      // -e: exit at the end of the partition, printing the offset it reached; the records go to /dev/null.
-      const r = await runTimedChild(binary, ['-b', address, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e'], 'discard', TIMEOUT_MS);
-      const end = kcatEndOffset(r.stderr);
-      if (end !== records) throw new Error(`kcat consumed up to offset ${end ?? 'none'}, expected ${records} records: ${r.stderr.trim().slice(-300)}`);
+      // -c: exit after the last record. Waiting for the end of the partition (-e alone) would time librdkafka's
+      // last fetch too, which the broker holds for fetch.wait.max.ms (500 ms) because no data comes: a third of a
+      // million-record phase. -e stays as a guard (a short topic ends the phase rather than hanging it). Each record
+      // prints one byte (-f x) instead of itself, so the count is the output's length.
+      const r = await runTimedChild(binary, ['-b', address, '-C', '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-c', String(records), '-f', 'x'], 'keep', TIMEOUT_MS);
+      if (r.stdout.length !== records) throw new Error(`kcat consumed ${r.stdout.length} records, expected ${records}: ${r.stderr.trim().slice(-300)}`);
       return { seconds: r.seconds, recordsPerSec: records / r.seconds, clientCpuSeconds: r.cpuSeconds };
     },
   };

@@ -135,7 +135,7 @@ export function markdownReport(cases: readonly CaseSummary[], goals: readonly Go
       '',
       ...throughputTable(capacity, true),
       '',
-      'kcat (librdkafka) through klog\'s Kafka listener: produce from a file of 100 B lines, then consume from the beginning to /dev/null. ' +
+      'kcat (librdkafka) through klog\'s Kafka listener: produce from a file of 100 B lines, then consume them from the beginning (exiting after the last). ' +
         'redis-benchmark: pipelined XADD (100 per round trip, one connection) of a 100 B field; rec/s is its own requests/s. ' +
         'Client CPU is the C client process\'s.',
       '',
