@@ -1,9 +1,14 @@
 import { klogBasis } from './basis.js';
 import type { CaseSummary } from './cases.js';
+import { fmt } from './format.js';
 import { GOALS } from './goal-thresholds.js';
-import type { Phase, RowSuite } from './row.js';
 
-/** One goal judged on one run's medians: met, not met, or not measured in this run. */
+/**
+ * The summary of the goals (thresholds in goal-thresholds.ts) printed at the end of a run: each judged on the
+ * medians of that run's cases, one line per case it applies to (a goal on the broker is judged at each fsync
+ * setting measured), or one "not measured" line when the run left its suite or target out.
+ */
+
 export interface GoalResult {
   goal: string;
   target: string;
@@ -12,138 +17,138 @@ export interface GoalResult {
   met: boolean | null;
 }
 
-/** Systems the peer goals compare klog with: the other products, not klog behind another client. */
+/** Systems the peer goals compare klog with: the other products, not klog behind another client (klog-kafka). */
 const PEER_SYSTEMS = ['redis', 'nats'];
+/** The klog systems whose 6-partition throughput must keep up with 1 partition. */
+const PARTITIONED_SYSTEMS = ['klog-embedded', 'klog-broker'];
 
-const n = (x: number, digits = 0): string =>
-  Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
+const measured = (cases: readonly CaseSummary[], keep: (c: CaseSummary) => boolean): CaseSummary[] => cases.filter((c) => c.runs > 0 && keep(c));
+const where = (c: CaseSummary): string => `${c.system}:${c.setting}`;
+const recs = (c: CaseSummary): number => c.recordsPerSec.median;
 
-interface Find {
-  suite: RowSuite;
-  system: string;
-  phase: Phase;
-  caseName?: string;
-  setting?: string;
+/** One result per case, or a single "not measured" line when there are none. */
+function judge(name: string, target: string, cases: CaseSummary[], each: (c: CaseSummary) => Omit<GoalResult, 'target'> | null): GoalResult[] {
+  const results = cases.flatMap((c) => {
+    const r = each(c);
+    return r === null ? [] : [{ ...r, target }];
+  });
+  return results.length > 0 ? results : [{ goal: name, target, measured: 'not measured', met: null }];
 }
 
-function find(cases: readonly CaseSummary[], f: Find): CaseSummary[] {
-  return cases.filter(
-    (c) =>
-      c.runs > 0 && c.suite === f.suite && c.system === f.system && c.phase === f.phase &&
-      (f.caseName === undefined || c.caseName === f.caseName) && (f.setting === undefined || c.setting === f.setting),
-  );
+/** A case's median against a floor (rec/s) or a ceiling (ms, CPU s); a figure that is not a number fails. */
+function threshold(value: number, limit: number, kind: 'floor' | 'ceiling'): boolean {
+  return Number.isFinite(value) && (kind === 'floor' ? value >= limit : value <= limit);
 }
 
-function notMeasured(goal: string, target: string): GoalResult {
-  return { goal, target, measured: 'not measured', met: null };
-}
-
-/** A goal on each matching case's median rec/s (or another figure): at least (or at most) the threshold. */
-function eachCase(
-  cases: CaseSummary[],
-  goal: (c: CaseSummary) => string,
-  target: string,
-  value: (c: CaseSummary) => number,
-  ok: (v: number) => boolean,
-  show: (v: number) => string,
-): GoalResult[] {
-  return cases.map((c) => {
-    const v = value(c);
-    return { goal: goal(c), target, measured: show(v), met: Number.isFinite(v) ? ok(v) : false };
+function brokerThroughput(cases: readonly CaseSummary[]): GoalResult[] {
+  return (['produce', 'consume'] as const).flatMap((phase) => {
+    const limit = phase === 'produce' ? GOALS.brokerProduceRecPerSec : GOALS.brokerConsumeRecPerSec;
+    const broker = measured(cases, (c) => c.suite === 'throughput' && c.system === 'klog-broker' && c.caseName === 'tput-1p' && c.phase === phase);
+    return judge(`broker ${phase}, 1 partition`, `≥ ${fmt(limit)} rec/s`, broker, (c) => ({
+      goal: `broker ${phase}, 1 partition, klog client (${where(c)})`,
+      measured: `${fmt(recs(c))} rec/s`,
+      met: threshold(recs(c), limit, 'floor'),
+    }));
   });
 }
 
-function orNotMeasured(results: GoalResult[], goal: string, target: string): GoalResult[] {
-  return results.length > 0 ? results : [notMeasured(goal, target)];
+function clientCpu(cases: readonly CaseSummary[]): GoalResult[] {
+  const limit = GOALS.clientCpuSecondsPerMillion;
+  const broker = measured(cases, (c) => c.suite === 'throughput' && c.system === 'klog-broker' && c.caseName === 'tput-1p');
+  return judge('client CPU per million records', `≤ ${fmt(limit, 1)} s per M records`, broker, (c) => ({
+    goal: `client CPU, broker ${c.phase}, 1 partition (${where(c)})`,
+    measured: `${fmt(c.clientCpuPerMillion.median, 2)} s`,
+    met: threshold(c.clientCpuPerMillion.median, limit, 'ceiling'),
+  }));
 }
 
-/** The summary of the goals (goal-thresholds.ts), judged on the medians of one run of the benchmark. */
+/** Many partitions against one: the `many` case's median over the same system, setting and phase's `one` case. */
+function partitionRatio(cases: readonly CaseSummary[], name: string, target: string, many: CaseSummary[], oneCaseName: string, atLeast: number): GoalResult[] {
+  return judge(name, target, many, (c) => {
+    const one = measured(cases, (o) => o.suite === c.suite && o.caseName === oneCaseName && o.system === c.system && o.setting === c.setting && o.phase === c.phase)[0];
+    if (one === undefined) return null;
+    const r = recs(c) / recs(one);
+    return {
+      goal: `${fmt(c.partitions)} vs 1 partition, ${c.phase} (${where(c)})`,
+      measured: `${fmt(recs(c))} vs ${fmt(recs(one))} rec/s (${fmt(r, 2)}×)`,
+      met: threshold(r, atLeast, 'floor'),
+    };
+  });
+}
+
+function sixPartitions(cases: readonly CaseSummary[]): GoalResult[] {
+  const six = measured(cases, (c) => c.suite === 'throughput' && c.caseName === 'tput-6p' && PARTITIONED_SYSTEMS.includes(c.system));
+  const target = GOALS.sixPartitionsOfOne === 1 ? '6 partitions ≥ 1 partition' : `6 partitions ≥ ${GOALS.sixPartitionsOfOne} × 1 partition`;
+  return partitionRatio(cases, '6 partitions no slower than 1', target, six, 'tput-1p', GOALS.sixPartitionsOfOne);
+}
+
+function thousandPartitions(cases: readonly CaseSummary[]): GoalResult[] {
+  const many = measured(cases, (c) => c.suite === 'scale' && c.caseName === 'scale-p1000');
+  const target = `1,000 partitions ≥ ${GOALS.thousandPartitionsOfOne} × 1 partition`;
+  return partitionRatio(cases, '1,000 partitions within 2× of 1', target, many, 'scale-p1', GOALS.thousandPartitionsOfOne);
+}
+
+function peers(cases: readonly CaseSummary[]): GoalResult[] {
+  const peerCases = measured(cases, (c) => (c.suite === 'throughput' || c.suite === 'latency') && PEER_SYSTEMS.includes(c.system));
+  const target = `klog ≥ ${GOALS.peerThroughputRatio}× peer rec/s; p99 ≤ ${GOALS.peerP99Ratio === 1 ? '' : `${GOALS.peerP99Ratio} × `}peer's`;
+  return judge('every peer phase', target, peerCases, (peer) => {
+    const basis = klogBasis(cases, peer);
+    if (basis === undefined) return null;
+    const vs = `${peer.phase} vs ${where(peer)} (${where(basis)})`;
+    if (peer.p99Ms !== null && basis.p99Ms !== null) {
+      const r = basis.p99Ms.median / peer.p99Ms.median;
+      return { goal: vs, measured: `p99 ${fmt(basis.p99Ms.median, 2)} vs ${fmt(peer.p99Ms.median, 2)} ms (${fmt(r, 2)}×)`, met: threshold(r, GOALS.peerP99Ratio, 'ceiling') };
+    }
+    const r = recs(basis) / recs(peer);
+    return { goal: vs, measured: `${fmt(r, 2)}×`, met: threshold(r, GOALS.peerThroughputRatio, 'floor') };
+  });
+}
+
+function latency(cases: readonly CaseSummary[]): GoalResult[] {
+  return ([['klog-broker', GOALS.brokerP99Ms], ['klog-embedded', GOALS.embeddedP99Ms]] as const).flatMap(([system, limit]) => {
+    const at = measured(cases, (c) => c.suite === 'latency' && c.system === system && c.caseName === 'lat-1p');
+    return judge(`${system} p99 at the latency rate`, `p99 ≤ ${fmt(limit)} ms`, at, (c) => ({
+      goal: `${system.replace('klog-', '')} e2e latency, 1 partition (${where(c)})`,
+      measured: `${fmt(c.p99Ms?.median ?? Number.NaN, 2)} ms`,
+      met: threshold(c.p99Ms?.median ?? Number.NaN, limit, 'ceiling'),
+    }));
+  });
+}
+
+function producers(cases: readonly CaseSummary[]): GoalResult[] {
+  const limit = GOALS.producersRecPerSec;
+  return judge('several producer processes', `≥ ${fmt(limit)} rec/s`, measured(cases, (c) => c.suite === 'producers'), (c) => ({
+    goal: `${c.client}, ${c.partitions} partition(s) (${where(c)})`,
+    measured: `${fmt(recs(c))} rec/s`,
+    met: threshold(recs(c), limit, 'floor'),
+  }));
+}
+
+function engine(cases: readonly CaseSummary[]): GoalResult[] {
+  const steps = [
+    { phase: 'produce', limit: GOALS.engineAppendRecPerSec, what: 'log-core append, batches of 1,000' },
+    { phase: 'consume', limit: GOALS.engineReadRecPerSec, what: 'log-core sequential read' },
+  ] as const;
+  return steps.flatMap(({ phase, limit, what }) =>
+    judge(what, `≥ ${fmt(limit)} rec/s`, measured(cases, (c) => c.suite === 'engine' && c.phase === phase), (c) => ({
+      goal: what,
+      measured: `${fmt(recs(c))} rec/s`,
+      met: threshold(recs(c), limit, 'floor'),
+    })),
+  );
+}
+
 export function evaluateGoals(cases: readonly CaseSummary[]): GoalResult[] {
-  const out: GoalResult[] = [];
-  const recs = (c: CaseSummary): number => c.recordsPerSec.median;
-  const recS = (v: number): string => `${n(v)} rec/s`;
-  const atLeast = (t: number) => (v: number): boolean => v >= t;
-  const atMost = (t: number) => (v: number): boolean => v <= t;
-  const where = (c: CaseSummary): string => `${c.system}:${c.setting}`;
-
-  for (const phase of ['produce', 'consume'] as const) {
-    const t = phase === 'produce' ? GOALS.brokerProduceRecPerSec : GOALS.brokerConsumeRecPerSec;
-    const target = `≥ ${n(t)} rec/s`;
-    const broker = find(cases, { suite: 'throughput', system: 'klog-broker', phase, caseName: 'tput-1p' });
-    out.push(...orNotMeasured(eachCase(broker, (c) => `broker ${phase}, 1 partition, klog client (${where(c)})`, target, recs, atLeast(t), recS), `broker ${phase}, 1 partition`, target));
-  }
-
-  {
-    const target = `≤ ${n(GOALS.clientCpuSecondsPerMillion, 1)} s per M records`;
-    const broker = [...find(cases, { suite: 'throughput', system: 'klog-broker', phase: 'produce', caseName: 'tput-1p' }), ...find(cases, { suite: 'throughput', system: 'klog-broker', phase: 'consume', caseName: 'tput-1p' })];
-    out.push(...orNotMeasured(
-      eachCase(broker, (c) => `client CPU, broker ${c.phase}, 1 partition (${where(c)})`, target, (c) => c.clientCpuPerMillion.median, atMost(GOALS.clientCpuSecondsPerMillion), (v) => `${n(v, 2)} s`),
-      'client CPU per million records', target,
-    ));
-  }
-
-  {
-    const target = GOALS.sixPartitionsOfOne === 1 ? '6 partitions ≥ 1 partition' : `6 partitions ≥ ${GOALS.sixPartitionsOfOne} × 1 partition`;
-    const results: GoalResult[] = [];
-    for (const six of cases.filter((c) => c.runs > 0 && c.suite === 'throughput' && c.caseName === 'tput-6p' && c.system.startsWith('klog-') && c.system !== 'klog-kafka')) {
-      const one = find(cases, { suite: 'throughput', system: six.system, phase: six.phase, caseName: 'tput-1p', setting: six.setting })[0];
-      if (!one) continue;
-      const r = recs(six) / recs(one);
-      results.push({ goal: `6 vs 1 partition, ${six.phase} (${where(six)})`, target, measured: `${n(recs(six))} vs ${n(recs(one))} rec/s (${n(r, 2)}×)`, met: r >= GOALS.sixPartitionsOfOne });
-    }
-    out.push(...orNotMeasured(results, '6 partitions no slower than 1', target));
-  }
-
-  {
-    const results: GoalResult[] = [];
-    const peers = cases.filter((c) => c.runs > 0 && (c.suite === 'throughput' || c.suite === 'latency') && PEER_SYSTEMS.includes(c.system));
-    for (const peer of peers) {
-      const basis = klogBasis(cases, peer);
-      if (!basis) continue;
-      if (peer.p99Ms && basis.p99Ms) {
-        const r = basis.p99Ms.median / peer.p99Ms.median;
-        results.push({ goal: `p99 vs ${where(peer)} (${basis.system}:${basis.setting})`, target: `klog p99 ≤ ${GOALS.peerP99Ratio === 1 ? '' : `${GOALS.peerP99Ratio} × `}peer's`, measured: `${n(basis.p99Ms.median, 2)} vs ${n(peer.p99Ms.median, 2)} ms (${n(r, 2)}×)`, met: r <= GOALS.peerP99Ratio });
-      } else if (!peer.p99Ms) {
-        const r = recs(basis) / recs(peer);
-        results.push({ goal: `${peer.phase} vs ${where(peer)} (${basis.system}:${basis.setting})`, target: `klog ≥ ${GOALS.peerThroughputRatio}× peer`, measured: `${n(r, 2)}×`, met: r >= GOALS.peerThroughputRatio });
-      }
-    }
-    out.push(...orNotMeasured(results, 'every peer phase', `klog ≥ ${GOALS.peerThroughputRatio}× peer, p99 ≤ peer's`));
-  }
-
-  for (const [system, limit] of [['klog-broker', GOALS.brokerP99Ms], ['klog-embedded', GOALS.embeddedP99Ms]] as const) {
-    const target = `p99 ≤ ${n(limit)} ms`;
-    const latency = find(cases, { suite: 'latency', system, phase: 'e2e-latency', caseName: 'lat-1p' });
-    out.push(...orNotMeasured(
-      eachCase(latency, (c) => `${system.replace('klog-', '')} e2e latency, 1 partition (${where(c)})`, target, (c) => c.p99Ms?.median ?? Number.NaN, atMost(limit), (v) => `${n(v, 2)} ms`),
-      `${system} p99 at the latency rate`, target,
-    ));
-  }
-
-  {
-    const target = `1,000 partitions ≥ ${GOALS.thousandPartitionsOfOne} × 1 partition`;
-    const results: GoalResult[] = [];
-    for (const many of cases.filter((c) => c.runs > 0 && c.suite === 'scale' && c.caseName === 'scale-p1000')) {
-      const one = find(cases, { suite: 'scale', system: many.system, phase: 'produce', caseName: 'scale-p1', setting: many.setting })[0];
-      if (!one) continue;
-      const r = recs(many) / recs(one);
-      results.push({ goal: `1,000 vs 1 partition, produce (${where(many)})`, target, measured: `${n(recs(many))} vs ${n(recs(one))} rec/s (${n(r, 2)}×)`, met: r >= GOALS.thousandPartitionsOfOne });
-    }
-    out.push(...orNotMeasured(results, '1,000 partitions within 2× of 1', target));
-  }
-
-  {
-    const target = `≥ ${n(GOALS.producersRecPerSec)} rec/s`;
-    const producers = cases.filter((c) => c.runs > 0 && c.suite === 'producers');
-    out.push(...orNotMeasured(eachCase(producers, (c) => `${c.client}, ${c.partitions} partition(s) (${where(c)})`, target, recs, atLeast(GOALS.producersRecPerSec), recS), 'several producer processes', target));
-  }
-
-  for (const [phase, t, what] of [['produce', GOALS.engineAppendRecPerSec, 'append, batches of 1,000'], ['consume', GOALS.engineReadRecPerSec, 'sequential read']] as const) {
-    const target = `≥ ${n(t)} rec/s`;
-    const engine = cases.filter((c) => c.runs > 0 && c.suite === 'engine' && c.phase === phase);
-    out.push(...orNotMeasured(eachCase(engine, () => `log-core ${what}`, target, recs, atLeast(t), recS), `log-core ${what}`, target));
-  }
-  return out;
+  return [
+    ...brokerThroughput(cases),
+    ...clientCpu(cases),
+    ...sixPartitions(cases),
+    ...peers(cases),
+    ...latency(cases),
+    ...thousandPartitions(cases),
+    ...producers(cases),
+    ...engine(cases),
+  ];
 }
 
 /** Markdown rows of the goal table. */

@@ -2,6 +2,7 @@ import type { ChildResult } from './log-core-child.js';
 import { runChild } from './log-core-step.js';
 import { loadavg } from 'node:os';
 import { loadWarning, machine } from './machine.js';
+import { fmt } from './format.js';
 import { writeJson } from './report.js';
 import { tempDataDir } from './temp-dir.js';
 
@@ -70,7 +71,7 @@ function row(step: string, r: ChildResult, isRate = true): LogCoreRow {
 }
 
 function table(rows: LogCoreRow[]): string {
-  const f = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const f = fmt;
   return [
     '| step | records | seconds | rec/s | MB/s | p99 ms | peak RSS MB | CPU s |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',

@@ -2,12 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { klogBasis } from './basis.js';
 import type { CaseSummary } from './cases.js';
+import { fmt } from './format.js';
 import { goalLines, type GoalResult } from './goals.js';
 import type { RowSuite } from './row.js';
 import type { Spread } from './spread.js';
 
-export const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
 
 /** "median (min–max)"; just the median when the runs agree to the digits shown, or there was one run. */
 export function fmtSpread(s: Spread | null, digits = 0): string {
