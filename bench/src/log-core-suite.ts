@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './log-core-child.js';
+import { runChild } from './log-core-step.js';
 import { loadavg } from 'node:os';
 import { loadWarning, machine } from './machine.js';
+import { fmt } from './format.js';
 import { writeJson } from './report.js';
 import { tempDataDir } from './temp-dir.js';
 
@@ -13,10 +13,7 @@ import { tempDataDir } from './temp-dir.js';
  * the reopen of a store of many partitions (one record each) after a clean close, up to its first read.
  */
 
-const CHILD = fileURLToPath(new URL('./log-core-child.js', import.meta.url));
 const TOPIC = 'bench';
-/** How long the fill child keeps appending after reaching the size before it is killed. */
-const KILL_AFTER_MS = 250;
 
 interface LogCoreOptions {
   records: number;
@@ -59,29 +56,6 @@ function parse(argv: string[]): LogCoreOptions {
   return o;
 }
 
-/** Runs a child step to completion; or, with killOnLine, SIGKILLs it (by PID) shortly after it prints that line. */
-function runChild(args: string[], killOnLine?: string): Promise<ChildResult | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (killOnLine && out.includes(`${killOnLine}\n`) && child.pid !== undefined) {
-        const pid = child.pid;
-        setTimeout(() => process.kill(pid, 'SIGKILL'), KILL_AFTER_MS);
-        killOnLine = undefined;
-      }
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (signal === 'SIGKILL') return resolve(null);
-      if (code !== 0 || !line) return reject(new Error(`log-core step ${args[0]} failed (exit ${code ?? signal})`));
-      resolve(JSON.parse(line.slice('RESULT '.length)) as ChildResult);
-    });
-  });
-}
-
 function row(step: string, r: ChildResult, isRate = true): LogCoreRow {
   return {
     step,
@@ -97,7 +71,7 @@ function row(step: string, r: ChildResult, isRate = true): LogCoreRow {
 }
 
 function table(rows: LogCoreRow[]): string {
-  const f = (n: number, d = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const f = fmt;
   return [
     '| step | records | seconds | rec/s | MB/s | p99 ms | peak RSS MB | CPU s |',
     '|---|--:|--:|--:|--:|--:|--:|--:|',

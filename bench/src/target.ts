@@ -1,3 +1,4 @@
+import type { CapacityClient } from './capacity-clients.js';
 import type { Message } from './workload.js';
 
 /**
@@ -53,6 +54,15 @@ export interface Target {
   fsyncClass: FsyncClass;
   /** klog targets run at several partition counts and in the scale suite; peers have one stream. */
   isKlog: boolean;
+  /** What drives the system in the side-by-side phases: its Node client, or 'in-process' for the embedded store. */
+  client: string;
+  /** The capacity suite's C client for this target's server (at its address), if it has one. */
+  capacity?: CapacityClient;
+  /**
+   * The producers suite runs on this target: several producer processes (producer-child.ts, klog's client)
+   * against its server's address.
+   */
+  producerProcesses?: boolean;
   /** null when the target can run here, else why not (printed as a skipped row). May install what is missing. */
   unavailable(): Promise<string | null>;
   /** The system's version for the report ('unknown' until unavailable() has located it). */

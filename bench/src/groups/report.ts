@@ -1,14 +1,9 @@
 import type { RebalanceEvent, RebalanceSample } from './rebalance-suite.js';
 import type { ThroughputRow } from './throughput-suite.js';
+import { fmt } from '../format.js';
+import { spreadOf } from '../spread.js';
 
-const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '—';
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const median = (values: number[]): number => spreadOf(values).median;
 
 const EVENT_LABEL: Record<RebalanceEvent, (n: number) => string> = {
   start: (n) => `${n} start at once`,

@@ -23,6 +23,9 @@ function klogBrokerTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncP
     setting,
     fsyncClass,
     isKlog: true,
+    client: 'klog client',
+    // Several producer processes at the fastest setting only: the question is the broker's capacity.
+    producerProcesses: fsyncClass === 'none',
     async unavailable() {
       return (await loadBroker()) ? null : 'klog-broker: not available (broker package not built)';
     },
@@ -36,6 +39,27 @@ function klogBrokerTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncP
       const address = `127.0.0.1:${port}`;
       return new BrokerInstance(server, broker.createClient({ brokers: [address] }), address, dir.remove);
     },
+  };
+}
+
+/**
+ * The bench's producer over klog's client: a window of send() calls in flight. Shared with the producer
+ * processes of the producers suite (producer-child.ts), so that both measure the same client use.
+ */
+export function klogProducer(client: Client, topic: string, mode: ProducerMode): Producer {
+  // acks 1: acknowledged once the broker has written it, its fsync policy deciding the rest (as for the peers).
+  const producer = client.producer({ ...PRODUCER[mode], acks: 1 });
+  const window = new AckWindow(SEND_WINDOW);
+  return {
+    send: (messages: Message[]) => {
+      window.add(producer.send({ topic, messages }));
+      return window.room();
+    },
+    flush: async () => {
+      await producer.flush();
+      await window.drain();
+    },
+    close: () => producer.close(),
   };
 }
 
@@ -56,20 +80,7 @@ class BrokerInstance implements TargetInstance {
   }
 
   async producer(topic: string, mode: ProducerMode): Promise<Producer> {
-    // acks 1: acknowledged once the broker has written it, its fsync policy deciding the rest (as for the peers).
-    const producer = this.client.producer({ ...PRODUCER[mode], acks: 1 });
-    const window = new AckWindow(SEND_WINDOW);
-    return {
-      send: (messages: Message[]) => {
-        window.add(producer.send({ topic, messages }));
-        return window.room();
-      },
-      flush: async () => {
-        await producer.flush();
-        await window.drain();
-      },
-      close: () => producer.close(),
-    };
+    return klogProducer(this.client, topic, mode);
   }
 
   async consumer(topic: string, partitions: number): Promise<Consumer> {

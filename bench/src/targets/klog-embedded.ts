@@ -30,6 +30,7 @@ function klogEmbeddedTarget(setting: string, fsyncClass: FsyncClass, fsync: Fsyn
     setting,
     fsyncClass,
     isKlog: true,
+    client: 'in-process',
     async unavailable() {
       return (await loadLogStore()) ? null : 'klog-embedded: not available (@klog/log-core not built or has no LogStore)';
     },

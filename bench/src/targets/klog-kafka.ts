@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FsyncPolicy } from '@klog/log-core';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { AckWindow } from '../ack-window.js';
+import { kcatClient, type CapacityClient } from '../capacity-clients.js';
 import { freePort } from '../free-port.js';
 import { HandoffStream } from '../handoff-stream.js';
 import { loadBroker } from '../klog-broker-api.js';
@@ -25,12 +26,14 @@ const SEND_WINDOW = 32;
 const BUFFERED_BATCHES = 4;
 const KAFKAJS_VERSION = (createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version;
 
-function klogKafkaTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncPolicy): Target {
+function klogKafkaTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncPolicy, capacity?: CapacityClient): Target {
   return {
     system: 'klog-kafka',
     setting,
     fsyncClass,
     isKlog: false,
+    client: 'kafkajs',
+    ...(capacity ? { capacity } : {}),
     async unavailable() {
       return (await loadBroker()) ? null : 'klog-kafka: not available (broker package not built)';
     },
@@ -49,7 +52,7 @@ function klogKafkaTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncPo
         dir.remove();
         throw err;
       }
-      return new KafkaInstance(server, kafka, admin, dir.remove);
+      return new KafkaInstance(server, kafka, admin, `127.0.0.1:${kafkaPort}`, dir.remove);
     },
   };
 }
@@ -59,6 +62,8 @@ class KafkaInstance implements TargetInstance {
     private readonly server: ServerProcess,
     private readonly kafka: Kafka,
     private readonly admin: Admin,
+    /** The Kafka listener, for Kafka clients in other processes (kcat). */
+    readonly address: string,
     private readonly removeDir: () => void,
   ) {}
 
@@ -116,6 +121,7 @@ class KafkaInstance implements TargetInstance {
 }
 
 export const klogKafkaTargets: Target[] = [
-  klogKafkaTarget('fsync-never', 'none', 'never'),
+  // The capacity suite: the broker at its fastest setting, driven by kcat (librdkafka, C) instead of kafkajs.
+  klogKafkaTarget('fsync-never', 'none', 'never', kcatClient()),
   klogKafkaTarget('fsync-1s', 'interval', { intervalMs: 1000 }),
 ];

@@ -26,6 +26,7 @@ export const natsTarget: Target = (() => {
     // JetStream acknowledges once written to its files; fsync is left to a background timer (minutes).
     fsyncClass: 'none',
     isKlog: false,
+    client: 'nats.js',
     async unavailable() {
       const found = ensureBinary('nats-server', 'nats-server');
       if ('reason' in found) return found.reason;

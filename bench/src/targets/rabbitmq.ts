@@ -22,6 +22,7 @@ export const rabbitmqTarget: Target = (() => {
     // Confirms of persistent messages come once they are written to disk; RabbitMQ fsyncs in batches.
     fsyncClass: 'interval',
     isKlog: false,
+    client: 'amqplib',
     async unavailable() {
       const found = locateRabbit();
       if ('reason' in found) return found.reason;

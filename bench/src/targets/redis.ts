@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { AckWindow } from '../ack-window.js';
+import { redisBenchmarkClient, type CapacityClient } from '../capacity-clients.js';
 import { ensureBinary, serverVersion } from '../ensure-binary.js';
 import { freePort } from '../free-port.js';
 import { ServerProcess } from '../server-process.js';
@@ -19,13 +20,15 @@ const PIPELINE_WINDOW = 4;
 
 type StreamReply = [Buffer, [Buffer, Buffer[]][]][] | null;
 
-function redisTarget(setting: string, fsyncClass: FsyncClass, persistenceArgs: string[]): Target {
+function redisTarget(setting: string, fsyncClass: FsyncClass, persistenceArgs: string[], capacity?: CapacityClient): Target {
   let binary = '';
   return {
     system: 'redis',
     setting,
     fsyncClass,
     isKlog: false,
+    client: 'ioredis',
+    ...(capacity ? { capacity } : {}),
     async unavailable() {
       const found = ensureBinary('redis-server', 'redis-server');
       if ('reason' in found) return found.reason;
@@ -123,6 +126,7 @@ function throwFirstError(results: [Error | null, unknown][] | null): void {
 }
 
 export const redisTargets: Target[] = [
-  redisTarget('memory', 'none', ['--appendonly', 'no']),
+  // The capacity suite measures the server at its fastest setting, as klog's (fsync never).
+  redisTarget('memory', 'none', ['--appendonly', 'no'], redisBenchmarkClient()),
   redisTarget('aof-everysec', 'interval', ['--appendonly', 'yes', '--appendfsync', 'everysec']),
 ];
