@@ -12,7 +12,7 @@
  * the hot paths: every figure is taken from outside them.
  */
 import { fileURLToPath } from 'node:url';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@klog/client';
 import { decodeBatch, encodeBatch, iterateBatches, LogStore, type FsyncPolicy } from '@klog/log-core';
@@ -119,12 +119,23 @@ async function drive(
   }
 }
 
+/** A minor GC is a young-generation scavenge, a major one a full mark-compact. */
+const GC_KINDS: Record<number, string> = {
+  [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+  [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+  [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+
 /** Event-loop delay of this process and GC pauses, over one run. */
 function watchProcess(stages: Stages): () => void {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const gc = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) add(stages, 'bench process GC pause (per GC)', e.duration);
+    for (const e of list.getEntries()) {
+      const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      add(stages, `bench process GC pause, ${kind} (per GC)`, e.duration);
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   return () => {
