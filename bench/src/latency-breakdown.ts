@@ -2,6 +2,7 @@
  * Where one record's end-to-end time goes, stage by stage, at the latency suite's fixed rate.
  *
  *   node bench/dist/latency-breakdown.js [--rate 10000] [--seconds 10] [--runs 3] [--fsync never|1s|always]
+ *     [--broker-cpu-prof-dir DIR]   (a .cpuprofile of the broker process per run; this one: node --cpu-prof)
  *
  * The broker runs in its own process (as in `npm run bench`) with its HTTP listener on, so its side comes from
  * its /metrics: the produce request's duration histogram and its event-loop delay. This process timestamps each
@@ -31,7 +32,7 @@ const VALUE_BYTES = 100;
 /** Value bytes 0–7: send time (performance.now); 8–11: the record's sequence number in the run. */
 const SEQ_AT = 8;
 
-interface Options { rate: number; seconds: number; runs: number; fsync: FsyncPolicy }
+interface Options { rate: number; seconds: number; runs: number; fsync: FsyncPolicy; brokerProfileDir?: string }
 
 function parse(argv: string[]): Options {
   const o: Options = { rate: 10_000, seconds: 10, runs: 3, fsync: 'never' };
@@ -42,7 +43,8 @@ function parse(argv: string[]): Options {
       case '--seconds': o.seconds = Number(v); i++; break;
       case '--runs': o.runs = Math.max(1, Math.floor(Number(v))); i++; break;
       case '--fsync': o.fsync = v === '1s' ? { intervalMs: 1000 } : (v as FsyncPolicy); i++; break;
-      default: throw new Error(`unknown flag ${argv[i]} (flags: --rate, --seconds, --runs, --fsync never|1s|always)`);
+      case '--broker-cpu-prof-dir': o.brokerProfileDir = v; i++; break;
+      default: throw new Error(`unknown flag ${argv[i]} (flags: --rate, --seconds, --runs, --fsync never|1s|always, --broker-cpu-prof-dir DIR)`);
     }
   }
   if (!(o.rate > 0) || !(o.seconds > 0)) throw new Error('--rate and --seconds must be positive numbers');
@@ -186,7 +188,9 @@ async function brokerRun(opts: Options, stages: Stages): Promise<void> {
   const dir = tempDataDir('klog-latency');
   const port = await freePort();
   const httpPort = await freePort();
-  const server = await ServerProcess.start('klog-broker', process.execPath, [SELF, '--serve', dir.path, String(port), String(httpPort), JSON.stringify(opts.fsync)], port);
+  const profile = opts.brokerProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', opts.brokerProfileDir];
+  const args = [...profile, SELF, '--serve', dir.path, String(port), String(httpPort), JSON.stringify(opts.fsync)];
+  const server = await ServerProcess.start('klog-broker', process.execPath, args, port);
   let client: Client | null = null;
   try {
     client = broker.createClient({ brokers: [`127.0.0.1:${port}`] });
