@@ -2,6 +2,7 @@
  * Where one record's end-to-end time goes, stage by stage, at the latency suite's fixed rate.
  *
  *   node bench/dist/latency-breakdown.js [--rate 10000] [--seconds 10] [--runs 3] [--fsync never|1s|always]
+ *     [--targets broker,embedded] [--linger-ms 0]   (the producer's lingerMs: 0 as in the latency suite; 5 is the client's default)
  *     [--broker-cpu-prof-dir DIR]   (a .cpuprofile of the broker process per run; this one: node --cpu-prof)
  *
  * The broker runs in its own process (as in `npm run bench`) with its HTTP listener on, so its side comes from
@@ -32,10 +33,10 @@ const VALUE_BYTES = 100;
 /** Value bytes 0–7: send time (performance.now); 8–11: the record's sequence number in the run. */
 const SEQ_AT = 8;
 
-interface Options { rate: number; seconds: number; runs: number; fsync: FsyncPolicy; brokerProfileDir?: string }
+interface Options { rate: number; seconds: number; runs: number; fsync: FsyncPolicy; lingerMs: number; targets: string[]; brokerProfileDir?: string }
 
 function parse(argv: string[]): Options {
-  const o: Options = { rate: 10_000, seconds: 10, runs: 3, fsync: 'never' };
+  const o: Options = { rate: 10_000, seconds: 10, runs: 3, fsync: 'never', lingerMs: 0, targets: ['broker', 'embedded'] };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
     switch (argv[i]) {
@@ -43,8 +44,10 @@ function parse(argv: string[]): Options {
       case '--seconds': o.seconds = Number(v); i++; break;
       case '--runs': o.runs = Math.max(1, Math.floor(Number(v))); i++; break;
       case '--fsync': o.fsync = v === '1s' ? { intervalMs: 1000 } : (v as FsyncPolicy); i++; break;
+      case '--linger-ms': o.lingerMs = Number(v); i++; break;
+      case '--targets': o.targets = v.split(','); i++; break;
       case '--broker-cpu-prof-dir': o.brokerProfileDir = v; i++; break;
-      default: throw new Error(`unknown flag ${argv[i]} (flags: --rate, --seconds, --runs, --fsync never|1s|always, --broker-cpu-prof-dir DIR)`);
+      default: throw new Error(`unknown flag ${argv[i]} (flags: --rate, --seconds, --runs, --fsync never|1s|always, --linger-ms N, --targets broker,embedded, --broker-cpu-prof-dir DIR)`);
     }
   }
   if (!(o.rate > 0) || !(o.seconds > 0)) throw new Error('--rate and --seconds must be positive numbers');
@@ -208,7 +211,7 @@ async function brokerRun(opts: Options, stages: Stages): Promise<void> {
   try {
     client = broker.createClient({ brokers: [`127.0.0.1:${port}`] });
     await client.admin().createTopic('lat', { partitions: 1 });
-    const producer = client.producer({ lingerMs: 0, acks: 1 });
+    const producer = client.producer({ lingerMs: opts.lingerMs, acks: 1 });
     const consumer = client.consumer({ maxWaitMs: POLL_WAIT_MS, valueDeserializer: 'buffer' });
     consumer.assign([{ topic: 'lat', partition: 0, offset: 0 }]);
     await producer.send({ topic: 'lat', messages: [{ value: 'warm-up' }] });
@@ -320,17 +323,21 @@ async function main(): Promise<void> {
   const codec: Stages = new Map();
   codecCosts(opts, codec);
   for (let r = 0; r < opts.runs; r++) {
-    process.stderr.write(`run ${r + 1}/${opts.runs}: broker, then embedded\n`);
-    const b: Stages = new Map();
-    await brokerRun(opts, b);
-    broker.push(b);
-    const e: Stages = new Map();
-    await embeddedRun(opts, e);
-    embedded.push(e);
+    process.stderr.write(`run ${r + 1}/${opts.runs}: ${opts.targets.join(', ')}\n`);
+    if (opts.targets.includes('broker')) {
+      const b: Stages = new Map();
+      await brokerRun(opts, b);
+      broker.push(b);
+    }
+    if (opts.targets.includes('embedded')) {
+      const e: Stages = new Map();
+      await embeddedRun(opts, e);
+      embedded.push(e);
+    }
   }
-  process.stdout.write(`## Latency breakdown: ${opts.rate} records/s for ${opts.seconds} s, fsync ${JSON.stringify(opts.fsync)}, Node ${process.version}\n`);
-  report('klog broker (child process) driven by @klog/client over loopback', broker);
-  report('klog embedded (LogStore in this process)', embedded);
+  process.stdout.write(`## Latency breakdown: ${opts.rate} records/s for ${opts.seconds} s, fsync ${JSON.stringify(opts.fsync)}, broker producer lingerMs ${opts.lingerMs}, Node ${process.version}\n`);
+  if (broker.length > 0) report('klog broker (child process) driven by @klog/client over loopback', broker);
+  if (embedded.length > 0) report('klog embedded (LogStore in this process)', embedded);
   report('codecs alone (mean per call)', [codec]);
   const cpu = process.cpuUsage(cpu0);
   process.stdout.write(`\nthis process: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU s, ${((performance.now() - wall0) / 1000).toFixed(1)} wall s\n`);
