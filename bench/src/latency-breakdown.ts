@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@klog/client';
-import { decodeBatch, encodeBatch, iterateBatches, LogStore, type FsyncPolicy } from '@klog/log-core';
+import { decodeBatch, encodeBatch, iterateBatches, type FsyncPolicy } from '@klog/log-core';
 import { freePort } from './free-port.js';
 import { loadBroker } from './klog-broker-api.js';
 import { summarize } from './percentiles.js';
