@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { summarize } from './percentiles.js';
 import type { LatencySummary } from './row.js';
@@ -40,7 +40,11 @@ export async function latencyPhase(
 ): Promise<LatencySummary> {
   const total = Math.round(rate * seconds);
   const samples = new Float64Array(total);
+  // This process's own event-loop delay is in every sample (a record is timed when its callback runs): printed
+  // beside the result, it tells a slow system from a busy machine (docs/performance.md, end-to-end latency).
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   const consumer = await target.consumer(topic, partitions);
+  loopDelay.enable();
   let received = 0;
   let producerFailed = false;
   const consuming = drain(
@@ -68,6 +72,7 @@ export async function latencyPhase(
   } catch (err) {
     // Stop the consumer too, so the phase fails now with the producer's error rather than later as a stall.
     producerFailed = true;
+    loopDelay.disable();
     await consuming.catch(() => undefined);
     await consumer.close();
     throw err;
@@ -75,8 +80,13 @@ export async function latencyPhase(
   try {
     await consuming;
   } finally {
+    loopDelay.disable();
     await consumer.close();
   }
+  // The histogram counts the 1 ms sampling interval in every sample: the excess over it is the delay.
+  const excessMs = (ns: number): string => Math.max(0, ns / 1e6 - 1).toFixed(2);
+  process.stderr.write(`bench: e2e-latency: this process's event-loop delay p50 ${excessMs(loopDelay.percentile(50))} ms, `
+    + `p99 ${excessMs(loopDelay.percentile(99))} ms, max ${excessMs(loopDelay.max)} ms\n`);
   return summarize(samples.subarray(0, received));
 }
 

@@ -1,6 +1,7 @@
 // Long-poll fetch: a fetch waiting on an empty partition is answered by the append that arrives while it waits;
 // one that sees nothing comes back empty once its maxWaitMs is over.
 import { afterAll, describe, expect, it } from 'vitest';
+import { decodeBatch, encodeBatch, iterateBatches } from '@klog/log-core';
 import { clientFor, partitionOf, RawConnection, removeTempDirs, startTestBroker } from './fixture.js';
 
 afterAll(removeTempDirs);
@@ -50,6 +51,28 @@ describe('long-poll fetch', () => {
       await consumer.close();
     } finally {
       await client.close();
+      await broker.close();
+    }
+  });
+
+  it('a produce pipelined behind a waiting fetch on the same connection wakes it; both are answered, in order', async () => {
+    const broker = await startTestBroker();
+    const raw = await RawConnection.open(broker.port);
+    try {
+      await raw.request('createTopics', { topics: [{ name: 'same', partitions: 1 }] });
+      // The fetch cannot be answered before its max wait unless the append behind it wakes it: the produce's own
+      // answer is queued behind the fetch's, so without the wake neither would arrive.
+      const fetchId = raw.send('fetch', { maxWaitMs: 60_000, minBytes: 1, topics: [{ topic: 'same', partitions: [{ partition: 0, offset: 0 }] }] });
+      const produceId = raw.send('produce', { acks: 1, topics: [{ topic: 'same', partitions: [{ partition: 0, batch: encodeBatch([{ value: Buffer.from('behind') }]) }] }] });
+      const first = (await raw.next())!;
+      const second = (await raw.next())!;
+      expect([first.correlationId, second.correlationId]).toEqual([fetchId, produceId]);
+      const data = partitionOf(first, 'same', 0).records as Buffer;
+      const values = [...iterateBatches(data)].flatMap(({ pos }) => decodeBatch(data, pos).records.map((r) => r.value?.toString()));
+      expect(values).toEqual(['behind']);
+      expect(partitionOf(second, 'same', 0).baseOffset).toBe(0);
+    } finally {
+      raw.destroy();
       await broker.close();
     }
   });

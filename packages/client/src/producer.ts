@@ -9,7 +9,11 @@ import { toBytes, type Serializer } from './serializers.js';
 export type AcksSetting = 0 | 1 | -1 | 'all';
 
 export interface ProducerOptions {
-  /** How long a batch waits for more records before it is sent. Default 5 ms. */
+  /**
+   * How long a batch waits for more records before it is sent, while earlier batches to its partition are still
+   * unanswered (it also goes as soon as they are). With nothing in flight to the partition a batch is sent once
+   * the current turn of the event loop is done: an idle producer does not make a lone send wait. Default 5 ms.
+   */
   lingerMs?: number;
   /**
    * A batch is sent once it holds about this many bytes. Default 512 KiB. Batches are also kept within each
@@ -249,17 +253,38 @@ export class Producer {
     if (!batch) {
       batch = this.newBatch(topic, partition);
       this.open.set(key, batch);
-      const sealing = batch;
-      const sealLater = (): void => {
-        if (this.open.get(key) === sealing) this.seal(key);
-      };
-      // lingerMs 0 means "as soon as this turn of the event loop is done": setTimeout(0) waits at least 1 ms.
-      if (this.opts.lingerMs === 0) setImmediate(sealLater);
-      else setTimeout(sealLater, this.opts.lingerMs).unref?.();
+      this.scheduleSeal(key, batch);
     }
     batch.records.push(record);
     batch.bytes += size;
     return batch;
+  }
+
+  /**
+   * When a new open batch is sent. Lingering only pays while requests to the partition are in flight: records
+   * gather during the round trip (as with Nagle's algorithm) and go when it ends (sealIdle) or after lingerMs.
+   * With nothing in flight there is nothing to wait for, and the batch goes once this turn is done (setImmediate:
+   * setTimeout(0) would wait at least 1 ms), which also takes every record sent in this turn.
+   */
+  private scheduleSeal(key: string, batch: Batch): void {
+    const sealLater = (): void => {
+      if (this.open.get(key) === batch) this.seal(key);
+    };
+    if (this.opts.lingerMs === 0 || this.idle(key)) setImmediate(sealLater);
+    else setTimeout(sealLater, this.opts.lingerMs).unref?.();
+  }
+
+  /** No batch of the partition is queued, in flight or waiting for a retry. */
+  private idle(key: string): boolean {
+    return (this.queues.get(key)?.length ?? 0) === 0;
+  }
+
+  /** Sends the open batch of each partition whose requests have all been answered: its round trip is over. */
+  private sealIdle(batches: Batch[]): void {
+    for (const b of batches) {
+      const key = `${b.partition}:${b.topic}`;
+      if (this.open.has(key) && this.idle(key)) this.seal(key);
+    }
   }
 
   private newBatch(topic: string, partition: number): Batch {
@@ -376,6 +401,7 @@ export class Producer {
       const outcome = requestError ? { error: requestError } : this.acks === 0 ? { baseOffset: -1 } : resultFor(response!, b);
       this.settle(b, outcome);
     }
+    this.sealIdle(batches);
     this.pump();
   }
 

@@ -34,7 +34,11 @@ export class Connection {
   private readonly queue: Promise<Answer>[] = [];
   private readonly budget: AnswerBudget;
   private flushing = false;
-  /** Answers written in one event-loop turn go out in one write (cork now, uncork at the turn's end). */
+  /**
+   * Answers that become ready together go out in one write: cork at the first, uncork once the promise jobs now
+   * running are done (process.nextTick runs after them). Not at the end of the event-loop turn (setImmediate):
+   * that would hold an answer while the broker handles every other socket's input of the turn.
+   */
   private corked = false;
   private paused = false;
   /** Frames read but not yet started (see dispatch). */
@@ -228,7 +232,7 @@ export class Connection {
     if (this.corked) return;
     this.corked = true;
     this.socket.cork();
-    setImmediate(() => {
+    process.nextTick(() => {
       this.corked = false;
       this.socket.uncork();
       // What the cork held counted as unsent; now mostly sent, with no 'drain' to say so (the socket's buffer

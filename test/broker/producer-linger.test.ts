@@ -1,0 +1,57 @@
+// The producer's linger: an idle producer sends at once, whatever lingerMs says; records sent while a request is
+// in flight gather into one batch that goes when the request is answered. Each lingerMs here is ten minutes, so a
+// send that waited for it would fail the test by its time-out.
+import { iterateBatches } from '@klog/log-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { clientFor, removeTempDirs, startTestBroker } from './fixture.js';
+
+afterAll(removeTempDirs);
+
+// Well past the suite's 60 s test time-out.
+const TEN_MINUTES = 600_000;
+
+describe('producer linger', () => {
+  it('an idle producer sends a lone record without waiting for lingerMs', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('lone');
+      const producer = client.producer({ lingerMs: TEN_MINUTES });
+      const [meta] = await producer.send({ topic: 'lone', messages: [{ value: 'alone' }] });
+      expect(meta.offset).toBe(0);
+      expect(broker.store.logEndOffset('lone', 0)).toBe(1);
+      await producer.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+
+  it('records sent while a request is in flight go together once it is answered', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('gather');
+      const producer = client.producer({ lingerMs: TEN_MINUTES });
+      await producer.send({ topic: 'gather', messages: [{ value: 'warm-up' }] }); // metadata and producer id known
+      let firstAnswered = false;
+      const first = producer.send({ topic: 'gather', messages: [{ value: 'first' }] });
+      void first.then(() => (firstAnswered = true));
+      // The first batch leaves at the end of this turn (its setImmediate is queued after ours, so one more turn);
+      // its answer needs the broker's turn and then ours, so it is still in flight here.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(firstAnswered).toBe(false);
+      const later = [1, 2, 3].map((i) => producer.send({ topic: 'gather', messages: [{ value: `later ${i}` }] }));
+      const offsets = (await Promise.all([first, ...later])).map(([m]) => m.offset);
+      expect(offsets).toEqual([1, 2, 3, 4]);
+      const { data } = await broker.store.readBatches('gather', 0, { offset: 0, maxBytes: 1 << 20 });
+      const batches = [...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1);
+      expect(batches).toEqual([1, 1, 3]);
+      await producer.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+});
