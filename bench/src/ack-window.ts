@@ -11,9 +11,12 @@ export class AckWindow {
   constructor(private readonly limit: number) {}
 
   add(request: Promise<unknown>): void {
+    // Keep only whether it succeeded: its value (a send's per-record metadata) would otherwise stay reachable
+    // until drain, which in a long latency run grows the old generation and brings major GCs into the figures.
+    const settled = request.then(() => undefined);
     // Mark as handled now: it is awaited later, and a rejection before then must not crash the process.
-    request.catch(() => undefined);
-    this.pending.push(request);
+    settled.catch(() => undefined);
+    this.pending.push(settled);
   }
 
   /** Resolves once at most `limit` requests are in flight. Rethrows a failed request's error. */
