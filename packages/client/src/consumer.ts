@@ -63,6 +63,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Aborted by close(): cuts short the waits of a closing consumer. */
   protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
+  /** A fetch sent before the caller asked (see fetchAhead), with the positions it asked for. */
+  private ahead: { positions: string; fetched: Promise<FetchedPartition<ConsumedMessage>[]> } | null = null;
   protected readonly logger: Logger;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {
@@ -107,6 +109,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.ahead = null;
     this.stop.abort();
   }
 
@@ -136,8 +139,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           return [];
         }
         const outOfRange: FetchPosition[] = [];
-        const out = this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages), outOfRange);
+        const fetched = await this.fetchFrom(positions);
+        const out = this.take(fetched, outOfRange);
         if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
+        else if (isBehind(fetched)) this.fetchAhead();
         return out;
       } catch (err) {
         if (this.closed) return [];
@@ -147,6 +152,31 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         await sleep(backoff, this.stop.signal);
       }
     }
+  }
+
+  /**
+   * The fetch for these positions: the one sent ahead by the previous poll if it asked for exactly them (nothing
+   * was sought, assigned or reset since), else a new one.
+   */
+  private fetchFrom(positions: FetchPosition[]): Promise<FetchedPartition<ConsumedMessage>[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.positions === positionsKey(positions)) return ahead.fetched;
+    return fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+  }
+
+  /**
+   * Sends the next fetch now, while the caller handles the records just returned, so that the broker reads and
+   * ships the next records meanwhile. Only done when the broker said more records are already there: its answer
+   * then comes at once, rather than a long poll holding answers on this connection back (the broker answers in
+   * order). Its outcome, error included, is the next poll's if that poll asks for the same positions.
+   */
+  private fetchAhead(): void {
+    if (this.closed || this.pendingStarts.size > 0) return;
+    const positions = [...this.positions.values()].map((p) => ({ ...p }));
+    const fetched = fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+    fetched.catch(() => undefined); // a discarded fetch ahead must not be an unhandled rejection; a used one rethrows
+    this.ahead = { positions: positionsKey(positions), fetched };
   }
 
   /** Advances positions past the fetched records; positions the broker calls out of range are collected in `outOfRange`. */
@@ -237,6 +267,18 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
 const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
 const NO_HEADER_LIST: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
+
+/** Positions as one comparable string: a fetch sent ahead is used only for exactly the positions it asked for. */
+function positionsKey(positions: FetchPosition[]): string {
+  let key = '';
+  for (const p of positions) key += `${p.offset}@${p.partition}:${p.topic}\n`;
+  return key;
+}
+
+/** True when some partition's answer stopped short of its high watermark: more records are there to fetch now. */
+function isBehind(fetched: FetchedPartition<unknown>[]): boolean {
+  return fetched.some((f) => !f.error && f.records.length > 0 && f.nextOffset < f.highWatermark);
+}
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;

@@ -53,16 +53,27 @@ function headersSize(headers: Header[], index: number): number {
  * that looks at every field before anything is written).
  */
 export function recordBodySize(rec: RecordInput, offsetDelta: number, timestampDelta: number): number {
-  checkBytes(rec.key, offsetDelta, 'key');
-  checkBytes(rec.value, offsetDelta, 'value');
-  if (rec.value === undefined) throw invalid(offsetDelta, 'value must be a Buffer or null');
+  return fieldsBodySize(rec.key, rec.value, rec.headers, offsetDelta, timestampDelta);
+}
+
+/** {@link recordBodySize} of a record given as its fields (no record object needed). */
+export function fieldsBodySize(
+  key: Uint8Array | null | undefined,
+  value: Uint8Array | null | undefined,
+  headers: Header[] | undefined,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
+  checkBytes(key, offsetDelta, 'key');
+  checkBytes(value, offsetDelta, 'value');
+  if (value === undefined) throw invalid(offsetDelta, 'value must be a Buffer or null');
   return (
     1 +
     sizeOfVarlong(timestampDelta) +
     sizeOfVarint(offsetDelta) +
-    sizeOfBytes(rec.key) +
-    sizeOfBytes(rec.value) +
-    (rec.headers === undefined ? 1 : headersSize(rec.headers, offsetDelta))
+    sizeOfBytes(key) +
+    sizeOfBytes(value) +
+    (headers === undefined ? 1 : headersSize(headers, offsetDelta))
   );
 }
 
@@ -91,13 +102,26 @@ export function writeRecord(
   offsetDelta: number,
   timestampDelta: number,
 ): number {
+  return writeFields(buf, pos, rec.key, rec.value, rec.headers, bodySize, offsetDelta, timestampDelta);
+}
+
+/** {@link writeRecord} of a record given as its fields, whose body size {@link fieldsBodySize} gave. */
+export function writeFields(
+  buf: Buffer,
+  pos: number,
+  key: Uint8Array | null | undefined,
+  value: Uint8Array | null | undefined,
+  headers: Header[] | undefined,
+  bodySize: number,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
   pos = writeVarint(buf, pos, bodySize);
   buf[pos++] = 0;
   pos = writeVarlong(buf, pos, timestampDelta);
   pos = writeVarint(buf, pos, offsetDelta);
-  pos = writeBytes(buf, pos, rec.key);
-  pos = writeBytes(buf, pos, rec.value);
-  const headers = rec.headers;
+  pos = writeBytes(buf, pos, key);
+  pos = writeBytes(buf, pos, value);
   if (headers === undefined) {
     buf[pos++] = 0;
     return pos;
