@@ -1,4 +1,4 @@
-import { COMPRESSIONS, defaultLogger, encodeBatch, isCompression, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
+import { BatchBuilder, COMPRESSIONS, defaultLogger, encodeBatch, isCompression, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
 import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
@@ -65,7 +65,9 @@ export interface RecordMetadata {
 interface Batch {
   topic: string;
   partition: number;
-  records: RecordInput[];
+  /** The records, encoded as they are added: a send's messages are not kept past the send's own turn. */
+  records: BatchBuilder;
+  /** Estimated bytes of the records (what the buffer accounting counts). */
   bytes: number;
   resolve: (baseOffset: number) => void;
   reject: (err: unknown) => void;
@@ -141,34 +143,50 @@ export class Producer {
     }
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
     const n = messages.length;
-    // Every message is checked before any is buffered: a send that fails buffers nothing.
-    const records: RecordInput[] = new Array(n);
+    // Every message is checked before any is buffered: a send that fails buffers nothing. The records are kept as
+    // columns, not objects: they are copied into their batches below, and nothing per record outlives this call.
+    const keys = new Array<Buffer | null>(n);
+    const values = new Array<Buffer | null>(n);
+    let headers: (Header[] | undefined)[] | null = null;
+    const timestamps = new Float64Array(n);
     const partitionOf = new Int32Array(n);
     const sizeOf = new Float64Array(n);
     const now = Date.now();
     for (let i = 0; i < n; i++) {
       const m = messages[i];
-      const record = (records[i] = this.toRecord(m, i, now));
-      const partition = m.partition ?? this.partitioner.partition(record.key, partitions);
+      if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
+      const key = (keys[i] = toBytes(m.key, this.opts.keySerializer, i, 'key'));
+      const value = (values[i] = toBytes(m.value, this.opts.valueSerializer, i, 'value'));
+      const recordHeaders = m.headers === undefined ? undefined : toHeaders(m.headers, i);
+      if (recordHeaders !== undefined) (headers ??= new Array(n))[i] = recordHeaders;
+      timestamps[i] = timestampOf(m, i, now);
+      const partition = m.partition ?? this.partitioner.partition(key, partitions);
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
         throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
       }
       partitionOf[i] = partition;
-      sizeOf[i] = estimate(record);
-      if (maxBatchBytes !== undefined && sizeOf[i] + BATCH_OVERHEAD > maxBatchBytes) this.checkFits(topic, i, record, maxBatchBytes);
+      sizeOf[i] = estimate(key, value, recordHeaders);
+      if (maxBatchBytes !== undefined && sizeOf[i] + BATCH_OVERHEAD > maxBatchBytes) {
+        this.checkFits(topic, i, { key, value, timestamp: timestamps[i], headers: recordHeaders }, maxBatchBytes);
+      }
     }
     // Where each message went: its batch and index there. One promise per batch, not per record: at a million
     // records a second, per-record promises and objects are most of the client's cost.
     const batchOf: Batch[] = new Array(n);
     const indexOf = new Int32Array(n);
-    const keys = this.partitionKeys(topic, partitions);
+    const queueKeys = this.partitionKeys(topic, partitions);
     for (let i = 0; i < n; i++) {
       const size = sizeOf[i];
       if (!this.tryReserve(size)) await this.waitForSpace(size);
       const partition = partitionOf[i];
-      const batch = this.add(keys[partition], topic, partition, records[i], size, batchLimit);
-      batchOf[i] = batch;
-      indexOf[i] = batch.records.length - 1;
+      const batch = this.open.get(queueKeys[partition]) ?? null;
+      const target = batch && batch.bytes + size <= batchLimit - BATCH_OVERHEAD
+        ? batch
+        : this.startBatch(queueKeys[partition], topic, partition, batchLimit, remainingFor(partitionOf, sizeOf, i, partition));
+      target.records.append(keys[i], values[i], timestamps[i], headers?.[i]);
+      target.bytes += size;
+      batchOf[i] = target;
+      indexOf[i] = target.records.recordCount - 1;
     }
     this.partitioner.nextBatch();
     const batches = [...new Set(batchOf)];
@@ -204,29 +222,6 @@ export class Producer {
     this.closed = true;
   }
 
-  private toRecord(m: ProducerMessage, i: number, now: number): RecordInput {
-    if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
-    let headers: Header[] | undefined;
-    if (Array.isArray(m.headers)) {
-      headers = m.headers.map((h, j) => {
-        if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
-          throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
-        }
-        return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
-      });
-    } else if (m.headers) {
-      headers = [];
-      for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
-    }
-    const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : m.timestamp;
-    return {
-      key: toBytes(m.key, this.opts.keySerializer, i, 'key'),
-      value: toBytes(m.value, this.opts.valueSerializer, i, 'value'),
-      timestamp: ts ?? now,
-      headers,
-    };
-  }
-
   /**
    * A record the estimate puts near or over the topic's limit is encoded alone to know for sure: a batch holding
    * just it must fit, or no batch can carry it.
@@ -239,37 +234,32 @@ export class Producer {
     }
   }
 
-  /** Adds a record to its partition's open batch (its bytes already reserved), sealing the batch first if it would outgrow the limit. */
-  private add(key: string, topic: string, partition: number, record: RecordInput, size: number, batchLimit: number): Batch {
-    let batch = this.open.get(key);
-    if (batch && batch.bytes + size > batchLimit - BATCH_OVERHEAD) {
-      this.seal(key);
-      batch = undefined;
-    }
-    if (!batch) {
-      batch = this.newBatch(topic, partition);
-      this.open.set(key, batch);
-      const sealing = batch;
-      const sealLater = (): void => {
-        if (this.open.get(key) === sealing) this.seal(key);
-      };
-      // lingerMs 0 means "as soon as this turn of the event loop is done": setTimeout(0) waits at least 1 ms.
-      if (this.opts.lingerMs === 0) setImmediate(sealLater);
-      else setTimeout(sealLater, this.opts.lingerMs).unref?.();
-    }
-    batch.records.push(record);
-    batch.bytes += size;
+  /**
+   * Seals the partition's open batch (if any) and opens a new one, with room for `expected` bytes of records (what
+   * the current send has left for the partition) up to the batch limit.
+   */
+  private startBatch(key: string, topic: string, partition: number, batchLimit: number, expected: number): Batch {
+    this.seal(key);
+    const batch = this.newBatch(topic, partition, Math.min(expected, batchLimit), batchLimit);
+    this.open.set(key, batch);
+    const sealLater = (): void => {
+      if (this.open.get(key) === batch) this.seal(key);
+    };
+    // lingerMs 0 means "as soon as this turn of the event loop is done": setTimeout(0) waits at least 1 ms.
+    if (this.opts.lingerMs === 0) setImmediate(sealLater);
+    else setTimeout(sealLater, this.opts.lingerMs).unref?.();
     return batch;
   }
 
-  private newBatch(topic: string, partition: number): Batch {
+  private newBatch(topic: string, partition: number, capacity: number, batchLimit: number): Batch {
     let resolve!: (n: number) => void;
     let reject!: (e: unknown) => void;
     const done = new Promise<number>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const batch: Batch = { topic, partition, records: [], bytes: 0, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
+    const records = new BatchBuilder(this.opts.compression, capacity, batchLimit);
+    const batch: Batch = { topic, partition, records, bytes: 0, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
     this.outstanding.add(done);
     const release = (): void => {
       this.outstanding.delete(done);
@@ -419,8 +409,9 @@ export class Producer {
     }
   }
 
+  /** The batch's bytes, stamped with the producer id and sequence (a re-encode after a restart re-stamps them). */
   private async encode(b: Batch): Promise<Buffer> {
-    if (!this.opts.idempotent) return encodeBatch(b.records, { compression: this.opts.compression });
+    if (!this.opts.idempotent) return b.records.finish();
     this.producerId ??= this.conn.request('initProducerId', {}).then((r) => ({
       producerId: r.producerId, producerEpoch: r.producerEpoch,
     }));
@@ -433,15 +424,44 @@ export class Producer {
     }
     const key = `${b.partition}:${b.topic}`;
     const baseSequence = this.sequences.get(key) ?? 0;
-    this.sequences.set(key, (baseSequence + b.records.length) % 0x80000000);
-    return encodeBatch(b.records, { compression: this.opts.compression, ...ids, baseSequence });
+    this.sequences.set(key, (baseSequence + b.records.recordCount) % 0x80000000);
+    return b.records.finish({ ...ids, baseSequence });
   }
 }
 
-function estimate(r: RecordInput): number {
-  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+function estimate(key: Buffer | null, value: Buffer | null, headers: Header[] | undefined): number {
+  let n = RECORD_OVERHEAD + (key?.length ?? 0) + (value?.length ?? 0);
+  for (const h of headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
   return n;
+}
+
+/** Estimated bytes of the send's records from `from` on that go to `partition`: the room a new batch starts with. */
+function remainingFor(partitionOf: Int32Array, sizeOf: Float64Array, from: number, partition: number): number {
+  let bytes = 0;
+  for (let i = from; i < partitionOf.length; i++) if (partitionOf[i] === partition) bytes += sizeOf[i];
+  return bytes;
+}
+
+function toHeaders(headers: NonNullable<ProducerMessage['headers']>, i: number): Header[] | undefined {
+  if (Array.isArray(headers)) {
+    return headers.map((h, j) => {
+      if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
+        throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
+      }
+      return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
+    });
+  }
+  if (!headers) return undefined;
+  const out: Header[] = [];
+  for (const [k, v] of Object.entries(headers)) out.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
+  return out;
+}
+
+/** The record's timestamp in ms: the message's own, or the send's time. */
+function timestampOf(m: ProducerMessage, i: number, now: number): number {
+  const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : (m.timestamp ?? now);
+  if (!Number.isSafeInteger(ts)) throw new KlogError('INVALID_RECORD', `message ${i}: timestamp must be an integer (ms) or a Date, got ${String(m.timestamp)}`);
+  return ts;
 }
 
 function resultFor(response: ResponseOf<'produce'>, b: Batch): { baseOffset: number } | { error: unknown } {

@@ -30,8 +30,11 @@ export class BatchBuilder {
   /** The batch once finished: later finish calls re-stamp it in place. */
   private done: Buffer | null = null;
 
-  /** `capacity`: bytes of records expected; the buffer grows past it as needed. */
-  constructor(private readonly compression: Compression = 'none', capacity = DEFAULT_CAPACITY) {
+  /**
+   * `capacity`: bytes of records to make room for now; the buffer doubles as needed, but not past `maxBytes` (the
+   * size the caller means to seal the batch at) unless a record needs it.
+   */
+  constructor(private readonly compression: Compression = 'none', capacity = DEFAULT_CAPACITY, private readonly maxBytes = Infinity) {
     this.buf = Buffer.allocUnsafe(BATCH_HEADER_SIZE + Math.max(capacity, 64));
   }
 
@@ -98,7 +101,8 @@ export class BatchBuilder {
   }
 
   private grow(needed: number): void {
-    const bigger = Buffer.allocUnsafe(Math.max(needed, this.buf.length * 2));
+    // A record past maxBytes gets an eighth more than it needs, so a run of them does not copy once per record.
+    const bigger = Buffer.allocUnsafe(Math.max(needed + (needed >> 3), Math.min(this.buf.length * 2, BATCH_HEADER_SIZE + this.maxBytes)));
     this.buf.copy(bigger, BATCH_HEADER_SIZE, BATCH_HEADER_SIZE, this.end);
     this.buf = bigger;
   }
