@@ -11,7 +11,13 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   maxWaitMs?: number;
   minBytes?: number;
+  /** Bytes of records one fetch returns at most (a first batch larger than this still comes whole). Default 8 MiB. */
   maxBytes?: number;
+  /**
+   * Bytes per partition per fetch. Default 512 KiB: the next fetch is sent while the records of one are handled,
+   * so larger fetches gain no speed, and the records of a smaller one are handled and freed while still young
+   * (cheap to collect) rather than outliving the young generation.
+   */
   maxBytesPerPartition?: number;
   keyDeserializer?: Deserializer;
   valueDeserializer?: Deserializer;
@@ -72,8 +78,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.limits = {
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
-      maxBytes: opts.maxBytes ?? 16 * 1024 * 1024,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 512 * 1024,
     };
   }
 

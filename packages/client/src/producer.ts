@@ -79,6 +79,17 @@ interface Batch {
   attempts: number;
 }
 
+/** A send's records, checked and serialized, before they are added to batches. */
+interface Columns {
+  keys: (Buffer | null)[];
+  values: (Buffer | null)[];
+  /** Per record, for sends where some record has headers; else null. */
+  headers: (Header[] | undefined)[] | null;
+  timestamps: Float64Array;
+  partitionOf: Int32Array;
+  sizeOf: Float64Array;
+}
+
 const RECORD_OVERHEAD = 32;
 const HEADER_OVERHEAD = 12;
 const BATCH_OVERHEAD = 128;
@@ -142,9 +153,19 @@ export class Producer {
       ({ partitions, maxBatchBytes } = await lookup(true));
     }
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
+    // Returned, not awaited: this call's frame (and with it the caller's messages) is let go now, while the records,
+    // already copied into their batches, wait for their answer. Kept until then, every message and its key and
+    // value would outlive the young generation, which at a million records a second makes garbage collection the
+    // biggest cost.
+    return this.enqueue(topic, this.toColumns(topic, messages, partitions, maxBatchBytes), partitions, batchLimit);
+  }
+
+  /**
+   * Checks and serializes every message before any is buffered (a send that fails buffers nothing), as columns
+   * rather than record objects: they are copied into their batches next, and nothing per record outlives the send.
+   */
+  private toColumns(topic: string, messages: ProducerMessage[], partitions: number, maxBatchBytes: number | undefined): Columns {
     const n = messages.length;
-    // Every message is checked before any is buffered: a send that fails buffers nothing. The records are kept as
-    // columns, not objects: they are copied into their batches below, and nothing per record outlives this call.
     const keys = new Array<Buffer | null>(n);
     const values = new Array<Buffer | null>(n);
     let headers: (Header[] | undefined)[] | null = null;
@@ -170,6 +191,13 @@ export class Producer {
         this.checkFits(topic, i, { key, value, timestamp: timestamps[i], headers: recordHeaders }, maxBatchBytes);
       }
     }
+    return { keys, values, headers, timestamps, partitionOf, sizeOf };
+  }
+
+  /** Adds the records to their partitions' batches, waiting for buffer room as needed. */
+  private async enqueue(topic: string, columns: Columns, partitions: number, batchLimit: number): Promise<RecordMetadata[]> {
+    const { keys, values, headers, timestamps, partitionOf, sizeOf } = columns;
+    const n = keys.length;
     // Where each message went: its batch and index there. One promise per batch, not per record: at a million
     // records a second, per-record promises and objects are most of the client's cost.
     const batchOf: Batch[] = new Array(n);
@@ -189,6 +217,12 @@ export class Producer {
       indexOf[i] = target.records.recordCount - 1;
     }
     this.partitioner.nextBatch();
+    return this.acknowledged(topic, batchOf, indexOf);
+  }
+
+  /** The records' offsets once their batches are answered. */
+  private async acknowledged(topic: string, batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
+    const n = batchOf.length;
     const batches = [...new Set(batchOf)];
     const bases = await Promise.all(batches.map((b) => b.done));
     const baseOf = new Map(batches.map((b, i) => [b, bases[i]]));
