@@ -11,7 +11,10 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   maxWaitMs?: number;
   minBytes?: number;
-  /** Bytes of records one fetch returns at most (a first batch larger than this still comes whole). Default 8 MiB. */
+  /**
+   * Bytes of records one fetch returns at most (a first batch larger than this still comes whole). Default 1 MiB:
+   * enough for the broker to answer from a few partitions at once; see maxBytesPerPartition for why not more.
+   */
   maxBytes?: number;
   /**
    * Bytes per partition per fetch. Default 512 KiB: the next fetch is sent while the records of one are handled,
@@ -70,6 +73,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
   /** A fetch sent before the caller asked (see fetchAhead), with the positions it asked for. */
+  /** How far fetchOrder turns the positions. */
+  private rotation = 0;
   private ahead: { positions: string; fetched: Promise<FetchedPartition<ConsumedMessage>[]> } | null = null;
   protected readonly logger: Logger;
 
@@ -78,7 +83,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.limits = {
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
-      maxBytes: opts.maxBytes ?? 8 * 1024 * 1024,
+      maxBytes: opts.maxBytes ?? 1024 * 1024,
       maxBytesPerPartition: opts.maxBytesPerPartition ?? 512 * 1024,
     };
   }
@@ -139,13 +144,14 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.resolveStarts();
-        const positions = [...this.positions.values()];
+        const positions = this.fetchOrder();
         if (positions.length === 0) {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
         const outOfRange: FetchPosition[] = [];
         const fetched = await this.fetchFrom(positions);
+        this.rotation++;
         const out = this.take(fetched, outOfRange);
         if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
         else if (isBehind(fetched)) this.fetchAhead();
@@ -158,6 +164,17 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         await sleep(backoff, this.stop.signal);
       }
     }
+  }
+
+  /**
+   * The positions in the order the next fetch asks for them: one further along each round. The broker fills a
+   * fetch's byte budget from the first partition asked for on, so a fixed order would serve the first partitions
+   * and starve the last while the first have records.
+   */
+  private fetchOrder(): FetchPosition[] {
+    const all = [...this.positions.values()];
+    const start = all.length > 1 ? this.rotation % all.length : 0;
+    return start === 0 ? all : [...all.slice(start), ...all.slice(0, start)];
   }
 
   /**
@@ -179,7 +196,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
    */
   private fetchAhead(): void {
     if (this.closed || this.pendingStarts.size > 0) return;
-    const positions = [...this.positions.values()].map((p) => ({ ...p }));
+    const positions = this.fetchOrder().map((p) => ({ ...p }));
     const fetched = fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
     fetched.catch(() => undefined); // a discarded fetch ahead must not be an unhandled rejection; a used one rethrows
     this.ahead = { positions: positionsKey(positions), fetched };
