@@ -69,6 +69,8 @@ interface Batch {
   records: BatchBuilder;
   /** Estimated bytes of the records (what the buffer accounting counts). */
   bytes: number;
+  /** Set when the broker answered: the offset of the first record (-1 with acks 0). */
+  baseOffset: number;
   resolve: (baseOffset: number) => void;
   reject: (err: unknown) => void;
   done: Promise<number>;
@@ -103,6 +105,8 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 export class Producer {
   private readonly open = new Map<string, Batch>();
   private readonly keyCache = new Map<string, string[]>();
+  /** Bytes of records in each partition's last sealed batch: how much room its next batch starts with. */
+  private readonly lastBatchBytes = new Map<string, number>();
   private readonly queues = new Map<string, Batch[]>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
@@ -202,7 +206,9 @@ export class Producer {
     // records a second, per-record promises and objects are most of the client's cost.
     const batchOf: Batch[] = new Array(n);
     const indexOf = new Int32Array(n);
+    const batches = new Set<Batch>();
     const queueKeys = this.partitionKeys(topic, partitions);
+    let previous: Batch | null = null;
     for (let i = 0; i < n; i++) {
       const size = sizeOf[i];
       if (!this.tryReserve(size)) await this.waitForSpace(size);
@@ -215,21 +221,21 @@ export class Producer {
       target.bytes += size;
       batchOf[i] = target;
       indexOf[i] = target.records.recordCount - 1;
+      if (target !== previous) batches.add((previous = target));
     }
     this.partitioner.nextBatch();
-    return this.acknowledged(topic, batchOf, indexOf);
+    return this.acknowledged(topic, batches, batchOf, indexOf);
   }
 
   /** The records' offsets once their batches are answered. */
-  private async acknowledged(topic: string, batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
+  private async acknowledged(topic: string, batches: Set<Batch>, batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
+    await Promise.all([...batches].map((b) => b.done));
     const n = batchOf.length;
-    const batches = [...new Set(batchOf)];
-    const bases = await Promise.all(batches.map((b) => b.done));
-    const baseOf = new Map(batches.map((b, i) => [b, bases[i]]));
     const out: RecordMetadata[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const base = baseOf.get(batchOf[i])!;
-      out[i] = { topic, partition: batchOf[i].partition, offset: base < 0 ? -1 : base + indexOf[i] };
+      const batch = batchOf[i];
+      const base = batch.baseOffset;
+      out[i] = { topic, partition: batch.partition, offset: base < 0 ? -1 : base + indexOf[i] };
     }
     return out;
   }
@@ -270,11 +276,13 @@ export class Producer {
 
   /**
    * Seals the partition's open batch (if any) and opens a new one, with room for `expected` bytes of records (what
-   * the current send has left for the partition) up to the batch limit.
+   * the current send has left for the partition) or as many as the partition's last batch held, up to the batch
+   * limit: a steady stream fills its batches, and each would otherwise grow (and be copied) several times.
    */
   private startBatch(key: string, topic: string, partition: number, batchLimit: number, expected: number): Batch {
     this.seal(key);
-    const batch = this.newBatch(topic, partition, Math.min(expected, batchLimit), batchLimit);
+    const capacity = Math.min(Math.max(expected, this.lastBatchBytes.get(key) ?? 0), batchLimit);
+    const batch = this.newBatch(topic, partition, capacity, batchLimit);
     this.open.set(key, batch);
     const sealLater = (): void => {
       if (this.open.get(key) === batch) this.seal(key);
@@ -293,7 +301,7 @@ export class Producer {
       reject = rej;
     });
     const records = new BatchBuilder(this.opts.compression, capacity, batchLimit);
-    const batch: Batch = { topic, partition, records, bytes: 0, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
+    const batch: Batch = { topic, partition, records, bytes: 0, baseOffset: -1, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
     this.outstanding.add(done);
     const release = (): void => {
       this.outstanding.delete(done);
@@ -308,6 +316,7 @@ export class Producer {
     const batch = this.open.get(key);
     if (!batch) return;
     this.open.delete(key);
+    this.lastBatchBytes.set(key, batch.records.recordBytes);
     batch.deadline = Date.now() + this.opts.maxRetryTimeMs;
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = []));
@@ -407,6 +416,7 @@ export class Producer {
     const queue = this.queues.get(`${b.partition}:${b.topic}`)!;
     if ('baseOffset' in outcome) {
       queue.splice(queue.indexOf(b), 1);
+      b.baseOffset = outcome.baseOffset;
       b.resolve(outcome.baseOffset);
       return;
     }
