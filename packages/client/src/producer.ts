@@ -69,6 +69,8 @@ interface Batch {
   records: BatchBuilder;
   /** Estimated bytes of the records (what the buffer accounting counts). */
   bytes: number;
+  /** The last send that added records to it: lists each batch of a send once without a set per send. */
+  lastSend: number;
   /** Set when the broker answered: the offset of the first record (-1 with acks 0). */
   baseOffset: number;
   resolve: (baseOffset: number) => void;
@@ -114,6 +116,8 @@ export class Producer {
   private readonly spaceWaiters = new Fifo<{ size: number; resolve: () => void }>();
   private readonly outstanding = new Set<Promise<number>>();
   private buffered = 0;
+  /** Counts send calls (see Batch.lastSend). */
+  private sends = 0;
   private producerId: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -185,7 +189,8 @@ export class Producer {
       const recordHeaders = m.headers === undefined ? undefined : toHeaders(m.headers, i);
       if (recordHeaders !== undefined) (headers ??= new Array(n))[i] = recordHeaders;
       timestamps[i] = timestampOf(m, i, now);
-      const partition = m.partition ?? this.partitioner.partition(key, partitions);
+      // One partition needs no hash (every key's hash modulo 1 is 0).
+      const partition = m.partition ?? (partitions === 1 ? 0 : this.partitioner.partition(key, partitions));
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
         throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
       }
@@ -206,9 +211,9 @@ export class Producer {
     // records a second, per-record promises and objects are most of the client's cost.
     const batchOf: Batch[] = new Array(n);
     const indexOf = new Int32Array(n);
-    const batches = new Set<Batch>();
+    const batches: Batch[] = [];
+    const mark = ++this.sends;
     const queueKeys = this.partitionKeys(topic, partitions);
-    let previous: Batch | null = null;
     for (let i = 0; i < n; i++) {
       const size = sizeOf[i];
       if (!this.tryReserve(size)) await this.waitForSpace(size);
@@ -221,15 +226,18 @@ export class Producer {
       target.bytes += size;
       batchOf[i] = target;
       indexOf[i] = target.records.recordCount - 1;
-      if (target !== previous) batches.add((previous = target));
+      if (target.lastSend !== mark) {
+        target.lastSend = mark;
+        batches.push(target);
+      }
     }
     this.partitioner.nextBatch();
     return this.acknowledged(topic, batches, batchOf, indexOf);
   }
 
   /** The records' offsets once their batches are answered. */
-  private async acknowledged(topic: string, batches: Set<Batch>, batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
-    await Promise.all([...batches].map((b) => b.done));
+  private async acknowledged(topic: string, batches: Batch[], batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
+    await Promise.all(batches.map((b) => b.done));
     const n = batchOf.length;
     const out: RecordMetadata[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -301,7 +309,7 @@ export class Producer {
       reject = rej;
     });
     const records = new BatchBuilder(this.opts.compression, capacity, batchLimit);
-    const batch: Batch = { topic, partition, records, bytes: 0, baseOffset: -1, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
+    const batch: Batch = { topic, partition, records, bytes: 0, lastSend: 0, baseOffset: -1, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
     this.outstanding.add(done);
     const release = (): void => {
       this.outstanding.delete(done);
