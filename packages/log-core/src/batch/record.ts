@@ -157,11 +157,20 @@ export interface RecordBase {
 /** Reads the record at `cur.pos` (which must lie before `limit`) and moves the cursor past it. */
 /**
  * Builds the object a decoded record becomes. The default makes a StoredRecord; a reader that needs its own
- * shape (the client's messages) passes its own, so each record is one object, not two.
+ * shape (the client's messages) passes its own, so each record is one object, not two. A record without headers
+ * gets the shared, frozen NO_HEADERS: a factory that hands its headers on must give such a record an array of its own.
  */
 export type RecordFactory<T> = (offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Header[]) => T;
 
-export const storedRecord: RecordFactory<StoredRecord> = (offset, key, value, timestamp, headers) => ({ offset, key, value, timestamp, headers });
+/**
+ * The headers a factory is given for a record without any: one shared, frozen array, as most records have none and
+ * an empty array per record is garbage a reader that ignores it (the client's messages) would still pay for.
+ */
+export const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
+
+// A StoredRecord's headers are the caller's to keep and change: it gets an array of its own.
+export const storedRecord: RecordFactory<StoredRecord> = (offset, key, value, timestamp, headers) =>
+  ({ offset, key, value, timestamp, headers: headers === NO_HEADERS ? [] : headers });
 
 export function readRecord<T>(buf: Buffer, cur: Cursor, limit: number, base: RecordBase, make: RecordFactory<T>): T {
   const length = readVarint(buf, cur);
@@ -177,7 +186,7 @@ export function readRecord<T>(buf: Buffer, cur: Cursor, limit: number, base: Rec
   const headerCount = readVarint(buf, cur);
   // Each header takes at least 2 bytes; the bound stops a forged count from looping for long.
   if (headerCount < 0 || headerCount * 2 > end - cur.pos) throw corrupt(`header count ${headerCount} does not fit`);
-  const headers: Header[] = [];
+  const headers: Header[] = headerCount === 0 ? NO_HEADERS : [];
   for (let i = 0; i < headerCount; i++) {
     const keyLength = readVarint(buf, cur);
     const keyStart = cur.pos;
