@@ -11,7 +11,16 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   maxWaitMs?: number;
   minBytes?: number;
+  /**
+   * Bytes of records one fetch returns at most (a first batch larger than this still comes whole). Default 1 MiB:
+   * enough for the broker to answer from a few partitions at once; see maxBytesPerPartition for why not more.
+   */
   maxBytes?: number;
+  /**
+   * Bytes per partition per fetch. Default 512 KiB: the next fetch is sent while the records of one are handled,
+   * so larger fetches gain no speed, and the records of a smaller one are handled and freed while still young
+   * (cheap to collect) rather than outliving the young generation.
+   */
   maxBytesPerPartition?: number;
   keyDeserializer?: Deserializer;
   valueDeserializer?: Deserializer;
@@ -63,6 +72,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Aborted by close(): cuts short the waits of a closing consumer. */
   protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
+  /** A fetch sent before the caller asked (see fetchAhead), with the positions it asked for. */
+  /** How far fetchOrder turns the positions. */
+  private rotation = 0;
+  private ahead: { positions: string; fetched: Promise<FetchedPartition<ConsumedMessage>[]> } | null = null;
   protected readonly logger: Logger;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {
@@ -70,8 +83,8 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     this.limits = {
       maxWaitMs: opts.maxWaitMs ?? 500,
       minBytes: opts.minBytes ?? 1,
-      maxBytes: opts.maxBytes ?? 16 * 1024 * 1024,
-      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      maxBytes: opts.maxBytes ?? 1024 * 1024,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 512 * 1024,
     };
   }
 
@@ -107,6 +120,7 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.ahead = null;
     this.stop.abort();
   }
 
@@ -130,14 +144,17 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.resolveStarts();
-        const positions = [...this.positions.values()];
+        const positions = this.fetchOrder();
         if (positions.length === 0) {
           await sleep(this.limits.maxWaitMs, this.stop.signal);
           return [];
         }
         const outOfRange: FetchPosition[] = [];
-        const out = this.take(await fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages), outOfRange);
+        const fetched = await this.fetchFrom(positions);
+        this.rotation++;
+        const out = this.take(fetched, outOfRange);
         if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
+        else if (isBehind(fetched)) this.fetchAhead();
         return out;
       } catch (err) {
         if (this.closed) return [];
@@ -147,6 +164,42 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
         await sleep(backoff, this.stop.signal);
       }
     }
+  }
+
+  /**
+   * The positions in the order the next fetch asks for them: one further along each round. The broker fills a
+   * fetch's byte budget from the first partition asked for on, so a fixed order would serve the first partitions
+   * and starve the last while the first have records.
+   */
+  private fetchOrder(): FetchPosition[] {
+    const all = [...this.positions.values()];
+    const start = all.length > 1 ? this.rotation % all.length : 0;
+    return start === 0 ? all : [...all.slice(start), ...all.slice(0, start)];
+  }
+
+  /**
+   * The fetch for these positions: the one sent ahead by the previous poll if it asked for exactly them (nothing
+   * was sought, assigned or reset since), else a new one.
+   */
+  private fetchFrom(positions: FetchPosition[]): Promise<FetchedPartition<ConsumedMessage>[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead && ahead.positions === positionsKey(positions)) return ahead.fetched;
+    return fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+  }
+
+  /**
+   * Sends the next fetch now, while the caller handles the records just returned, so that the broker reads and
+   * ships the next records meanwhile. Only done when the broker said more records are already there: its answer
+   * then comes at once, rather than a long poll holding answers on this connection back (the broker answers in
+   * order). Its outcome, error included, is the next poll's if that poll asks for the same positions.
+   */
+  private fetchAhead(): void {
+    if (this.closed || this.pendingStarts.size > 0) return;
+    const positions = this.fetchOrder().map((p) => ({ ...p }));
+    const fetched = fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+    fetched.catch(() => undefined); // a discarded fetch ahead must not be an unhandled rejection; a used one rethrows
+    this.ahead = { positions: positionsKey(positions), fetched };
   }
 
   /** Advances positions past the fetched records; positions the broker calls out of range are collected in `outOfRange`. */
@@ -237,6 +290,18 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
 
 const NO_HEADERS: Record<string, Buffer | null> = Object.freeze({}) as Record<string, Buffer | null>;
 const NO_HEADER_LIST: MessageHeader[] = Object.freeze([]) as unknown as MessageHeader[];
+
+/** Positions as one comparable string: a fetch sent ahead is used only for exactly the positions it asked for. */
+function positionsKey(positions: FetchPosition[]): string {
+  let key = '';
+  for (const p of positions) key += `${p.offset}@${p.partition}:${p.topic}\n`;
+  return key;
+}
+
+/** True when some partition's answer stopped short of its high watermark: more records are there to fetch now. */
+function isBehind(fetched: FetchedPartition<unknown>[]): boolean {
+  return fetched.some((f) => !f.error && f.records.length > 0 && f.nextOffset < f.highWatermark);
+}
 
 export function keyOf(topic: string, partition: number): string {
   return `${partition}:${topic}`;

@@ -1,4 +1,4 @@
-import { COMPRESSIONS, defaultLogger, encodeBatch, isCompression, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
+import { BatchBuilder, COMPRESSIONS, defaultLogger, encodeBatch, isCompression, isKlogError, KlogError, Partitioner, type Compression, type Header, type Logger, type RecordInput } from '@klog/log-core';
 import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
@@ -69,8 +69,14 @@ export interface RecordMetadata {
 interface Batch {
   topic: string;
   partition: number;
-  records: RecordInput[];
+  /** The records, encoded as they are added: a send's messages are not kept past the send's own turn. */
+  records: BatchBuilder;
+  /** Estimated bytes of the records (what the buffer accounting counts). */
   bytes: number;
+  /** The last send that added records to it: lists each batch of a send once without a set per send. */
+  lastSend: number;
+  /** Set when the broker answered: the offset of the first record (-1 with acks 0). */
+  baseOffset: number;
   resolve: (baseOffset: number) => void;
   reject: (err: unknown) => void;
   done: Promise<number>;
@@ -79,6 +85,17 @@ interface Batch {
   deadline: number;
   notBefore: number;
   attempts: number;
+}
+
+/** A send's records, checked and serialized, before they are added to batches. */
+interface Columns {
+  keys: (Buffer | null)[];
+  values: (Buffer | null)[];
+  /** Per record, for sends where some record has headers; else null. */
+  headers: (Header[] | undefined)[] | null;
+  timestamps: Float64Array;
+  partitionOf: Int32Array;
+  sizeOf: Float64Array;
 }
 
 const RECORD_OVERHEAD = 32;
@@ -94,6 +111,8 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 export class Producer {
   private readonly open = new Map<string, Batch>();
   private readonly keyCache = new Map<string, string[]>();
+  /** Bytes of records in each partition's last sealed batch: how much room its next batch starts with. */
+  private readonly lastBatchBytes = new Map<string, number>();
   private readonly queues = new Map<string, Batch[]>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
@@ -101,6 +120,8 @@ export class Producer {
   private readonly spaceWaiters = new Fifo<{ size: number; resolve: () => void }>();
   private readonly outstanding = new Set<Promise<number>>();
   private buffered = 0;
+  /** Counts send calls (see Batch.lastSend). */
+  private sends = 0;
   private producerId: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -144,44 +165,89 @@ export class Producer {
       ({ partitions, maxBatchBytes } = await lookup(true));
     }
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
+    // Returned, not awaited: this call's frame (and with it the caller's messages) is let go now, while the records,
+    // already copied into their batches, wait for their answer. Kept until then, every message and its key and
+    // value would outlive the young generation, which at a million records a second makes garbage collection the
+    // biggest cost.
+    return this.enqueue(topic, this.toColumns(topic, messages, partitions, maxBatchBytes), partitions, batchLimit);
+  }
+
+  /**
+   * Checks and serializes every message before any is buffered (a send that fails buffers nothing), as columns
+   * rather than record objects: they are copied into their batches next, and nothing per record outlives the send.
+   */
+  private toColumns(topic: string, messages: ProducerMessage[], partitions: number, maxBatchBytes: number | undefined): Columns {
     const n = messages.length;
-    // Every message is checked before any is buffered: a send that fails buffers nothing.
-    const records: RecordInput[] = new Array(n);
+    const keys = new Array<Buffer | null>(n);
+    const values = new Array<Buffer | null>(n);
+    let headers: (Header[] | undefined)[] | null = null;
+    const timestamps = new Float64Array(n);
     const partitionOf = new Int32Array(n);
     const sizeOf = new Float64Array(n);
     const now = Date.now();
     for (let i = 0; i < n; i++) {
       const m = messages[i];
-      const record = (records[i] = this.toRecord(m, i, now));
-      const partition = m.partition ?? this.partitioner.partition(record.key, partitions);
+      if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
+      const key = (keys[i] = toBytes(m.key, this.opts.keySerializer, i, 'key'));
+      const value = (values[i] = toBytes(m.value, this.opts.valueSerializer, i, 'value'));
+      const recordHeaders = m.headers === undefined ? undefined : toHeaders(m.headers, i);
+      if (recordHeaders !== undefined) (headers ??= new Array(n))[i] = recordHeaders;
+      timestamps[i] = timestampOf(m, i, now);
+      // One partition needs no hash (every key's hash modulo 1 is 0).
+      const partition = m.partition ?? (partitions === 1 ? 0 : this.partitioner.partition(key, partitions));
       if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
         throw new KlogError('UNKNOWN_PARTITION', `topic ${topic} has partitions 0 to ${partitions - 1}; there is no partition ${partition}`);
       }
       partitionOf[i] = partition;
-      sizeOf[i] = estimate(record);
-      if (maxBatchBytes !== undefined && sizeOf[i] + BATCH_OVERHEAD > maxBatchBytes) this.checkFits(topic, i, record, maxBatchBytes);
+      sizeOf[i] = estimate(key, value, recordHeaders);
+      if (maxBatchBytes !== undefined && sizeOf[i] + BATCH_OVERHEAD > maxBatchBytes) {
+        this.checkFits(topic, i, { key, value, timestamp: timestamps[i], headers: recordHeaders }, maxBatchBytes);
+      }
     }
+    return { keys, values, headers, timestamps, partitionOf, sizeOf };
+  }
+
+  /** Adds the records to their partitions' batches, waiting for buffer room as needed. */
+  private async enqueue(topic: string, columns: Columns, partitions: number, batchLimit: number): Promise<RecordMetadata[]> {
+    const { keys, values, headers, timestamps, partitionOf, sizeOf } = columns;
+    const n = keys.length;
     // Where each message went: its batch and index there. One promise per batch, not per record: at a million
     // records a second, per-record promises and objects are most of the client's cost.
     const batchOf: Batch[] = new Array(n);
     const indexOf = new Int32Array(n);
-    const keys = this.partitionKeys(topic, partitions);
+    const batches: Batch[] = [];
+    const mark = ++this.sends;
+    const queueKeys = this.partitionKeys(topic, partitions);
     for (let i = 0; i < n; i++) {
       const size = sizeOf[i];
       if (!this.tryReserve(size)) await this.waitForSpace(size);
       const partition = partitionOf[i];
-      const batch = this.add(keys[partition], topic, partition, records[i], size, batchLimit);
-      batchOf[i] = batch;
-      indexOf[i] = batch.records.length - 1;
+      const batch = this.open.get(queueKeys[partition]) ?? null;
+      const target = batch && batch.bytes + size <= batchLimit - BATCH_OVERHEAD
+        ? batch
+        : this.startBatch(queueKeys[partition], topic, partition, batchLimit, remainingFor(partitionOf, sizeOf, i, partition));
+      target.records.append(keys[i], values[i], timestamps[i], headers?.[i]);
+      target.bytes += size;
+      batchOf[i] = target;
+      indexOf[i] = target.records.recordCount - 1;
+      if (target.lastSend !== mark) {
+        target.lastSend = mark;
+        batches.push(target);
+      }
     }
     this.partitioner.nextBatch();
-    const batches = [...new Set(batchOf)];
-    const bases = await Promise.all(batches.map((b) => b.done));
-    const baseOf = new Map(batches.map((b, i) => [b, bases[i]]));
+    return this.acknowledged(topic, batches, batchOf, indexOf);
+  }
+
+  /** The records' offsets once their batches are answered. */
+  private async acknowledged(topic: string, batches: Batch[], batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
+    await Promise.all(batches.map((b) => b.done));
+    const n = batchOf.length;
     const out: RecordMetadata[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const base = baseOf.get(batchOf[i])!;
-      out[i] = { topic, partition: batchOf[i].partition, offset: base < 0 ? -1 : base + indexOf[i] };
+      const batch = batchOf[i];
+      const base = batch.baseOffset;
+      out[i] = { topic, partition: batch.partition, offset: base < 0 ? -1 : base + indexOf[i] };
     }
     return out;
   }
@@ -208,29 +274,6 @@ export class Producer {
     this.closed = true;
   }
 
-  private toRecord(m: ProducerMessage, i: number, now: number): RecordInput {
-    if (typeof m !== 'object' || m === null) throw new KlogError('INVALID_RECORD', `message ${i} must be an object { key?, value, headers? }`);
-    let headers: Header[] | undefined;
-    if (Array.isArray(m.headers)) {
-      headers = m.headers.map((h, j) => {
-        if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
-          throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
-        }
-        return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
-      });
-    } else if (m.headers) {
-      headers = [];
-      for (const [k, v] of Object.entries(m.headers)) headers.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
-    }
-    const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : m.timestamp;
-    return {
-      key: toBytes(m.key, this.opts.keySerializer, i, 'key'),
-      value: toBytes(m.value, this.opts.valueSerializer, i, 'value'),
-      timestamp: ts ?? now,
-      headers,
-    };
-  }
-
   /**
    * A record the estimate puts near or over the topic's limit is encoded alone to know for sure: a batch holding
    * just it must fit, or no batch can carry it.
@@ -243,20 +286,17 @@ export class Producer {
     }
   }
 
-  /** Adds a record to its partition's open batch (its bytes already reserved), sealing the batch first if it would outgrow the limit. */
-  private add(key: string, topic: string, partition: number, record: RecordInput, size: number, batchLimit: number): Batch {
-    let batch = this.open.get(key);
-    if (batch && batch.bytes + size > batchLimit - BATCH_OVERHEAD) {
-      this.seal(key);
-      batch = undefined;
-    }
-    if (!batch) {
-      batch = this.newBatch(topic, partition);
-      this.open.set(key, batch);
-      this.scheduleSeal(key, batch);
-    }
-    batch.records.push(record);
-    batch.bytes += size;
+  /**
+   * Seals the partition's open batch (if any) and opens a new one, with room for `expected` bytes of records (what
+   * the current send has left for the partition) or as many as the partition's last batch held, up to the batch
+   * limit: a steady stream fills its batches, and each would otherwise grow (and be copied) several times.
+   */
+  private startBatch(key: string, topic: string, partition: number, batchLimit: number, expected: number): Batch {
+    this.seal(key);
+    const capacity = Math.min(Math.max(expected, this.lastBatchBytes.get(key) ?? 0), batchLimit);
+    const batch = this.newBatch(topic, partition, capacity, batchLimit);
+    this.open.set(key, batch);
+    this.scheduleSeal(key, batch);
     return batch;
   }
 
@@ -287,14 +327,15 @@ export class Producer {
     }
   }
 
-  private newBatch(topic: string, partition: number): Batch {
+  private newBatch(topic: string, partition: number, capacity: number, batchLimit: number): Batch {
     let resolve!: (n: number) => void;
     let reject!: (e: unknown) => void;
     const done = new Promise<number>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const batch: Batch = { topic, partition, records: [], bytes: 0, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
+    const records = new BatchBuilder(this.opts.compression, capacity, batchLimit);
+    const batch: Batch = { topic, partition, records, bytes: 0, lastSend: 0, baseOffset: -1, resolve, reject, done, encoded: null, state: 'queued', deadline: 0, notBefore: 0, attempts: 0 };
     this.outstanding.add(done);
     const release = (): void => {
       this.outstanding.delete(done);
@@ -309,6 +350,7 @@ export class Producer {
     const batch = this.open.get(key);
     if (!batch) return;
     this.open.delete(key);
+    this.lastBatchBytes.set(key, batch.records.recordBytes);
     batch.deadline = Date.now() + this.opts.maxRetryTimeMs;
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = []));
@@ -409,6 +451,7 @@ export class Producer {
     const queue = this.queues.get(`${b.partition}:${b.topic}`)!;
     if ('baseOffset' in outcome) {
       queue.splice(queue.indexOf(b), 1);
+      b.baseOffset = outcome.baseOffset;
       b.resolve(outcome.baseOffset);
       return;
     }
@@ -445,8 +488,9 @@ export class Producer {
     }
   }
 
+  /** The batch's bytes, stamped with the producer id and sequence (a re-encode after a restart re-stamps them). */
   private async encode(b: Batch): Promise<Buffer> {
-    if (!this.opts.idempotent) return encodeBatch(b.records, { compression: this.opts.compression });
+    if (!this.opts.idempotent) return b.records.finish();
     this.producerId ??= this.conn.request('initProducerId', {}).then((r) => ({
       producerId: r.producerId, producerEpoch: r.producerEpoch,
     }));
@@ -459,15 +503,44 @@ export class Producer {
     }
     const key = `${b.partition}:${b.topic}`;
     const baseSequence = this.sequences.get(key) ?? 0;
-    this.sequences.set(key, (baseSequence + b.records.length) % 0x80000000);
-    return encodeBatch(b.records, { compression: this.opts.compression, ...ids, baseSequence });
+    this.sequences.set(key, (baseSequence + b.records.recordCount) % 0x80000000);
+    return b.records.finish({ ...ids, baseSequence });
   }
 }
 
-function estimate(r: RecordInput): number {
-  let n = RECORD_OVERHEAD + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
+function estimate(key: Buffer | null, value: Buffer | null, headers: Header[] | undefined): number {
+  let n = RECORD_OVERHEAD + (key?.length ?? 0) + (value?.length ?? 0);
+  for (const h of headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
   return n;
+}
+
+/** Estimated bytes of the send's records from `from` on that go to `partition`: the room a new batch starts with. */
+function remainingFor(partitionOf: Int32Array, sizeOf: Float64Array, from: number, partition: number): number {
+  let bytes = 0;
+  for (let i = from; i < partitionOf.length; i++) if (partitionOf[i] === partition) bytes += sizeOf[i];
+  return bytes;
+}
+
+function toHeaders(headers: NonNullable<ProducerMessage['headers']>, i: number): Header[] | undefined {
+  if (Array.isArray(headers)) {
+    return headers.map((h, j) => {
+      if (typeof h !== 'object' || h === null || typeof h.key !== 'string') {
+        throw new KlogError('INVALID_RECORD', `message ${i}: header ${j} must be { key: string, value }`);
+      }
+      return { key: h.key, value: toBytes(h.value, undefined, i, `header ${h.key}`) };
+    });
+  }
+  if (!headers) return undefined;
+  const out: Header[] = [];
+  for (const [k, v] of Object.entries(headers)) out.push({ key: k, value: toBytes(v, undefined, i, `header ${k}`) });
+  return out;
+}
+
+/** The record's timestamp in ms: the message's own, or the send's time. */
+function timestampOf(m: ProducerMessage, i: number, now: number): number {
+  const ts = m.timestamp instanceof Date ? m.timestamp.getTime() : (m.timestamp ?? now);
+  if (!Number.isSafeInteger(ts)) throw new KlogError('INVALID_RECORD', `message ${i}: timestamp must be an integer (ms) or a Date, got ${String(m.timestamp)}`);
+  return ts;
 }
 
 function resultFor(response: ResponseOf<'produce'>, b: Batch): { baseOffset: number } | { error: unknown } {

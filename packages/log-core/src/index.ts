@@ -22,6 +22,7 @@ export {
 } from './batch/record-batch.js';
 export type { BatchHeader, BatchLimits, EncodeOptions } from './batch/record-batch.js';
 export type { RecordFactory } from './batch/record.js';
+export { BatchBuilder, type BatchStamp } from './batch/batch-builder.js';
 export { crc32c } from './batch/crc32c.js';
 export { COMPRESSIONS, isCompression } from './compression/codecs.js';
 export { murmur2, toPositive } from './murmur2.js';

@@ -1,4 +1,4 @@
-import { Packr } from 'msgpackr';
+import { Packr, RESERVE_START_SPACE } from 'msgpackr';
 
 /**
  * Frames on the wire: a 4-byte big-endian length, then that many bytes of msgpack. Record batches ride inside
@@ -8,11 +8,17 @@ const packr = new Packr({ useRecords: false, moreTypes: false, int64AsType: 'num
 
 export const FRAME_HEADER_BYTES = 4;
 
+/**
+ * The msgpack is written after 4 reserved bytes that then take its length, so a frame is never copied (a produce
+ * request or fetch answer is megabytes of record batches). The Packr hands out views of its buffer but never
+ * writes over one it handed out (it packs each message after the last, or into a new buffer), so the frame
+ * stays intact while it waits in a socket's queue.
+ */
+const RESERVE_HEADER = RESERVE_START_SPACE | FRAME_HEADER_BYTES;
+
 export function encodeFrame(message: unknown): Buffer {
-  const body = packr.pack(message);
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + body.length);
-  frame.writeUInt32BE(body.length, 0);
-  body.copy(frame, FRAME_HEADER_BYTES);
+  const frame = packr.pack(message, RESERVE_HEADER);
+  frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
   return frame;
 }
 

@@ -139,7 +139,6 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}, la
   const count = records.length;
   if (count === 0) throw new KlogError('INVALID_RECORD', 'a batch needs at least one record');
   const compression = opts.compression ?? 'none';
-  const attributes = compressionCodecId(compression);
   const now = opts.now ?? Date.now();
 
   if (bodySizes.length < count) bodySizes = new Int32Array(Math.max(count, bodySizes.length * 2));
@@ -171,23 +170,37 @@ export function encodeBatch(records: RecordInput[], opts: EncodeOptions = {}, la
     batch.set(packed, BATCH_HEADER_SIZE);
   }
 
+  writeBatchHeader(batch, opts, { count, baseTimestamp, maxTimestamp }, layout);
+  return batch;
+}
+
+/**
+ * Fills in the 61-byte header of `batch` (its records already in place after it, the whole buffer being the
+ * batch) and its CRC. Writing it again with other producer fields re-stamps the batch.
+ */
+export function writeBatchHeader(
+  batch: Buffer,
+  opts: EncodeOptions,
+  records: { count: number; baseTimestamp: number; maxTimestamp: number },
+  layout?: BatchLayout,
+): void {
   writeInt64(batch, 0, opts.baseOffset ?? 0, 'baseOffset');
   batch.writeInt32BE(batch.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
   batch.writeInt32BE(layout?.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, PARTITION_LEADER_EPOCH_OFFSET);
   batch[MAGIC_OFFSET] = MAGIC;
-  batch.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-  batch.writeInt32BE(layout?.lastOffsetDelta ?? count - 1, LAST_OFFSET_DELTA_OFFSET);
-  writeInt64(batch, BASE_TIMESTAMP_OFFSET, baseTimestamp, 'baseTimestamp');
-  writeInt64(batch, MAX_TIMESTAMP_OFFSET, maxTimestamp, 'maxTimestamp');
+  batch.writeInt16BE(compressionCodecId(opts.compression ?? 'none'), ATTRIBUTES_OFFSET);
+  batch.writeInt32BE(layout?.lastOffsetDelta ?? records.count - 1, LAST_OFFSET_DELTA_OFFSET);
+  writeInt64(batch, BASE_TIMESTAMP_OFFSET, records.baseTimestamp, 'baseTimestamp');
+  writeInt64(batch, MAX_TIMESTAMP_OFFSET, records.maxTimestamp, 'maxTimestamp');
   writeInt64(batch, PRODUCER_ID_OFFSET, opts.producerId ?? NO_PRODUCER, 'producerId');
   batch.writeInt16BE(opts.producerEpoch ?? -1, PRODUCER_EPOCH_OFFSET);
   batch.writeInt32BE(opts.baseSequence ?? -1, BASE_SEQUENCE_OFFSET);
-  batch.writeInt32BE(count, RECORD_COUNT_OFFSET);
+  batch.writeInt32BE(records.count, RECORD_COUNT_OFFSET);
   batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
-  return batch;
 }
 
-function allocBatch(size: number): Buffer {
+/** A buffer for a batch of `size` bytes, refusing what the format cannot describe. */
+export function allocBatch(size: number): Buffer {
   if (size - LOG_OVERHEAD > 0x7fffffff) {
     throw new KlogError('RECORD_TOO_LARGE', `batch of ${size} bytes exceeds the format's 2 GiB limit`);
   }

@@ -53,16 +53,27 @@ function headersSize(headers: Header[], index: number): number {
  * that looks at every field before anything is written).
  */
 export function recordBodySize(rec: RecordInput, offsetDelta: number, timestampDelta: number): number {
-  checkBytes(rec.key, offsetDelta, 'key');
-  checkBytes(rec.value, offsetDelta, 'value');
-  if (rec.value === undefined) throw invalid(offsetDelta, 'value must be a Buffer or null');
+  return fieldsBodySize(rec.key, rec.value, rec.headers, offsetDelta, timestampDelta);
+}
+
+/** {@link recordBodySize} of a record given as its fields (no record object needed). */
+export function fieldsBodySize(
+  key: Uint8Array | null | undefined,
+  value: Uint8Array | null | undefined,
+  headers: Header[] | undefined,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
+  checkBytes(key, offsetDelta, 'key');
+  checkBytes(value, offsetDelta, 'value');
+  if (value === undefined) throw invalid(offsetDelta, 'value must be a Buffer or null');
   return (
     1 +
     sizeOfVarlong(timestampDelta) +
     sizeOfVarint(offsetDelta) +
-    sizeOfBytes(rec.key) +
-    sizeOfBytes(rec.value) +
-    (rec.headers === undefined ? 1 : headersSize(rec.headers, offsetDelta))
+    sizeOfBytes(key) +
+    sizeOfBytes(value) +
+    (headers === undefined ? 1 : headersSize(headers, offsetDelta))
   );
 }
 
@@ -91,13 +102,26 @@ export function writeRecord(
   offsetDelta: number,
   timestampDelta: number,
 ): number {
+  return writeFields(buf, pos, rec.key, rec.value, rec.headers, bodySize, offsetDelta, timestampDelta);
+}
+
+/** {@link writeRecord} of a record given as its fields, whose body size {@link fieldsBodySize} gave. */
+export function writeFields(
+  buf: Buffer,
+  pos: number,
+  key: Uint8Array | null | undefined,
+  value: Uint8Array | null | undefined,
+  headers: Header[] | undefined,
+  bodySize: number,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
   pos = writeVarint(buf, pos, bodySize);
   buf[pos++] = 0;
   pos = writeVarlong(buf, pos, timestampDelta);
   pos = writeVarint(buf, pos, offsetDelta);
-  pos = writeBytes(buf, pos, rec.key);
-  pos = writeBytes(buf, pos, rec.value);
-  const headers = rec.headers;
+  pos = writeBytes(buf, pos, key);
+  pos = writeBytes(buf, pos, value);
   if (headers === undefined) {
     buf[pos++] = 0;
     return pos;
@@ -133,11 +157,20 @@ export interface RecordBase {
 /** Reads the record at `cur.pos` (which must lie before `limit`) and moves the cursor past it. */
 /**
  * Builds the object a decoded record becomes. The default makes a StoredRecord; a reader that needs its own
- * shape (the client's messages) passes its own, so each record is one object, not two.
+ * shape (the client's messages) passes its own, so each record is one object, not two. A record without headers
+ * gets the shared, frozen NO_HEADERS: a factory that hands its headers on must give such a record an array of its own.
  */
 export type RecordFactory<T> = (offset: number, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Header[]) => T;
 
-export const storedRecord: RecordFactory<StoredRecord> = (offset, key, value, timestamp, headers) => ({ offset, key, value, timestamp, headers });
+/**
+ * The headers a factory is given for a record without any: one shared, frozen array, as most records have none and
+ * an empty array per record is garbage a reader that ignores it (the client's messages) would still pay for.
+ */
+export const NO_HEADERS: Header[] = Object.freeze([]) as unknown as Header[];
+
+// A StoredRecord's headers are the caller's to keep and change: it gets an array of its own.
+export const storedRecord: RecordFactory<StoredRecord> = (offset, key, value, timestamp, headers) =>
+  ({ offset, key, value, timestamp, headers: headers === NO_HEADERS ? [] : headers });
 
 export function readRecord<T>(buf: Buffer, cur: Cursor, limit: number, base: RecordBase, make: RecordFactory<T>): T {
   const length = readVarint(buf, cur);
@@ -153,7 +186,7 @@ export function readRecord<T>(buf: Buffer, cur: Cursor, limit: number, base: Rec
   const headerCount = readVarint(buf, cur);
   // Each header takes at least 2 bytes; the bound stops a forged count from looping for long.
   if (headerCount < 0 || headerCount * 2 > end - cur.pos) throw corrupt(`header count ${headerCount} does not fit`);
-  const headers: Header[] = [];
+  const headers: Header[] = headerCount === 0 ? NO_HEADERS : [];
   for (let i = 0; i < headerCount; i++) {
     const keyLength = readVarint(buf, cur);
     const keyStart = cur.pos;
