@@ -4,7 +4,7 @@ import { readFlags } from './flags.js';
  * Command-line flags of the side-by-side benchmark. The defaults are the workload the README reports:
  * 1,000,000 records, 16 B keys, 100 B values.
  */
-export type Suite = 'throughput' | 'latency' | 'scale' | 'queue';
+export type Suite = 'throughput' | 'latency' | 'scale' | 'queue' | 'tasks';
 
 export interface BenchOptions {
   records: number;
@@ -32,7 +32,7 @@ export interface BenchOptions {
   resultsDir: string;
 }
 
-const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'queue'];
+const SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'queue', 'tasks'];
 /**
  * The default run leaves the queue suite out: it would about double the run's time, and it installs RabbitMQ
  * (an Erlang runtime) where missing.
