@@ -12,6 +12,8 @@ import type { TaskTransport } from './transport.js';
  */
 export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, number] }> {
   private readonly latest = new Map<string, { status: TaskStatusRecord; offset: number }>();
+  /** Callers waiting on one id each (result()): found by id, so that a record costs nothing per other waiter. */
+  private readonly watchers = new Map<string, Set<(s: TaskStatusRecord) => void>>();
   private readonly tail: TopicTail;
 
   constructor(transport: TaskTransport, topic: string, logger: Logger) {
@@ -30,7 +32,20 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
       }
       this.latest.set(r.key, { status, offset: r.offset });
       this.emit('status', status, r.offset);
+      const watching = this.watchers.get(r.key);
+      if (watching !== undefined) for (const w of watching) w(status);
     }, logger);
+  }
+
+  /** Calls `fn` with each state of task `id` read from now on; returns how to stop. */
+  watch(id: string, fn: (s: TaskStatusRecord) => void): () => void {
+    let set = this.watchers.get(id);
+    if (set === undefined) this.watchers.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.watchers.get(id) === set) this.watchers.delete(id);
+    };
   }
 
   /** The state as last read, without waiting (undefined: nothing read about this id). */

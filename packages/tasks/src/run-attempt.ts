@@ -49,7 +49,7 @@ export async function runAttempt(
     })));
   }
   const outcome = await Promise.race(ends);
-  timerStop.abort();
+  timerStop.abort('attempt over'); // a reason given: no DOMException built per attempt
   if (outcome.kind !== 'returned') ac.abort(outcome.kind === 'interrupted' ? outcome.why : 'timeout');
   return outcome;
 }

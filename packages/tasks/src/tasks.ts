@@ -247,30 +247,29 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       const stopTimer = new AbortController();
       const finish = (s: TaskStatusRecord | undefined): void => {
         if (s === undefined || !isFinal(s.state)) return;
-        this.results.off('status', onStatus);
-        stopTimer.abort();
+        unwatch();
+        stopTimer.abort('settled');
         if (s.state === 'SUCCESS') resolve(infoOf<R>(id, s).result as R);
         else if (s.state === 'REVOKED') reject(new KlogError('TASK_REVOKED', `task ${s.name} ${id} was revoked`));
         else reject(new TaskFailedError(id, s.name, s.error ?? { name: 'Error', message: 'unknown error' }));
       };
       // Records read while the view catches up may be an older run of this id (`klog task retry`): wait for the
       // view to be current, then take its latest state, then each new one.
-      const onStatus = (s: TaskStatusRecord): void => {
-        if (synced && s.id === id) finish(s);
-      };
-      this.results.on('status', onStatus);
+      const unwatch = this.results.watch(id, (s) => {
+        if (synced) finish(s);
+      });
       this.results.get(id).then((s) => {
         synced = true;
         finish(this.results.peek(id) ?? s);
       }, (err: unknown) => {
-        this.results.off('status', onStatus);
-        stopTimer.abort();
+        unwatch();
+        stopTimer.abort('failed');
         reject(err);
       });
       if (timeoutMs !== undefined) {
         void this.clock.sleep(timeoutMs, stopTimer.signal).then(() => {
           if (stopTimer.signal.aborted) return;
-          this.results.off('status', onStatus);
+          unwatch();
           reject(new KlogError('RESULT_TIMEOUT', `task ${id}: no result within ${timeoutMs} ms (its state: see status())`));
         });
       }
