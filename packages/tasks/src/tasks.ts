@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientOptions } from '@klog/client';
 import { defaultLogger, KlogError, type Logger, type LogStore } from '@klog/log-core';
 import { deliverAtHeader, systemClock, type Clock } from '@klog/queue';
+import { AppendBatcher } from './append-batcher.js';
 import { encodeValue } from './codec.js';
 import { encodeRecord, type TaskMessage, type TaskStatusRecord } from './records.js';
 import { ResultsView } from './results-view.js';
@@ -68,6 +69,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   private readonly results: ResultsView;
   private readonly claims: ScheduleClaims;
   private readonly writer: StatusWriter;
+  private readonly appends: AppendBatcher;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly workers = new Set<Worker>();
@@ -84,9 +86,12 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       : new RemoteTransport({ ...opts.client, brokers: opts.brokers ?? [process.env.KLOG_BROKER ?? '127.0.0.1:7420'] });
     this.results = new ResultsView(this.transport, this.topics.results, this.logger);
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
-    this.writer = new StatusWriter(this.transport, this.topics.results, this.clock);
+    this.appends = new AppendBatcher(this.transport);
+    this.writer = new StatusWriter(this.appends, this.topics.results, this.clock);
+    // Built only for listeners: a state's TaskInfo decodes its result, which a worker process reading every
+    // task's states would otherwise pay on every record.
     this.results.on('status', (s) => {
-      this.emit('state', infoOf(s.id, s));
+      if (this.listenerCount('state') > 0) this.emit('state', infoOf(s.id, s));
       if (s.progress !== undefined) this.emit('progress', { id: s.id, name: s.name, progress: s.progress });
     });
   }
@@ -224,15 +229,15 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   /** PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
   private async send(msg: TaskMessage, deliverAt: number | undefined): Promise<void> {
     await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
-    await this.transport.append(this.topics.queue, [{
+    await this.appends.append(this.topics.queue, {
       key: msg.id, value: encodeRecord(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
-    }]);
+    });
   }
 
   /** A tick is enqueued without a PENDING state: several schedulers enqueue it, and a late PENDING would overwrite the run's state. */
   private async enqueueTick(s: Schedule, tickMs: number): Promise<void> {
     const msg: TaskMessage = { id: tickId(s, tickMs), name: s.task, args: s.args, enqueuedAt: this.clock.now(), tick: true };
-    await this.transport.append(this.topics.queue, [{ key: msg.id, value: encodeRecord(msg) }]);
+    await this.appends.append(this.topics.queue, { key: msg.id, value: encodeRecord(msg) });
   }
 
   private scheduleArgs<A extends unknown[]>(task: TaskDefinition<A, unknown>, opts: ScheduleOptions<A>): Buffer {

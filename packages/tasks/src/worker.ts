@@ -178,7 +178,7 @@ export class Worker {
         writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value })
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
-      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt.signal);
+      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
       ended = true;
       await this.settle(d, msg, spec, attempt, outcome, run);
     } finally {
