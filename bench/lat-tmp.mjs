@@ -11,6 +11,6 @@ const setup = (p) => ({ system: which, address: srv.address, serverPid: srv.pid,
 try {
   for (let i = 0; i < Number(process.argv[4] ?? 1); i++) {
     if (mode === 'lat') console.log(JSON.stringify(await measureLatency(setup(1), 200, 2)));
-    else console.log(JSON.stringify(await measureThroughput(setup(Number(process.argv[5] ?? 1)), 1000)));
+    else console.log(JSON.stringify(await measureThroughput(setup(Number(process.argv[5] ?? 1)), Number(process.env.N ?? 1000))));
   }
 } finally { await srv.stop(); }
