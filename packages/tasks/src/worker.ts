@@ -233,7 +233,6 @@ export class Worker {
   }
 }
 
-
 /**
  * One running attempt. A REVOKED record interrupts it only when it comes after the attempt's STARTED record
  * (`since`, known once that write is answered): an older one is history, such as the revoke before a
