@@ -68,3 +68,28 @@ describe('tasks: batched state writes', () => {
     expect((await app.tasks.status(bigHandle.id)).state).not.toBe('SUCCESS');
   });
 });
+
+describe('tasks: the results view decodes lazily', () => {
+  it('a worker process with no state listener still sees revokes of its running tasks, and skips what is not a status', async () => {
+    app = await embeddedApp();
+    const { tasks, store } = app;
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const slow = tasks.define('slow', async (ctx) => {
+      started();
+      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error(String(ctx.signal.reason))), { once: true }));
+    });
+    const quick = tasks.define('quick', async () => 'done');
+    const handle = await slow.delay();
+    const other = await quick.delay();
+    await tasks.worker({ concurrency: 2, handleSignals: false });
+    await running;
+    expect(await tasks.revoke(handle.id)).toBe(true);
+    await expect(handle.result({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'TASK_REVOKED' });
+    expect(await other.result({ timeoutMs: 10_000 })).toBe('done');
+    // Bytes that are no msgpack map under a task's id: skipped, the task's state stays what it was.
+    await store.append(tasks.topics.results, [{ key: Buffer.from(other.id), value: Buffer.from('{"not":"msgpack"}') }]);
+    expect((await tasks.status(other.id)).state).toBe('SUCCESS');
+    expect((await tasks.status(handle.id)).state).toBe('REVOKED');
+  });
+});

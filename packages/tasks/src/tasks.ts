@@ -88,11 +88,17 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
     this.appends = new AppendBatcher(this.transport);
     this.writer = new StatusWriter(this.appends, this.topics.results, this.clock);
-    // Built only for listeners: a state's TaskInfo decodes its result, which a worker process reading every
-    // task's states would otherwise pay on every record.
-    this.results.on('status', (s) => {
+    // The view decodes every state only while someone follows them all: forwarding starts with the first
+    // 'state' or 'progress' listener, so a worker process nobody listens to decodes only its own tasks' states.
+    const forward = (s: TaskStatusRecord): void => {
       if (this.listenerCount('state') > 0) this.emit('state', infoOf(s.id, s));
       if (s.progress !== undefined) this.emit('progress', { id: s.id, name: s.name, progress: s.progress });
+    };
+    let forwarding = false;
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (forwarding || (event !== 'state' && event !== 'progress')) return;
+      forwarding = true;
+      this.results.on('status', forward);
     });
   }
 

@@ -3,7 +3,7 @@ import type { Clock } from '@klog/queue';
 import { retryDelay } from './backoff.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { RateLimiter } from './rate-limit.js';
-import { decodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
+import { decodeTaskMessage, type TaskMessage } from './records.js';
 import type { ResultsView } from './results-view.js';
 import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { ScheduleClaims } from './schedule-claims.js';
@@ -55,13 +55,6 @@ export class Worker {
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly stopping = new AbortController();
   private stopped: Promise<void> | undefined;
-  private readonly onStatus = (s: TaskStatusRecord, offset: number): void => {
-    if (s.state !== 'REVOKED') return;
-    const run = this.running.get(s.id);
-    if (run === undefined) return;
-    run.revokedAt = Math.max(run.revokedAt, offset);
-    if (run.revoked()) run.interrupt.abort('revoked');
-  };
   /** Settles when the worker has stopped. */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -80,7 +73,6 @@ export class Worker {
 
   start(): void {
     const concurrency = Math.max(1, Math.trunc(this.opts.concurrency ?? 1));
-    this.deps.results.on('status', this.onStatus);
     this.deps.results.start();
     this.consumer = this.deps.transport.consume({ concurrency, eachDelivery: (d) => this.handle(d) });
     if (this.deps.schedules.length > 0) {
@@ -102,7 +94,6 @@ export class Worker {
       await this.scheduler?.close();
       await this.consumer?.close();
       graceOver.abort();
-      this.deps.results.off('status', this.onStatus);
       this.resolveDone();
     })();
     return this.stopped;
@@ -170,6 +161,12 @@ export class Worker {
       if (run.revoked()) run.interrupt.abort('revoked');
     }, (err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing the STARTED state failed'));
     this.running.set(msg.id, run);
+    // Only the running tasks' states are looked at here (for a revoke): the view decodes no other task's.
+    const unwatch = this.deps.results.watch(msg.id, (s, offset) => {
+      if (s.state !== 'REVOKED') return;
+      run.revokedAt = Math.max(run.revokedAt, offset);
+      if (run.revoked()) run.interrupt.abort('revoked');
+    });
     try {
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
@@ -182,6 +179,7 @@ export class Worker {
       ended = true;
       await this.settle(d, msg, spec, attempt, outcome, run);
     } finally {
+      unwatch();
       this.running.delete(msg.id);
     }
   }
