@@ -36,6 +36,8 @@ async function bullmqClient(address: string, name: string): Promise<TaskClient> 
   const [host, port] = address.split(':');
   const connection = { host: host!, port: Number(port), maxRetriesPerRequest: null };
   const queue = new Queue(name, { connection });
+  // Each add in flight listens on the queue for a moment: 64 at once are expected, not a leak.
+  queue.setMaxListeners(0);
   const events = new QueueEvents(name, { connection });
   await events.waitUntilReady();
   return {
