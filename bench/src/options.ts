@@ -5,7 +5,7 @@ import { readFlags } from './flags.js';
  * Command-line flags of the side-by-side benchmark. The defaults are the workload the README reports:
  * 3 runs of each case, 500,000 records per phase, 16 B keys, 100 B values.
  */
-export type Suite = 'throughput' | 'latency' | 'scale' | 'capacity' | 'producers' | 'engine' | 'queue';
+export type Suite = 'throughput' | 'latency' | 'scale' | 'capacity' | 'producers' | 'engine' | 'queue' | 'tasks';
 
 export interface BenchOptions {
   /** Runs of every case, interleaved: round 1 runs every target once, round 2 every target again, and so on. */
@@ -46,7 +46,7 @@ export interface BenchOptions {
 
 /** The suites runSideBySide runs (side-by-side.ts); the others have their own runner and report. */
 export const SIDE_BY_SIDE_SUITES: readonly Suite[] = ['throughput', 'latency', 'scale', 'capacity', 'producers', 'engine'];
-const SUITES: readonly Suite[] = [...SIDE_BY_SIDE_SUITES, 'queue'];
+const SUITES: readonly Suite[] = [...SIDE_BY_SIDE_SUITES, 'queue', 'tasks'];
 /**
  * The default run leaves the queue suite out: it would about double the run's time, and it installs RabbitMQ
  * (an Erlang runtime) where missing.
@@ -178,7 +178,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --capacity-records N            capacity suite: records per kcat / redis-benchmark phase (default 1000000)
   --producer-processes 3 --producer-partitions 3   producers suite: processes against one broker, partitions
   --engine-records N              engine suite: records log-core appends in batches of 1000, then reads (default 1000000)
-  --suites throughput,latency,scale,capacity,producers,engine,queue   (default: all but queue)
+  --suites throughput,latency,scale,capacity,producers,engine,queue,tasks   (default: all but queue and tasks)
   --queue-records N               queue suite: records pre-filled per case (default 200000)
   --queue-workers 1,8 --queue-processes 2 --queue-concurrency 16   workers per case, processes they share, records each holds
   --lock-ms MS --redelivery-trials N   redelivery: lock (NATS ack_wait) and trials per case (default 5000, 3)

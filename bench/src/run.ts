@@ -19,6 +19,7 @@ import { runQueueSuite, type QueueResults } from './queue/suite.js';
 import type { Row } from './row.js';
 import { runSideBySide } from './side-by-side.js';
 import { selectTargets } from './targets/registry.js';
+import { runTasksSuiteFirst } from './tasks/suite.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results', import.meta.url));
 
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   if (suite !== 'side-by-side') throw new Error(`--suite is side-by-side or log-core, got "${suite}"`);
 
   const options = parseArgs(rest, RESULTS_DIR);
+  if (await runTasksSuiteFirst(options, rest)) return; // the tasks suite has its own systems and report
   const startedAt = new Date();
   const loadAtStart = loadavg()[0];
   // The queue suite has its own systems and report; the others share the side-by-side targets.

@@ -1,14 +1,16 @@
 // Tasks across real processes against a real broker: a result awaited elsewhere, periodic ticks with two
-// schedulers, and workers killed with kill -9 (by pid) while 300 tasks run.
+// schedulers, and workers killed with kill -9 (by pid) at random while 1,000 tasks run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Broker } from '@klog/broker';
 import { createTasks } from '@klog/tasks';
 import { removeTempDirs, startTestBroker, tempDir, waitUntil } from '../broker/fixture.js';
+import { fuzzSeed } from '../reliability/fuzz-seed.js';
 import { silentLogger } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -85,7 +87,12 @@ describe('tasks across processes', () => {
     }
   });
 
-  it('workers killed with kill -9 while 300 tasks run: every task reaches SUCCESS, none lost', async () => {
+  it('workers killed with kill -9 at random while 1,000 tasks run: every task reaches SUCCESS once, none lost, reruns only of tasks in flight at the kills', async () => {
+    const TASKS = 1_000;
+    const CONCURRENCY = 4; // per worker process: at most this many of a killed worker's tasks were in flight
+    const seed = fuzzSeed();
+    const killDelaysMs = fc.sample(fc.integer({ min: 50, max: 550 }), { seed, numRuns: 4 });
+    console.log(`tasks crash test: seed ${seed} (replay: KLOG_FUZZ_SEED=${seed} npx vitest run test/tasks/tasks-processes.test.ts)`);
     const broker = await startTestBroker();
     const log = join(tempDir(), 'work.log');
     const env = { KLOG_BROKER: `127.0.0.1:${broker.port}`, KLOG_TASKS_LOG: log };
@@ -93,40 +100,50 @@ describe('tasks across processes', () => {
     const work = tasks.define('work', async (_ctx, n: number, _ms: number) => n, { retries: 20, backoff: { type: 'fixed', delayMs: 0 } });
     const children: Child[] = [];
     const spawnWorker = (): Child => {
-      const c = spawnChild('worker.child.mjs', ['4'], env);
+      const c = spawnChild('worker.child.mjs', [String(CONCURRENCY)], env);
       children.push(c);
       return c;
     };
+    const started = Date.now();
     try {
-      const handles = await Promise.all(Array.from({ length: 300 }, (_, n) => work.delay(n, 60 + (n % 5) * 20)));
+      // 10 to 50 ms each: the kills fall among many short tasks, and 1,000 of them fit in a few seconds of work.
+      const handles = await Promise.all(Array.from({ length: TASKS }, (_, n) => work.delay(n, 10 + (n % 5) * 10)));
       const live = [spawnWorker(), spawnWorker(), spawnWorker()];
       let kills = 0;
-      const allRan = () => new Set(executions(log).map((r) => r.id)).size >= 300;
+      const allRan = () => new Set(executions(log).map((r) => r.id)).size >= TASKS;
       while (kills < 4 && !allRan()) {
-        // Killed mid-work: once the oldest worker has run something (however slowly this machine starts it).
+        // Killed mid-work at a random moment once the oldest worker runs tasks (however slowly this machine starts it).
         const victim = live.shift()!;
         await waitUntil(() => allRan() || executions(log).some((r) => r.pid === victim.proc.pid), 'the worker to kill runs tasks');
-        await new Promise((r) => setTimeout(r, 200));
+        await new Promise((r) => setTimeout(r, killDelaysMs[kills]));
         victim.proc.kill('SIGKILL'); // by pid
         await victim.exited;
         kills++;
         live.push(spawnWorker());
       }
-      const results = await Promise.all(handles.map((h) => h.result({ timeoutMs: 30_000 })));
-      expect(results).toEqual(Array.from({ length: 300 }, (_, n) => n));
+      const results = await Promise.all(handles.map((h) => h.result({ timeoutMs: 60_000 })));
+      expect(results).toEqual(Array.from({ length: TASKS }, (_, n) => n));
       const done = await tasks.list({ state: 'SUCCESS', name: 'work' });
-      expect(done).toHaveLength(300);
+      expect(done).toHaveLength(TASKS);
       const runs = executions(log);
       const killedPids = new Set(children.slice(0, kills).map((c) => c.proc.pid));
       expect(kills).toBeGreaterThan(0);
       expect(runs.some((r) => killedPids.has(r.pid))).toBe(true); // the killed workers were working
-      expect(new Set(runs.map((r) => r.id)).size).toBe(300);
-      const rerun = new Set(runs.filter((r) => r.attempt > 1).map((r) => r.id));
-      console.log(`crash test: ${kills} workers killed, ${runs.length} executions for 300 tasks, ${rerun.size} tasks ran again after a kill`);
+      expect(new Set(runs.map((r) => r.id)).size).toBe(TASKS);
+      // Each task's SUCCESS names the attempt that wrote it; every other run was cut short by a kill: it ran in a
+      // killed worker, which held at most CONCURRENCY tasks when it died.
+      const recordedAttempt = new Map(done.map((t) => [t.id, t.attempts]));
+      expect(runs.filter((r) => recordedAttempt.get(r.id) === r.attempt), 'one run wrote each SUCCESS').toHaveLength(TASKS);
+      const cutShort = runs.filter((r) => recordedAttempt.get(r.id) !== r.attempt);
+      expect(cutShort.filter((r) => !killedPids.has(r.pid)), 'runs lost without a kill').toEqual([]);
+      const inFlightAtKills = [...killedPids].reduce((sum, pid) => sum + cutShort.filter((r) => r.pid === pid).length, 0);
+      expect(inFlightAtKills).toBeLessThanOrEqual(kills * CONCURRENCY);
+      expect(runs.length - TASKS, 'runs beyond one per task').toBeLessThanOrEqual(inFlightAtKills);
+      console.log(`tasks crash test: ${kills} workers killed, ${runs.length} runs for ${TASKS} tasks (${inFlightAtKills} in flight at the kills), ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } finally {
       await killAll(children);
       await tasks.close();
       await broker.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

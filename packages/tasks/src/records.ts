@@ -54,6 +54,15 @@ export function decodeStatusRecord(bytes: Buffer): TaskStatusRecord | undefined 
   return out;
 }
 
+/**
+ * Whether bytes can be a status record without decoding them: a msgpack map (fixmap, map 16 or map 32). A cheap
+ * first check, for records kept undecoded until asked for; decodeStatusRecord is the real one.
+ */
+export function looksLikeStatusRecord(bytes: Buffer): boolean {
+  const first = bytes[0];
+  return first !== undefined && ((first & 0xf0) === 0x80 || first === 0xde || first === 0xdf);
+}
+
 function safeUnpack(bytes: Buffer): unknown {
   try {
     return packr.unpack(bytes);

@@ -1,20 +1,34 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '@klog/log-core';
-import { decodeStatusRecord, type TaskStatusRecord } from './records.js';
+import { decodeStatusRecord, looksLikeStatusRecord, type TaskStatusRecord } from './records.js';
 import { TopicTail } from './topic-tail.js';
 import type { TaskTransport } from './transport.js';
+
+/** A task's latest record: decoded, or its bytes until someone asks (see the class comment). */
+interface Entry {
+  offset: number;
+  status?: TaskStatusRecord;
+  bytes?: Buffer;
+}
 
 /**
  * Every task's latest state, folded from the compacted results topic (last record per task id wins, as
  * compaction itself keeps). Read from the topic's start: compaction keeps one record per live task, and
  * retention (resultTtlMs) drops the old ones, so the view stays as big as the set of recent tasks. Emits
- * 'status' with each record as it is read, which is what result() waits on: no polling.
+ * 'status' with each record as it is read, and calls the watchers of its task id, which is what result() waits
+ * on: no polling.
+ *
+ * A record nobody listens to or watches as it is read is kept as bytes and decoded when asked for: every process
+ * reads every task's states, and a worker process looks at almost none of them (only its own running tasks',
+ * for a revoke), so decoding them all was most of what a worker spent on the results topic.
  */
 export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, number] }> {
-  private readonly latest = new Map<string, { status: TaskStatusRecord; offset: number }>();
+  private readonly latest = new Map<string, Entry>();
+  /** Callers watching one id each (result(), a worker's running task): a record costs nothing per other watcher. */
+  private readonly watchers = new Map<string, Set<(s: TaskStatusRecord, offset: number) => void>>();
   private readonly tail: TopicTail;
 
-  constructor(transport: TaskTransport, topic: string, logger: Logger) {
+  constructor(transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
     super();
     this.setMaxListeners(0);
     this.tail = new TopicTail(transport, topic, (r) => {
@@ -23,35 +37,55 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
         this.latest.delete(r.key);
         return;
       }
+      const watching = this.watchers.get(r.key);
+      if (watching === undefined && this.listenerCount('status') === 0) {
+        // Undecoded, but what is plainly not a status is skipped now, as a decoded one would be.
+        if (!looksLikeStatusRecord(r.value)) this.skip(r.offset);
+        else this.latest.set(r.key, { offset: r.offset, bytes: Buffer.from(r.value) }); // a copy: not the whole fetch
+        return;
+      }
       const status = decodeStatusRecord(r.value);
       if (status === undefined) {
-        logger.warn({ topic, offset: r.offset }, 'a record of the results topic is not a task status; skipped');
+        this.skip(r.offset);
         return;
       }
       this.latest.set(r.key, { status, offset: r.offset });
       this.emit('status', status, r.offset);
+      if (watching !== undefined) for (const w of watching) w(status, r.offset);
     }, logger);
+  }
+
+  /** Calls `fn` with each state of task `id` read from now on (and its offset); returns how to stop. */
+  watch(id: string, fn: (s: TaskStatusRecord, offset: number) => void): () => void {
+    let set = this.watchers.get(id);
+    if (set === undefined) this.watchers.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0 && this.watchers.get(id) === set) this.watchers.delete(id);
+    };
   }
 
   /** The state as last read, without waiting (undefined: nothing read about this id). */
   peek(id: string): TaskStatusRecord | undefined {
-    return this.latest.get(id)?.status;
-  }
-
-  /** The offset of the latest record read about this id (-1: none). */
-  offsetOf(id: string): number {
-    return this.latest.get(id)?.offset ?? -1;
+    const entry = this.latest.get(id);
+    return entry === undefined ? undefined : this.decoded(id, entry);
   }
 
   /** The state with everything written before this call taken into account. */
   async get(id: string): Promise<TaskStatusRecord | undefined> {
     await this.tail.sync();
-    return this.latest.get(id)?.status;
+    return this.peek(id);
   }
 
   async all(): Promise<TaskStatusRecord[]> {
     await this.tail.sync();
-    return [...this.latest.values()].map((e) => e.status);
+    const out: TaskStatusRecord[] = [];
+    for (const [id, entry] of this.latest) {
+      const status = this.decoded(id, entry);
+      if (status !== undefined) out.push(status);
+    }
+    return out;
   }
 
   /** Makes sure the view has read at least up to `offset` (a record this process just wrote). */
@@ -65,5 +99,23 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
 
   close(): Promise<void> {
     return this.tail.close();
+  }
+
+  private decoded(id: string, entry: Entry): TaskStatusRecord | undefined {
+    if (entry.status !== undefined || entry.bytes === undefined) return entry.status;
+    const status = decodeStatusRecord(entry.bytes);
+    if (status === undefined) {
+      // Looked like a map but is not a status: as if skipped, though the state before it is no longer known.
+      this.skip(entry.offset);
+      this.latest.delete(id);
+      return undefined;
+    }
+    entry.status = status;
+    entry.bytes = undefined;
+    return status;
+  }
+
+  private skip(offset: number): void {
+    this.logger.warn({ topic: this.topic, offset }, 'a record of the results topic is not a task status; skipped');
   }
 }

@@ -21,11 +21,12 @@ export async function runAttempt(
   base: Omit<TaskContext, 'signal'>,
   args: unknown[],
   clock: Clock,
-  interrupt: AbortSignal,
+  interrupt: AbortController,
 ): Promise<AttemptOutcome> {
-  const ac = new AbortController();
-  const ctx: TaskContext = { ...base, signal: ac.signal };
-  const timerStop = new AbortController();
+  // ctx.signal is the interrupt's own signal, aborted here too when the attempt ends otherwise than by returning:
+  // one controller per attempt, not one per way of ending it.
+  const ctx: TaskContext = { ...base, signal: interrupt.signal };
+  let onInterrupt: (() => void) | undefined;
   const ends: Promise<AttemptOutcome>[] = [
     (async (): Promise<AttemptOutcome> => {
       try {
@@ -35,21 +36,23 @@ export async function runAttempt(
       }
     })(),
     new Promise<AttemptOutcome>((resolve) => {
-      const onInterrupt = (): void => resolve({ kind: 'interrupted', why: interrupt.reason === 'revoked' ? 'revoked' : 'shutdown' });
-      if (interrupt.aborted) onInterrupt();
-      else interrupt.addEventListener('abort', onInterrupt, { once: true });
-      timerStop.signal.addEventListener('abort', () => interrupt.removeEventListener('abort', onInterrupt), { once: true });
+      onInterrupt = (): void => resolve({ kind: 'interrupted', why: interrupt.signal.reason === 'revoked' ? 'revoked' : 'shutdown' });
+      if (interrupt.signal.aborted) onInterrupt();
+      else interrupt.signal.addEventListener('abort', onInterrupt, { once: true });
     }),
   ];
+  let timerStop: AbortController | undefined;
   if (spec.timeoutMs !== undefined) {
     const limit = spec.timeoutMs;
+    timerStop = new AbortController();
     ends.push(clock.sleep(limit, timerStop.signal).then((): AttemptOutcome => ({
       kind: 'threw',
       error: new KlogError('TASK_TIMEOUT', `task ${spec.name} ${base.id}: attempt ${base.attempt} ran longer than its timeoutMs (${limit} ms)`),
     })));
   }
   const outcome = await Promise.race(ends);
-  timerStop.abort();
-  if (outcome.kind !== 'returned') ac.abort(outcome.kind === 'interrupted' ? outcome.why : 'timeout');
+  interrupt.signal.removeEventListener('abort', onInterrupt!);
+  timerStop?.abort('attempt over'); // a reason given: no DOMException built
+  if (outcome.kind === 'threw' && !interrupt.signal.aborted) interrupt.abort('timeout');
   return outcome;
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { ClientOptions } from '@klog/client';
 import { defaultLogger, KlogError, type Logger, type LogStore } from '@klog/log-core';
 import { deliverAtHeader, systemClock, type Clock } from '@klog/queue';
+import { AppendBatcher } from './append-batcher.js';
 import { encodeValue } from './codec.js';
 import { encodeRecord, type TaskMessage, type TaskStatusRecord } from './records.js';
 import { ResultsView } from './results-view.js';
@@ -68,6 +69,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   private readonly results: ResultsView;
   private readonly claims: ScheduleClaims;
   private readonly writer: StatusWriter;
+  private readonly appends: AppendBatcher;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly workers = new Set<Worker>();
@@ -84,10 +86,19 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       : new RemoteTransport({ ...opts.client, brokers: opts.brokers ?? [process.env.KLOG_BROKER ?? '127.0.0.1:7420'] });
     this.results = new ResultsView(this.transport, this.topics.results, this.logger);
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
-    this.writer = new StatusWriter(this.transport, this.topics.results, this.clock);
-    this.results.on('status', (s) => {
-      this.emit('state', infoOf(s.id, s));
+    this.appends = new AppendBatcher(this.transport);
+    this.writer = new StatusWriter(this.appends, this.topics.results, this.clock);
+    // The view decodes every state only while someone follows them all: forwarding starts with the first
+    // 'state' or 'progress' listener, so a worker process nobody listens to decodes only its own tasks' states.
+    const forward = (s: TaskStatusRecord): void => {
+      if (this.listenerCount('state') > 0) this.emit('state', infoOf(s.id, s));
       if (s.progress !== undefined) this.emit('progress', { id: s.id, name: s.name, progress: s.progress });
+    };
+    let forwarding = false;
+    (this as EventEmitter).on('newListener', (event: string | symbol) => {
+      if (forwarding || (event !== 'state' && event !== 'progress')) return;
+      forwarding = true;
+      this.results.on('status', forward);
     });
   }
 
@@ -224,15 +235,15 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   /** PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
   private async send(msg: TaskMessage, deliverAt: number | undefined): Promise<void> {
     await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
-    await this.transport.append(this.topics.queue, [{
+    await this.appends.append(this.topics.queue, {
       key: msg.id, value: encodeRecord(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
-    }]);
+    });
   }
 
   /** A tick is enqueued without a PENDING state: several schedulers enqueue it, and a late PENDING would overwrite the run's state. */
   private async enqueueTick(s: Schedule, tickMs: number): Promise<void> {
     const msg: TaskMessage = { id: tickId(s, tickMs), name: s.task, args: s.args, enqueuedAt: this.clock.now(), tick: true };
-    await this.transport.append(this.topics.queue, [{ key: msg.id, value: encodeRecord(msg) }]);
+    await this.appends.append(this.topics.queue, { key: msg.id, value: encodeRecord(msg) });
   }
 
   private scheduleArgs<A extends unknown[]>(task: TaskDefinition<A, unknown>, opts: ScheduleOptions<A>): Buffer {
@@ -247,30 +258,29 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       const stopTimer = new AbortController();
       const finish = (s: TaskStatusRecord | undefined): void => {
         if (s === undefined || !isFinal(s.state)) return;
-        this.results.off('status', onStatus);
-        stopTimer.abort();
+        unwatch();
+        stopTimer.abort('settled');
         if (s.state === 'SUCCESS') resolve(infoOf<R>(id, s).result as R);
         else if (s.state === 'REVOKED') reject(new KlogError('TASK_REVOKED', `task ${s.name} ${id} was revoked`));
         else reject(new TaskFailedError(id, s.name, s.error ?? { name: 'Error', message: 'unknown error' }));
       };
       // Records read while the view catches up may be an older run of this id (`klog task retry`): wait for the
       // view to be current, then take its latest state, then each new one.
-      const onStatus = (s: TaskStatusRecord): void => {
-        if (synced && s.id === id) finish(s);
-      };
-      this.results.on('status', onStatus);
+      const unwatch = this.results.watch(id, (s) => {
+        if (synced) finish(s);
+      });
       this.results.get(id).then((s) => {
         synced = true;
         finish(this.results.peek(id) ?? s);
       }, (err: unknown) => {
-        this.results.off('status', onStatus);
-        stopTimer.abort();
+        unwatch();
+        stopTimer.abort('failed');
         reject(err);
       });
       if (timeoutMs !== undefined) {
         void this.clock.sleep(timeoutMs, stopTimer.signal).then(() => {
           if (stopTimer.signal.aborted) return;
-          this.results.off('status', onStatus);
+          unwatch();
           reject(new KlogError('RESULT_TIMEOUT', `task ${id}: no result within ${timeoutMs} ms (its state: see status())`));
         });
       }

@@ -11,6 +11,9 @@ export class TopicTail {
   private readonly waiters = new Set<{ offset: number; resolve: () => void }>();
   private readonly stop = new AbortController();
   private running: Promise<void> | undefined;
+  /** The end-offset request on its way, and the one callers arriving meanwhile wait for (see endOffset). */
+  private asking: Promise<number> | undefined;
+  private nextAsk: Promise<number> | undefined;
 
   constructor(
     private readonly transport: TaskTransport,
@@ -26,8 +29,31 @@ export class TopicTail {
   /** Resolves once every record appended before the call has been applied. */
   async sync(): Promise<void> {
     this.start();
-    const end = await this.transport.endOffset(this.topic, 0);
-    await this.reach(end);
+    await this.reach(await this.endOffset());
+  }
+
+  /**
+   * The partition's end, asked after this call: callers that come while a request is on its way share the next
+   * one (an answer to a request sent before a caller came could predate a write that caller knows of), so
+   * thousands of result() calls at once cost two requests at a time, not one each.
+   */
+  private endOffset(): Promise<number> {
+    if (this.asking === undefined) return this.ask();
+    this.nextAsk ??= this.asking.catch(() => undefined).then(() => {
+      this.nextAsk = undefined;
+      return this.ask();
+    });
+    return this.nextAsk;
+  }
+
+  private ask(): Promise<number> {
+    const asking = this.transport.endOffset(this.topic, 0);
+    this.asking = asking;
+    const clear = (): void => {
+      if (this.asking === asking) this.asking = undefined;
+    };
+    asking.then(clear, clear);
+    return asking;
   }
 
   /** Resolves once the record at `offset` (and all before it) has been applied. */

@@ -31,7 +31,8 @@ export class RemoteTransport implements TaskTransport {
   }
 
   async append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]> {
-    this.producer ??= this.client.producer({ lingerMs: 1 });
+    // No linger: the tasks layer's AppendBatcher already gathers what is appended meanwhile, so waiting longer adds only latency.
+    this.producer ??= this.client.producer({ lingerMs: 0 });
     const sent = await this.producer.send({ topic, messages: records.map((r) => ({ key: r.key, value: r.value, headers: r.headers ?? [] })) });
     return sent.map((m) => ({ partition: m.partition, offset: m.offset }));
   }

@@ -84,7 +84,8 @@ export interface TaskTransport {
   tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void>;
   /**
    * Runs `concurrency` handlers over the queue; each holds one delivery at a time, whose lock the queue renews
-   * while its handler runs. A handler settles its delivery itself; one that throws has it released.
+   * while its handler runs. A handler may settle its delivery itself; one that returns without settling has it
+   * accepted (the handler's slot is free again once the ack is sent, not answered); one that throws has it released.
    */
   consume(opts: { concurrency: number; eachDelivery: (d: TaskDelivery) => Promise<void> }): TaskConsumer;
   close(): Promise<void>;

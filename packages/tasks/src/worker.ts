@@ -3,7 +3,7 @@ import type { Clock } from '@klog/queue';
 import { retryDelay } from './backoff.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { RateLimiter } from './rate-limit.js';
-import { decodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
+import { decodeTaskMessage, type TaskMessage } from './records.js';
 import type { ResultsView } from './results-view.js';
 import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { ScheduleClaims } from './schedule-claims.js';
@@ -50,15 +50,11 @@ const UNKNOWN_TASK_DELAY_MS = 5_000;
 export class Worker {
   private consumer: TaskConsumer | undefined;
   private scheduler: Scheduler | undefined;
-  /** Running tasks: how to interrupt each, and the offset of its STARTED record (older records are history). */
-  private readonly running = new Map<string, { interrupt: AbortController; since: number }>();
+  /** Running tasks: how to interrupt each, and where its revoke stands (see Run). */
+  private readonly running = new Map<string, Run>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly stopping = new AbortController();
   private stopped: Promise<void> | undefined;
-  private readonly onStatus = (s: TaskStatusRecord, offset: number): void => {
-    const run = this.running.get(s.id);
-    if (s.state === 'REVOKED' && run !== undefined && offset > run.since) run.interrupt.abort('revoked');
-  };
   /** Settles when the worker has stopped. */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -77,7 +73,6 @@ export class Worker {
 
   start(): void {
     const concurrency = Math.max(1, Math.trunc(this.opts.concurrency ?? 1));
-    this.deps.results.on('status', this.onStatus);
     this.deps.results.start();
     this.consumer = this.deps.transport.consume({ concurrency, eachDelivery: (d) => this.handle(d) });
     if (this.deps.schedules.length > 0) {
@@ -99,7 +94,6 @@ export class Worker {
       await this.scheduler?.close();
       await this.consumer?.close();
       graceOver.abort();
-      this.deps.results.off('status', this.onStatus);
       this.resolveDone();
     })();
     return this.stopped;
@@ -159,11 +153,21 @@ export class Worker {
       await this.fail(d, msg, spec, attempt, { name: 'BadArguments', message: `cannot decode the arguments: ${errorInfoOfThrown(err).message}` });
       return;
     }
-    const interrupt = new AbortController();
+    const run = new Run();
+    // STARTED is not waited for: the handler starts at once, and the outcome, written later by the same writer,
+    // lands after it in the results topic (one writer keeps the order of its writes).
+    writer.write({ ...base, state: 'STARTED', attempts: attempt }).then((offset) => {
+      run.since = offset;
+      if (run.revoked()) run.interrupt.abort('revoked');
+    }, (err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing the STARTED state failed'));
+    this.running.set(msg.id, run);
+    // Only the running tasks' states are looked at here (for a revoke): the view decodes no other task's.
+    const unwatch = this.deps.results.watch(msg.id, (s, offset) => {
+      if (s.state !== 'REVOKED') return;
+      run.revokedAt = Math.max(run.revokedAt, offset);
+      if (run.revoked()) run.interrupt.abort('revoked');
+    });
     try {
-      const since = await writer.write({ ...base, state: 'STARTED', attempts: attempt });
-      this.running.set(msg.id, { interrupt, since });
-      await this.deps.results.reach(since);
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
       const progress = (value: number): void => {
@@ -171,15 +175,16 @@ export class Worker {
         writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value })
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
-      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, interrupt.signal);
+      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
       ended = true;
-      await this.settle(d, msg, spec, attempt, outcome, since);
+      await this.settle(d, msg, spec, attempt, outcome, run);
     } finally {
+      unwatch();
       this.running.delete(msg.id);
     }
   }
 
-  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, since: number): Promise<void> {
+  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, run: Run): Promise<void> {
     const base = { id: msg.id, name: msg.name, args: msg.args, attempts: attempt };
     if (outcome.kind === 'interrupted') {
       if (outcome.why === 'revoked') {
@@ -191,7 +196,7 @@ export class Worker {
       return;
     }
     // A revoke that arrived as the attempt ended wins over its outcome.
-    if (this.deps.results.peek(msg.id)?.state === 'REVOKED' && this.deps.results.offsetOf(msg.id) > since) {
+    if (run.revoked()) {
       await d.accept();
       return;
     }
@@ -205,7 +210,8 @@ export class Worker {
         return;
       }
       await this.deps.writer.write({ ...base, state: 'SUCCESS', result });
-      await d.accept();
+      // Returning unsettled accepts the record without waiting for the broker's answer (transport.ts): the slot
+      // takes its next task while the ack travels, and the outcome is already recorded should the ack be lost.
       return;
     }
     const error = errorInfoOfThrown(outcome.error);
@@ -225,3 +231,18 @@ export class Worker {
   }
 }
 
+/**
+ * One running attempt. A REVOKED record interrupts it only when it comes after the attempt's STARTED record
+ * (`since`, known once that write is answered): an older one is history, such as the revoke before a
+ * `klog task retry`, which a view still catching up reads late. Until `since` is known, the newest REVOKED
+ * offset read is kept and compared then.
+ */
+class Run {
+  readonly interrupt = new AbortController();
+  since: number | undefined;
+  revokedAt = -1;
+
+  revoked(): boolean {
+    return this.since !== undefined && this.revokedAt > this.since;
+  }
+}
