@@ -87,7 +87,12 @@ class BrokerInstance implements TargetInstance {
     const consumer = this.client.consumer({ maxWaitMs: POLL_WAIT_MS, valueDeserializer: 'buffer' });
     consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: 0 })));
     return {
-      poll: async () => (await consumer.poll()).flatMap((batch) => batch.map((m) => m.value as Buffer)),
+      poll: async () => {
+        // A plain loop: flatMap's intermediate arrays cost the client about 0.1 CPU s per million records.
+        const values: Buffer[] = [];
+        for (const batch of await consumer.poll()) for (const m of batch) values.push(m.value as Buffer);
+        return values;
+      },
       close: () => consumer.close(),
     };
   }
