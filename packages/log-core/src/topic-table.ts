@@ -12,6 +12,7 @@ import type { PartitionSummary, ShutdownState } from './shutdown-marker.js';
 import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
 import { newTopicId } from './topic-id.js';
 import { saveTopics, type StoredTopic } from './topic-registry.js';
+import type { WriteCoalescer } from './write-coalescer.js';
 
 export interface Topic {
   config: TopicConfig;
@@ -34,6 +35,8 @@ export interface TopicTableContext {
   onRoll: () => void;
   /** After each fdatasync of a partition, with its duration. */
   onFsync: (seconds: number) => void;
+  /** Shared by the partitions: writes queued in an event-loop turn go out together at its end. */
+  writes: WriteCoalescer;
   /** The pool's bound for a store of this many partitions. */
   openSegments: (partitions: number) => number;
   /** Tallied as partitions are opened (the store's stats). */
@@ -213,6 +216,7 @@ export class TopicTable {
       now: this.ctx.now,
       onRoll: this.ctx.onRoll,
       onFsync: this.ctx.onFsync,
+      writes: this.ctx.writes,
       onRecovered: (report) => this.countRecovery(name, p, report),
     };
   }
