@@ -10,7 +10,7 @@ import { HandlePool } from './handle-pool.js';
 import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
 import { logRecoverySummary } from './log-loader.js';
-import { PartitionLog, type AppendResult, type CompactionReport } from './partition-log.js';
+import { PartitionLog, type AppendResult, type CompactionReport, type QueuedBatch } from './partition-log.js';
 import type { ActiveProducer } from './producer-state.js';
 import { validateRecords } from './record-input.js';
 import { chunksUnderLimit, routeRecords } from './record-routing.js';
@@ -274,15 +274,46 @@ export class LogStore {
     const ack = (p: number, indexes: number[], chunk: { first: number; count: number }, { baseOffset }: AppendResult): void => {
       for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
     };
-    await Promise.all(encoded.map(({ p, indexes, chunks }) => {
+    // One batch in a partition (the usual case) is queued at once, and all of them are awaited together: one
+    // promise for the call, not one per partition. Several batches, or a partition that is loading, take the
+    // promise path: each batch waits for the one before, so that a failed one stops the records after it.
+    const queued: { p: number; indexes: number[]; chunk: { first: number; count: number }; q: QueuedBatch }[] = [];
+    const others: Promise<void>[] = [];
+    let failure: unknown = null;
+    for (const { p, indexes, chunks } of encoded) {
       const log = topic.partitions[p];
-      // One batch (the usual case): no async step of its own. Several: each waits for the one before, so that
-      // a failed batch stops the records after it in that partition.
-      if (chunks.length === 1) return this.appendOwnBatch(log, chunks[0].batch).then((r) => ack(p, indexes, chunks[0], r));
-      return (async () => {
+      if (chunks.length === 1) {
+        const chunk = chunks[0];
+        try {
+          const q = log.queueOwnBatch(chunk.batch, readBatchHeader(chunk.batch, 0));
+          if (q) queued.push({ p, indexes, chunk, q });
+          else others.push(this.appendOwnBatch(log, chunk.batch).then((r) => ack(p, indexes, chunk, r)));
+        } catch (err) {
+          failure ??= err; // the other partitions' batches are still appended, as appendBatch calls would be
+        }
+        continue;
+      }
+      others.push((async () => {
         for (const chunk of chunks) ack(p, indexes, chunk, await this.appendOwnBatch(log, chunk.batch));
-      })();
-    }));
+      })());
+    }
+    const rest = Promise.all(others);
+    for (let i = 0; i < queued.length; i++) {
+      // Written by the end of the turn (or earlier, when large): one wait covers every batch still queued.
+      while (queued[i].q.state === 'queued') await this.writes.whenFlushed();
+    }
+    if (failure !== null) {
+      rest.catch(() => {}); // the call rejects with the first failure; a later one has nobody to tell
+      throw failure;
+    }
+    for (const { p, indexes, chunk, q } of queued) {
+      if (q.error) {
+        rest.catch(() => {});
+        throw q.error;
+      }
+      ack(p, indexes, chunk, q.result);
+    }
+    await rest;
     return acks;
   }
 

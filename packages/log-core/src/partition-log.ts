@@ -38,12 +38,16 @@ export interface PartitionContext {
   writes: WriteCoalescer;
 }
 
-/** A batch with its offsets assigned, waiting to be written; its append resolves once it is. */
-interface QueuedBatch {
-  slice: BatchSlice;
-  result: AppendResult;
-  resolve: (r: AppendResult) => void;
-  reject: (err: unknown) => void;
+/**
+ * A batch with its offsets assigned, queued to be written (see write-coalescer.ts). `state` says whether it was
+ * written yet; `error` is set when its write failed. `waiter` is the promise of an appendBatch call, settled by
+ * the write; the store's own append path polls `state` after the turn's flush instead (no promise per batch).
+ */
+export interface QueuedBatch extends BatchSlice {
+  readonly result: AppendResult;
+  state: 'queued' | 'written' | 'failed';
+  error: KlogError | null;
+  waiter: { resolve: (r: AppendResult) => void; reject: (err: unknown) => void } | null;
 }
 
 export interface CompactionReport {
@@ -194,6 +198,24 @@ export class PartitionLog implements PendingWriter {
     return this.write(buf, header);
   }
 
+  /**
+   * The store's append path for a batch it encoded itself: queued at once and returned, when the partition is
+   * loaded, the batch is not an idempotent producer's and fsync is not 'always'; the caller waits for the
+   * turn's flush (WriteCoalescer.whenFlushed) and then reads the entry's state. Null when the batch must go
+   * through appendBatch instead. Throws what appendBatch would reject with.
+   */
+  queueOwnBatch(buf: Buffer, header: BatchHeader): QueuedBatch | null {
+    if (this.closed) throw new KlogError('STORE_CLOSED', 'the log store is closed');
+    if (this.summary || this.ctx.fsync === 'always' || ProducerState.isIdempotent(header)) return null;
+    const max = this.ctx.config().maxBatchBytes;
+    if (buf.length > max) {
+      throw new KlogError('RECORD_TOO_LARGE', `batch of ${buf.length} bytes exceeds maxBatchBytes ${max} of topic ${this.ctx.topic}`);
+    }
+    const q = this.enqueue(buf, header);
+    this.scheduleWrite(q);
+    return q;
+  }
+
   private async appendIdempotent(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
     const producers = await this.producerState();
     const check = producers.check(header);
@@ -205,10 +227,30 @@ export class PartitionLog implements PendingWriter {
   }
 
   private write(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
+    let q: QueuedBatch;
+    try {
+      q = this.enqueue(buf, header);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const written = new Promise<AppendResult>((resolve, reject) => {
+      q.waiter = { resolve, reject };
+    });
+    this.scheduleWrite(q);
+    if (this.ctx.fsync !== 'always') return written;
+    const { result } = q;
+    return written.then(() => this.sync()).then(() => {
+      this.advance(result.lastOffset + 1);
+      return result;
+    });
+  }
+
+  /** Assigns the batch its offsets and queues it (rolling the segment first when it is due). */
+  private enqueue(buf: Buffer, header: BatchHeader): QueuedBatch {
     try {
       this.maybeRoll(buf.length);
     } catch (err) {
-      return Promise.reject(this.storageError('write to', err));
+      throw this.storageError('write to', err);
     }
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
@@ -216,17 +258,15 @@ export class PartitionLog implements PendingWriter {
     // The header object is this append's own (parsed from these bytes by the caller): updated, not copied.
     header.baseOffset = baseOffset;
     this.nextOffset = lastOffset + 1;
-    const result = { baseOffset, lastOffset };
-    const written = new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ slice: { buf, header }, result, resolve, reject });
-    });
+    const q: QueuedBatch = { buf, header, result: { baseOffset, lastOffset }, state: 'queued', error: null, waiter: null };
+    this.queue.push(q);
     this.queuedBytes += buf.length;
-    if (this.ctx.writes.queued(this, buf.length, this.queue.length === 1, this.queuedBytes)) this.flushPending();
-    if (this.ctx.fsync !== 'always') return written;
-    return written.then(() => this.sync()).then(() => {
-      this.advance(lastOffset + 1);
-      return result;
-    });
+    return q;
+  }
+
+  /** Writes now when the coalescer says so (large batch, coalescing off), else at the end of the turn. */
+  private scheduleWrite(q: QueuedBatch): void {
+    if (this.ctx.writes.queued(this, q.buf.length, this.queue.length === 1, this.queuedBytes)) this.flushPending();
   }
 
   /**
@@ -235,16 +275,16 @@ export class PartitionLog implements PendingWriter {
    * after the fdatasync that follows. A failed write rejects every queued append and takes their offsets back
    * (the file is cut to where it was), so the next append gets the offset after the last written batch.
    */
-  flushPending(): void {
+  flushPending(): number {
     const queue = this.queue;
-    if (queue.length === 0) return;
+    if (queue.length === 0) return 0;
     this.queue = [];
     this.queuedBytes = 0;
     const seg = this.active;
     const before = seg.size;
     try {
       try {
-        seg.writeSync(queue.length === 1 ? [queue[0].slice] : queue.map((q) => q.slice));
+        seg.writeSync(queue);
       } catch (err) {
         seg.truncateTo(before);
         throw err;
@@ -252,11 +292,19 @@ export class PartitionLog implements PendingWriter {
     } catch (err) {
       this.nextOffset = seg.nextOffset;
       const error = this.storageError('write to', err);
-      for (const q of queue) q.reject(error);
-      return;
+      for (const q of queue) {
+        q.state = 'failed';
+        q.error = error;
+        q.waiter?.reject(error);
+      }
+      return queue.length;
     }
     if (this.ctx.fsync !== 'always') this.advance(seg.nextOffset);
-    for (const q of queue) q.resolve(q.result);
+    for (const q of queue) {
+      q.state = 'written';
+      q.waiter?.resolve(q.result);
+    }
+    return queue.length;
   }
 
   private storageError(what: string, err: unknown): KlogError {

@@ -5,12 +5,18 @@
  * write, so an acknowledged record is in the OS's page cache exactly as before: what changes is that many small
  * appends (a produce spread over 1,000 partitions puts one or two records in each) share one system call.
  *
+ * Waiting for the end of the turn costs a lone append an event-loop iteration (several microseconds, more than
+ * its write), so the flush point adapts: while flushes find at most one batch per partition (nothing to share,
+ * e.g. one producer awaiting each append in turn), the queue is written as soon as the code that queued it
+ * yields (a microtask); once a flush finds a partition with two batches or more (several producers, or calls
+ * in flight at once), flushes wait for the end of the turn, where more appends join them.
+ *
  * A partition with at least PARTITION_FLUSH_BYTES queued writes at once (a large batch gains nothing by
  * waiting), and so does every partition when the store holds STORE_FLUSH_BYTES queued: memory stays bounded.
  */
 export interface PendingWriter {
-  /** Writes what this writer has queued, settling the appends waiting for it. Never throws. */
-  flushPending(): void;
+  /** Writes what this writer has queued, settling the appends waiting for it; returns the batches written. Never throws. */
+  flushPending(): number;
 }
 
 /** Queued bytes at which one partition writes without waiting for the end of the turn. */
@@ -22,6 +28,10 @@ export class WriteCoalescer {
   private due: PendingWriter[] = [];
   private queuedBytes = 0;
   private scheduled = false;
+  /** Whether the next flush waits for the end of the turn (setImmediate) rather than a microtask (see above). */
+  private atTurnEnd = false;
+  /** Resolved by the next flushAll: what appends waiting for their queued batches await (see whenFlushed). */
+  private round: { promise: Promise<void>; resolve: () => void } | null = null;
 
   /** `enabled` false: every append is written at once (the store's coalesceWrites option). */
   constructor(readonly enabled: boolean) {}
@@ -40,9 +50,25 @@ export class WriteCoalescer {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushAll);
+      if (this.atTurnEnd) setImmediate(this.flushAll);
+      else queueMicrotask(this.flushAll);
     }
     return false;
+  }
+
+  /**
+   * Resolves after the next flushAll: by then every batch queued before the call is written (or failed). Only
+   * for a caller that queued something still waiting, so a flush is scheduled.
+   */
+  whenFlushed(): Promise<void> {
+    if (!this.round) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.round = { promise, resolve };
+    }
+    return this.round.promise;
   }
 
   /** Writes everything queued in every partition now (also what the end of the turn would do). */
@@ -50,9 +76,13 @@ export class WriteCoalescer {
     this.scheduled = false;
     this.queuedBytes = 0;
     const due = this.due;
-    if (due.length === 0) return;
     this.due = [];
     // A writer flushed on its own since it queued (threshold, sync, roll, close) has nothing left: a no-op.
-    for (const w of due) w.flushPending();
+    let batches = 0;
+    for (const w of due) batches += w.flushPending();
+    this.atTurnEnd = batches > due.length;
+    const round = this.round;
+    this.round = null;
+    round?.resolve();
   };
 }
