@@ -10,7 +10,7 @@ import { HandlePool } from './handle-pool.js';
 import { acquireLock } from './lock-file.js';
 import { defaultLogger } from './logger.js';
 import { logRecoverySummary } from './log-loader.js';
-import { PartitionLog, type AppendResult, type CompactionReport } from './partition-log.js';
+import { PartitionLog, type AppendResult, type CompactionReport, type QueuedBatch } from './partition-log.js';
 import type { ActiveProducer } from './producer-state.js';
 import { validateRecords } from './record-input.js';
 import { chunksUnderLimit, routeRecords } from './record-routing.js';
@@ -20,6 +20,7 @@ import { loadTopics } from './topic-registry.js';
 import { compacts, resolveTopicConfig, validateTopicName, type TopicConfig } from './topic-config.js';
 import { TopicTable, type Topic } from './topic-table.js';
 import type { RecordInput, StoredRecord } from './types.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 export interface LogStoreOptions {
   fsync?: FsyncPolicy;
@@ -56,6 +57,14 @@ export interface LogStoreOptions {
   now?: () => number;
   /** Told how long each fdatasync of a partition took (a broker's fsync-duration metric). */
   onFsync?: (seconds: number) => void;
+  /**
+   * Whether appends made in the same event-loop turn share their writes: each partition's batches of the turn
+   * go to its file in one write(2) at the end of the turn, and each append resolves after its own write, so
+   * what an acknowledged append promises is unchanged. Many small appends across partitions get cheaper; a
+   * lone append waits for the end of the turn (a few microseconds). Default true; false writes every append
+   * at once.
+   */
+  coalesceWrites?: boolean;
 }
 
 export interface PartitionInfo {
@@ -126,12 +135,13 @@ export class LogStore {
     private readonly releaseLock: () => void,
     onFsync: (seconds: number) => void,
     compaction: { bytesPerSecond: number; keyMapBytes: number },
+    private readonly writes: WriteCoalescer,
   ) {
     this.throttle = new ByteThrottle(compaction.bytesPerSecond);
     this.keyMapBytes = compaction.keyMapBytes;
     this.maintenance = new StoreMaintenance(logger, this);
     this.topics = new TopicTable({
-      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(), onFsync,
+      dir, fsync, pool, fdLimit, openSegments, logger, now, defaults, recovery: this.stats, onRoll: () => this.maintenance.scheduleRetention(), onFsync, writes,
     });
   }
 
@@ -158,7 +168,8 @@ export class LogStore {
         (chosen === undefined ? defaultOpenSegments(fdLimit, partitions) : Math.min(chosen, segmentFileBudget(fdLimit)));
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
-        { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 });
+        { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 },
+        new WriteCoalescer(opts.coalesceWrites ?? true));
       await store.topics.openAll(loadTopics(dir), shutdown);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);
@@ -263,15 +274,46 @@ export class LogStore {
     const ack = (p: number, indexes: number[], chunk: { first: number; count: number }, { baseOffset }: AppendResult): void => {
       for (let k = 0; k < chunk.count; k++) acks[indexes[chunk.first + k]] = { partition: p, offset: baseOffset + k };
     };
-    await Promise.all(encoded.map(({ p, indexes, chunks }) => {
+    // One batch in a partition (the usual case) is queued at once, and all of them are awaited together: one
+    // promise for the call, not one per partition. Several batches, or a partition that is loading, take the
+    // promise path: each batch waits for the one before, so that a failed one stops the records after it.
+    const queued: { p: number; indexes: number[]; chunk: { first: number; count: number }; q: QueuedBatch }[] = [];
+    const others: Promise<void>[] = [];
+    let failure: unknown = null;
+    for (const { p, indexes, chunks } of encoded) {
       const log = topic.partitions[p];
-      // One batch (the usual case): no async step of its own. Several: each waits for the one before, so that
-      // a failed batch stops the records after it in that partition.
-      if (chunks.length === 1) return this.appendOwnBatch(log, chunks[0].batch).then((r) => ack(p, indexes, chunks[0], r));
-      return (async () => {
+      if (chunks.length === 1) {
+        const chunk = chunks[0];
+        try {
+          const q = log.queueOwnBatch(chunk.batch, readBatchHeader(chunk.batch, 0));
+          if (q) queued.push({ p, indexes, chunk, q });
+          else others.push(this.appendOwnBatch(log, chunk.batch).then((r) => ack(p, indexes, chunk, r)));
+        } catch (err) {
+          failure ??= err; // the other partitions' batches are still appended, as appendBatch calls would be
+        }
+        continue;
+      }
+      others.push((async () => {
         for (const chunk of chunks) ack(p, indexes, chunk, await this.appendOwnBatch(log, chunk.batch));
-      })();
-    }));
+      })());
+    }
+    const rest = Promise.all(others);
+    for (let i = 0; i < queued.length; i++) {
+      // Written by the end of the turn (or earlier, when large): one wait covers every batch still queued.
+      while (queued[i].q.state === 'queued') await this.writes.whenFlushed();
+    }
+    if (failure !== null) {
+      rest.catch(() => {}); // the call rejects with the first failure; a later one has nobody to tell
+      throw failure;
+    }
+    for (const { p, indexes, chunk, q } of queued) {
+      if (q.error) {
+        rest.catch(() => {});
+        throw q.error;
+      }
+      ack(p, indexes, chunk, q.result);
+    }
+    await rest;
     return acks;
   }
 
@@ -451,6 +493,16 @@ export class LogStore {
     const cfg = topic.config;
     const rules = { now: this.now(), minCompactionLagMs: cfg.minCompactionLagMs, deleteRetentionMs: cfg.deleteRetentionMs, keyMapBytes: this.keyMapBytes };
     return topic.partitions[p].compact(rules, this.throttle, () => raiseFormatVersion(this.dir, COMPACTED_FORMAT_VERSION));
+  }
+
+  /**
+   * Writes now every batch that appends of this event-loop turn queued (see coalesceWrites), rather than at the
+   * end of the turn; their appends resolve. Never needed for correctness: an append resolves only once written,
+   * and syncs and close write what is queued first. For a caller that wants the write(2)s done before it
+   * does something slow in the same turn.
+   */
+  flushPending(): void {
+    this.writes.flushAll();
   }
 
   /** fdatasync of everything written to one partition so far (what produce with acks 'all' waits for). */

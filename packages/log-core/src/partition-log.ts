@@ -13,6 +13,7 @@ import { Segment, type BatchSlice } from './segment.js';
 import type { RecoveryReport } from './segment-recovery.js';
 import type { PartitionSummary } from './shutdown-marker.js';
 import { deletesByAge, type TopicConfig } from './topic-config.js';
+import type { PendingWriter, WriteCoalescer } from './write-coalescer.js';
 
 export interface AppendResult {
   baseOffset: number;
@@ -33,6 +34,20 @@ export interface PartitionContext {
   onFsync: (seconds: number) => void;
   /** Told what loading the partition had to repair (at open, or at first use of a deferred partition). */
   onRecovered: (report: RecoveryReport) => void;
+  /** When queued batches are written: at the end of the event-loop turn, shared by the store's partitions. */
+  writes: WriteCoalescer;
+}
+
+/**
+ * A batch with its offsets assigned, queued to be written (see write-coalescer.ts). `state` says whether it was
+ * written yet; `error` is set when its write failed. `waiter` is the promise of an appendBatch call, settled by
+ * the write; the store's own append path polls `state` after the turn's flush instead (no promise per batch).
+ */
+export interface QueuedBatch extends BatchSlice {
+  readonly result: AppendResult;
+  state: 'queued' | 'written' | 'failed';
+  error: KlogError | null;
+  waiter: { resolve: (r: AppendResult) => void; reject: (err: unknown) => void } | null;
 }
 
 export interface CompactionReport {
@@ -51,9 +66,13 @@ interface Waiter {
  * here, densely; the high watermark is the end of what is acknowledged (written, and under fsync 'always'
  * synced), and readers see nothing beyond it.
  */
-export class PartitionLog {
+export class PartitionLog implements PendingWriter {
   private segments: Segment[] = [];
+  /** The offset the next append gets: past the batches written and those queued. */
   private nextOffset = 0;
+  /** Batches appended but not yet written (see write-coalescer.ts), in offset order. */
+  private queue: QueuedBatch[] = [];
+  private queuedBytes = 0;
   private hw = 0;
   private startOffset = 0;
   private producers: Promise<ProducerState> | null = null;
@@ -179,6 +198,24 @@ export class PartitionLog {
     return this.write(buf, header);
   }
 
+  /**
+   * The store's append path for a batch it encoded itself: queued at once and returned, when the partition is
+   * loaded, the batch is not an idempotent producer's and fsync is not 'always'; the caller waits for the
+   * turn's flush (WriteCoalescer.whenFlushed) and then reads the entry's state. Null when the batch must go
+   * through appendBatch instead. Throws what appendBatch would reject with.
+   */
+  queueOwnBatch(buf: Buffer, header: BatchHeader): QueuedBatch | null {
+    if (this.closed) throw new KlogError('STORE_CLOSED', 'the log store is closed');
+    if (this.summary || this.ctx.fsync === 'always' || ProducerState.isIdempotent(header)) return null;
+    const max = this.ctx.config().maxBatchBytes;
+    if (buf.length > max) {
+      throw new KlogError('RECORD_TOO_LARGE', `batch of ${buf.length} bytes exceeds maxBatchBytes ${max} of topic ${this.ctx.topic}`);
+    }
+    const q = this.enqueue(buf, header);
+    this.scheduleWrite(q);
+    return q;
+  }
+
   private async appendIdempotent(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
     const producers = await this.producerState();
     const check = producers.check(header);
@@ -190,36 +227,89 @@ export class PartitionLog {
   }
 
   private write(buf: Buffer, header: BatchHeader): Promise<AppendResult> {
+    let q: QueuedBatch;
+    try {
+      q = this.enqueue(buf, header);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const written = new Promise<AppendResult>((resolve, reject) => {
+      q.waiter = { resolve, reject };
+    });
+    this.scheduleWrite(q);
+    if (this.ctx.fsync !== 'always') return written;
+    const { result } = q;
+    return written.then(() => this.sync()).then(() => {
+      this.advance(result.lastOffset + 1);
+      return result;
+    });
+  }
+
+  /** Assigns the batch its offsets and queues it (rolling the segment first when it is due). */
+  private enqueue(buf: Buffer, header: BatchHeader): QueuedBatch {
+    try {
+      this.maybeRoll(buf.length);
+    } catch (err) {
+      throw this.storageError('write to', err);
+    }
     const baseOffset = this.nextOffset;
     const lastOffset = baseOffset + header.lastOffsetDelta;
     setBaseOffset(buf, 0, baseOffset);
     // The header object is this append's own (parsed from these bytes by the caller): updated, not copied.
     header.baseOffset = baseOffset;
-    const slice: BatchSlice = { buf, header };
+    this.nextOffset = lastOffset + 1;
+    const q: QueuedBatch = { buf, header, result: { baseOffset, lastOffset }, state: 'queued', error: null, waiter: null };
+    this.queue.push(q);
+    this.queuedBytes += buf.length;
+    return q;
+  }
+
+  /** Writes now when the coalescer says so (large batch, coalescing off), else at the end of the turn. */
+  private scheduleWrite(q: QueuedBatch): void {
+    if (this.ctx.writes.queued(this, q.buf.length, this.queue.length === 1, this.queuedBytes)) this.flushPending();
+  }
+
+  /**
+   * Writes the queued batches, in one system call where the kernel allows, and settles their appends. Under
+   * fsync 'never' or an interval they are acknowledged here, so readers see them from now on; under 'always'
+   * after the fdatasync that follows. A failed write rejects every queued append and takes their offsets back
+   * (the file is cut to where it was), so the next append gets the offset after the last written batch.
+   */
+  flushPending(): number {
+    const queue = this.queue;
+    if (queue.length === 0) return 0;
+    this.queue = [];
+    this.queuedBytes = 0;
+    const seg = this.active;
+    const before = seg.size;
     try {
-      this.maybeRoll(buf.length);
-      const seg = this.active;
-      const before = seg.size;
       try {
-        seg.writeSync([slice]);
+        seg.writeSync(queue);
       } catch (err) {
         seg.truncateTo(before);
         throw err;
       }
     } catch (err) {
-      return Promise.reject(new KlogError('STORAGE_ERROR',
-        `could not write to ${this.ctx.topic}-${this.ctx.partition}: ${(err as Error).message}`, { cause: err }));
+      this.nextOffset = seg.nextOffset;
+      const error = this.storageError('write to', err);
+      for (const q of queue) {
+        q.state = 'failed';
+        q.error = error;
+        q.waiter?.reject(error);
+      }
+      return queue.length;
     }
-    this.nextOffset = lastOffset + 1;
-    const result = { baseOffset, lastOffset };
-    if (this.ctx.fsync !== 'always') {
-      this.advance(this.nextOffset);
-      return Promise.resolve(result);
+    if (this.ctx.fsync !== 'always') this.advance(seg.nextOffset);
+    for (const q of queue) {
+      q.state = 'written';
+      q.waiter?.resolve(q.result);
     }
-    return this.sync().then(() => {
-      this.advance(lastOffset + 1);
-      return result;
-    });
+    return queue.length;
+  }
+
+  private storageError(what: string, err: unknown): KlogError {
+    return new KlogError('STORAGE_ERROR',
+      `could not ${what} ${this.ctx.topic}-${this.ctx.partition}: ${(err as Error).message}`, { cause: err });
   }
 
   /**
@@ -227,9 +317,11 @@ export class PartitionLog {
    * data was written while one was in flight are covered by the next: group commit.
    */
   async sync(): Promise<void> {
+    this.flushPending();
     const target = this.nextOffset;
     while (this.syncedOffset < target && !this.closed) {
       if (!this.syncing) {
+        this.flushPending(); // appends queued while the last fdatasync ran
         const upTo = this.nextOffset;
         const seg = this.active;
         this.syncing = (async () => {
@@ -249,22 +341,33 @@ export class PartitionLog {
     }
   }
 
+  /** Rolls to a new segment before a batch of `incoming` bytes when the active one is full or old. */
   private maybeRoll(incoming: number): void {
+    if (!this.rollDue(incoming)) return;
+    // The queued batches were counted in the active segment: they are written to it before it is sealed.
+    this.flushPending();
     const seg = this.active;
     // A roll that sealed this segment but could not create the next one (out of descriptors or space) is
     // finished first: the sealed segment takes no more writes.
     if (!seg.isWritable) return this.startSegment();
-    if (seg.isEmpty) return;
-    const cfg = this.ctx.config();
-    const tooBig = seg.size + incoming > cfg.segmentBytes;
-    const tooOld = this.ctx.now() - seg.createdAt >= cfg.segmentMs;
-    // Index entries hold offsets relative to the segment base in 32 bits.
-    const tooManyOffsets = this.nextOffset - seg.baseOffset > 0x7fffffff;
-    if (!tooBig && !tooOld && !tooManyOffsets) return;
+    if (seg.isEmpty) return; // the queued batches failed to write: nothing to seal
     // Sealing syncs the old segment whatever the policy (once per segment, cheap): sync() only covers the
     // active one, and an acks 'all' produce must not be acknowledged with data still unsynced behind a roll.
     seg.seal(true);
     this.startSegment();
+  }
+
+  private rollDue(incoming: number): boolean {
+    const seg = this.active;
+    if (!seg.isWritable) return true;
+    const size = seg.size + this.queuedBytes;
+    if (size === 0) return false;
+    const cfg = this.ctx.config();
+    const tooBig = size + incoming > cfg.segmentBytes;
+    const tooOld = this.ctx.now() - seg.createdAt >= cfg.segmentMs;
+    // Index entries hold offsets relative to the segment base in 32 bits.
+    const tooManyOffsets = this.nextOffset - seg.baseOffset > 0x7fffffff;
+    return tooBig || tooOld || tooManyOffsets;
   }
 
   private startSegment(): void {
@@ -438,6 +541,7 @@ export class PartitionLog {
       const report: CompactionReport = { segmentsCleaned: 0, bytesBefore: 0, bytesAfter: 0 };
       if (this.closed) return report;
       await this.loaded();
+      this.flushPending(); // whether the active segment is empty decides what may be cleaned (beforeActive)
       for (const seg of this.segments) await seg.ensureIndexes(); // maxTimestamp comes from the indexes
       const cleanable = cleanableSegments(this.segments, rules);
       if (cleanable.length === 0) return report;
@@ -538,11 +642,16 @@ export class PartitionLog {
     this.closing = true;
     await this.maintenance;
     await this.loading?.catch(() => undefined); // a load in progress finishes first, so its descriptors are closed
+    this.flushPending(); // queued batches are written before the segment is sealed
     this.closed = true;
     for (const w of [...this.waiters]) w.wake();
     if (this.summary) return; // never loaded: nothing is open, and the summary still holds for the next open
     const seg = this.active;
     seg.seal(this.ctx.fsync !== 'never');
+    // Everything written is now synced as the policy asks (seal syncs under 'always'): the end the close
+    // summary records. Under 'always' an append that came during the close would otherwise still be waiting
+    // for its fdatasync here, acknowledged right after, yet left out of the summary the next open trusts.
+    this.advance(seg.nextOffset);
     for (const s of this.segments) await s.close();
   }
 

@@ -12,6 +12,7 @@ import type { PartitionSummary, ShutdownState } from './shutdown-marker.js';
 import { resolveTopicConfig, type TopicConfig } from './topic-config.js';
 import { newTopicId } from './topic-id.js';
 import { saveTopics, type StoredTopic } from './topic-registry.js';
+import type { WriteCoalescer } from './write-coalescer.js';
 
 export interface Topic {
   config: TopicConfig;
@@ -34,6 +35,8 @@ export interface TopicTableContext {
   onRoll: () => void;
   /** After each fdatasync of a partition, with its duration. */
   onFsync: (seconds: number) => void;
+  /** Shared by the partitions: writes queued in an event-loop turn go out together at its end. */
+  writes: WriteCoalescer;
   /** The pool's bound for a store of this many partitions. */
   openSegments: (partitions: number) => number;
   /** Tallied as partitions are opened (the store's stats). */
@@ -86,16 +89,19 @@ export class TopicTable {
     checkPartitionBudget(name, resolved.partitions, this.totalPartitions(), this.ctx.fdLimit);
     // Partition directories first, then the registry: a crash in between leaves orphans that open removes.
     // The registry is written from the topics as they are then, with any created or altered meanwhile.
+    // The pool grows before the new partitions open their active segments, so that it does not close the first
+    // ones to make room for the last (each would be reopened at its first append).
+    this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions() + resolved.partitions));
     try {
       await this.open(name, resolved, newTopicId(), true, true);
       saveTopics(this.ctx.dir, this.stored());
-      this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
     } catch (err) {
       const topic = this.topics.get(name);
       if (topic) {
         this.topics.delete(name);
         await this.discardPartitions(name, topic.partitions);
       }
+      this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
       this.ctx.logger.error({ topic: name, partitions: resolved.partitions, err },
         `could not create topic ${name}; nothing of it was kept`);
       throw err;
@@ -142,6 +148,7 @@ export class TopicTable {
     checkPartitionBudget(name, count - current, this.totalPartitions(), this.ctx.fdLimit);
     const added: PartitionLog[] = [];
     let updated: TopicConfig;
+    this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions() + count - current)); // as in create
     try {
       for (let p = current; p < count; p++) added.push(await this.openPartition(name, p, topic, true, true));
       // While the directories were made, the topic may have been deleted (not to be brought back by this save)
@@ -154,6 +161,7 @@ export class TopicTable {
     } catch (err) {
       for (const log of added) await log.delete();
       for (let i = 0; i < added.length; i++) rmSync(join(this.ctx.dir, `${name}-${current + i}`), { recursive: true, force: true });
+      this.ctx.pool.resize(this.ctx.openSegments(this.totalPartitions()));
       this.ctx.logger.error({ topic: name, partitions: count, err },
         `could not add partitions to topic ${name}; it keeps its ${current}`);
       throw err;
@@ -213,6 +221,7 @@ export class TopicTable {
       now: this.ctx.now,
       onRoll: this.ctx.onRoll,
       onFsync: this.ctx.onFsync,
+      writes: this.ctx.writes,
       onRecovered: (report) => this.countRecovery(name, p, report),
     };
   }
