@@ -60,9 +60,11 @@ export interface LogStoreOptions {
   /**
    * Whether appends made in the same event-loop turn share their writes: each partition's batches of the turn
    * go to its file in one write(2) at the end of the turn, and each append resolves after its own write, so
-   * what an acknowledged append promises is unchanged. Many small appends across partitions get cheaper; a
-   * lone append waits for the end of the turn (a few microseconds). Default true; false writes every append
-   * at once.
+   * what an acknowledged append promises is unchanged. Many small appends in flight at once across many
+   * partitions get cheaper (about 17 % less CPU over 1,000 partitions); a lone awaited append pays for the wait
+   * (about 10-15 % more CPU at one record per call), and a broker gains nothing (each produce request is served
+   * in a turn of its own). Default false: every append is written at once; turn it on for an embedded store
+   * that appends to many partitions concurrently.
    */
   coalesceWrites?: boolean;
 }
@@ -169,7 +171,7 @@ export class LogStore {
       store = new LogStore(dir, fsync, opts.defaults ?? {}, logger, new HandlePool(openSegments(0)), fdLimit,
         openSegments, opts.now ?? Date.now, releaseLock, opts.onFsync ?? (() => {}),
         { bytesPerSecond: opts.compactionBytesPerSecond ?? 64 * 1024 * 1024, keyMapBytes: opts.compactionKeyMapBytes ?? 64 * 1024 * 1024 },
-        new WriteCoalescer(opts.coalesceWrites ?? true));
+        new WriteCoalescer(opts.coalesceWrites ?? false));
       await store.topics.openAll(loadTopics(dir), shutdown);
       logRecoverySummary(logger, store.stats);
       store.maintenance.start(opts.retentionCheckMs ?? 5 * 60_000, fsync, opts.compactionCheckMs ?? 15_000);

@@ -22,7 +22,7 @@ afterAll(removeTempDirs);
 const WRITER = `
 import { LogStore } from ${JSON.stringify(DIST_URL)};
 const [dir, fsync] = process.argv.slice(2);
-const store = await LogStore.open(dir, { fsync: JSON.parse(fsync) });
+const store = await LogStore.open(dir, { fsync: JSON.parse(fsync), coalesceWrites: true });
 await store.createTopic('t', { partitions: ${PARTITIONS}, segmentBytes: 32 * 1024 });
 let n = 0;
 const inFlight = new Set();
