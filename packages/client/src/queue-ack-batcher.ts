@@ -106,11 +106,12 @@ export class AckBatcher {
     this.onAnswered();
     batch.forEach((w, i) => {
       const r = results[i];
-      const id = `${w.ack.topic}/${w.ack.partition}/${w.ack.offset}`;
+      // The record's id is spelled out only for an error: most acks succeed, and each string is garbage.
+      const id = (): string => `${w.ack.topic}/${w.ack.partition}/${w.ack.offset}`;
       if (r === undefined || r.topic !== w.ack.topic || r.partition !== w.ack.partition || r.offset !== w.ack.offset) {
-        w.reject(new KlogError('INVALID_REQUEST', `the broker did not answer the ${w.ack.type} of ${id}`));
+        w.reject(new KlogError('INVALID_REQUEST', `the broker did not answer the ${w.ack.type} of ${id()}`));
       } else if (r.errorCode) {
-        w.reject(fromWireError(r, `${w.ack.type} ${id}`));
+        w.reject(fromWireError(r, `${w.ack.type} ${id()}`));
       } else {
         w.resolve();
       }
