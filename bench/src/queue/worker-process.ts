@@ -67,6 +67,9 @@ export class WorkerProcess {
   }
 
   private send(msg: ToWorker): void {
-    this.child.send(msg);
+    // A child just killed (the redelivery measurement's kill -9) may not have been seen to exit yet: the send then
+    // fails with EPIPE, which, without this callback, is an 'error' event that ends the whole benchmark. Its exit
+    // follows, which stop() waits for; a lost `go` shows as a stalled run.
+    this.child.send(msg, () => undefined);
   }
 }

@@ -3,6 +3,7 @@ import { fromWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
 export type WireAck = RequestOf<'shareAcknowledge'>['acks'][number];
+type AckResult = ResponseOf<'shareAcknowledge'>['results'][number];
 
 /** The one call the batcher makes (a test may give a stand-in). */
 export type AckConnection = Pick<BrokerConnection, 'request'>;
@@ -10,7 +11,7 @@ export type AckConnection = Pick<BrokerConnection, 'request'>;
 /** Acknowledgements per request at most; the rest go in the next one. Bounds a frame and one state write. */
 export const MAX_ACKS_PER_REQUEST = 1_000;
 
-interface Waiting {
+export interface QueuedAck {
   ack: WireAck;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -25,7 +26,7 @@ interface Waiting {
  * the request, with the request's failure.
  */
 export class AckBatcher {
-  private queued: Waiting[] = [];
+  private queued: QueuedAck[] = [];
   private sending: Promise<void> | undefined;
   private scheduled = false;
 
@@ -74,28 +75,57 @@ export class AckBatcher {
     });
   }
 
-  private async exchange(batch: Waiting[]): Promise<void> {
-    let res: ResponseOf<'shareAcknowledge'>;
-    try {
-      res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: batch.map((w) => w.ack) });
-    } catch (err) {
-      this.onFailed();
-      for (const w of batch) w.reject(err);
-      return;
-    }
+  /**
+   * Hands the queued acks to a shareFetch about to go out (which carries them, v1 on), or none while a request
+   * is on its way: those would then reach the broker before older acks, and a member's acks go in order. The
+   * caller answers them with settle or fail, or gives them back with putBack when its request could not carry them.
+   */
+  take(): QueuedAck[] {
+    if (this.sending !== undefined || this.queued.length === 0) return [];
+    return this.queued.splice(0, MAX_ACKS_PER_REQUEST);
+  }
+
+  /** Acks taken that a request did not carry (an older broker): they go first, in the next shareAcknowledge. */
+  putBack(batch: QueuedAck[]): void {
+    if (batch.length === 0) return;
+    this.queued.unshift(...batch);
+    this.schedule();
+  }
+
+  /** The request carrying `batch` failed as a whole: every ack in it is rejected with its failure. */
+  fail(batch: QueuedAck[], err: unknown): void {
+    this.onFailed();
+    for (const w of batch) w.reject(err);
+  }
+
+  /**
+   * Settles each ack of `batch` by the broker's answer at its index. The coordinates are checked so that a
+   * mismatch is an error, not another record's answer.
+   */
+  settle(batch: QueuedAck[], results: AckResult[]): void {
     this.onAnswered();
-    // The broker answers each ack at its index; the coordinates are checked so that a mismatch is an error, not
-    // another record's answer.
     batch.forEach((w, i) => {
-      const r = res.results[i];
-      const id = `${w.ack.topic}/${w.ack.partition}/${w.ack.offset}`;
+      const r = results[i];
+      // The record's id is spelled out only for an error: most acks succeed, and each string is garbage.
+      const id = (): string => `${w.ack.topic}/${w.ack.partition}/${w.ack.offset}`;
       if (r === undefined || r.topic !== w.ack.topic || r.partition !== w.ack.partition || r.offset !== w.ack.offset) {
-        w.reject(new KlogError('INVALID_REQUEST', `the broker did not answer the ${w.ack.type} of ${id}`));
+        w.reject(new KlogError('INVALID_REQUEST', `the broker did not answer the ${w.ack.type} of ${id()}`));
       } else if (r.errorCode) {
-        w.reject(fromWireError(r, `${w.ack.type} ${id}`));
+        w.reject(fromWireError(r, `${w.ack.type} ${id()}`));
       } else {
         w.resolve();
       }
     });
+  }
+
+  private async exchange(batch: QueuedAck[]): Promise<void> {
+    let res: ResponseOf<'shareAcknowledge'>;
+    try {
+      res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: batch.map((w) => w.ack) });
+    } catch (err) {
+      this.fail(batch, err);
+      return;
+    }
+    this.settle(batch, res.results);
   }
 }

@@ -3,7 +3,7 @@ import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-co
 import { isRetriable, runQueueHandlers } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
-import { AckBatcher } from './queue-ack-batcher.js';
+import { AckBatcher, type QueuedAck } from './queue-ack-batcher.js';
 import { QueueMessage, type QueueAckType } from './queue-message.js';
 import { sleep } from './retry.js';
 import type { Deserializer } from './serializers.js';
@@ -66,6 +66,10 @@ export class Queue implements AsyncIterable<QueueMessage> {
   /** Bumped when a request to the broker fails: records fetched before may no longer be locked to this member. */
   private epoch = 0;
   private readonly fetchedIn = new WeakMap<QueueMessage, number>();
+  /** Whether fetches carry acks (shareFetch v1); off for good once the broker answers one without ackResults. */
+  private carryAcks = true;
+  /** Fetches on their way that carry acks: close() waits for their answers before leaving. */
+  private readonly carrying = new Set<Promise<unknown>>();
 
   constructor(
     private readonly fetchConn: BrokerConnection,
@@ -100,9 +104,14 @@ export class Queue implements AsyncIterable<QueueMessage> {
     const maxWaitMs = opts.maxWaitMs ?? this.opts.maxWaitMs ?? 5_000;
     // As of the request: a failure while it is on its way makes what it brings stale too.
     const epoch = this.epoch;
+    // Acks made since the last request ride along (one round trip for both); the broker then answers at once.
+    const carried = this.carryAcks ? this.acks.take() : [];
     try {
-      const res = await untilAborted(this.fetchConn.request('shareFetch', { queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs },
-        { timeoutMs: maxWaitMs + 30_000 }), this.stop.signal);
+      const request = this.fetchConn.request('shareFetch', {
+        queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: carried.map((w) => w.ack) } : {}),
+      }, { timeoutMs: maxWaitMs + 30_000 });
+      if (carried.length > 0) this.answerCarried(request, carried);
+      const res = await untilAborted(request, this.stop.signal);
       // Closed while waiting: whatever the fetch locks later is released by the broker when this member leaves.
       if (res === null) return [];
       this.lastSent = Date.now();
@@ -143,6 +152,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
       // Handlers finish (and acknowledge) first; the fetch in progress is cut short by closing its connection.
       await Promise.all([...this.loops].map((l) => l.catch(() => undefined)));
       // Acks still on their way go before the leave, which would otherwise release their records.
+      await Promise.all(this.carrying);
       await this.acks.idle();
       if (this.readyPromise !== undefined) {
         await this.ackConn.request('leaveQueue', { queue: this.name, memberId: this.memberId }).catch((err: unknown) => {
@@ -176,6 +186,17 @@ export class Queue implements AsyncIterable<QueueMessage> {
   /** Acknowledgements travel in batches (queue-ack-batcher.ts); each message's promise still settles on its own. */
   private readonly sendAck = (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> =>
     this.acks.send({ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o });
+
+  /** Settles the acks a fetch carried, before its records are handed out; an older broker's fetch did not carry them. */
+  private answerCarried(request: Promise<{ ackResults?: Parameters<AckBatcher['settle']>[1] }>, carried: QueuedAck[]): void {
+    const answered = request.then((res) => {
+      if (res.ackResults !== undefined) return this.acks.settle(carried, res.ackResults);
+      this.carryAcks = false;
+      this.acks.putBack(carried);
+    }, (err: unknown) => this.acks.fail(carried, err));
+    this.carrying.add(answered);
+    void answered.finally(() => this.carrying.delete(answered));
+  }
 
   /** Fetches until there is something or the queue closes; retriable failures (a restarting broker) are waited out. */
   private async fetchRetrying(max: number): Promise<QueueMessage[]> {

@@ -107,4 +107,48 @@ describe('AckBatcher', () => {
     await waiting;
     expect(idle).toBe(true);
   });
+  it('hands queued acks to a fetch only while no ack request is on its way, and takes back those it could not carry', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const carried = [0, 1].map((o) => outcome(b.send(ack(o))));
+    const taken = b.take();
+    expect(taken.map((w) => w.ack.offset)).toEqual([0, 1]);
+    await turn();
+    expect(fake.requests).toHaveLength(0); // the fetch carries them: no shareAcknowledge
+    b.settle(taken, [{ topic: 't', partition: 0, offset: 0 }, { topic: 't', partition: 0, offset: 1, errorCode: 'LOCK_LOST', errorMessage: 'gone' }]);
+    expect(await Promise.all(carried)).toEqual(['ok', 'LOCK_LOST']);
+
+    // A request on its way: newer acks must not overtake it in a fetch.
+    const inFlight = outcome(b.send(ack(2)));
+    await turn();
+    const waiting = outcome(b.send(ack(3)));
+    expect(b.take()).toEqual([]);
+    fake.answer(0);
+    expect(await inFlight).toBe('ok');
+
+    // An older broker's fetch did not carry them: they go first in the next shareAcknowledge, in order.
+    await turn();
+    expect(fake.requests[1].body.acks.map((a) => a.offset)).toEqual([3]);
+    fake.answer(1);
+    expect(await waiting).toBe('ok');
+    const back = outcome(b.send(ack(5)));
+    const old = b.take();
+    expect(old.map((w) => w.ack.offset)).toEqual([5]);
+    const newer = outcome(b.send(ack(6)));
+    b.putBack(old);
+    await turn();
+    expect(fake.requests[2].body.acks.map((a) => a.offset)).toEqual([5, 6]);
+    fake.answer(2);
+    expect(await Promise.all([back, newer])).toEqual(['ok', 'ok']);
+  });
+
+  it('rejects every carried ack when the fetch carrying them fails', async () => {
+    const fake = new FakeConnection();
+    let failures = 0;
+    const b = new AckBatcher(fake.conn, 'q', 'm', undefined, () => void failures++);
+    const results = [0, 1].map((o) => outcome(b.send(ack(o))));
+    b.fail(b.take(), new KlogError('CONNECTION_LOST', 'gone'));
+    expect(await Promise.all(results)).toEqual(['CONNECTION_LOST', 'CONNECTION_LOST']);
+    expect(failures).toBe(1);
+  });
 });

@@ -150,12 +150,16 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     response: { config: queueConfig },
   },
   shareFetch: {
-    request: { queue: 'work', memberId: 'm-1', maxRecords: 10, maxWaitMs: 5_000 },
+    request: {
+      queue: 'work', memberId: 'm-1', maxRecords: 10, maxWaitMs: 5_000,
+      acks: [{ topic: 'jobs', partition: 0, offset: 41, type: 'release', deliveryCount: 1, delayMs: 500, reason: 'later' }],
+    },
     response: {
       records: [{
         topic: 'jobs', partition: 0, offset: 42, key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: Buffer.from('v') }],
         timestamp: 1_700_000_000_000, deliveryCount: 2, lockUntil: 1_700_000_030_000,
       }],
+      ackResults: [{ topic: 'jobs', partition: 0, offset: 41, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
     },
   },
   shareAcknowledge: {

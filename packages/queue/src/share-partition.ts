@@ -124,6 +124,11 @@ export class SharePartition {
   private availableFrom: number;
   /** No lock runs out before this (a lower bound): expire() has nothing to do until then. */
   private nextExpiry = Infinity;
+  /**
+   * No delayed AVAILABLE record comes due before this (a lower bound, lowered whenever a delay is set):
+   * nextDeadline walks the window only once it has passed, not on every wait of a consumer. 0: not known yet.
+   */
+  private nextDue = 0;
   private headerDirty = false;
   private replaced = false;
 
@@ -203,6 +208,7 @@ export class SharePartition {
     e.timestamp = record.timestamp;
     e.deliverAt = record.deliverAt;
     this.entries.set(offset, e);
+    this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (e.state === RecordState.AVAILABLE && dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.endOffset = offset + 1;
     this.advance();
@@ -368,12 +374,22 @@ export class SharePartition {
 
   /** The next time something here changes by itself (a lock runs out, a delay ends); null: nothing will. */
   nextDeadline(now: number): number | null {
-    let next = Infinity;
-    for (const o of this.locked) next = Math.min(next, this.entries.get(o)!.lockUntil);
-    for (let o = this.availableFrom; o < this.endOffset; o++) {
-      const e = this.entries.get(o)!;
-      if (e.state === RecordState.AVAILABLE && dueAt(e) > now) next = Math.min(next, dueAt(e));
+    // Lower bounds are enough (waking early only costs a look), so the locks and the window are walked only when
+    // a bound has passed: a consumer waiting at maxRecordLocks would otherwise walk them on every acknowledgement.
+    let locks = this.nextExpiry;
+    if (locks <= now) {
+      locks = Infinity;
+      for (const o of this.locked) locks = Math.min(locks, this.entries.get(o)!.lockUntil);
     }
+    if (this.nextDue <= now) {
+      let due = Infinity;
+      for (let o = this.availableFrom; o < this.endOffset; o++) {
+        const e = this.entries.get(o)!;
+        if (e.state === RecordState.AVAILABLE && dueAt(e) > now) due = Math.min(due, dueAt(e));
+      }
+      this.nextDue = due;
+    }
+    const next = Math.min(locks, this.nextDue);
     return next === Infinity ? null : next;
   }
 
@@ -468,6 +484,7 @@ export class SharePartition {
     e.state = RecordState.AVAILABLE;
     this.availableFrom = Math.min(this.availableFrom, offset);
     e.notBefore = delayMs > 0 ? now + delayMs : 0;
+    this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.dirty.add(offset);
   }

@@ -149,6 +149,17 @@ function persist(sp: SharePartition, disk: PartitionState, snapshot: boolean): P
   return decoded.kind === 'snapshot' ? decoded.value : applyUpdate(disk, decoded.value);
 }
 
+/** The next time the model changes by itself: a lock running out or a delay ending; null if none will. */
+function modelDeadline(model: Model, now: number): number | null {
+  let next = Infinity;
+  for (const r of model.recs) {
+    if (r.state === 'acquired') next = Math.min(next, r.lockUntil);
+    const due = Math.max(r.notBefore, r.deliverAt);
+    if (r.state === 'available' && due > now) next = Math.min(next, due);
+  }
+  return next === Infinity ? null : next;
+}
+
 it('a share partition behaves as the model under any sequence of operations, restarts included', () => {
   // Outcomes over all runs, so the property is shown not to be vacuous.
   const seen = new Map<string, number>();
@@ -227,12 +238,21 @@ it('a share partition behaves as the model under any sequence of operations, res
         // Only records waiting to be delivered are parked.
         for (let o = sp.start; o < sp.end; o++) if (sp.isParked(o)) expect(model.recs[o].state, `parked ${o}`).toBe('available');
         if (sp.parkedCount > 0) count('parked');
+        // nextDeadline may be early (a lower bound: a waiter looks again), never late, and never now or past.
+        const deadline = modelDeadline(model, now);
+        const got = sp.nextDeadline(now);
+        if (deadline === null) expect(got === null || got > now, `deadline ${got} at ${now}`).toBe(true);
+        else {
+          expect(got, `deadline at ${now}`).not.toBeNull();
+          expect(got! > now && got! <= deadline, `deadline ${got}, model ${deadline}, at ${now}`).toBe(true);
+          count(got === deadline ? 'deadline exact' : 'deadline early');
+        }
         if (model.recs.some((r) => r.state === 'archived' && r.count === LIMITS.maxDeliveries)) count('limit');
       }
     }),
     replayable('share partition vs model', 300),
   );
-  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked']) {
+  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked', 'deadline exact']) {
     expect(seen.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
   }
 });

@@ -5,7 +5,8 @@ import { requireAddress, type QueuePeer, type QueueWorker } from '../queue-peer.
 /**
  * klog's queue mode on a broker process (fsync every second, like the peers' interval settings): the topic has
  * one partition, as the peers have one queue or stream. Workers are `client.queue().run()` members; each handler
- * accepts its record and waits for the broker's answer, one acknowledgement request per record, as the API does.
+ * accepts its record and waits for the broker's answer. The client sends the acks of a turn together, in the
+ * member's next shareFetch when one goes out (shareFetch v1), else in a shareAcknowledge.
  */
 export const klogQueue: QueuePeer = {
   target: klogBrokerTargets.find((t) => t.setting === 'fsync-1s') ?? klogBrokerTargets[0],

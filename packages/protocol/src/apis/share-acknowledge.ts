@@ -1,6 +1,6 @@
 import { defineApi } from '../api-definition.js';
-import { array, int, object, oneOf, optional, string } from '../schema.js';
-import { entryError } from './common.js';
+import { array, string } from '../schema.js';
+import { shareAck, shareAckResult } from './queue-fields.js';
 
 export const shareAcknowledge = defineApi({
   name: 'shareAcknowledge',
@@ -10,17 +10,9 @@ export const shareAcknowledge = defineApi({
   request: {
     queue: string(),
     memberId: string(),
-    acks: array(object({
-      topic: string(),
-      partition: int(),
-      offset: int(),
-      type: oneOf('accept', 'release', 'reject', 'renew'),
-      deliveryCount: optional(int(), 'the delivery being acknowledged: an ack from an older delivery gets LOCK_LOST'),
-      delayMs: optional(int(), 'release only: available again no sooner than this; default the queue\'s backoff'),
-      reason: optional(string(), 'release and reject: kept for the dead letter'),
-    })),
+    acks: array(shareAck),
   },
   response: {
-    results: array(object({ topic: string(), partition: int(), offset: int(), ...entryError })),
+    results: array(shareAckResult),
   },
 });

@@ -1,4 +1,5 @@
 import { SHARE_FETCH_DEFAULTS, toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import type { KlogError } from '@klog/log-core';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../request-context.js';
 
@@ -14,27 +15,37 @@ export async function createQueue(req: RequestOf<'createQueue'>, ctx: BrokerCont
 }
 
 export async function shareFetch(req: RequestOf<'shareFetch'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareFetch'>> {
-  const got = await ctx.queues.fetch(req.queue, req.memberId, { closed: conn.closed, clientHost: conn.remoteHost }, {
+  const origin = { closed: conn.closed, clientHost: conn.remoteHost };
+  const acks = req.acks ?? [];
+  // Acks first, so the slots they free count for this fetch; both changes then share the state write under way.
+  const acked = acks.length > 0 ? ctx.queues.acknowledge(req.queue, req.memberId, origin, acks) : undefined;
+  const got = ctx.queues.fetch(req.queue, req.memberId, origin, {
     max: req.maxRecords ?? SHARE_FETCH_DEFAULTS.maxRecords,
-    maxWaitMs: req.maxWaitMs ?? SHARE_FETCH_DEFAULTS.maxWaitMs,
+    // Acks carried here must not wait behind a long-poll: with any, take what is there and answer.
+    maxWaitMs: acks.length > 0 ? 0 : req.maxWaitMs ?? SHARE_FETCH_DEFAULTS.maxWaitMs,
     stop: ctx.shutdown.signal,
   });
+  const [errors, deliveries] = await Promise.all([acked ?? [], got]);
   return {
-    records: got.map(({ topic, partition, record, deliveryCount, lockUntil }) => ({
+    records: deliveries.map(({ topic, partition, record, deliveryCount, lockUntil }) => ({
       topic, partition, offset: record.offset, key: record.key, value: record.value,
       headers: record.headers.map((h) => ({ key: h.key, value: h.value })), timestamp: record.timestamp, deliveryCount, lockUntil,
     })),
+    ackResults: ackResults(acks, errors, ctx),
   };
 }
 
 export async function shareAcknowledge(req: RequestOf<'shareAcknowledge'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareAcknowledge'>> {
   const errors = await ctx.queues.acknowledge(req.queue, req.memberId, { closed: conn.closed, clientHost: conn.remoteHost }, req.acks);
-  return {
-    results: req.acks.map((a, i) => {
-      const err = errors[i];
-      return { topic: a.topic, partition: a.partition, offset: a.offset, ...(err ? toWireError(err, ctx.logger) : {}) };
-    }),
-  };
+  return { results: ackResults(req.acks, errors, ctx) };
+}
+
+/** One answer per ack, at its index: its coordinates, and its own error if it was refused. */
+function ackResults(acks: RequestOf<'shareAcknowledge'>['acks'], errors: (KlogError | undefined)[], ctx: BrokerContext): ResponseOf<'shareAcknowledge'>['results'] {
+  return acks.map((a, i) => {
+    const err = errors[i];
+    return { topic: a.topic, partition: a.partition, offset: a.offset, ...(err ? toWireError(err, ctx.logger) : {}) };
+  });
 }
 
 export async function leaveQueue(req: RequestOf<'leaveQueue'>, ctx: BrokerContext): Promise<ResponseOf<'leaveQueue'>> {
