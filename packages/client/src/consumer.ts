@@ -2,7 +2,7 @@ import { defaultLogger, KlogError, isKlogError, type Logger, type RecordFactory 
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '@klog/protocol';
 import { fromWireError, isRetriable } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
-import { fetchOnce, type FetchedPartition, type FetchLimits, type FetchPosition } from './fetcher.js';
+import { decodeFetch, positionsAfter, requestFetch, type FetchedPartition, type FetchLimits, type FetchPosition, type RawFetch } from './fetcher.js';
 import { DEFAULT_MAX_RETRY_TIME_MS, sleep, warnRetry } from './retry.js';
 import { fromBytes, type Deserializer } from './serializers.js';
 
@@ -72,10 +72,10 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
   /** Aborted by close(): cuts short the waits of a closing consumer. */
   protected readonly stop = new AbortController();
   private readonly limits: FetchLimits;
-  /** A fetch sent before the caller asked (see fetchAhead), with the positions it asked for. */
   /** How far fetchOrder turns the positions. */
   private rotation = 0;
-  private ahead: { positions: string; fetched: Promise<FetchedPartition<ConsumedMessage>[]> } | null = null;
+  /** A fetch sent before the caller asked (see fetchAhead), with the positions it asked for. */
+  private ahead: { positions: string; fetched: Promise<RawFetch> } | null = null;
   protected readonly logger: Logger;
 
   constructor(protected readonly conn: BrokerConnection, protected readonly opts: ConsumerOptions = {}) {
@@ -150,11 +150,12 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
           return [];
         }
         const outOfRange: FetchPosition[] = [];
-        const fetched = await this.fetchFrom(positions);
+        const raw = await this.fetchFrom(positions);
         this.rotation++;
-        const out = this.take(fetched, outOfRange);
+        // Sent before this answer is decoded: the broker reads and ships the next records meanwhile.
+        this.fetchAhead(raw);
+        const out = this.take(decodeFetch(raw, this.makeMessages), outOfRange);
         if (outOfRange.length > 0) await this.resetOutOfRange(outOfRange);
-        else if (isBehind(fetched)) this.fetchAhead();
         return out;
       } catch (err) {
         if (this.closed) return [];
@@ -181,23 +182,29 @@ export class Consumer implements AsyncIterable<ConsumedMessage> {
    * The fetch for these positions: the one sent ahead by the previous poll if it asked for exactly them (nothing
    * was sought, assigned or reset since), else a new one.
    */
-  private fetchFrom(positions: FetchPosition[]): Promise<FetchedPartition<ConsumedMessage>[]> {
+  private fetchFrom(positions: FetchPosition[]): Promise<RawFetch> {
     const ahead = this.ahead;
     this.ahead = null;
     if (ahead && ahead.positions === positionsKey(positions)) return ahead.fetched;
-    return fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+    return requestFetch(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000);
   }
 
   /**
-   * Sends the next fetch now, while the caller handles the records just returned, so that the broker reads and
-   * ships the next records meanwhile. Only done when the broker said more records are already there: its answer
-   * then comes at once, rather than a long poll holding answers on this connection back (the broker answers in
-   * order). Its outcome, error included, is the next poll's if that poll asks for the same positions.
+   * Sends the next fetch now, from the positions this answer leads to (read from its batch headers), while this
+   * answer is decoded and the caller handles its records: the broker reads and ships the next records meanwhile.
+   * Only done when the broker said more records are already there: its answer then comes at once, rather than a
+   * long poll holding answers on this connection back (the broker answers in order). Its outcome, error included,
+   * is the next poll's if that poll asks for the same positions (a seek or a reset meanwhile changes them).
    */
-  private fetchAhead(): void {
+  private fetchAhead(raw: RawFetch): void {
     if (this.closed || this.pendingStarts.size > 0) return;
-    const positions = this.fetchOrder().map((p) => ({ ...p }));
-    const fetched = fetchOnce(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000, this.makeMessages);
+    const after = positionsAfter(raw);
+    if (!after) return;
+    const positions = this.fetchOrder().map((p) => {
+      const key = keyOf(p.topic, p.partition);
+      return { ...p, offset: Math.max(p.offset, after.get(key) ?? p.offset) };
+    });
+    const fetched = requestFetch(this.conn, positions, this.limits, this.limits.maxWaitMs + 30_000);
     fetched.catch(() => undefined); // a discarded fetch ahead must not be an unhandled rejection; a used one rethrows
     this.ahead = { positions: positionsKey(positions), fetched };
   }
@@ -296,11 +303,6 @@ function positionsKey(positions: FetchPosition[]): string {
   let key = '';
   for (const p of positions) key += `${p.offset}@${p.partition}:${p.topic}\n`;
   return key;
-}
-
-/** True when some partition's answer stopped short of its high watermark: more records are there to fetch now. */
-function isBehind(fetched: FetchedPartition<unknown>[]): boolean {
-  return fetched.some((f) => !f.error && f.records.length > 0 && f.nextOffset < f.highWatermark);
 }
 
 export function keyOf(topic: string, partition: number): string {

@@ -1,5 +1,5 @@
 import { decodeBatch, iterateBatches, KlogError, type RecordFactory } from '@klog/log-core';
-import { fromWireError } from '@klog/protocol';
+import { fromWireError, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
 export interface FetchPosition {
@@ -26,27 +26,38 @@ export interface FetchLimits {
   maxBytesPerPartition: number;
 }
 
-/**
- * One fetch round for a set of positions: asks the broker for the stored batches, decodes them, and drops the
- * records before each position (a batch may begin before the offset asked for).
- */
+/** A fetch's answer as it came: stored batches still as bytes, for the positions it asked for. */
+export interface RawFetch {
+  positions: FetchPosition[];
+  answer: ResponseOf<'fetch'>;
+}
+
 /** Turns a topic-partition's decoded records into the caller's objects (one object per record). */
 export type RecordMaker<T extends { offset: number }> = (topic: string, partition: number) => RecordFactory<T>;
 
-export async function fetchOnce<T extends { offset: number }>(conn: BrokerConnection, positions: FetchPosition[], limits: FetchLimits, timeoutMs: number, maker: RecordMaker<T>): Promise<FetchedPartition<T>[]> {
+/**
+ * A fetch round is two steps, so that a consumer can send its next fetch between them: requestFetch asks the
+ * broker for the stored batches; decodeFetch turns them into records, dropping those before each position (a
+ * batch may begin before the offset asked for).
+ */
+export async function requestFetch(conn: BrokerConnection, positions: FetchPosition[], limits: FetchLimits, timeoutMs: number): Promise<RawFetch> {
   const byTopic = new Map<string, { partition: number; offset: number; maxBytes: number }[]>();
   for (const p of positions) {
     let list = byTopic.get(p.topic);
     if (!list) byTopic.set(p.topic, (list = []));
     list.push({ partition: p.partition, offset: p.offset, maxBytes: limits.maxBytesPerPartition });
   }
-  const res = await conn.request('fetch', {
+  const answer = await conn.request('fetch', {
     maxWaitMs: limits.maxWaitMs, minBytes: limits.minBytes, maxBytes: limits.maxBytes,
     topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
   }, { timeoutMs });
+  return { positions, answer };
+}
+
+export function decodeFetch<T extends { offset: number }>({ positions, answer }: RawFetch, maker: RecordMaker<T>): FetchedPartition<T>[] {
   const out: FetchedPartition<T>[] = [];
-  const wanted = new Map(positions.map((p) => [`${p.partition}:${p.topic}`, p.offset]));
-  for (const t of res.topics) {
+  const wanted = offsetsByKey(positions);
+  for (const t of answer.topics) {
     for (const p of t.partitions) {
       const partition = p.partition;
       const from = wanted.get(`${partition}:${t.topic}`) ?? 0;
@@ -67,4 +78,36 @@ export async function fetchOnce<T extends { offset: number }>(conn: BrokerConnec
     }
   }
   return out;
+}
+
+/**
+ * Where each partition's next fetch starts once this answer is taken, read from the batch headers alone (no record
+ * is decoded), when the answer stopped short of some partition's high watermark: records are already there to
+ * fetch. Null when every partition is caught up, or when a partition answered with an error or a damaged batch
+ * (decodeFetch reports those; the next fetch is not guessed at).
+ */
+export function positionsAfter({ positions, answer }: RawFetch): Map<string, number> | null {
+  const wanted = offsetsByKey(positions);
+  const after = new Map<string, number>();
+  let behind = false;
+  try {
+    for (const t of answer.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode) return null;
+        const key = `${p.partition}:${t.topic}`;
+        const from = wanted.get(key) ?? 0;
+        let next = from;
+        for (const { header } of iterateBatches(p.records)) next = Math.max(next, header.baseOffset + header.lastOffsetDelta + 1);
+        after.set(key, next);
+        if (next > from && next < (p.highWatermark ?? 0)) behind = true;
+      }
+    }
+  } catch {
+    return null;
+  }
+  return behind ? after : null;
+}
+
+function offsetsByKey(positions: FetchPosition[]): Map<string, number> {
+  return new Map(positions.map((p) => [`${p.partition}:${p.topic}`, p.offset]));
 }
