@@ -129,7 +129,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
 
   /**
    * Runs `concurrency` handlers until the queue is closed; resolves then. While a handler runs, its record's lock
-   * is renewed every lockMs/2, so work longer than the lock keeps its record.
+   * is renewed every lockMs/2 (the first time by 3/4 of the lock), so work longer than the lock keeps its record.
    */
   run(opts: QueueRunOptions): Promise<void> {
     const loop = this.pump(opts, opts.concurrency ?? 1);

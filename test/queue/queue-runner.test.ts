@@ -1,0 +1,218 @@
+// run()'s loop (runQueueHandlers, shared by the embedded and the client queue) against a host whose fetches and
+// acknowledgements the test answers by hand: when a handler's slot frees, what a refused ack does, what stop does
+// with records fetched ahead, and how locks are renewed. Order of events only, never timing.
+import { describe, expect, it } from 'vitest';
+import { KlogError } from '@klog/log-core';
+import { QueueAcknowledgements, runQueueHandlers, type QueueAckType, type QueueRunHost } from '@klog/protocol';
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** A delivery whose acknowledgements wait until the test answers them (or answer at once, when `auto`). */
+class HandMessage extends QueueAcknowledgements {
+  readonly deliveryCount = 1;
+  readonly acks: { type: QueueAckType; answer: Deferred }[] = [];
+
+  constructor(offset: number, private readonly auto: boolean) {
+    super('jobs', 0, offset);
+  }
+
+  protected acknowledge(type: QueueAckType): Promise<void> {
+    const answer = deferred();
+    this.acks.push({ type, answer });
+    if (this.auto) answer.resolve();
+    return answer.promise;
+  }
+
+  types(): QueueAckType[] {
+    return this.acks.map((a) => a.type);
+  }
+}
+
+/** Hands out `messages` in fetches of at most what run() asks for; then waits until stopped. */
+function handHost(messages: HandMessage[], opts: { lockMs?: number } = {}) {
+  const stop = new AbortController();
+  const failures: { message: HandMessage; err: unknown }[] = [];
+  const asked: number[] = [];
+  const ticks = new Set<() => void>();
+  let next = 0;
+  const host: QueueRunHost<HandMessage> = {
+    async fetch(max) {
+      asked.push(max);
+      if (next < messages.length) {
+        const batch = messages.slice(next, next + max);
+        next += batch.length;
+        return batch;
+      }
+      await new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+      return null;
+    },
+    stopped: stop.signal,
+    lockMs: opts.lockMs ?? 30_000,
+    sleep: () => Promise.reject(new Error('run() must renew through repeat when the host has it')),
+    repeat: (_ms, fn) => {
+      ticks.add(fn);
+      return () => ticks.delete(fn);
+    },
+    ackFailed: (message, err) => failures.push({ message, err }),
+  };
+  return {
+    host, failures, asked, stop: () => stop.abort(),
+    /** Fires the renewal timer once, if one runs. */
+    tick: () => [...ticks].forEach((fn) => fn()),
+    timers: () => ticks.size,
+  };
+}
+
+const turns = async (n = 5): Promise<void> => {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('runQueueHandlers', () => {
+  it('a handler that returns frees its slot while its accept is on its way; run() still waits for the answer', async () => {
+    const messages = [new HandMessage(0, false), new HandMessage(1, false)];
+    const h = handHost(messages);
+    const started: number[] = [];
+    let done = false;
+    const run = runQueueHandlers(h.host, 1, async (m) => {
+      started.push(m.offset);
+    }, 0).then(() => (done = true));
+    await turns();
+    // One handler: the second record started although the first one's accept is not answered.
+    expect(started).toEqual([0, 1]);
+    expect(messages[0].types()).toEqual(['accept']);
+    h.stop();
+    await turns();
+    expect(done).toBe(false);
+    messages[0].acks[0].answer.resolve();
+    await turns();
+    expect(done).toBe(false);
+    messages[1].acks[0].answer.resolve();
+    await run;
+    expect(h.failures).toEqual([]);
+  });
+
+  it('an accept refused with LOCK_LOST is reported with its record, and the next record is handled', async () => {
+    const messages = [new HandMessage(0, false), new HandMessage(1, true)];
+    const h = handHost(messages);
+    const started: number[] = [];
+    const run = runQueueHandlers(h.host, 1, async (m) => {
+      started.push(m.offset);
+    }, 0);
+    await turns();
+    messages[0].acks[0].answer.reject(new KlogError('LOCK_LOST', 'the lock of jobs/0/0 ran out'));
+    await turns();
+    h.stop();
+    await run;
+    expect(started).toEqual([0, 1]);
+    expect(h.failures).toHaveLength(1);
+    expect(h.failures[0].message).toBe(messages[0]);
+    expect(h.failures[0].err).toMatchObject({ code: 'LOCK_LOST' });
+  });
+
+  it('a handler that throws releases its record with the reason; one that awaited its own accept is left alone', async () => {
+    const messages = [new HandMessage(0, true), new HandMessage(1, true)];
+    const h = handHost(messages);
+    const run = runQueueHandlers(h.host, 1, async (m) => {
+      if (m.offset === 0) throw new Error('boom');
+      await m.accept();
+    }, 0);
+    await turns();
+    h.stop();
+    await run;
+    expect(messages[0].types()).toEqual(['release']);
+    expect(messages[1].types()).toEqual(['accept']);
+  });
+
+  it('stop releases the records fetched ahead and not started, at once; they are never handled', async () => {
+    const messages = [0, 1, 2, 3].map((o) => new HandMessage(o, true));
+    const h = handHost(messages);
+    const gate = deferred();
+    const started: number[] = [];
+    const run = runQueueHandlers(h.host, 1, async (m) => {
+      started.push(m.offset);
+      await gate.promise;
+    }, 3);
+    await turns();
+    // One handler plus three fetched ahead.
+    expect(h.asked[0]).toBe(4);
+    h.stop();
+    await turns();
+    for (const m of messages.slice(1)) expect(m.types()).toEqual(['release']);
+    gate.resolve();
+    await run;
+    expect(started).toEqual([0]);
+    expect(messages[0].types()).toEqual(['accept']);
+  });
+
+  it('one renewal timer while handlers run: a record is renewed two ticks after its lock last started, not after it finished', async () => {
+    const messages = [new HandMessage(0, true), new HandMessage(1, true), new HandMessage(2, true)];
+    const h = handHost(messages, { lockMs: 1_000 });
+    const gates = messages.map(() => deferred());
+    const run = runQueueHandlers(h.host, 3, async (m) => {
+      await gates[m.offset].promise;
+    }, 0);
+    await turns();
+    expect(h.timers()).toBe(1);
+    h.tick();
+    await turns();
+    expect(messages.map((m) => m.types())).toEqual([[], [], []]);
+    gates[1].resolve();
+    await turns();
+    h.tick();
+    await turns();
+    expect(messages.map((m) => m.types())).toEqual([['renew'], ['accept'], ['renew']]);
+    // Renewed at the second tick: the next renewal is two ticks later.
+    h.tick();
+    await turns();
+    expect(messages[0].types()).toEqual(['renew']);
+    h.tick();
+    await turns();
+    expect(messages[0].types()).toEqual(['renew', 'renew']);
+    gates[0].resolve();
+    gates[2].resolve();
+    await turns();
+    // No handler runs: no timer.
+    expect(h.timers()).toBe(0);
+    h.stop();
+    await run;
+  });
+
+  it('a renewal refused with LOCK_LOST is reported once and not tried again', async () => {
+    const message = new HandMessage(0, false);
+    const h = handHost([message], { lockMs: 1_000 });
+    const gate = deferred();
+    const run = runQueueHandlers(h.host, 1, async () => {
+      await gate.promise;
+    }, 0);
+    await turns();
+    h.tick();
+    h.tick();
+    await turns();
+    expect(message.types()).toEqual(['renew']);
+    message.acks[0].answer.reject(new KlogError('LOCK_LOST', 'the lock of jobs/0/0 ran out'));
+    await turns();
+    for (let i = 0; i < 4; i++) h.tick();
+    await turns();
+    expect(message.types()).toEqual(['renew']);
+    expect(h.failures.map((f) => (f.err as KlogError).code)).toEqual(['LOCK_LOST']);
+    gate.resolve();
+    await turns();
+    message.acks[1].answer.resolve();
+    h.stop();
+    await run;
+  });
+});
