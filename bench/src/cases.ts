@@ -1,23 +1,12 @@
-import type { Phase, Row, RowSuite } from './row.js';
+import type { Row } from './row.js';
 import { spreadOf, type Spread } from './spread.js';
-import type { FsyncClass } from './target.js';
 
 /**
  * One case (a system at a setting, one workload, one phase) over every run of it: the figures the report prints
  * and the goals are judged on, each as a median with its range.
  */
-export interface CaseSummary {
-  suite: RowSuite;
-  caseName: string;
-  system: string;
-  setting: string;
-  client: string;
-  fsyncClass: FsyncClass;
-  phase: Phase;
-  partitions: number;
-  keyBytes: number;
-  valueBytes: number;
-  records: number;
+export interface CaseSummary extends Pick<Row, 'suite' | 'caseName' | 'system' | 'setting' | 'client' | 'fsyncClass'
+  | 'phase' | 'partitions' | 'keyBytes' | 'valueBytes' | 'records'> {
   /** Runs measured; runs that failed are in `failures`, not here. */
   runs: number;
   recordsPerSec: Spread;

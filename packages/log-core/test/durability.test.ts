@@ -1,10 +1,8 @@
 // The acknowledgement promise of each fsync policy (src/fsync-policy.ts), against a real process kill.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FsyncPolicy } from '../src/fsync-policy.js';
 import { DIST_URL, ensureBuilt } from './compiled-package.js';
+import { writeUntilKilled } from './kill-writer.js';
 import { openStore, readAll, removeTempDirs, tempDir } from './store-fixture.js';
 
 const ACKS_BEFORE_KILL = 300;
@@ -28,25 +26,7 @@ for (let i = 0; ; i++) {
 
 /** Runs the writer until it has acknowledged `acks` records, kills it with SIGKILL, returns the offsets it acked. */
 async function writeThenKill(dir: string, fsync: FsyncPolicy, acks: number): Promise<number[]> {
-  const script = join(tempDir('klog-writer-'), 'writer.mjs');
-  writeFileSync(script, WRITER);
-  const child = spawn(process.execPath, [script, dir, JSON.stringify(fsync)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const acked: number[] = [];
-  let stderr = '';
-  let partial = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  child.stdout.on('data', (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) acked.push(Number(l));
-    if (acked.length >= acks && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  const signal = await exited;
-  expect(signal, `writer exited on its own: ${stderr}`).toBe('SIGKILL');
-  return acked;
+  return (await writeUntilKilled(WRITER, [dir, JSON.stringify(fsync)], acks)).map(Number);
 }
 
 describe('acknowledged appends survive a process kill', () => {

@@ -1,12 +1,10 @@
 // Coalesced writes against a real kill -9: a child process appends to many partitions with several calls in
 // flight (so that batches of one turn share a write), printing each acknowledged record; it is killed by its
 // PID mid-stream. Every record it acknowledged must be found after reopening, where it was acknowledged.
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FsyncPolicy } from '../src/fsync-policy.js';
 import { DIST_URL, ensureBuilt } from './compiled-package.js';
+import { writeUntilKilled } from './kill-writer.js';
 import { openStore, readAll, removeTempDirs, tempDir } from './store-fixture.js';
 
 const PARTITIONS = 50;
@@ -45,28 +43,11 @@ interface Ack {
 }
 
 async function writeThenKill(dir: string, fsync: FsyncPolicy): Promise<Ack[]> {
-  const script = join(tempDir('klog-coalesce-writer-'), 'writer.mjs');
-  writeFileSync(script, WRITER);
-  const child = spawn(process.execPath, [script, dir, JSON.stringify(fsync)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const acked: Ack[] = [];
-  let stderr = '';
-  let partial = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
+  const lines = await writeUntilKilled(WRITER, [dir, JSON.stringify(fsync)], ACKS_BEFORE_KILL);
+  return lines.map((l) => {
+    const [partition, offset, value] = l.split(' ');
+    return { partition: Number(partition), offset: Number(offset), value };
   });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  child.stdout.on('data', (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop()!;
-    for (const l of lines) {
-      const [partition, offset, value] = l.split(' ');
-      acked.push({ partition: Number(partition), offset: Number(offset), value });
-    }
-    if (acked.length >= ACKS_BEFORE_KILL && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-  });
-  const signal = await exited;
-  expect(signal, `writer exited on its own: ${stderr}`).toBe('SIGKILL');
-  return acked;
 }
 
 describe('coalesced writes survive a process kill', () => {
