@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, missingTool, removeTempDirs, run, runPython, startKafkaBroker, tempDir, type KafkaBroker } from '../kafka/kafka-fixture.js';
 import { makeCertificates, type TestCertificates } from './certificates.js';
+import { PY_ROUND_TRIP } from './python-round-trip.js';
 import { recordingLogger, type LogLine } from './log-recorder.js';
 
 const PASSWORD = 'kafka-side secret 1';
@@ -42,20 +43,9 @@ function kcatSasl(mechanism: string, user: string, password: string): string[] {
     '-X', `sasl.mechanisms=${mechanism}`, '-X', `sasl.username=${user}`, '-X', `sasl.password=${password}`];
 }
 
-const PY_ROUND_TRIP = String.raw`
-import sys
-from kafka import KafkaConsumer, KafkaProducer
-bootstrap, cafile, topic, mechanism, user, password = sys.argv[1:7]
-sasl = dict(security_protocol='SASL_SSL', ssl_cafile=cafile, sasl_mechanism=mechanism, sasl_plain_username=user, sasl_plain_password=password)
-producer = KafkaProducer(bootstrap_servers=bootstrap, **sasl)
-for i in range(3):
-    producer.send(topic, value=b'py-%d' % i)
-producer.flush()
-producer.close()
-consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset='earliest', consumer_timeout_ms=3000, **sasl)
-print(','.join(m.value.decode() for m in consumer))
-consumer.close()
-`;
+const saslSettings = (mechanism: string, user: string, password: string): string => JSON.stringify({
+  security_protocol: 'SASL_SSL', ssl_cafile: certs.ca.certFile, sasl_mechanism: mechanism, sasl_plain_username: user, sasl_plain_password: password,
+});
 
 describe('SASL on the Kafka listener over TLS', () => {
   for (const mechanism of ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN']) {
@@ -72,7 +62,7 @@ describe('SASL on the Kafka listener over TLS', () => {
   for (const mechanism of ['SCRAM-SHA-256', 'PLAIN']) {
     it(`kafka-python produces and consumes with SASL_SSL and ${mechanism} (bare tokens after SaslHandshake v0)`, async () => {
       const topic = `python-${mechanism.toLowerCase()}`;
-      const result = await runPython(PY_ROUND_TRIP, [bootstrap(broker), certs.ca.certFile, topic, mechanism, 'alice', PASSWORD], 60_000);
+      const result = await runPython(PY_ROUND_TRIP, [bootstrap(broker), topic, saslSettings(mechanism, 'alice', PASSWORD)], 60_000);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout.trim()).toBe('py-0,py-1,py-2');
     });
@@ -114,7 +104,7 @@ describe('SASL on the Kafka listener over TLS', () => {
     const producer = kafka.producer();
     await expect(producer.connect()).rejects.toThrow(/SASL SCRAM SHA256 authentication failed.*unknown user or wrong password/);
     await producer.disconnect();
-    const python = await runPython(PY_ROUND_TRIP, [bootstrap(broker), certs.ca.certFile, 'must-not-exist', 'SCRAM-SHA-256', 'alice', WRONG], 60_000);
+    const python = await runPython(PY_ROUND_TRIP, [bootstrap(broker), 'must-not-exist', saslSettings('SCRAM-SHA-256', 'alice', WRONG)], 60_000);
     expect(python.code).not.toBe(0);
     expect(python.stderr).toMatch(/Authentication|NoBrokersAvailable|KafkaConnectionError/);
 

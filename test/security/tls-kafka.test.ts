@@ -5,6 +5,7 @@ import { createClient } from '@klog/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap, missingTool, removeTempDirs, run, runPython, startKafkaBroker, type KafkaBroker } from '../kafka/kafka-fixture.js';
 import { makeCertificates, type TestCertificates } from './certificates.js';
+import { PY_ROUND_TRIP } from './python-round-trip.js';
 
 let certs: TestCertificates;
 beforeAll(() => {
@@ -18,21 +19,6 @@ afterAll(() => {
   certs?.remove();
   removeTempDirs();
 });
-
-const ROUND_TRIP = String.raw`
-import sys
-from kafka import KafkaConsumer, KafkaProducer
-bootstrap, cafile, topic = sys.argv[1], sys.argv[2], sys.argv[3]
-ssl = dict(security_protocol='SSL', ssl_cafile=cafile)
-producer = KafkaProducer(bootstrap_servers=bootstrap, **ssl)
-for i in range(3):
-    producer.send(topic, value=b'py-%d' % i)
-producer.flush()
-producer.close()
-consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset='earliest', consumer_timeout_ms=3000, **ssl)
-print(','.join(m.value.decode() for m in consumer))
-consumer.close()
-`;
 
 describe('the Kafka listener over TLS', () => {
   let broker: KafkaBroker;
@@ -62,7 +48,7 @@ describe('the Kafka listener over TLS', () => {
   });
 
   it('kafka-python produces and consumes with security_protocol=SSL', async () => {
-    const result = await runPython(ROUND_TRIP, [bootstrap(broker), certs.ca.certFile, 'python-tls'], 60_000);
+    const result = await runPython(PY_ROUND_TRIP, [bootstrap(broker), 'python-tls', JSON.stringify({ security_protocol: 'SSL', ssl_cafile: certs.ca.certFile })], 60_000);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe('py-0,py-1,py-2');
   });
