@@ -1,5 +1,7 @@
 /**
- * Group commit of writes across partitions. An append to a partition queues its batch in that partition; the
+ * Group commit of writes across partitions, when the store's coalesceWrites option is on (off by default: there,
+ * `queued` answers "write now" and every append is written in its own call). An append to a partition queues its
+ * batch in that partition; the
  * queued batches of every partition are written at the end of the current event-loop turn (setImmediate), one
  * write(2) per partition for all the batches it took in that turn. An append's promise resolves only after its
  * write, so an acknowledged record is in the OS's page cache exactly as before: what changes is that many small
