@@ -95,6 +95,20 @@ describe('frames that cannot be trusted close the connection', () => {
     await raw.closed;
   }));
 
+  it('answers what came before an oversized frame first, in order, then FRAME_TOO_LARGE and closed', () => withRaw(async (raw) => {
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(MAX_FRAME + 1, 0);
+    raw.write(Buffer.concat([
+      encodeFrame({ api: 'apiVersions', version: 0, correlationId: 1 }),
+      encodeFrame({ api: 'metadata', version: 0, correlationId: 2, topics: [] }),
+      header,
+    ]));
+    expect((await raw.next())!.correlationId).toBe(1);
+    expect((await raw.next())!.correlationId).toBe(2);
+    expect(await raw.next()).toMatchObject({ correlationId: -1, errorCode: 'FRAME_TOO_LARGE' });
+    await raw.closed;
+  }));
+
   it('answers what came before a bad frame first, in order', () => withRaw(async (raw) => {
     raw.write(Buffer.concat([
       encodeFrame({ api: 'apiVersions', version: 0, correlationId: 1 }),

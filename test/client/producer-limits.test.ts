@@ -3,6 +3,7 @@
 import { isKlogError } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clientFor, consumeAll, removeTempDirs, startTestBroker } from '../broker/fixture.js';
+import { fuzzSeed } from '../reliability/fuzz-seed.js';
 
 afterAll(removeTempDirs);
 
@@ -71,6 +72,38 @@ describe('producer back-pressure', () => {
       expect(acks.map(([a]) => a.offset)).toEqual(Array.from({ length: count }, (_, i) => i));
       const stored = await consumeAll(client, 'ordered', 1, count);
       expect(stored.map((m) => (m.value as Buffer).toString())).toEqual(Array.from({ length: count }, (_, i) => value(i)));
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+
+  it('unawaited sends keep their order while the topic\'s metadata goes stale and is fetched again between them', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('stale-order', { partitions: 1 });
+      // Metadata older than 1 ms is asked for again, so some sends wait for a lookup while others find it cached;
+      // the gaps (microtasks, timers, earlier sends' answers) put later sends in every position relative to a lookup's
+      // answer.
+      const producer = client.producer({ metadataMaxAgeMs: 1 });
+      const seed = fuzzSeed();
+      let state = seed >>> 0;
+      const random = (n: number) => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) % n);
+      const count = 3_000;
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < count; i++) {
+        sends.push(producer.send({ topic: 'stale-order', messages: [{ value: String(i) }] }));
+        const gap = random(8);
+        if (gap === 1) for (let k = random(12); k > 0; k--) await Promise.resolve();
+        else if (gap === 2 && i % 20 === 0) await new Promise((r) => setTimeout(r, 2));
+        // Woken by an earlier send's answer, which may arrive together with the answer to a later send's lookup.
+        else if (gap === 3 && i > 3) await sends[i - 2 - random(3)];
+      }
+      await Promise.all(sends);
+      await producer.close();
+      const stored = await consumeAll(client, 'stale-order', 1, count);
+      expect(stored.map((m) => Number((m.value as Buffer).toString())), `seed ${seed} (replay: KLOG_FUZZ_SEED=${seed} npx vitest run test/client/producer-limits.test.ts)`).toEqual(Array.from({ length: count }, (_, i) => i));
     } finally {
       await client.close();
       await broker.close();

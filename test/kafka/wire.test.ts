@@ -258,12 +258,23 @@ describe('Kafka wire protocol', () => {
     expect(d.done).toBe(true);
   });
 
-  it('closes a connection whose frame is over the size limit or whose body does not parse', async () => {
+  it('closes a connection whose frame is over the size limit (after answering what came before it) or whose body does not parse', async () => {
     await open();
     const huge = Buffer.alloc(4);
     huge.writeInt32BE(2 << 20);
     conn.write(huge);
     expect(await conn.next()).toBeNull();
+    // Requests sent before the oversized frame, in the same write, are answered first, in order.
+    await open();
+    conn.write(Buffer.concat([
+      requestFrame(API.API_VERSIONS, 0, 21, bodies.apiVersions()),
+      requestFrame(API.PRODUCE, 3, 22, bodies.produce('before-huge', 0, batchOf('kept'), 1)),
+      huge,
+    ]));
+    expect((await conn.next())!.correlationId).toBe(21);
+    expect((await conn.next())!.correlationId).toBe(22);
+    expect(await conn.next()).toBeNull();
+    expect(broker.store.logEndOffset('before-huge', 0)).toBe(1);
     await open();
     conn.write(requestFrame(API.METADATA, 4, 1, Buffer.from([0, 0, 0, 9, 0, 1])));
     expect(await conn.next()).toBeNull();

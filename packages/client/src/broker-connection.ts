@@ -188,15 +188,11 @@ export class BrokerConnection {
     socket.setNoDelay(true);
     const reader = new FrameReader(this.opts.maxFrameBytes);
     socket.on('data', (chunk) => {
-      let frames: Buffer[];
-      try {
-        frames = reader.push(chunk);
-      } catch (err) {
+      for (const f of reader.push(chunk)) this.onFrame(f, socket);
+      if (reader.tooLarge) {
         socket.destroy();
-        this.failAll(this.lost((err as Error).message));
-        return;
+        this.failAll(this.lost(reader.tooLarge.message));
       }
-      for (const f of frames) this.onFrame(f, socket);
     });
     // With TLS 1.3 the broker checks the client's certificate after the client thinks the handshake done: its
     // refusal arrives as an alert on the first request, and is what the pending requests should fail with.

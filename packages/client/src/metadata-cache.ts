@@ -36,9 +36,13 @@ export class MetadataCache {
   }
 
   async topic(topic: string, allowAutoCreate: boolean): Promise<TopicInfo> {
+    return this.cached(topic) ?? this.refreshTopic(topic, allowAutoCreate);
+  }
+
+  /** What is known of the topic, if it is still fresh. */
+  cached(topic: string): TopicInfo | undefined {
     const cached = this.topics.get(topic);
-    if (cached && Date.now() - cached.fetchedAt < this.maxAgeMs) return cached;
-    return this.refreshTopic(topic, allowAutoCreate);
+    return cached && Date.now() - cached.fetchedAt < this.maxAgeMs ? cached : undefined;
   }
 
   async refresh(topic: string, allowAutoCreate: boolean): Promise<number> {

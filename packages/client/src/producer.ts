@@ -2,7 +2,7 @@ import { BatchBuilder, COMPRESSIONS, defaultLogger, encodeBatch, isCompression, 
 import { fromWireError, isRetriable, needsMetadataRefresh, type ResponseOf } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 import { Fifo } from './fifo.js';
-import type { MetadataCache } from './metadata-cache.js';
+import type { MetadataCache, TopicInfo } from './metadata-cache.js';
 import { DEFAULT_MAX_RETRY_TIME_MS, warnRetry, withRetry } from './retry.js';
 import { toBytes, type Serializer } from './serializers.js';
 
@@ -87,15 +87,38 @@ interface Batch {
   attempts: number;
 }
 
+/** A send being let into the buffer: its records, how far it got, and where each record went. */
+interface Admission {
+  topic: string;
+  columns: Columns;
+  batchLimit: number;
+  queueKeys: string[];
+  /** The first record not yet in a batch. */
+  next: number;
+  /** Which send this is (see Batch.lastSend). */
+  mark: number;
+  /** Each record's batch and index there. One promise per batch, not per record: at a million records a second,
+   * per-record promises and objects are most of the client's cost. */
+  batchOf: Batch[];
+  indexOf: number[];
+  /** The send's batches, each once. */
+  batches: Batch[];
+  /** Set while the send is parked waiting for room. */
+  resolve: ((acknowledged: Promise<RecordMetadata[]>) => void) | null;
+  reject: ((err: unknown) => void) | null;
+}
+
 /** A send's records, checked and serialized, before they are added to batches. */
 interface Columns {
   keys: (Buffer | null)[];
   values: (Buffer | null)[];
   /** Per record, for sends where some record has headers; else null. */
   headers: (Header[] | undefined)[] | null;
-  timestamps: Float64Array;
-  partitionOf: Int32Array;
-  sizeOf: Float64Array;
+  // Plain arrays, not typed ones: a typed array costs an ArrayBuffer object besides itself, and a send of one
+  // message waiting for room would hold four of them.
+  timestamps: number[];
+  partitionOf: number[];
+  sizeOf: number[];
 }
 
 const RECORD_OVERHEAD = 32;
@@ -116,12 +139,14 @@ export class Producer {
   private readonly queues = new Map<string, Batch[]>();
   private readonly sequences = new Map<string, number>();
   private readonly partitioner = new Partitioner();
-  /** Sends waiting for buffer room, oldest first; each is woken with its bytes already counted in `buffered`. */
-  private readonly spaceWaiters = new Fifo<{ size: number; resolve: () => void }>();
+  /** Sends waiting for buffer room, oldest first. */
+  private readonly waiting = new Fifo<Admission>();
   private readonly outstanding = new Set<Promise<number>>();
   private buffered = 0;
   /** Counts send calls (see Batch.lastSend). */
   private sends = 0;
+  /** Sends waiting for their topic's metadata. */
+  private lookingUp = 0;
   private producerId: Promise<{ producerId: number; producerEpoch: number }> | null = null;
   private pumpTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -150,25 +175,45 @@ export class Producer {
   }
 
   /** Sends messages to a topic; resolves once the broker acknowledged every one (per `acks`). */
-  async send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
-    if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
-    if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
-    // A broker that is restarting answers nothing for a moment, and a failed batch makes the client forget what it
-    // knew of the topic: the lookup is retried like a batch would be, not failed at the first refusal.
-    const lookup = (fresh: boolean) => withRetry(() => (fresh ? this.metadata.refreshTopic(topic, true) : this.metadata.topic(topic, true)), {
-      maxRetryTimeMs: this.opts.maxRetryTimeMs,
-      onRetry: (err, attempt, backoffMs) => warnRetry(this.opts.logger, `metadata of ${topic}`, err, attempt, backoffMs),
-    });
-    let { partitions, maxBatchBytes } = await lookup(false);
-    // A partition past the known count may have been added since the producer last asked: ask before refusing.
-    if (messages.some((m) => typeof m?.partition === 'number' && m.partition >= partitions)) {
-      ({ partitions, maxBatchBytes } = await lookup(true));
+  send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
+    try {
+      if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
+      if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
+      // The common case, a topic known and fresh, goes in this turn: no promise per send but the one returned.
+      // Only while no earlier send is still looking its topic up, or this one could overtake it.
+      const known = this.lookingUp === 0 ? this.metadata.cached(topic) : undefined;
+      if (known && !beyondPartitions(messages, known.partitions)) return this.admitSend(topic, messages, known);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    this.lookingUp++;
+    return this.lookUpAndSend(topic, messages);
+  }
+
+  private async lookUpAndSend(topic: string, messages: ProducerMessage[]): Promise<RecordMetadata[]> {
+    let info: TopicInfo;
+    try {
+      // A broker that is restarting answers nothing for a moment, and a failed batch makes the client forget what
+      // it knew of the topic: the lookup is retried like a batch would be, not failed at the first refusal.
+      const lookup = (fresh: boolean) => withRetry(() => (fresh ? this.metadata.refreshTopic(topic, true) : this.metadata.topic(topic, true)), {
+        maxRetryTimeMs: this.opts.maxRetryTimeMs,
+        onRetry: (err, attempt, backoffMs) => warnRetry(this.opts.logger, `metadata of ${topic}`, err, attempt, backoffMs),
+      });
+      info = await lookup(false);
+      // A partition past the known count may have been added since the producer last asked: ask before refusing.
+      if (beyondPartitions(messages, info.partitions)) info = await lookup(true);
+    } finally {
+      this.lookingUp--;
+    }
+    // Returned, not awaited: this call's frame (and with it the caller's messages) is let go now, while the
+    // records, already copied into their batches, wait for their answer. Kept until then, every message and its
+    // key and value would outlive the young generation, which at a million records a second makes garbage
+    // collection the biggest cost.
+    return this.admitSend(topic, messages, info);
+  }
+
+  private admitSend(topic: string, messages: ProducerMessage[], { partitions, maxBatchBytes }: TopicInfo): Promise<RecordMetadata[]> {
     const batchLimit = Math.min(this.opts.batchBytes, maxBatchBytes ?? Infinity);
-    // Returned, not awaited: this call's frame (and with it the caller's messages) is let go now, while the records,
-    // already copied into their batches, wait for their answer. Kept until then, every message and its key and
-    // value would outlive the young generation, which at a million records a second makes garbage collection the
-    // biggest cost.
     return this.enqueue(topic, this.toColumns(topic, messages, partitions, maxBatchBytes), partitions, batchLimit);
   }
 
@@ -181,9 +226,9 @@ export class Producer {
     const keys = new Array<Buffer | null>(n);
     const values = new Array<Buffer | null>(n);
     let headers: (Header[] | undefined)[] | null = null;
-    const timestamps = new Float64Array(n);
-    const partitionOf = new Int32Array(n);
-    const sizeOf = new Float64Array(n);
+    const timestamps = new Array<number>(n);
+    const partitionOf = new Array<number>(n);
+    const sizeOf = new Array<number>(n);
     const now = Date.now();
     for (let i = 0; i < n; i++) {
       const m = messages[i];
@@ -207,49 +252,63 @@ export class Producer {
     return { keys, values, headers, timestamps, partitionOf, sizeOf };
   }
 
-  /** Adds the records to their partitions' batches, waiting for buffer room as needed. */
-  private async enqueue(topic: string, columns: Columns, partitions: number, batchLimit: number): Promise<RecordMetadata[]> {
-    const { keys, values, headers, timestamps, partitionOf, sizeOf } = columns;
+  /**
+   * Lets the send's records into their partitions' batches, in order, as buffer room allows. A send that finds no
+   * room is parked as one plain object at the record that did not fit and is continued by `wakeWaiters`: with
+   * hundreds of thousands of unawaited sends, a suspended async frame and a promise chain per waiting send would
+   * cost more memory than the buffer bounds.
+   */
+  private enqueue(topic: string, columns: Columns, partitions: number, batchLimit: number): Promise<RecordMetadata[]> {
+    const a: Admission = {
+      topic, columns, batchLimit, queueKeys: this.partitionKeys(topic, partitions), next: 0, mark: ++this.sends,
+      batchOf: new Array(columns.keys.length), indexOf: new Array<number>(columns.keys.length), batches: [], resolve: null, reject: null,
+    };
+    if (this.waiting.size === 0 && this.admit(a)) return this.acknowledged(a);
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      a.resolve = resolve;
+      a.reject = reject;
+      this.waiting.push(a);
+    });
+  }
+
+  /**
+   * Adds the admission's records to batches from `next` on while they fit in the buffer (a record larger than the
+   * whole buffer fits an empty one). True once every record is in.
+   */
+  private admit(a: Admission): boolean {
+    const { keys, values, headers, timestamps, partitionOf, sizeOf } = a.columns;
     const n = keys.length;
-    // Where each message went: its batch and index there. One promise per batch, not per record: at a million
-    // records a second, per-record promises and objects are most of the client's cost.
-    const batchOf: Batch[] = new Array(n);
-    const indexOf = new Int32Array(n);
-    const batches: Batch[] = [];
-    const mark = ++this.sends;
-    const queueKeys = this.partitionKeys(topic, partitions);
-    for (let i = 0; i < n; i++) {
+    for (let i = a.next; i < n; i++) {
       const size = sizeOf[i];
-      if (!this.tryReserve(size)) await this.waitForSpace(size);
+      if (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes) {
+        a.next = i;
+        return false;
+      }
+      this.buffered += size;
       const partition = partitionOf[i];
-      const batch = this.open.get(queueKeys[partition]) ?? null;
-      const target = batch && batch.bytes + size <= batchLimit - BATCH_OVERHEAD
+      const batch = this.open.get(a.queueKeys[partition]) ?? null;
+      const target = batch && batch.bytes + size <= a.batchLimit - BATCH_OVERHEAD
         ? batch
-        : this.startBatch(queueKeys[partition], topic, partition, batchLimit, remainingFor(partitionOf, sizeOf, i, partition));
+        : this.startBatch(a.queueKeys[partition], a.topic, partition, a.batchLimit, remainingFor(partitionOf, sizeOf, i, partition));
       target.records.append(keys[i], values[i], timestamps[i], headers?.[i]);
       target.bytes += size;
-      batchOf[i] = target;
-      indexOf[i] = target.records.recordCount - 1;
-      if (target.lastSend !== mark) {
-        target.lastSend = mark;
-        batches.push(target);
+      a.batchOf[i] = target;
+      a.indexOf[i] = target.records.recordCount - 1;
+      if (target.lastSend !== a.mark) {
+        target.lastSend = a.mark;
+        a.batches.push(target);
       }
     }
+    a.next = n;
     this.partitioner.nextBatch();
-    return this.acknowledged(topic, batches, batchOf, indexOf);
+    return true;
   }
 
   /** The records' offsets once their batches are answered. */
-  private async acknowledged(topic: string, batches: Batch[], batchOf: Batch[], indexOf: Int32Array): Promise<RecordMetadata[]> {
-    await Promise.all(batches.map((b) => b.done));
-    const n = batchOf.length;
-    const out: RecordMetadata[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      const batch = batchOf[i];
-      const base = batch.baseOffset;
-      out[i] = { topic, partition: batch.partition, offset: base < 0 ? -1 : base + indexOf[i] };
-    }
-    return out;
+  private acknowledged(a: Admission): Promise<RecordMetadata[]> {
+    // Most sends fill one batch: no Promise.all (and its array and promises) for them.
+    const done = a.batches.length === 1 ? a.batches[0].done : Promise.all(a.batches.map((b) => b.done));
+    return done.then(() => offsetsOf(a));
   }
 
   /** The map keys of a topic's partitions, made once rather than per record. */
@@ -358,30 +417,17 @@ export class Producer {
     this.pump();
   }
 
-  /**
-   * Counts `size` bytes as buffered if they fit now and nobody is waiting ahead (first come, first served, so
-   * records of concurrent sends keep their order). A record larger than the whole buffer fits an empty one.
-   */
-  private tryReserve(size: number): boolean {
-    if (this.spaceWaiters.size > 0 || (this.buffered > 0 && this.buffered + size > this.opts.bufferBytes)) return false;
-    this.buffered += size;
-    return true;
-  }
-
-  private waitForSpace(size: number): Promise<void> {
-    return new Promise((resolve) => this.spaceWaiters.push({ size, resolve }));
-  }
-
-  /**
-   * Wakes waiting sends in order while their records fit, reserving their bytes as they are woken: a woken send
-   * runs later (a microtask), and without the reservation every waiter would be woken into the same free room.
-   */
+  /** Continues parked sends in order while their records fit (first come, first served: sends keep their order). */
   private wakeWaiters(): void {
-    for (let w = this.spaceWaiters.peek(); w; w = this.spaceWaiters.peek()) {
-      if (this.buffered > 0 && this.buffered + w.size > this.opts.bufferBytes) return;
-      this.spaceWaiters.shift();
-      this.buffered += w.size;
-      w.resolve();
+    for (let a = this.waiting.peek(); a; a = this.waiting.peek()) {
+      try {
+        if (!this.admit(a)) return;
+        this.waiting.shift();
+        a.resolve!(this.acknowledged(a));
+      } catch (err) {
+        this.waiting.shift();
+        a.reject!(err);
+      }
     }
   }
 
@@ -508,6 +554,24 @@ export class Producer {
   }
 }
 
+/** Where each of the send's records landed, once every batch of it is answered. */
+function offsetsOf({ topic, batchOf, indexOf }: Admission): RecordMetadata[] {
+  const n = batchOf.length;
+  const out: RecordMetadata[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const batch = batchOf[i];
+    const base = batch.baseOffset;
+    out[i] = { topic, partition: batch.partition, offset: base < 0 ? -1 : base + indexOf[i] };
+  }
+  return out;
+}
+
+/** Whether a message names a partition past the `partitions` the producer knows of. */
+function beyondPartitions(messages: ProducerMessage[], partitions: number): boolean {
+  for (const m of messages) if (typeof m?.partition === 'number' && m.partition >= partitions) return true;
+  return false;
+}
+
 function estimate(key: Buffer | null, value: Buffer | null, headers: Header[] | undefined): number {
   let n = RECORD_OVERHEAD + (key?.length ?? 0) + (value?.length ?? 0);
   for (const h of headers ?? []) n += HEADER_OVERHEAD + Buffer.byteLength(h.key) + (h.value?.length ?? 0);
@@ -515,7 +579,7 @@ function estimate(key: Buffer | null, value: Buffer | null, headers: Header[] | 
 }
 
 /** Estimated bytes of the send's records from `from` on that go to `partition`: the room a new batch starts with. */
-function remainingFor(partitionOf: Int32Array, sizeOf: Float64Array, from: number, partition: number): number {
+function remainingFor(partitionOf: number[], sizeOf: number[], from: number, partition: number): number {
   let bytes = 0;
   for (let i = from; i < partitionOf.length; i++) if (partitionOf[i] === partition) bytes += sizeOf[i];
   return bytes;

@@ -40,6 +40,12 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
   private need = -1;
+  /**
+   * Set once a frame header declared more than `maxFrameBytes`: the stream cannot be read past it, and what
+   * follows is dropped. The frames before it were returned, so that a peer's earlier requests can still be
+   * answered before the connection is closed (as a Kafka broker, reading one request at a time, would).
+   */
+  tooLarge: FrameTooLargeError | null = null;
 
   constructor(private readonly maxFrameBytes: number) {}
 
@@ -47,8 +53,9 @@ export class FrameReader {
     return this.buffered;
   }
 
-  /** Feeds bytes; returns the complete frame bodies now available. Throws FrameTooLargeError. */
+  /** Feeds bytes; returns the complete frame bodies now available (none once `tooLarge` is set). */
   push(data: Buffer): Buffer[] {
+    if (this.tooLarge) return [];
     this.chunks.push(data);
     this.buffered += data.length;
     const frames: Buffer[] = [];
@@ -56,7 +63,12 @@ export class FrameReader {
       if (this.need < 0) {
         if (this.buffered < FRAME_HEADER_BYTES) break;
         const declared = this.take(FRAME_HEADER_BYTES).readUInt32BE(0);
-        if (declared > this.maxFrameBytes) throw new FrameTooLargeError(declared, this.maxFrameBytes);
+        if (declared > this.maxFrameBytes) {
+          this.tooLarge = new FrameTooLargeError(declared, this.maxFrameBytes);
+          this.chunks = [];
+          this.buffered = 0;
+          break;
+        }
         this.need = declared;
       }
       if (this.buffered < this.need) break;

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { FrameReader, FrameTooLargeError } from '@klog/protocol';
+import { FrameReader } from '@klog/protocol';
 import type { BrokerServices } from '../services/broker-services.js';
 import { certificatePrincipal } from '../tls/listener-tls.js';
 import { refusedBeforeAuthentication } from './authentication-gate.js';
@@ -81,17 +81,11 @@ export class KafkaConnection {
 
   private onData(chunk: Buffer): void {
     this.ctx.metrics.bytesReceived('kafka', chunk.length);
-    let frames: Buffer[];
-    try {
-      frames = this.frames.push(chunk);
-    } catch (err) {
-      if (!(err instanceof FrameTooLargeError)) throw err;
-      this.close({ declared: err.declared, max: err.max }, 'closing kafka connection: frame too large');
-      return;
-    }
+    const frames = this.frames.push(chunk);
     this.waiting.push(...frames);
     this.maybePause();
     this.schedule();
+    if (this.working === null) this.closeIfTooLarge();
   }
 
   /** Starts working through the waiting frames unless already at it; frames that came during the last step are not left behind. */
@@ -108,6 +102,15 @@ export class KafkaConnection {
       const frame = this.waiting.shift()!;
       this.maybeResume();
       await this.handle(frame);
+    }
+    this.closeIfTooLarge();
+  }
+
+  /** After an oversized frame header, the requests before it are answered in order, then the connection closes. */
+  private closeIfTooLarge(): void {
+    const tooLarge = this.frames.tooLarge;
+    if (tooLarge && this.waiting.length === 0 && !this.closed.signal.aborted) {
+      this.close({ declared: tooLarge.declared, max: tooLarge.max }, 'closing kafka connection: frame too large');
     }
   }
 
@@ -159,7 +162,7 @@ export class KafkaConnection {
 
   private maybePause(): void {
     const cfg = this.ctx.config;
-    if (!this.paused && (this.waiting.length >= cfg.maxInFlightPerConnection || this.socket.writableLength > cfg.maxBufferedBytesPerConnection)) {
+    if (!this.paused && (this.frames.tooLarge || this.waiting.length >= cfg.maxInFlightPerConnection || this.socket.writableLength > cfg.maxBufferedBytesPerConnection)) {
       this.paused = true;
       this.socket.pause();
     }
@@ -167,7 +170,8 @@ export class KafkaConnection {
 
   private maybeResume(): void {
     const cfg = this.ctx.config;
-    if (this.paused && this.waiting.length < cfg.maxInFlightPerConnection && this.socket.writableLength <= cfg.maxBufferedBytesPerConnection) {
+    // Past an oversized frame nothing more can be read: the socket stays paused until it closes.
+    if (this.paused && !this.frames.tooLarge && this.waiting.length < cfg.maxInFlightPerConnection && this.socket.writableLength <= cfg.maxBufferedBytesPerConnection) {
       this.paused = false;
       this.socket.resume();
     }

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import {
-  CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, FrameTooLargeError, splitRequest, type RequestHeader,
+  CONNECTION_CORRELATION_ID, decodeBody, encodeErrorResponse, FrameReader, splitRequest, type RequestHeader,
 } from '@klog/protocol';
 import { isApiName, toWireError } from '@klog/protocol';
 import { AnswerBudget } from './answer-budget.js';
@@ -120,19 +120,15 @@ export class Connection {
         return;
       }
     }
-    let frames: Buffer[];
-    try {
-      frames = this.reader.push(chunk);
-    } catch (err) {
-      if (err instanceof FrameTooLargeError) {
-        this.log.warn({ declared: err.declared, max: err.max }, 'closing connection: frame too large');
-        this.fatal('FRAME_TOO_LARGE', `${err.message}; the connection is closed`);
-        return;
-      }
-      throw err;
-    }
-    for (const body of frames) this.backlog.push(body);
+    for (const body of this.reader.push(chunk)) this.backlog.push(body);
     this.dispatch();
+    const tooLarge = this.reader.tooLarge;
+    if (tooLarge) {
+      // The requests started before it are still answered (fatal waits for them); then the connection goes.
+      this.log.warn({ declared: tooLarge.declared, max: tooLarge.max }, 'closing connection: frame too large');
+      this.fatal('FRAME_TOO_LARGE', `${tooLarge.message}; the connection is closed`);
+      return;
+    }
     this.maybePause();
   }
 
