@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { reapOnExit } from '../child-reaper.js';
+import { cpuProfileArgs } from '../cpu-profile.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol.js';
 
 const CHILD = fileURLToPath(new URL('./worker-child.js', import.meta.url));
@@ -38,7 +39,7 @@ export class WorkerProcess {
   }
 
   static start(config: WorkerConfig): WorkerProcess {
-    return new WorkerProcess(fork(CHILD, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    return new WorkerProcess(fork(CHILD, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...cpuProfileArgs()] }));
   }
 
   /** Calls `listener` on every progress report. */

@@ -5,6 +5,7 @@ import { AckWindow } from '../ack-window.js';
 import { freePort } from '../free-port.js';
 import { loadBroker } from '../klog-broker-api.js';
 import { ServerProcess } from '../server-process.js';
+import { cpuProfileArgs } from '../cpu-profile.js';
 import { POLL_WAIT_MS, type Consumer, type FsyncClass, type Producer, type ProducerMode, type Target, type TargetInstance } from '../target.js';
 import { tempDataDir } from '../temp-dir.js';
 import type { Message } from '../workload.js';
@@ -35,7 +36,7 @@ function klogBrokerTarget(setting: string, fsyncClass: FsyncClass, fsync: FsyncP
       if (!broker) throw new Error('@klog/broker does not export startBroker/createClient');
       const dir = tempDataDir('klog-broker');
       const port = await freePort();
-      const server = await ServerProcess.start('klog-broker', process.execPath, [SERVER_ENTRY, dir.path, String(port), JSON.stringify(fsync)], port);
+      const server = await ServerProcess.start('klog-broker', process.execPath, [...cpuProfileArgs(), SERVER_ENTRY, dir.path, String(port), JSON.stringify(fsync)], port);
       const address = `127.0.0.1:${port}`;
       return new BrokerInstance(server, broker.createClient({ brokers: [address] }), address, dir.remove);
     },

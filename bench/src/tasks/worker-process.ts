@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { reapOnExit } from '../child-reaper.js';
+import { cpuProfileArgs } from '../cpu-profile.js';
 import { cpuSeconds } from '../proc-stats.js';
 import type { FromTaskWorker, TaskWorkerConfig, ToTaskWorker } from './protocol.js';
 
@@ -31,7 +32,7 @@ export class TaskWorkerProcess {
   /** Starts `count` processes and resolves once every one takes tasks. */
   static async startAll(count: number, config: TaskWorkerConfig): Promise<TaskWorkerProcess[]> {
     const all = Array.from({ length: count }, () =>
-      new TaskWorkerProcess(fork(CHILD, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
+      new TaskWorkerProcess(fork(CHILD, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...cpuProfileArgs()] })));
     try {
       await Promise.all(all.map((w) => w.ready));
     } catch (err) {
