@@ -95,6 +95,15 @@ describe('frames that cannot be trusted close the connection', () => {
     await raw.closed;
   }));
 
+  it('an empty frame (length 0) is refused as bad msgpack on that connection only: the broker keeps serving', () => withRaw(async (raw) => {
+    raw.write(Buffer.alloc(4)); // the whole stream so far: no byte left to cut the empty body from
+    expect(await raw.next()).toMatchObject({ correlationId: -1, errorCode: 'INVALID_REQUEST' });
+    await raw.closed;
+    await withRaw(async (other) => {
+      expect(await other.request('apiVersions', {})).toMatchObject({ correlationId: expect.any(Number) });
+    });
+  }));
+
   it('answers what came before an oversized frame first, in order, then FRAME_TOO_LARGE and closed', () => withRaw(async (raw) => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(MAX_FRAME + 1, 0);

@@ -275,6 +275,10 @@ describe('Kafka wire protocol', () => {
     expect((await conn.next())!.correlationId).toBe(22);
     expect(await conn.next()).toBeNull();
     expect(broker.store.logEndOffset('before-huge', 0)).toBe(1);
+    // An empty frame, alone in the stream: closed, and the broker still serves others.
+    await open();
+    conn.write(Buffer.alloc(4));
+    expect(await conn.next()).toBeNull();
     await open();
     conn.write(requestFrame(API.METADATA, 4, 1, Buffer.from([0, 0, 0, 9, 0, 1])));
     expect(await conn.next()).toBeNull();

@@ -79,6 +79,8 @@ export class FrameReader {
   }
 
   private take(n: number): Buffer {
+    // An empty frame may end the bytes received so far: there is no chunk to cut it from.
+    if (n === 0) return Buffer.alloc(0);
     const first = this.chunks[0];
     let out: Buffer;
     if (first.length >= n) {

@@ -36,3 +36,40 @@ describe('encodeFrame', () => {
     );
   });
 });
+
+describe('FrameReader', () => {
+  const framed = (body: Buffer): Buffer => {
+    const head = Buffer.alloc(FRAME_HEADER_BYTES);
+    head.writeUInt32BE(body.length, 0);
+    return Buffer.concat([head, body]);
+  };
+
+  it('returns the frames before an oversized length however the bytes are split, then sets tooLarge and reads nothing more', () => {
+    const max = 64;
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: max }).map((a) => Buffer.from(a)), { maxLength: 6 }),
+        fc.integer({ min: max + 1, max: 2 ** 32 - 1 }),
+        fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)),
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 10 }),
+        (bodies, declared, after, cuts) => {
+          const head = Buffer.alloc(FRAME_HEADER_BYTES);
+          head.writeUInt32BE(declared, 0);
+          const stream = Buffer.concat([...bodies.map(framed), head, after]);
+          const reader = new FrameReader(max);
+          const got: Buffer[] = [];
+          for (let at = 0, i = 0; at < stream.length; i++) {
+            const next = Math.min(stream.length, at + cuts[i % cuts.length]);
+            got.push(...reader.push(stream.subarray(at, next)));
+            at = next;
+          }
+          expect(got.map((b) => b.toString('hex'))).toEqual(bodies.map((b) => b.toString('hex')));
+          expect(reader.tooLarge?.declared).toBe(declared);
+          expect(reader.push(framed(Buffer.from('later')))).toEqual([]);
+          expect(reader.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
