@@ -123,7 +123,8 @@ export class Connection {
     for (const body of this.reader.push(chunk)) this.backlog.push(body);
     this.dispatch();
     const tooLarge = this.reader.tooLarge;
-    if (tooLarge) {
+    // Unless a bad frame before it already closed the connection with its own error.
+    if (tooLarge && !this.closed.signal.aborted) {
       // The requests started before it are still answered (fatal waits for them); then the connection goes.
       this.log.warn({ declared: tooLarge.declared, max: tooLarge.max }, 'closing connection: frame too large');
       this.fatal('FRAME_TOO_LARGE', `${tooLarge.message}; the connection is closed`);
