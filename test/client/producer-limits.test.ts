@@ -56,6 +56,30 @@ describe('producer batch limits', () => {
   });
 });
 
+describe('producer input', () => {
+  it('a malformed send is a rejected promise with a typed error, never a throw, and buffers nothing', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('input', { partitions: 1 });
+      const producer = client.producer();
+      await producer.send({ topic: 'input', messages: [{ value: 'warm' }] }); // the topic is known: the fast path
+      const bad: unknown[] = [undefined, {}, { topic: 'input' }, { topic: 'input', messages: 'x' }, { topic: 'input', messages: [null] }];
+      for (const request of bad) {
+        let sent: Promise<unknown> | undefined;
+        expect(() => (sent = producer.send(request as never))).not.toThrow();
+        const err = await sent!.catch((e: unknown) => e);
+        expect(isKlogError(err, 'INVALID_RECORD'), String(err)).toBe(true);
+      }
+      await producer.close();
+      expect(await client.admin().fetchOffsets('input')).toEqual([{ partition: 0, offset: 1 }]);
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+});
+
 describe('producer back-pressure', () => {
   it('unawaited sends of mixed sizes that wait for buffer room land in the log in the order they were sent', async () => {
     const broker = await startTestBroker();

@@ -175,9 +175,12 @@ export class Producer {
   }
 
   /** Sends messages to a topic; resolves once the broker acknowledged every one (per `acks`). */
-  send({ topic, messages }: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
+  send(request: { topic: string; messages: ProducerMessage[] }): Promise<RecordMetadata[]> {
+    let topic: string;
+    let messages: ProducerMessage[];
     try {
       if (this.closed) throw new KlogError('CLIENT_CLOSED', 'the producer is closed');
+      ({ topic, messages } = request ?? ({} as typeof request));
       if (!Array.isArray(messages)) throw new KlogError('INVALID_RECORD', 'send needs { topic, messages: [...] }');
       // The common case, a topic known and fresh, goes in this turn: no promise per send but the one returned.
       // Only while no earlier send is still looking its topic up, or this one could overtake it.
