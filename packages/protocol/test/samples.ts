@@ -1,6 +1,6 @@
 // One fixed request and response per API, giving every field a value (optional ones too), so that the golden
 // frames pin every field's name, type and position.
-import type { ApiName, RequestOf, ResponseOf } from '../src/index.js';
+import type { ApiName, RequestOf, ResponseOf, ShareAckOutcome } from '../src/index.js';
 
 const batch = Buffer.from('0000000000000000000000', 'hex');
 const queueConfig = {
@@ -251,7 +251,7 @@ const rangedAcks: RequestOf<'shareAcknowledge'>['acks'] = [
   { topic: 'jobs', partition: 0, offset: 16, type: 'reject', deliveryCount: 1, reason: 'bad input' },
   { topic: 'jobs', partition: 1, offset: 7, type: 'accept', deliveryCount: 1 },
 ];
-const refused = { failures: [{ index: 4, topic: 'jobs', partition: 0, offset: 14, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }] } as const;
+const refused: ShareAckOutcome = { failures: [{ index: 4, topic: 'jobs', partition: 0, offset: 14, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }] };
 
 /**
  * Where a version's message differs from the one sample above in more than leaving out newer fields: the compact
