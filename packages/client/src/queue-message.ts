@@ -6,6 +6,13 @@ import { fromBytes, type Deserializer } from './serializers.js';
 export type SendAck = (message: QueueMessage, type: QueueAckType, opts: QueueAckOptions) => Promise<void>;
 export type { QueueAckType };
 
+/**
+ * The fetch a message came in, as its Queue counts them (records fetched before a failed request may no longer be
+ * locked to the member). A symbol, not a field: it is the Queue's business, not the message's API; and a property
+ * rather than a WeakMap entry per message, which costs about 0.3 µs of CPU and GC work each.
+ */
+export const FETCH_EPOCH = Symbol('klog.queueFetchEpoch');
+
 /** One delivery of one record from a broker's queue: a ConsumedMessage plus its delivery count and lock. */
 export class QueueMessage extends QueueAcknowledgements implements ConsumedMessage {
   readonly key: unknown;
@@ -19,6 +26,7 @@ export class QueueMessage extends QueueAcknowledgements implements ConsumedMessa
   private readonly rawHeaders: unknown;
   private list: MessageHeader[] | undefined;
   private byKey: Record<string, Buffer | null> | undefined;
+  [FETCH_EPOCH] = 0;
 
   /** The record at `index` (counted in records) of a shareFetch answer's group, read straight from the group's values. */
   constructor(group: ShareRecordGroup, index: number, deserializers: { key?: Deserializer; value?: Deserializer }, private readonly send: SendAck) {

@@ -4,7 +4,7 @@ import { SHARE_RECORD, isRetriable, runQueueHandlers, type ShareAckOutcome } fro
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { AckBatcher, acksOf, type QueuedAck, type WireAck } from './queue-ack-batcher.js';
-import { QueueMessage, type QueueAckType } from './queue-message.js';
+import { FETCH_EPOCH, QueueMessage, type QueueAckType } from './queue-message.js';
 import { sleep } from './retry.js';
 import type { Deserializer } from './serializers.js';
 
@@ -65,7 +65,6 @@ export class Queue implements AsyncIterable<QueueMessage> {
   private readonly acks: AckBatcher;
   /** Bumped when a request to the broker fails: records fetched before may no longer be locked to this member. */
   private epoch = 0;
-  private readonly fetchedIn = new WeakMap<QueueMessage, number>();
   /** Whether fetches carry acks (shareFetch v1); off for good once the broker answers one without ackResults. */
   private carryAcks = true;
   /** Fetches on their way that carry acks: close() waits for their answers before leaving. */
@@ -121,7 +120,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
         const count = group.records.length / SHARE_RECORD.stride;
         for (let i = 0; i < count; i++) {
           const m = new QueueMessage(group, i, deserializers, this.sendAck);
-          this.fetchedIn.set(m, epoch);
+          m[FETCH_EPOCH] = epoch;
           messages.push(m);
         }
       }
@@ -239,7 +238,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
         return () => clearInterval(timer);
       },
       ackFailed: (message, err) => this.logAck(message, err),
-      stale: (message) => this.fetchedIn.get(message) !== this.epoch,
+      stale: (message) => message[FETCH_EPOCH] !== this.epoch,
     }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }),
     opts.prefetch ?? concurrency);
   }

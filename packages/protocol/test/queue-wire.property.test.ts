@@ -39,7 +39,7 @@ const stepArb = fc.record({
   deliveryCount: rarelyAbsent(fc.constantFrom(1, 1, 1, 2)),
   delayMs: rarelyPresent(fc.integer({ min: 0, max: 10_000 })),
   reason: rarelyPresent(fc.string({ maxLength: 8 })),
-  far: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  far: fc.integer({ min: 0, max: 2 ** 52 }), // room for the steps after it: offsets stay safe integers
 });
 
 const acksArb = fc.array(stepArb, { maxLength: 80 }).map((steps) => {
