@@ -3,6 +3,7 @@
 // as flat value lists with offsets and timestamps as differences. The in-order, per-ack semantics of v1 hold.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Broker } from '@klog/broker';
+import { API_VERSIONS, type ApiName, type VersionRange } from '@klog/protocol';
 import type { Client } from '@klog/client';
 import { clientFor, RawConnection, removeTempDirs, startTestBroker, type Frame } from '../broker/fixture.js';
 import { produceNumbered } from '../broker/group-fixture.js';
@@ -79,3 +80,54 @@ describe('compact queue wire (shareFetch v2, shareAcknowledge v1)', () => {
     expect(stats).toMatchObject({ inFlight: 1 });
   });
 });
+
+/** A broker that speaks the queue APIs only up to these versions, as an older one does. */
+function olderQueueVersions(shareFetch: number, shareAcknowledge: number): { [A in ApiName]?: VersionRange } {
+  return { ...API_VERSIONS, shareFetch: { min: 0, max: shareFetch }, shareAcknowledge: { min: 0, max: shareAcknowledge } };
+}
+
+describe('the client against a broker of older queue versions', () => {
+  it.each([{ shareFetch: 1, shareAcknowledge: 0 }, { shareFetch: 0, shareAcknowledge: 0 }])(
+    'shareFetch v$shareFetch, shareAcknowledge v$shareAcknowledge: records, headers, releases and accepts as with the compact versions',
+    async (versions) => {
+      const broker = await startTestBroker({ apiVersions: olderQueueVersions(versions.shareFetch, versions.shareAcknowledge) });
+      const client = clientFor(broker);
+      try {
+        await client.admin().createTopic('jobs');
+        const producer = client.producer();
+        await producer.send({ topic: 'jobs', messages: Array.from({ length: 30 }, (_, i) => ({ key: `k${i}`, value: String(i), headers: i === 7 ? [{ key: 'h', value: Buffer.from('x') }] : [] })) });
+        await producer.close();
+        const q = client.queue({ name: 'old', topics: ['jobs'], start: 'earliest', backoff: { baseMs: 10, maxMs: 10 } });
+        const seen: string[] = [];
+        let headers: Record<string, Buffer | null> = {};
+        const run = q.run({
+          concurrency: 4,
+          eachMessage: async ({ message, deliveryCount }) => {
+            if (message.offset === 7) headers = message.headers;
+            if (message.offset === 3 && deliveryCount === 1) throw new Error('once more'); // released, then delivered again
+            seen.push(`${String(message.value)}@${deliveryCount}`);
+          },
+        });
+        await waitFor(() => seen.length === 30);
+        await q.close();
+        await run;
+        expect(seen).toContain('3@2');
+        expect(new Set(seen.map((s) => s.split('@')[0])).size).toBe(30);
+        expect(headers).toEqual({ h: Buffer.from('x') });
+        const [stats] = (await client.admin().describeQueue('old')).partitions;
+        expect(stats).toMatchObject({ lag: 0, inFlight: 0 });
+      } finally {
+        await client.close();
+        await broker.close();
+      }
+    },
+  );
+});
+
+async function waitFor(done: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
