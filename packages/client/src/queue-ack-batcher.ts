@@ -1,9 +1,8 @@
 import { KlogError } from '@klog/log-core';
-import { fromWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { fromWireError, type ResponseOf, type ShareAck, type ShareAckFailure, type ShareAckOutcome } from '@klog/protocol';
 import type { BrokerConnection } from './broker-connection.js';
 
-export type WireAck = RequestOf<'shareAcknowledge'>['acks'][number];
-type AckResult = ResponseOf<'shareAcknowledge'>['results'][number];
+export type WireAck = ShareAck;
 
 /** The one call the batcher makes (a test may give a stand-in). */
 export type AckConnection = Pick<BrokerConnection, 'request'>;
@@ -99,33 +98,66 @@ export class AckBatcher {
   }
 
   /**
-   * Settles each ack of `batch` by the broker's answer at its index. The coordinates are checked so that a
+   * Settles each ack of `batch` by the broker's answer: an ack among the failures (by its index) is rejected
+   * with its own error, every other one resolves. The coordinates the answer gives are checked, so that a
    * mismatch is an error, not another record's answer.
    */
-  settle(batch: QueuedAck[], results: AckResult[]): void {
+  settle(batch: QueuedAck[], outcome: ShareAckOutcome): void {
     this.onAnswered();
-    batch.forEach((w, i) => {
-      const r = results[i];
-      // The record's id is spelled out only for an error: most acks succeed, and each string is garbage.
-      const id = (): string => `${w.ack.topic}/${w.ack.partition}/${w.ack.offset}`;
-      if (r === undefined || r.topic !== w.ack.topic || r.partition !== w.ack.partition || r.offset !== w.ack.offset) {
-        w.reject(new KlogError('INVALID_REQUEST', `the broker did not answer the ${w.ack.type} of ${id()}`));
-      } else if (r.errorCode) {
-        w.reject(fromWireError(r, `${w.ack.type} ${id()}`));
-      } else {
-        w.resolve();
-      }
-    });
+    const refused = refusalsByIndex(batch, outcome);
+    for (let i = 0; i < batch.length; i++) {
+      const w = batch[i];
+      const why = refused?.get(i);
+      if (why === undefined) w.resolve();
+      else w.reject(why);
+    }
   }
 
   private async exchange(batch: QueuedAck[]): Promise<void> {
     let res: ResponseOf<'shareAcknowledge'>;
     try {
-      res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: batch.map((w) => w.ack) });
+      res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: acksOf(batch) });
     } catch (err) {
       this.fail(batch, err);
       return;
     }
     this.settle(batch, res.results);
   }
+}
+
+/** The acks of a batch, in order, as a request carries them. */
+export function acksOf(batch: readonly QueuedAck[]): WireAck[] {
+  const acks = new Array<WireAck>(batch.length);
+  for (let i = 0; i < batch.length; i++) acks[i] = batch[i].ack;
+  return acks;
+}
+
+/** The record's id is spelled out only for an error: most acks succeed, and each string is garbage. */
+function idOf(a: WireAck): string {
+  return `${a.topic}/${a.partition}/${a.offset}`;
+}
+
+function sameRecord(a: WireAck, b: { topic: string; partition: number; offset: number }): boolean {
+  return a.topic === b.topic && a.partition === b.partition && a.offset === b.offset;
+}
+
+/** Each refused ack's error by its index in the batch; undefined when every ack succeeded (the usual answer). */
+function refusalsByIndex(batch: readonly QueuedAck[], outcome: ShareAckOutcome): Map<number, KlogError> | undefined {
+  const { acks, failures } = outcome;
+  let refused: Map<number, KlogError> | undefined;
+  const refuse = (i: number, err: KlogError): void => {
+    refused ??= new Map();
+    if (!refused.has(i)) refused.set(i, err);
+  };
+  const unanswered = (a: WireAck): KlogError => new KlogError('INVALID_REQUEST', `the broker did not answer the ${a.type} of ${idOf(a)}`);
+  // Older versions name every ack: each must be the one at its index.
+  if (acks !== undefined) {
+    for (let i = 0; i < batch.length; i++) if (acks[i] === undefined || !sameRecord(batch[i].ack, acks[i])) refuse(i, unanswered(batch[i].ack));
+  }
+  for (const f of failures as readonly ShareAckFailure[]) {
+    const w = batch[f.index];
+    if (w === undefined) continue; // names no ack of ours: nothing to settle with it
+    refuse(f.index, sameRecord(w.ack, f) ? fromWireError(f, `${w.ack.type} ${idOf(w.ack)}`) : unanswered(w.ack));
+  }
+  return refused;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { isRetriable, runQueueHandlers } from '@klog/protocol';
+import { SHARE_RECORD, isRetriable, runQueueHandlers, type ShareAckOutcome } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
-import { AckBatcher, type QueuedAck } from './queue-ack-batcher.js';
-import { QueueMessage, type QueueAckType } from './queue-message.js';
+import { AckBatcher, acksOf, type QueuedAck, type WireAck } from './queue-ack-batcher.js';
+import { FETCH_EPOCH, QueueMessage, type QueueAckType } from './queue-message.js';
 import { sleep } from './retry.js';
 import type { Deserializer } from './serializers.js';
 
@@ -65,7 +65,6 @@ export class Queue implements AsyncIterable<QueueMessage> {
   private readonly acks: AckBatcher;
   /** Bumped when a request to the broker fails: records fetched before may no longer be locked to this member. */
   private epoch = 0;
-  private readonly fetchedIn = new WeakMap<QueueMessage, number>();
   /** Whether fetches carry acks (shareFetch v1); off for good once the broker answers one without ackResults. */
   private carryAcks = true;
   /** Fetches on their way that carry acks: close() waits for their answers before leaving. */
@@ -108,7 +107,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
     const carried = this.carryAcks ? this.acks.take() : [];
     try {
       const request = this.fetchConn.request('shareFetch', {
-        queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: carried.map((w) => w.ack) } : {}),
+        queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: acksOf(carried) } : {}),
       }, { timeoutMs: maxWaitMs + 30_000 });
       if (carried.length > 0) this.answerCarried(request, carried);
       const res = await untilAborted(request, this.stop.signal);
@@ -116,11 +115,16 @@ export class Queue implements AsyncIterable<QueueMessage> {
       if (res === null) return [];
       this.lastSent = Date.now();
       const deserializers = { key: this.opts.keyDeserializer, value: this.opts.valueDeserializer };
-      return res.records.map((d) => {
-        const m = new QueueMessage(d, deserializers, this.sendAck);
-        this.fetchedIn.set(m, epoch);
-        return m;
-      });
+      const messages: QueueMessage[] = [];
+      for (const group of res.records) {
+        const count = group.records.length / SHARE_RECORD.stride;
+        for (let i = 0; i < count; i++) {
+          const m = new QueueMessage(group, i, deserializers, this.sendAck);
+          m[FETCH_EPOCH] = epoch;
+          messages.push(m);
+        }
+      }
+      return messages;
     } catch (err) {
       if (this.stop.signal.aborted) return [];
       throw err;
@@ -184,11 +188,15 @@ export class Queue implements AsyncIterable<QueueMessage> {
   }
 
   /** Acknowledgements travel in batches (queue-ack-batcher.ts); each message's promise still settles on its own. */
-  private readonly sendAck = (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> =>
-    this.acks.send({ topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type, ...o });
+  private readonly sendAck = (m: QueueMessage, type: QueueAckType, o: { delayMs?: number; reason?: string }): Promise<void> => {
+    const ack: WireAck = { topic: m.topic, partition: m.partition, offset: m.offset, deliveryCount: m.deliveryCount, type };
+    if (o.delayMs !== undefined) ack.delayMs = o.delayMs;
+    if (o.reason !== undefined) ack.reason = o.reason;
+    return this.acks.send(ack);
+  };
 
   /** Settles the acks a fetch carried, before its records are handed out; an older broker's fetch did not carry them. */
-  private answerCarried(request: Promise<{ ackResults?: Parameters<AckBatcher['settle']>[1] }>, carried: QueuedAck[]): void {
+  private answerCarried(request: Promise<{ ackResults?: ShareAckOutcome }>, carried: QueuedAck[]): void {
     const answered = request.then((res) => {
       if (res.ackResults !== undefined) return this.acks.settle(carried, res.ackResults);
       this.carryAcks = false;
@@ -230,7 +238,7 @@ export class Queue implements AsyncIterable<QueueMessage> {
         return () => clearInterval(timer);
       },
       ackFailed: (message, err) => this.logAck(message, err),
-      stale: (message) => this.fetchedIn.get(message) !== this.epoch,
+      stale: (message) => message[FETCH_EPOCH] !== this.epoch,
     }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }),
     opts.prefetch ?? concurrency);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KlogError } from '@klog/log-core';
-import type { RequestOf, ResponseOf } from '@klog/protocol';
+import type { ErrorCode, RequestOf, ResponseOf } from '@klog/protocol';
 import { AckBatcher, MAX_ACKS_PER_REQUEST, type AckConnection, type WireAck } from '../src/queue-ack-batcher.js';
 
 type Body = RequestOf<'shareAcknowledge'>;
@@ -15,10 +15,17 @@ class FakeConnection {
     }),
   } as unknown as AckConnection;
 
-  /** Answers request `i`, each ack with the error `refuse` gives it, if any. */
-  answer(i: number, refuse: (a: WireAck) => Answer['results'][number]['errorCode'] = () => undefined): void {
+  /**
+   * Answers request `i`, each ack with the error `refuse` gives it, if any: only the refused ones, as the compact
+   * versions do, or (`everyAck`) naming every ack as older versions do.
+   */
+  answer(i: number, refuse: (a: WireAck) => ErrorCode | undefined = () => undefined, everyAck = false): void {
     const { body, answer } = this.requests[i];
-    answer({ results: body.acks.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset, ...(refuse(a) ? { errorCode: refuse(a), errorMessage: 'refused' } : {}) })) });
+    const failures = body.acks.flatMap((a, index) => {
+      const errorCode = refuse(a);
+      return errorCode ? [{ index, topic: a.topic, partition: a.partition, offset: a.offset, errorCode, errorMessage: 'refused' }] : [];
+    });
+    answer({ results: { failures, ...(everyAck ? { acks: body.acks.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset })) } : {}) } });
   }
 }
 
@@ -37,6 +44,27 @@ describe('AckBatcher', () => {
     expect(fake.requests[0].body.acks.map((a) => [a.offset, a.type])).toEqual([[0, 'accept'], [1, 'accept'], [2, 'accept'], [3, 'release']]);
     fake.answer(0, (a) => (a.offset === 1 ? 'LOCK_LOST' : a.offset === 2 ? 'INVALID_ACK' : undefined));
     expect(await Promise.all(results)).toEqual(['ok', 'LOCK_LOST', 'INVALID_ACK', 'ok']);
+  });
+
+  it('settles by an older broker\'s answer, which names every ack', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm-1');
+    const results = [0, 1, 2].map((o) => outcome(b.send(ack(o))));
+    await turn();
+    fake.answer(0, (a) => (a.offset === 1 ? 'LOCK_LOST' : undefined), true);
+    expect(await Promise.all(results)).toEqual(['ok', 'LOCK_LOST', 'ok']);
+  });
+
+  it('refuses a failure that names another record than the ack at its index, and ignores one naming no ack', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm-1');
+    const results = [0, 1].map((o) => outcome(b.send(ack(o))));
+    await turn();
+    fake.requests[0].answer({ results: { failures: [
+      { index: 1, topic: 't', partition: 0, offset: 9, errorCode: 'LOCK_LOST', errorMessage: 'x' },
+      { index: 5, topic: 't', partition: 0, offset: 5, errorCode: 'LOCK_LOST', errorMessage: 'x' },
+    ] } });
+    expect(await Promise.all(results)).toEqual(['ok', 'INVALID_REQUEST']);
   });
 
   it('holds acks made while a request is on its way for the next one, in the order they were made', async () => {
@@ -88,7 +116,7 @@ describe('AckBatcher', () => {
     const b = new AckBatcher(fake.conn, 'q', 'm');
     const p = outcome(b.send(ack(7)));
     await turn();
-    fake.requests[0].answer({ results: [] });
+    fake.requests[0].answer({ results: { acks: [], failures: [] } });
     expect(await p).toBe('INVALID_REQUEST');
   });
 
@@ -115,7 +143,7 @@ describe('AckBatcher', () => {
     expect(taken.map((w) => w.ack.offset)).toEqual([0, 1]);
     await turn();
     expect(fake.requests).toHaveLength(0); // the fetch carries them: no shareAcknowledge
-    b.settle(taken, [{ topic: 't', partition: 0, offset: 0 }, { topic: 't', partition: 0, offset: 1, errorCode: 'LOCK_LOST', errorMessage: 'gone' }]);
+    b.settle(taken, { failures: [{ index: 1, topic: 't', partition: 0, offset: 1, errorCode: 'LOCK_LOST', errorMessage: 'gone' }] });
     expect(await Promise.all(carried)).toEqual(['ok', 'LOCK_LOST']);
 
     // A request on its way: newer acks must not overtake it in a fetch.

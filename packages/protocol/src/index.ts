@@ -9,6 +9,11 @@ export { FETCH_DEFAULTS, FETCH_MAX_WAIT_MS } from './apis/fetch.js';
 export type { Subscription } from './apis/common.js';
 export type { ResetTo } from './apis/reset-offsets.js';
 export { SHARE_FETCH_DEFAULTS } from './apis/share-fetch.js';
+export { SHARE_RECORD, groupDeliveries, shareRecordHeaders } from './apis/share-records.js';
+export type { ShareRecordGroup, DeliveredRecord } from './apis/share-records.js';
+export { MAX_ACKS_PER_RANGED_REQUEST, toAckRanges, fromAckRanges } from './apis/share-ack-ranges.js';
+export type { ShareAck, AckRange, AckRangeGroup } from './apis/share-ack-ranges.js';
+export type { ShareAckOutcome, ShareAckFailure, AckCoordinates } from './apis/share-ack-outcome.js';
 export type { QueueResetTo } from './apis/reset-queue.js';
 export {
   encodeRequest, splitRequest, decodeRequest, encodeResponse, encodeErrorResponse, splitResponse, decodeResponse, CONNECTION_CORRELATION_ID,

@@ -1,6 +1,6 @@
 // One fixed request and response per API, giving every field a value (optional ones too), so that the golden
 // frames pin every field's name, type and position.
-import type { ApiName, RequestOf, ResponseOf } from '../src/index.js';
+import type { ApiName, RequestOf, ResponseOf, ShareAckOutcome } from '../src/index.js';
 
 const batch = Buffer.from('0000000000000000000000', 'hex');
 const queueConfig = {
@@ -155,11 +155,12 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
       acks: [{ topic: 'jobs', partition: 0, offset: 41, type: 'release', deliveryCount: 1, delayMs: 500, reason: 'later' }],
     },
     response: {
-      records: [{
-        topic: 'jobs', partition: 0, offset: 42, key: Buffer.from('k'), value: null, headers: [{ key: 'h', value: Buffer.from('v') }],
-        timestamp: 1_700_000_000_000, deliveryCount: 2, lockUntil: 1_700_000_030_000,
-      }],
-      ackResults: [{ topic: 'jobs', partition: 0, offset: 41, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
+      // In memory records are grouped whatever the version; below v2 they travel one map per record.
+      records: [{ topic: 'jobs', partition: 0, lockUntil: 1_700_000_030_000, records: [42, 1_700_000_000_000, Buffer.from('k'), null, 2, ['h', Buffer.from('v')]] }],
+      ackResults: {
+        acks: [{ topic: 'jobs', partition: 0, offset: 41 }],
+        failures: [{ index: 0, topic: 'jobs', partition: 0, offset: 41, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
+      },
     },
   },
   shareAcknowledge: {
@@ -168,7 +169,10 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
       acks: [{ topic: 'jobs', partition: 0, offset: 42, type: 'release', deliveryCount: 2, delayMs: 1_000, reason: 'busy' }],
     },
     response: {
-      results: [{ topic: 'jobs', partition: 0, offset: 42 }, { topic: 'jobs', partition: 0, offset: 43, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
+      results: {
+        acks: [{ topic: 'jobs', partition: 0, offset: 42 }, { topic: 'jobs', partition: 0, offset: 43 }],
+        failures: [{ index: 1, topic: 'jobs', partition: 0, offset: 43, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }],
+      },
     },
   },
   leaveQueue: {
@@ -235,3 +239,49 @@ export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: Respo
     response: {},
   },
 };
+
+/** Acks that make every kind of range: runs, a type change, a delivery count change, extras, another partition. */
+const rangedAcks: RequestOf<'shareAcknowledge'>['acks'] = [
+  { topic: 'jobs', partition: 0, offset: 10, type: 'accept', deliveryCount: 1 },
+  { topic: 'jobs', partition: 0, offset: 11, type: 'accept', deliveryCount: 1 },
+  { topic: 'jobs', partition: 0, offset: 12, type: 'accept', deliveryCount: 1 },
+  { topic: 'jobs', partition: 0, offset: 13, type: 'accept', deliveryCount: 3 },
+  { topic: 'jobs', partition: 0, offset: 14, type: 'renew', deliveryCount: 1 },
+  { topic: 'jobs', partition: 0, offset: 15, type: 'release', deliveryCount: 1, delayMs: 1_000, reason: 'busy' },
+  { topic: 'jobs', partition: 0, offset: 16, type: 'reject', deliveryCount: 1, reason: 'bad input' },
+  { topic: 'jobs', partition: 1, offset: 7, type: 'accept', deliveryCount: 1 },
+];
+const refused: ShareAckOutcome = { failures: [{ index: 4, topic: 'jobs', partition: 0, offset: 14, errorCode: 'LOCK_LOST', errorMessage: 'lock ran out' }] };
+
+/**
+ * Where a version's message differs from the one sample above in more than leaving out newer fields: the compact
+ * queue versions name only refused acks, and their samples exercise every form of ranges and record groups.
+ */
+export const VERSION_SAMPLES: { [A in ApiName]?: Record<number, { request?: RequestOf<A>; response?: ResponseOf<A> }> } = {
+  shareFetch: {
+    2: {
+      request: { queue: 'work', memberId: 'm-1', maxRecords: 10, maxWaitMs: 0, acks: rangedAcks },
+      response: {
+        records: [
+          {
+            topic: 'jobs', partition: 0, lockUntil: 1_700_000_030_000,
+            records: [
+              42, 1_700_000_000_000, Buffer.from('k'), Buffer.from('v1'), 1, null,
+              43, 1_700_000_000_005, null, Buffer.from('v2'), 2, ['h', Buffer.from('v'), 'h', null],
+            ],
+          },
+          { topic: 'urgent', partition: 3, lockUntil: 1_700_000_030_001, records: [5, 1_699_999_999_000, null, null, 1, null] },
+        ],
+        ackResults: refused,
+      },
+    },
+  },
+  shareAcknowledge: {
+    1: { request: { queue: 'work', memberId: 'm-1', acks: rangedAcks }, response: { results: refused } },
+  },
+};
+
+/** The sample of an API's request or response at one version. */
+export function sampleAt<A extends ApiName>(api: A, version: number, side: 'request' | 'response'): unknown {
+  return VERSION_SAMPLES[api]?.[version]?.[side] ?? SAMPLES[api][side];
+}

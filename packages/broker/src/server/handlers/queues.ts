@@ -1,4 +1,6 @@
-import { SHARE_FETCH_DEFAULTS, toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import {
+  SHARE_FETCH_DEFAULTS, groupDeliveries, toWireError, type RequestOf, type ResponseOf, type ShareAck, type ShareAckFailure, type ShareAckOutcome,
+} from '@klog/protocol';
 import type { KlogError } from '@klog/log-core';
 import type { BrokerContext } from '../broker-context.js';
 import type { RequestContext } from '../request-context.js';
@@ -25,27 +27,31 @@ export async function shareFetch(req: RequestOf<'shareFetch'>, ctx: BrokerContex
     maxWaitMs: acks.length > 0 ? 0 : req.maxWaitMs ?? SHARE_FETCH_DEFAULTS.maxWaitMs,
     stop: ctx.shutdown.signal,
   });
-  const [errors, deliveries] = await Promise.all([acked ?? [], got]);
-  return {
-    records: deliveries.map(({ topic, partition, record, deliveryCount, lockUntil }) => ({
-      topic, partition, offset: record.offset, key: record.key, value: record.value,
-      headers: record.headers.map((h) => ({ key: h.key, value: h.value })), timestamp: record.timestamp, deliveryCount, lockUntil,
-    })),
-    ackResults: ackResults(acks, errors, ctx),
-  };
+  const [errors, deliveries] = await Promise.all([acked ?? NO_ERRORS, got]);
+  // The protocol's schema writes these in the form of the request's version (one map per record below v2).
+  return { records: groupDeliveries(deliveries), ackResults: ackOutcome(acks, errors, ctx) };
 }
 
 export async function shareAcknowledge(req: RequestOf<'shareAcknowledge'>, ctx: BrokerContext, conn: RequestContext): Promise<ResponseOf<'shareAcknowledge'>> {
   const errors = await ctx.queues.acknowledge(req.queue, req.memberId, { closed: conn.closed, clientHost: conn.remoteHost }, req.acks);
-  return { results: ackResults(req.acks, errors, ctx) };
+  return { results: ackOutcome(req.acks, errors, ctx) };
 }
 
-/** One answer per ack, at its index: its coordinates, and its own error if it was refused. */
-function ackResults(acks: RequestOf<'shareAcknowledge'>['acks'], errors: (KlogError | undefined)[], ctx: BrokerContext): ResponseOf<'shareAcknowledge'>['results'] {
-  return acks.map((a, i) => {
-    const err = errors[i];
-    return { topic: a.topic, partition: a.partition, offset: a.offset, ...(err ? toWireError(err, ctx.logger) : {}) };
-  });
+const NO_ERRORS: (KlogError | undefined)[] = [];
+
+/**
+ * The refused acks, by index. The acks themselves go along for peers of older versions, whose answers name
+ * every ack; an answer in the newer form names only the refused ones.
+ */
+function ackOutcome(acks: ShareAck[], errors: (KlogError | undefined)[], ctx: BrokerContext): ShareAckOutcome {
+  const failures: ShareAckFailure[] = [];
+  for (let index = 0; index < errors.length; index++) {
+    const err = errors[index];
+    if (err === undefined) continue;
+    const a = acks[index];
+    failures.push({ index, topic: a.topic, partition: a.partition, offset: a.offset, ...toWireError(err, ctx.logger) });
+  }
+  return { acks, failures };
 }
 
 export async function leaveQueue(req: RequestOf<'leaveQueue'>, ctx: BrokerContext): Promise<ResponseOf<'leaveQueue'>> {
