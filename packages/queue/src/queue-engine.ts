@@ -158,8 +158,12 @@ export class QueueEngine {
     for (;;) {
       this.checkOpen();
       if (signal?.aborted) return [];
-      await Promise.all(this.parts.map((pr) => this.fill(pr)));
-      await Promise.all(this.parts.map((pr) => this.readBack(pr, max)));
+      // Awaited only when there is something to read: otherwise the pick runs in the tick of the call, so that
+      // the acks a fetch carries (applied just before) and its acquisitions share one state write.
+      const reads = this.parts.filter((pr) => this.mustFill(pr));
+      if (reads.length > 0) await Promise.all(reads.map((pr) => this.fill(pr)));
+      const backs = this.parts.filter((pr) => pr.sp.parkedCount > 0);
+      if (backs.length > 0) await Promise.all(backs.map((pr) => this.readBack(pr, max)));
       this.checkOpen();
       const got = this.pick(consumer, max, this.ctx.clock.now());
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
@@ -320,6 +324,14 @@ export class QueueEngine {
       pr.filling = undefined;
     });
     return pr.filling;
+  }
+
+  /** Whether fill(pr) has anything to do: a fill under way, records dropped from the log, or room and records to admit. */
+  private mustFill(pr: PartitionRuntime): boolean {
+    if (pr.filling !== undefined) return true;
+    const { store } = this.ctx;
+    if (store.logStartOffset(pr.topic, pr.partition) > pr.sp.start) return true;
+    return pr.sp.wantsMore() && (!pr.ahead.isEmpty || pr.sp.end < store.logEndOffset(pr.topic, pr.partition));
   }
 
   /** Moves records from `ahead` into the window while it has room. */
