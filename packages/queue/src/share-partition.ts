@@ -110,7 +110,15 @@ export class SharePartition {
   private archivedTotal: number;
   private redeliveredCount = 0;
   private deadLetteredCount = 0;
-  private readonly entries = new Map<number, Entry>();
+  /**
+   * The entries of the window, [start, end), by offset - winBase: a dense array rather than a Map, since every
+   * offset of the window has one and they leave only from the front. Walking it (acquire, counts, snapshot) is
+   * an index per record. Slots before the start are cleared and dropped now and then (see appendEntry).
+   */
+  private win: (Entry | undefined)[] = [];
+  private winBase: number;
+  /** Restored entries the window has not reached yet (all at or past the end). */
+  private readonly ahead = new Map<number, Entry>();
   private readonly locked = new Set<number>();
   /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
   private readonly archiving = new Set<number>();
@@ -136,10 +144,11 @@ export class SharePartition {
     this.startOffset = restored.start;
     this.endOffset = restored.start;
     this.availableFrom = restored.start;
+    this.winBase = restored.start;
     this.archivedTotal = restored.archived;
     for (const r of restored.records) {
       if (r.offset < restored.start) continue;
-      this.entries.set(r.offset, {
+      this.ahead.set(r.offset, {
         ...fresh(), state: r.state, deliveryCount: r.deliveryCount, notBefore: r.notBefore, reason: r.reason, cause: r.cause, dlqFrom: r.dlqFrom,
       });
       if (r.state === RecordState.ARCHIVING) this.archiving.add(r.offset);
@@ -192,7 +201,7 @@ export class SharePartition {
   dueOffsets(now: number, max: number): number[] {
     const out: number[] = [];
     for (let o = this.availableFrom; o < this.endOffset && out.length < max; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win[o - this.winBase]!;
       if (e.state === RecordState.AVAILABLE && dueAt(e) <= now) out.push(o);
     }
     return out;
@@ -202,21 +211,27 @@ export class SharePartition {
   load(offset: number, record: { timestamp: number; deliverAt: number }, now: number): void {
     if (offset < this.endOffset) throw new Error(`share partition: record ${offset} loaded twice (end ${this.endOffset})`);
     // Offsets the log skipped hold no record: nothing to deliver, nothing to remember.
-    for (let o = this.endOffset; o < offset; o++) this.entries.set(o, { ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
-    const e = this.entries.get(offset) ?? fresh();
+    while (this.endOffset < offset) {
+      this.ahead.delete(this.endOffset);
+      this.appendEntry({ ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
+    }
+    let e = fresh();
+    if (this.ahead.size > 0) {
+      e = this.ahead.get(offset) ?? e;
+      this.ahead.delete(offset);
+    }
     e.loaded = true;
     e.timestamp = record.timestamp;
     e.deliverAt = record.deliverAt;
-    this.entries.set(offset, e);
+    this.appendEntry(e);
     this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (e.state === RecordState.AVAILABLE && dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
-    this.endOffset = offset + 1;
     this.advance();
   }
 
   /** The log no longer has the record at `offset` (compacted away while parked): nothing left to deliver. */
   vanished(offset: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.AVAILABLE) return;
     e.state = RecordState.ACKNOWLEDGED;
     this.parked.delete(offset);
@@ -227,14 +242,11 @@ export class SharePartition {
   /** The log no longer has records before `offset` (retention, deleteRecordsBefore): they are dropped. */
   skipTo(offset: number): void {
     if (offset <= this.startOffset) return;
-    for (const o of [...this.entries.keys()]) {
-      if (o >= offset) continue;
-      this.entries.delete(o);
-      this.locked.delete(o);
-      this.archiving.delete(o);
-      this.dirty.delete(o);
-      this.parked.delete(o);
+    for (const o of [...this.ahead.keys()]) if (o < offset) this.ahead.delete(o);
+    for (const set of [this.locked, this.archiving, this.dirty, this.parked]) {
+      for (const o of [...set]) if (o < offset) set.delete(o);
     }
+    this.win.fill(undefined, 0, Math.min(offset, this.endOffset) - this.winBase);
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.headerDirty = true;
@@ -243,7 +255,9 @@ export class SharePartition {
 
   /** Starts over at `offset` with an empty window (reset): locks are dropped, and the state is written whole. */
   reset(offset: number): void {
-    this.entries.clear();
+    this.win = [];
+    this.winBase = offset;
+    this.ahead.clear();
     this.locked.clear();
     this.archiving.clear();
     this.dirty.clear();
@@ -266,7 +280,7 @@ export class SharePartition {
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
     for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win[o - this.winBase]!;
       if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
       if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
         if (e.state === RecordState.AVAILABLE) prefix = false;
@@ -304,7 +318,7 @@ export class SharePartition {
     if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
       throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
     }
-    const e = offset >= this.startOffset && offset < this.endOffset ? this.entries.get(offset) : undefined;
+    const e = offset >= this.startOffset && offset < this.endOffset ? this.win[offset - this.winBase] : undefined;
     if (e === undefined) {
       throw ackError(offset < this.startOffset && offset >= 0
         ? `offset ${offset} is already acknowledged (the start offset is ${this.startOffset})`
@@ -344,7 +358,7 @@ export class SharePartition {
   releaseAll(consumer: string, now: number): number {
     let released = 0;
     for (const o of [...this.locked]) {
-      const e = this.entries.get(o)!;
+      const e = this.entry(o)!;
       if (e.owner !== consumer) continue;
       this.giveBack(o, e, 0, now);
       released++;
@@ -360,7 +374,7 @@ export class SharePartition {
     let any = false;
     let next = Infinity;
     for (const o of this.locked) {
-      const e = this.entries.get(o)!;
+      const e = this.entry(o)!;
       if (e.lockUntil > now) {
         next = Math.min(next, e.lockUntil);
         continue;
@@ -379,12 +393,12 @@ export class SharePartition {
     let locks = this.nextExpiry;
     if (locks <= now) {
       locks = Infinity;
-      for (const o of this.locked) locks = Math.min(locks, this.entries.get(o)!.lockUntil);
+      for (const o of this.locked) locks = Math.min(locks, this.entry(o)!.lockUntil);
     }
     if (this.nextDue <= now) {
       let due = Infinity;
       for (let o = this.availableFrom; o < this.endOffset; o++) {
-        const e = this.entries.get(o)!;
+        const e = this.win[o - this.winBase]!;
         if (e.state === RecordState.AVAILABLE && dueAt(e) > now) due = Math.min(due, dueAt(e));
       }
       this.nextDue = due;
@@ -397,7 +411,7 @@ export class SharePartition {
   pendingDeadLetters(): PendingDeadLetter[] {
     const out: PendingDeadLetter[] = [];
     for (const offset of this.archiving) {
-      const e = this.entries.get(offset)!;
+      const e = this.entry(offset)!;
       if (e.loaded && offset < this.endOffset) {
         out.push({ offset, deliveryCount: e.deliveryCount, reason: e.reason, cause: e.cause ?? 'rejected', dlqFrom: e.dlqFrom });
       }
@@ -407,7 +421,7 @@ export class SharePartition {
 
   /** Remembers where the dead-letter partition ended before this record's dead letter is written. */
   markDeadLetterFrom(offset: number, dlqFrom: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.ARCHIVING) return;
     e.dlqFrom = dlqFrom;
     this.dirty.add(offset);
@@ -415,7 +429,7 @@ export class SharePartition {
 
   /** The dead letter is written: ARCHIVING becomes ARCHIVED. */
   deadLettered(offset: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.ARCHIVING) return;
     e.state = RecordState.ARCHIVED;
     this.archiving.delete(offset);
@@ -439,7 +453,7 @@ export class SharePartition {
       if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
     };
     for (let o = this.startOffset; o < this.endOffset; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win[o - this.winBase]!;
       if (e.state === RecordState.ACQUIRED) {
         if (e.lockUntil > now) c.inFlight++;
         else ready(Math.max(e.lockUntil, e.timestamp));
@@ -457,7 +471,7 @@ export class SharePartition {
     if (this.replaced) return { snapshot: true, state: this.snapshot() };
     if (!this.headerDirty && this.dirty.size === 0) return undefined;
     const records = [...this.dirty].filter((o) => o >= this.startOffset).sort((a, b) => a - b)
-      .map((o) => persisted(o, this.entries.get(o)!));
+      .map((o) => persisted(o, this.entry(o)!));
     this.dirty.clear();
     this.headerDirty = false;
     return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, records } };
@@ -468,9 +482,39 @@ export class SharePartition {
     this.dirty.clear();
     this.headerDirty = false;
     this.replaced = false;
-    const records = [...this.entries].filter(([o]) => o >= this.startOffset).sort(([a], [b]) => a - b)
-      .map(([o, e]) => persisted(o, e)).filter((r) => !isFresh(r));
+    const records: PersistedRecord[] = [];
+    const keep = (o: number, e: Entry): void => {
+      const r = persisted(o, e);
+      if (!isFresh(r)) records.push(r);
+    };
+    // Most of a window is records never delivered: looked at in place, and only the others made into records.
+    for (let o = this.startOffset; o < this.endOffset; o++) {
+      const e = this.win[o - this.winBase]!;
+      if (e.state !== RecordState.AVAILABLE || e.deliveryCount !== 0 || e.notBefore !== 0 || e.reason !== null) keep(o, e);
+    }
+    for (const o of [...this.ahead.keys()].sort((a, b) => a - b)) if (o >= this.startOffset) keep(o, this.ahead.get(o)!);
     return { start: this.startOffset, archived: this.archivedTotal, records };
+  }
+
+  /** The entry of `offset`: in the window, or restored and not reached yet. */
+  private entry(offset: number): Entry | undefined {
+    if (offset < this.startOffset) return undefined;
+    return offset < this.endOffset ? this.win[offset - this.winBase] : this.ahead.get(offset);
+  }
+
+  /** Adds the entry of offset `end` to the window, moving the end. */
+  private appendEntry(e: Entry): void {
+    const dropped = this.startOffset - this.winBase;
+    if (this.startOffset >= this.endOffset) {
+      this.win = [];
+      this.winBase = this.endOffset;
+    } else if (dropped >= 1024 && dropped * 2 >= this.win.length) {
+      // Slots before the start, cleared as it passed them: dropped once they are half the array (amortized O(1)).
+      this.win = this.win.slice(dropped);
+      this.winBase = this.startOffset;
+    }
+    this.win.push(e);
+    this.endOffset++;
   }
 
   /** A record coming back from a consumer: available again (after `delayMs`), or archived at the limit. */
@@ -503,9 +547,11 @@ export class SharePartition {
   /** Moves the start offset over the finished prefix, forgetting it. */
   private advance(): void {
     for (;;) {
-      const e = this.entries.get(this.startOffset);
+      const o = this.startOffset;
+      const e = this.entry(o);
       if (e === undefined || !isFinished(e.state)) break;
-      this.entries.delete(this.startOffset);
+      if (o < this.endOffset) this.win[o - this.winBase] = undefined;
+      else this.ahead.delete(o);
       this.dirty.delete(this.startOffset);
       this.parked.delete(this.startOffset);
       this.startOffset++;
