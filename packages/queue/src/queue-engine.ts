@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
 import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
+import { OffsetSlots } from './offset-slots.js';
 import { ReadAhead } from './read-ahead.js';
 import { redriveDeadLetters } from './redrive.js';
 import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
@@ -74,14 +75,10 @@ interface PartitionRuntime {
   rank: number;
   sp: SharePartition;
   /**
-   * The records of the window, for delivery and dead letters; dropped as the start offset passes them. Parked
-   * records (delayed far ahead) are left out and read back when due (readBack).
+   * The records of the window by offset, for delivery and dead letters; dropped as the start offset passes them.
+   * Parked records (delayed far ahead) are left out and read back when due (readBack).
    */
-  cache: Map<number, StoredRecord>;
-  /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
-  readBack: Set<number>;
-  /** No cached record lies below this offset (but read-back ones): prune deletes from here up to the start. */
-  prunedTo: number;
+  cache: OffsetSlots<StoredRecord>;
   /** Records read from the log past the window's end, not admitted yet for want of room (see fill). */
   ahead: ReadAhead;
   filling?: Promise<void>;
@@ -117,7 +114,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), prunedTo: 0, ahead: new ReadAhead() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new OffsetSlots(), ahead: new ReadAhead() });
       }
     });
   }
@@ -170,7 +167,7 @@ export class QueueEngine {
       await this.settle();
       if (got.length > 0) return got;
       // A parked record came due between its read and the pick: read it now rather than wait.
-      if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => !pr.cache.has(o)))) continue;
+      if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => pr.cache.get(o) === undefined))) continue;
       if (this.ctx.clock.now() >= giveUpAt) return [];
       await this.waitForWork(giveUpAt, signal);
     }
@@ -187,7 +184,7 @@ export class QueueEngine {
         if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
-        if (pr.sp.isParked(a.offset)) uncache(pr, a.offset);
+        if (pr.sp.isParked(a.offset)) pr.cache.delete(a.offset);
         touched.add(pr);
         return undefined;
       } catch (err) {
@@ -236,9 +233,7 @@ export class QueueEngine {
       else if (to === 'latest') offset = store.logEndOffset(pr.topic, pr.partition);
       else offset = (await store.offsetForTimestamp(pr.topic, pr.partition, to.timestamp)) ?? store.logEndOffset(pr.topic, pr.partition);
       pr.sp.reset(offset);
-      pr.cache.clear();
-      pr.readBack.clear();
-      pr.prunedTo = offset; // may move back (earliest): the cache fills again from here
+      pr.cache.clear(offset); // may move back (earliest): the cache fills again from here
       pr.ahead.clear();
     }
     this.wake();
@@ -356,17 +351,16 @@ export class QueueEngine {
    */
   private async readBack(pr: PartitionRuntime, max: number): Promise<void> {
     if (pr.sp.parkedCount === 0) return;
-    const missing = pr.sp.dueOffsets(this.ctx.clock.now(), max).filter((o) => !pr.cache.has(o));
+    const missing = pr.sp.dueOffsets(this.ctx.clock.now(), max).filter((o) => pr.cache.get(o) === undefined);
     for (const offset of missing) {
-      if (pr.cache.has(offset)) continue; // came with an earlier read
+      if (pr.cache.get(offset) !== undefined) continue; // came with an earlier read
       const { records } = await this.ctx.store.read(pr.topic, pr.partition, { offset, maxBytes: READ_BACK_BYTES });
       const wanted = new Set(missing);
       for (const r of records) {
-        if (!wanted.has(r.offset) || pr.cache.has(r.offset)) continue;
+        if (!wanted.has(r.offset) || pr.cache.get(r.offset) !== undefined) continue;
         pr.cache.set(r.offset, r);
-        pr.readBack.add(r.offset);
       }
-      if (!pr.cache.has(offset) && records.some((r) => r.offset > offset)) pr.sp.vanished(offset);
+      if (pr.cache.get(offset) === undefined && records.some((r) => r.offset > offset)) pr.sp.vanished(offset);
     }
     prune(pr);
   }
@@ -382,7 +376,7 @@ export class QueueEngine {
         pr.sp.expire(now);
         continue;
       }
-      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.has(o))) {
+      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.get(o) !== undefined)) {
         const record = pr.cache.get(a.offset);
         if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
         out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });
@@ -447,29 +441,7 @@ function limitsOf(cfg: QueueConfig): SharePartitionLimits {
   };
 }
 
-/**
- * Drops cached records the start offset has passed. The cache is in offset order (loaded in order) but for the
- * records read back, which are looked at apart (few: they are in flight).
- */
+/** Drops cached records the start offset has passed. */
 function prune(pr: PartitionRuntime): void {
-  const start = pr.sp.start;
-  if (start - pr.prunedTo <= pr.cache.size) {
-    // Deleted by offset: walking the Map from its oldest entry would pass over every slot deleted before it.
-    for (let offset = pr.prunedTo; offset < start; offset++) pr.cache.delete(offset);
-  } else {
-    // The start jumped (retention, reset): fewer entries than offsets skipped.
-    for (const offset of pr.cache.keys()) {
-      if (offset >= start) break;
-      pr.cache.delete(offset);
-    }
-  }
-  pr.prunedTo = Math.max(pr.prunedTo, start);
-  for (const offset of pr.readBack) {
-    if (offset < pr.sp.start) uncache(pr, offset);
-  }
-}
-
-function uncache(pr: PartitionRuntime, offset: number): void {
-  pr.cache.delete(offset);
-  pr.readBack.delete(offset);
+  pr.cache.dropBefore(pr.sp.start);
 }

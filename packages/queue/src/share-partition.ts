@@ -1,5 +1,6 @@
 import { KlogError } from '@klog/log-core';
 import { backoffDelay, type BackoffConfig } from './config.js';
+import { OffsetSlots } from './offset-slots.js';
 import { isFinished, RecordState, type RecordStateId } from './record-state.js';
 import { isFresh, type ArchiveCause, type PartitionState, type PersistedRecord } from './state/partition-state.js';
 import type { QueueAckType } from '@klog/protocol';
@@ -110,13 +111,8 @@ export class SharePartition {
   private archivedTotal: number;
   private redeliveredCount = 0;
   private deadLetteredCount = 0;
-  /**
-   * The entries of the window, [start, end), by offset - winBase: a dense array rather than a Map, since every
-   * offset of the window has one and they leave only from the front. Walking it (acquire, counts, snapshot) is
-   * an index per record. Slots before the start are cleared and dropped now and then (see appendEntry).
-   */
-  private win: (Entry | undefined)[] = [];
-  private winBase: number;
+  /** The entries of the window, [start, end): every offset in it has one, and they leave from the front. */
+  private readonly win = new OffsetSlots<Entry>();
   /** Restored entries the window has not reached yet (all at or past the end). */
   private readonly ahead = new Map<number, Entry>();
   private readonly locked = new Set<number>();
@@ -144,7 +140,6 @@ export class SharePartition {
     this.startOffset = restored.start;
     this.endOffset = restored.start;
     this.availableFrom = restored.start;
-    this.winBase = restored.start;
     this.archivedTotal = restored.archived;
     for (const r of restored.records) {
       if (r.offset < restored.start) continue;
@@ -201,7 +196,7 @@ export class SharePartition {
   dueOffsets(now: number, max: number): number[] {
     const out: number[] = [];
     for (let o = this.availableFrom; o < this.endOffset && out.length < max; o++) {
-      const e = this.win[o - this.winBase]!;
+      const e = this.win.get(o)!;
       if (e.state === RecordState.AVAILABLE && dueAt(e) <= now) out.push(o);
     }
     return out;
@@ -246,7 +241,7 @@ export class SharePartition {
     for (const set of [this.locked, this.archiving, this.dirty, this.parked]) {
       for (const o of [...set]) if (o < offset) set.delete(o);
     }
-    this.win.fill(undefined, 0, Math.min(offset, this.endOffset) - this.winBase);
+    this.win.dropBefore(offset);
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.headerDirty = true;
@@ -255,8 +250,7 @@ export class SharePartition {
 
   /** Starts over at `offset` with an empty window (reset): locks are dropped, and the state is written whole. */
   reset(offset: number): void {
-    this.win = [];
-    this.winBase = offset;
+    this.win.clear(offset);
     this.ahead.clear();
     this.locked.clear();
     this.archiving.clear();
@@ -280,7 +274,7 @@ export class SharePartition {
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
     for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
-      const e = this.win[o - this.winBase]!;
+      const e = this.win.get(o)!;
       if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
       if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
         if (e.state === RecordState.AVAILABLE) prefix = false;
@@ -318,7 +312,7 @@ export class SharePartition {
     if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
       throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
     }
-    const e = offset >= this.startOffset && offset < this.endOffset ? this.win[offset - this.winBase] : undefined;
+    const e = offset >= this.startOffset && offset < this.endOffset ? this.win.get(offset) : undefined;
     if (e === undefined) {
       throw ackError(offset < this.startOffset && offset >= 0
         ? `offset ${offset} is already acknowledged (the start offset is ${this.startOffset})`
@@ -398,7 +392,7 @@ export class SharePartition {
     if (this.nextDue <= now) {
       let due = Infinity;
       for (let o = this.availableFrom; o < this.endOffset; o++) {
-        const e = this.win[o - this.winBase]!;
+        const e = this.win.get(o)!;
         if (e.state === RecordState.AVAILABLE && dueAt(e) > now) due = Math.min(due, dueAt(e));
       }
       this.nextDue = due;
@@ -453,7 +447,7 @@ export class SharePartition {
       if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
     };
     for (let o = this.startOffset; o < this.endOffset; o++) {
-      const e = this.win[o - this.winBase]!;
+      const e = this.win.get(o)!;
       if (e.state === RecordState.ACQUIRED) {
         if (e.lockUntil > now) c.inFlight++;
         else ready(Math.max(e.lockUntil, e.timestamp));
@@ -489,7 +483,7 @@ export class SharePartition {
     };
     // Most of a window is records never delivered: looked at in place, and only the others made into records.
     for (let o = this.startOffset; o < this.endOffset; o++) {
-      const e = this.win[o - this.winBase]!;
+      const e = this.win.get(o)!;
       if (e.state !== RecordState.AVAILABLE || e.deliveryCount !== 0 || e.notBefore !== 0 || e.reason !== null) keep(o, e);
     }
     for (const o of [...this.ahead.keys()].sort((a, b) => a - b)) if (o >= this.startOffset) keep(o, this.ahead.get(o)!);
@@ -499,21 +493,12 @@ export class SharePartition {
   /** The entry of `offset`: in the window, or restored and not reached yet. */
   private entry(offset: number): Entry | undefined {
     if (offset < this.startOffset) return undefined;
-    return offset < this.endOffset ? this.win[offset - this.winBase] : this.ahead.get(offset);
+    return offset < this.endOffset ? this.win.get(offset) : this.ahead.get(offset);
   }
 
   /** Adds the entry of offset `end` to the window, moving the end. */
   private appendEntry(e: Entry): void {
-    const dropped = this.startOffset - this.winBase;
-    if (this.startOffset >= this.endOffset) {
-      this.win = [];
-      this.winBase = this.endOffset;
-    } else if (dropped >= 1024 && dropped * 2 >= this.win.length) {
-      // Slots before the start, cleared as it passed them: dropped once they are half the array (amortized O(1)).
-      this.win = this.win.slice(dropped);
-      this.winBase = this.startOffset;
-    }
-    this.win.push(e);
+    this.win.set(this.endOffset, e);
     this.endOffset++;
   }
 
@@ -550,14 +535,14 @@ export class SharePartition {
       const o = this.startOffset;
       const e = this.entry(o);
       if (e === undefined || !isFinished(e.state)) break;
-      if (o < this.endOffset) this.win[o - this.winBase] = undefined;
-      else this.ahead.delete(o);
+      if (o >= this.endOffset) this.ahead.delete(o);
       this.dirty.delete(this.startOffset);
       this.parked.delete(this.startOffset);
       this.startOffset++;
       this.headerDirty = true;
     }
     if (this.endOffset < this.startOffset) this.endOffset = this.startOffset;
+    this.win.dropBefore(this.startOffset);
     if (this.availableFrom < this.startOffset) this.availableFrom = this.startOffset;
   }
 }
