@@ -178,14 +178,18 @@ export class QueueEngine {
     this.checkOpen();
     const now = this.ctx.clock.now();
     const touched = new Set<PartitionRuntime>();
+    let last: PartitionRuntime | undefined;
     const results = acks.map((a) => {
       try {
-        const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
+        // The acks of one fetch are mostly for one partition: looked up once per run of them.
+        const pr = last !== undefined && last.topic === a.topic && last.partition === a.partition
+          ? last : this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
         if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
         if (pr.sp.isParked(a.offset)) pr.cache.delete(a.offset);
-        touched.add(pr);
+        if (pr !== last) touched.add(pr);
+        last = pr;
         return undefined;
       } catch (err) {
         if (err instanceof KlogError) return err;

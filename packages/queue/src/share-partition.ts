@@ -291,7 +291,8 @@ export class SharePartition {
         continue;
       }
       if (prefix) this.availableFrom = o + 1;
-      this.parked.delete(o);
+      // Sets are looked at only when they hold something: a busy queue rarely parks a record.
+      if (this.parked.size > 0) this.parked.delete(o);
       e.state = RecordState.ACQUIRED;
       e.deliveryCount++;
       if (e.deliveryCount > 1) this.redeliveredCount++;
@@ -536,8 +537,8 @@ export class SharePartition {
       const e = this.entry(o);
       if (e === undefined || !isFinished(e.state)) break;
       if (o >= this.endOffset) this.ahead.delete(o);
-      this.dirty.delete(this.startOffset);
-      this.parked.delete(this.startOffset);
+      this.dirty.delete(o);
+      if (this.parked.size > 0) this.parked.delete(o);
       this.startOffset++;
       this.headerDirty = true;
     }
