@@ -87,6 +87,21 @@ const fresh = (): Entry => ({
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
 
+/** Offsets one ack range may cover at most (a consumer holds at most maxRecordLocks ≤ 100,000 records). */
+export const MAX_ACK_RANGE = 100_000;
+
+/** An offset of an ack range that was refused. */
+export interface AckFailure {
+  offset: number;
+  error: KlogError;
+}
+
+function checkAckOptions(type: AckType, opts: AckOptions): void {
+  if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
+    throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
+  }
+}
+
 /**
  * A record available no sooner than this far ahead is parked: it no longer counts against the window
  * (maxWindowRecords), so records delayed by hours or days do not hold back the ones behind them. Shorter
@@ -310,9 +325,38 @@ export class SharePartition {
   /** Applies one acknowledgement from `consumer`; returns the record's state after it. */
   acknowledge(consumer: string, offset: number, type: AckType, opts: AckOptions, now: number): RecordStateId {
     this.expire(now);
-    if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
-      throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
+    checkAckOptions(type, opts);
+    const state = this.applyAck(consumer, offset, type, opts, now);
+    this.advance();
+    return state;
+  }
+
+  /**
+   * Applies one acknowledgement to every offset in [first, last], as acknowledge() would one by one but with one
+   * look at the locks and one move of the start offset for them all. A range carries no delivery count, so it
+   * cannot tell an earlier delivery of a record from the one held. Returns the offsets refused, with their errors.
+   */
+  acknowledgeRange(consumer: string, first: number, last: number, type: AckType, opts: Omit<AckOptions, 'deliveryCount'>, now: number): AckFailure[] {
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first || last - first >= MAX_ACK_RANGE) {
+      throw ackError(`an ack range runs from a first offset to a last one, at most ${MAX_ACK_RANGE} offsets, got ${first}..${last}`);
     }
+    this.expire(now);
+    checkAckOptions(type, opts);
+    const failed: AckFailure[] = [];
+    for (let offset = first; offset <= last; offset++) {
+      try {
+        this.applyAck(consumer, offset, type, opts, now);
+      } catch (err) {
+        if (!(err instanceof KlogError)) throw err;
+        failed.push({ offset, error: err });
+      }
+    }
+    this.advance();
+    return failed;
+  }
+
+  /** One acknowledgement, checked and applied; the caller expires locks before and moves the start after. */
+  private applyAck(consumer: string, offset: number, type: AckType, opts: AckOptions, now: number): RecordStateId {
     const e = offset >= this.startOffset && offset < this.endOffset ? this.win.get(offset) : undefined;
     if (e === undefined) {
       throw ackError(offset < this.startOffset && offset >= 0
@@ -345,7 +389,6 @@ export class SharePartition {
         this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
         break;
     }
-    this.advance();
     return e.state;
   }
 
