@@ -333,8 +333,8 @@ export class SharePartition {
 
   /**
    * Applies one acknowledgement to every offset in [first, last], as acknowledge() would one by one but with one
-   * look at the locks and one move of the start offset for them all. A range carries no delivery count, so it
-   * cannot tell an earlier delivery of a record from the one held. Returns the offsets refused, with their errors.
+   * look at the locks for them all. A range carries no delivery count, so it cannot tell an earlier delivery of a
+   * record from the one held. Returns the offsets refused, with their errors.
    */
   acknowledgeRange(consumer: string, first: number, last: number, type: AckType, opts: Omit<AckOptions, 'deliveryCount'>, now: number): AckFailure[] {
     if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first || last - first >= MAX_ACK_RANGE) {
@@ -350,8 +350,9 @@ export class SharePartition {
         if (!(err instanceof KlogError)) throw err;
         failed.push({ offset, error: err });
       }
+      // After each offset, as one by one: a finished record the start has passed is refused as acknowledged.
+      this.advance();
     }
-    this.advance();
     return failed;
   }
 
