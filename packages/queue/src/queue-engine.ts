@@ -173,14 +173,15 @@ export class QueueEngine {
       const backs = this.parts.filter((pr) => pr.sp.parkedCount > 0);
       if (backs.length > 0) await Promise.all(backs.map((pr) => this.readBack(pr, max)));
       this.checkOpen();
-      const got = this.pick(consumer, max, this.ctx.clock.now());
+      const pickedAt = this.ctx.clock.now();
+      const got = this.pick(consumer, max, pickedAt);
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
       await this.settle();
       if (got.length > 0) return got;
       // A parked record came due between its read and the pick: read it now rather than wait.
       if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => pr.cache.get(o) === undefined))) continue;
       if (this.ctx.clock.now() >= giveUpAt) return [];
-      await this.waitForWork(giveUpAt, signal);
+      await this.waitForWork(giveUpAt, pickedAt, signal);
     }
   }
 
@@ -452,8 +453,12 @@ export class QueueEngine {
     for (const w of [...this.wakers]) w();
   }
 
-  /** Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`. */
-  private async waitForWork(giveUpAt: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`.
+   * Deadlines count from `pickedAt`, the time of the pick that found nothing: a delay or lock that ended while
+   * that pick's state write was under way has a deadline already past, so the wait ends at once.
+   */
+  private async waitForWork(giveUpAt: number, pickedAt: number, signal?: AbortSignal): Promise<void> {
     const ac = new AbortController();
     const stop = (): void => ac.abort();
     this.wakers.add(stop);
@@ -463,7 +468,7 @@ export class QueueEngine {
       const waits: Promise<void>[] = [new Promise<void>((resolve) => ac.signal.addEventListener('abort', () => resolve(), { once: true }))];
       let deadline = giveUpAt;
       for (const pr of this.parts) {
-        const d = pr.sp.nextDeadline(now);
+        const d = pr.sp.nextDeadline(pickedAt);
         if (d !== null) deadline = Math.min(deadline, d);
         if (pr.sp.wantsMore()) waits.push(this.ctx.store.waitForAppend(pr.topic, pr.partition, pr.sp.end, APPEND_WAIT_MS, ac.signal));
       }
