@@ -8,7 +8,7 @@ export interface DeadLetterSource {
   topic: string;
   partition: number;
   sp: SharePartition;
-  cache: Map<number, StoredRecord>;
+  cache: { get(offset: number): StoredRecord | undefined };
 }
 
 /**

@@ -3,9 +3,10 @@ import type { Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
 import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
+import { OffsetSlots } from './offset-slots.js';
 import { ReadAhead } from './read-ahead.js';
 import { redriveDeadLetters } from './redrive.js';
-import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
+import { SharePartition, type AckFailure, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
 import { partitionKey } from './state/state-log.js';
 import type { StateRecord } from './state/state-record.js';
@@ -45,6 +46,17 @@ export interface AckRequest {
   reason?: string;
 }
 
+/** One acknowledgement for every offset in [firstOffset, lastOffset] of one partition (no delivery count). */
+export interface AckRangeRequest {
+  topic: string;
+  partition: number;
+  firstOffset: number;
+  lastOffset: number;
+  type: AckType;
+  delayMs?: number;
+  reason?: string;
+}
+
 export interface PartitionStats {
   topic: string;
   partition: number;
@@ -74,14 +86,10 @@ interface PartitionRuntime {
   rank: number;
   sp: SharePartition;
   /**
-   * The records of the window, for delivery and dead letters; dropped as the start offset passes them. Parked
-   * records (delayed far ahead) are left out and read back when due (readBack).
+   * The records of the window by offset, for delivery and dead letters; dropped as the start offset passes them.
+   * Parked records (delayed far ahead) are left out and read back when due (readBack).
    */
-  cache: Map<number, StoredRecord>;
-  /** Cached offsets that were read back, so inserted out of offset order: prune looks at them apart. */
-  readBack: Set<number>;
-  /** No cached record lies below this offset (but read-back ones): prune deletes from here up to the start. */
-  prunedTo: number;
+  cache: OffsetSlots<StoredRecord>;
   /** Records read from the log past the window's end, not admitted yet for want of room (see fill). */
   ahead: ReadAhead;
   filling?: Promise<void>;
@@ -117,7 +125,7 @@ export class QueueEngine {
         const state = restored.get(partitionKey(topic, p));
         const sp = new SharePartition(limitsOf(cfg), state ?? { start: 0, archived: 0, records: [] });
         if (state === undefined) sp.reset(cfg.start === 'earliest' ? store.logStartOffset(topic, p) : store.logEndOffset(topic, p));
-        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new Map(), readBack: new Set(), prunedTo: 0, ahead: new ReadAhead() });
+        this.parts.push({ topic, partition: p, rank: cfg.priority ? i : 0, sp, cache: new OffsetSlots(), ahead: new ReadAhead() });
       }
     });
   }
@@ -158,17 +166,22 @@ export class QueueEngine {
     for (;;) {
       this.checkOpen();
       if (signal?.aborted) return [];
-      await Promise.all(this.parts.map((pr) => this.fill(pr)));
-      await Promise.all(this.parts.map((pr) => this.readBack(pr, max)));
+      // Awaited only when there is something to read: otherwise the pick runs in the tick of the call, so that
+      // the acks a fetch carries (applied just before) and its acquisitions share one state write.
+      const reads = this.parts.filter((pr) => this.mustFill(pr));
+      if (reads.length > 0) await Promise.all(reads.map((pr) => this.fill(pr)));
+      const backs = this.parts.filter((pr) => pr.sp.parkedCount > 0);
+      if (backs.length > 0) await Promise.all(backs.map((pr) => this.readBack(pr, max)));
       this.checkOpen();
-      const got = this.pick(consumer, max, this.ctx.clock.now());
+      const pickedAt = this.ctx.clock.now();
+      const got = this.pick(consumer, max, pickedAt);
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
       await this.settle();
       if (got.length > 0) return got;
       // A parked record came due between its read and the pick: read it now rather than wait.
-      if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => !pr.cache.has(o)))) continue;
+      if (this.parts.some((pr) => pr.sp.dueOffsets(this.ctx.clock.now(), 1).some((o) => pr.cache.get(o) === undefined))) continue;
       if (this.ctx.clock.now() >= giveUpAt) return [];
-      await this.waitForWork(giveUpAt, signal);
+      await this.waitForWork(giveUpAt, pickedAt, signal);
     }
   }
 
@@ -177,17 +190,50 @@ export class QueueEngine {
     this.checkOpen();
     const now = this.ctx.clock.now();
     const touched = new Set<PartitionRuntime>();
+    let last: PartitionRuntime | undefined;
     const results = acks.map((a) => {
       try {
-        const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
+        // The acks of one fetch are mostly for one partition: looked up once per run of them.
+        const pr = last !== undefined && last.topic === a.topic && last.partition === a.partition
+          ? last : this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
         if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
         pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
-        if (pr.sp.isParked(a.offset)) uncache(pr, a.offset);
-        touched.add(pr);
+        if (pr.sp.isParked(a.offset)) pr.cache.delete(a.offset);
+        if (pr !== last) touched.add(pr);
+        last = pr;
         return undefined;
       } catch (err) {
         if (err instanceof KlogError) return err;
+        throw err;
+      }
+    });
+    for (const pr of touched) prune(pr);
+    this.wake();
+    await this.settle();
+    return results;
+  }
+
+  /**
+   * Applies acknowledgement ranges; each gets the offsets it refused, with their errors (empty: all applied; one
+   * entry at its first offset when the range itself is refused). Resolves once the new states are durable.
+   */
+  async acknowledgeRanges(consumer: string, ranges: AckRangeRequest[]): Promise<AckFailure[][]> {
+    this.checkOpen();
+    const now = this.ctx.clock.now();
+    const touched = new Set<PartitionRuntime>();
+    const results = ranges.map((a): AckFailure[] => {
+      try {
+        const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
+        if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
+        const failed = pr.sp.acknowledgeRange(consumer, a.firstOffset, a.lastOffset, a.type, { delayMs: a.delayMs, reason: a.reason }, now);
+        if (a.type === 'release' && pr.sp.parkedCount > 0) {
+          for (let o = a.firstOffset; o <= a.lastOffset; o++) if (pr.sp.isParked(o)) pr.cache.delete(o);
+        }
+        touched.add(pr);
+        return failed;
+      } catch (err) {
+        if (err instanceof KlogError) return [{ offset: a.firstOffset, error: err }];
         throw err;
       }
     });
@@ -232,9 +278,7 @@ export class QueueEngine {
       else if (to === 'latest') offset = store.logEndOffset(pr.topic, pr.partition);
       else offset = (await store.offsetForTimestamp(pr.topic, pr.partition, to.timestamp)) ?? store.logEndOffset(pr.topic, pr.partition);
       pr.sp.reset(offset);
-      pr.cache.clear();
-      pr.readBack.clear();
-      pr.prunedTo = offset; // may move back (earliest): the cache fills again from here
+      pr.cache.clear(offset); // may move back (earliest): the cache fills again from here
       pr.ahead.clear();
     }
     this.wake();
@@ -322,6 +366,14 @@ export class QueueEngine {
     return pr.filling;
   }
 
+  /** Whether fill(pr) has anything to do: a fill under way, records dropped from the log, or room and records to admit. */
+  private mustFill(pr: PartitionRuntime): boolean {
+    if (pr.filling !== undefined) return true;
+    const { store } = this.ctx;
+    if (store.logStartOffset(pr.topic, pr.partition) > pr.sp.start) return true;
+    return pr.sp.wantsMore() && (!pr.ahead.isEmpty || pr.sp.end < store.logEndOffset(pr.topic, pr.partition));
+  }
+
   /** Moves records from `ahead` into the window while it has room. */
   private admit(pr: PartitionRuntime, now: number): void {
     // Left over from before a reset or a skip: they no longer continue the window.
@@ -344,17 +396,16 @@ export class QueueEngine {
    */
   private async readBack(pr: PartitionRuntime, max: number): Promise<void> {
     if (pr.sp.parkedCount === 0) return;
-    const missing = pr.sp.dueOffsets(this.ctx.clock.now(), max).filter((o) => !pr.cache.has(o));
+    const missing = pr.sp.dueOffsets(this.ctx.clock.now(), max).filter((o) => pr.cache.get(o) === undefined);
     for (const offset of missing) {
-      if (pr.cache.has(offset)) continue; // came with an earlier read
+      if (pr.cache.get(offset) !== undefined) continue; // came with an earlier read
       const { records } = await this.ctx.store.read(pr.topic, pr.partition, { offset, maxBytes: READ_BACK_BYTES });
       const wanted = new Set(missing);
       for (const r of records) {
-        if (!wanted.has(r.offset) || pr.cache.has(r.offset)) continue;
+        if (!wanted.has(r.offset) || pr.cache.get(r.offset) !== undefined) continue;
         pr.cache.set(r.offset, r);
-        pr.readBack.add(r.offset);
       }
-      if (!pr.cache.has(offset) && records.some((r) => r.offset > offset)) pr.sp.vanished(offset);
+      if (pr.cache.get(offset) === undefined && records.some((r) => r.offset > offset)) pr.sp.vanished(offset);
     }
     prune(pr);
   }
@@ -370,7 +421,7 @@ export class QueueEngine {
         pr.sp.expire(now);
         continue;
       }
-      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.has(o))) {
+      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.get(o) !== undefined)) {
         const record = pr.cache.get(a.offset);
         if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
         out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });
@@ -402,8 +453,12 @@ export class QueueEngine {
     for (const w of [...this.wakers]) w();
   }
 
-  /** Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`. */
-  private async waitForWork(giveUpAt: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Until something may have changed: an append to a partition with room, a deadline, an ack, or `signal`.
+   * Deadlines count from `pickedAt`, the time of the pick that found nothing: a delay or lock that ended while
+   * that pick's state write was under way has a deadline already past, so the wait ends at once.
+   */
+  private async waitForWork(giveUpAt: number, pickedAt: number, signal?: AbortSignal): Promise<void> {
     const ac = new AbortController();
     const stop = (): void => ac.abort();
     this.wakers.add(stop);
@@ -413,7 +468,7 @@ export class QueueEngine {
       const waits: Promise<void>[] = [new Promise<void>((resolve) => ac.signal.addEventListener('abort', () => resolve(), { once: true }))];
       let deadline = giveUpAt;
       for (const pr of this.parts) {
-        const d = pr.sp.nextDeadline(now);
+        const d = pr.sp.nextDeadline(pickedAt);
         if (d !== null) deadline = Math.min(deadline, d);
         if (pr.sp.wantsMore()) waits.push(this.ctx.store.waitForAppend(pr.topic, pr.partition, pr.sp.end, APPEND_WAIT_MS, ac.signal));
       }
@@ -435,29 +490,7 @@ function limitsOf(cfg: QueueConfig): SharePartitionLimits {
   };
 }
 
-/**
- * Drops cached records the start offset has passed. The cache is in offset order (loaded in order) but for the
- * records read back, which are looked at apart (few: they are in flight).
- */
+/** Drops cached records the start offset has passed. */
 function prune(pr: PartitionRuntime): void {
-  const start = pr.sp.start;
-  if (start - pr.prunedTo <= pr.cache.size) {
-    // Deleted by offset: walking the Map from its oldest entry would pass over every slot deleted before it.
-    for (let offset = pr.prunedTo; offset < start; offset++) pr.cache.delete(offset);
-  } else {
-    // The start jumped (retention, reset): fewer entries than offsets skipped.
-    for (const offset of pr.cache.keys()) {
-      if (offset >= start) break;
-      pr.cache.delete(offset);
-    }
-  }
-  pr.prunedTo = Math.max(pr.prunedTo, start);
-  for (const offset of pr.readBack) {
-    if (offset < pr.sp.start) uncache(pr, offset);
-  }
-}
-
-function uncache(pr: PartitionRuntime, offset: number): void {
-  pr.cache.delete(offset);
-  pr.readBack.delete(offset);
+  pr.cache.dropBefore(pr.sp.start);
 }

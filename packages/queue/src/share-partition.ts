@@ -1,5 +1,6 @@
 import { KlogError } from '@klog/log-core';
 import { backoffDelay, type BackoffConfig } from './config.js';
+import { OffsetSlots } from './offset-slots.js';
 import { isFinished, RecordState, type RecordStateId } from './record-state.js';
 import { isFresh, type ArchiveCause, type PartitionState, type PersistedRecord } from './state/partition-state.js';
 import type { QueueAckType } from '@klog/protocol';
@@ -86,6 +87,21 @@ const fresh = (): Entry => ({
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
 
+/** Offsets one ack range may cover at most (a consumer holds at most maxRecordLocks ≤ 100,000 records). */
+export const MAX_ACK_RANGE = 100_000;
+
+/** An offset of an ack range that was refused. */
+export interface AckFailure {
+  offset: number;
+  error: KlogError;
+}
+
+function checkAckOptions(type: AckType, opts: AckOptions): void {
+  if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
+    throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
+  }
+}
+
 /**
  * A record available no sooner than this far ahead is parked: it no longer counts against the window
  * (maxWindowRecords), so records delayed by hours or days do not hold back the ones behind them. Shorter
@@ -110,7 +126,10 @@ export class SharePartition {
   private archivedTotal: number;
   private redeliveredCount = 0;
   private deadLetteredCount = 0;
-  private readonly entries = new Map<number, Entry>();
+  /** The entries of the window, [start, end): every offset in it has one, and they leave from the front. */
+  private readonly win = new OffsetSlots<Entry>();
+  /** Restored entries the window has not reached yet (all at or past the end). */
+  private readonly ahead = new Map<number, Entry>();
   private readonly locked = new Set<number>();
   /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
   private readonly archiving = new Set<number>();
@@ -139,7 +158,7 @@ export class SharePartition {
     this.archivedTotal = restored.archived;
     for (const r of restored.records) {
       if (r.offset < restored.start) continue;
-      this.entries.set(r.offset, {
+      this.ahead.set(r.offset, {
         ...fresh(), state: r.state, deliveryCount: r.deliveryCount, notBefore: r.notBefore, reason: r.reason, cause: r.cause, dlqFrom: r.dlqFrom,
       });
       if (r.state === RecordState.ARCHIVING) this.archiving.add(r.offset);
@@ -192,7 +211,7 @@ export class SharePartition {
   dueOffsets(now: number, max: number): number[] {
     const out: number[] = [];
     for (let o = this.availableFrom; o < this.endOffset && out.length < max; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win.get(o)!;
       if (e.state === RecordState.AVAILABLE && dueAt(e) <= now) out.push(o);
     }
     return out;
@@ -202,21 +221,27 @@ export class SharePartition {
   load(offset: number, record: { timestamp: number; deliverAt: number }, now: number): void {
     if (offset < this.endOffset) throw new Error(`share partition: record ${offset} loaded twice (end ${this.endOffset})`);
     // Offsets the log skipped hold no record: nothing to deliver, nothing to remember.
-    for (let o = this.endOffset; o < offset; o++) this.entries.set(o, { ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
-    const e = this.entries.get(offset) ?? fresh();
+    while (this.endOffset < offset) {
+      this.ahead.delete(this.endOffset);
+      this.appendEntry({ ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
+    }
+    let e = fresh();
+    if (this.ahead.size > 0) {
+      e = this.ahead.get(offset) ?? e;
+      this.ahead.delete(offset);
+    }
     e.loaded = true;
     e.timestamp = record.timestamp;
     e.deliverAt = record.deliverAt;
-    this.entries.set(offset, e);
+    this.appendEntry(e);
     this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (e.state === RecordState.AVAILABLE && dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
-    this.endOffset = offset + 1;
     this.advance();
   }
 
   /** The log no longer has the record at `offset` (compacted away while parked): nothing left to deliver. */
   vanished(offset: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.AVAILABLE) return;
     e.state = RecordState.ACKNOWLEDGED;
     this.parked.delete(offset);
@@ -227,14 +252,11 @@ export class SharePartition {
   /** The log no longer has records before `offset` (retention, deleteRecordsBefore): they are dropped. */
   skipTo(offset: number): void {
     if (offset <= this.startOffset) return;
-    for (const o of [...this.entries.keys()]) {
-      if (o >= offset) continue;
-      this.entries.delete(o);
-      this.locked.delete(o);
-      this.archiving.delete(o);
-      this.dirty.delete(o);
-      this.parked.delete(o);
+    for (const o of [...this.ahead.keys()]) if (o < offset) this.ahead.delete(o);
+    for (const set of [this.locked, this.archiving, this.dirty, this.parked]) {
+      for (const o of [...set]) if (o < offset) set.delete(o);
     }
+    this.win.dropBefore(offset);
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.headerDirty = true;
@@ -243,7 +265,8 @@ export class SharePartition {
 
   /** Starts over at `offset` with an empty window (reset): locks are dropped, and the state is written whole. */
   reset(offset: number): void {
-    this.entries.clear();
+    this.win.clear(offset);
+    this.ahead.clear();
     this.locked.clear();
     this.archiving.clear();
     this.dirty.clear();
@@ -266,7 +289,7 @@ export class SharePartition {
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
     for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win.get(o)!;
       if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
       if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
         if (e.state === RecordState.AVAILABLE) prefix = false;
@@ -283,7 +306,8 @@ export class SharePartition {
         continue;
       }
       if (prefix) this.availableFrom = o + 1;
-      this.parked.delete(o);
+      // Sets are looked at only when they hold something: a busy queue rarely parks a record.
+      if (this.parked.size > 0) this.parked.delete(o);
       e.state = RecordState.ACQUIRED;
       e.deliveryCount++;
       if (e.deliveryCount > 1) this.redeliveredCount++;
@@ -301,10 +325,40 @@ export class SharePartition {
   /** Applies one acknowledgement from `consumer`; returns the record's state after it. */
   acknowledge(consumer: string, offset: number, type: AckType, opts: AckOptions, now: number): RecordStateId {
     this.expire(now);
-    if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
-      throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
+    checkAckOptions(type, opts);
+    const state = this.applyAck(consumer, offset, type, opts, now);
+    this.advance();
+    return state;
+  }
+
+  /**
+   * Applies one acknowledgement to every offset in [first, last], as acknowledge() would one by one but with one
+   * look at the locks for them all. A range carries no delivery count, so it cannot tell an earlier delivery of a
+   * record from the one held. Returns the offsets refused, with their errors.
+   */
+  acknowledgeRange(consumer: string, first: number, last: number, type: AckType, opts: Omit<AckOptions, 'deliveryCount'>, now: number): AckFailure[] {
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first || last - first >= MAX_ACK_RANGE) {
+      throw ackError(`an ack range runs from a first offset to a last one, at most ${MAX_ACK_RANGE} offsets, got ${first}..${last}`);
     }
-    const e = offset >= this.startOffset && offset < this.endOffset ? this.entries.get(offset) : undefined;
+    this.expire(now);
+    checkAckOptions(type, opts);
+    const failed: AckFailure[] = [];
+    for (let offset = first; offset <= last; offset++) {
+      try {
+        this.applyAck(consumer, offset, type, opts, now);
+      } catch (err) {
+        if (!(err instanceof KlogError)) throw err;
+        failed.push({ offset, error: err });
+      }
+      // After each offset, as one by one: a finished record the start has passed is refused as acknowledged.
+      this.advance();
+    }
+    return failed;
+  }
+
+  /** One acknowledgement, checked and applied; the caller expires locks before and moves the start after. */
+  private applyAck(consumer: string, offset: number, type: AckType, opts: AckOptions, now: number): RecordStateId {
+    const e = offset >= this.startOffset && offset < this.endOffset ? this.win.get(offset) : undefined;
     if (e === undefined) {
       throw ackError(offset < this.startOffset && offset >= 0
         ? `offset ${offset} is already acknowledged (the start offset is ${this.startOffset})`
@@ -336,7 +390,6 @@ export class SharePartition {
         this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
         break;
     }
-    this.advance();
     return e.state;
   }
 
@@ -344,7 +397,7 @@ export class SharePartition {
   releaseAll(consumer: string, now: number): number {
     let released = 0;
     for (const o of [...this.locked]) {
-      const e = this.entries.get(o)!;
+      const e = this.entry(o)!;
       if (e.owner !== consumer) continue;
       this.giveBack(o, e, 0, now);
       released++;
@@ -360,7 +413,7 @@ export class SharePartition {
     let any = false;
     let next = Infinity;
     for (const o of this.locked) {
-      const e = this.entries.get(o)!;
+      const e = this.entry(o)!;
       if (e.lockUntil > now) {
         next = Math.min(next, e.lockUntil);
         continue;
@@ -379,12 +432,12 @@ export class SharePartition {
     let locks = this.nextExpiry;
     if (locks <= now) {
       locks = Infinity;
-      for (const o of this.locked) locks = Math.min(locks, this.entries.get(o)!.lockUntil);
+      for (const o of this.locked) locks = Math.min(locks, this.entry(o)!.lockUntil);
     }
     if (this.nextDue <= now) {
       let due = Infinity;
       for (let o = this.availableFrom; o < this.endOffset; o++) {
-        const e = this.entries.get(o)!;
+        const e = this.win.get(o)!;
         if (e.state === RecordState.AVAILABLE && dueAt(e) > now) due = Math.min(due, dueAt(e));
       }
       this.nextDue = due;
@@ -397,7 +450,7 @@ export class SharePartition {
   pendingDeadLetters(): PendingDeadLetter[] {
     const out: PendingDeadLetter[] = [];
     for (const offset of this.archiving) {
-      const e = this.entries.get(offset)!;
+      const e = this.entry(offset)!;
       if (e.loaded && offset < this.endOffset) {
         out.push({ offset, deliveryCount: e.deliveryCount, reason: e.reason, cause: e.cause ?? 'rejected', dlqFrom: e.dlqFrom });
       }
@@ -407,7 +460,7 @@ export class SharePartition {
 
   /** Remembers where the dead-letter partition ended before this record's dead letter is written. */
   markDeadLetterFrom(offset: number, dlqFrom: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.ARCHIVING) return;
     e.dlqFrom = dlqFrom;
     this.dirty.add(offset);
@@ -415,7 +468,7 @@ export class SharePartition {
 
   /** The dead letter is written: ARCHIVING becomes ARCHIVED. */
   deadLettered(offset: number): void {
-    const e = this.entries.get(offset);
+    const e = this.entry(offset);
     if (e?.state !== RecordState.ARCHIVING) return;
     e.state = RecordState.ARCHIVED;
     this.archiving.delete(offset);
@@ -439,7 +492,7 @@ export class SharePartition {
       if (c.oldestReadySince === null || since < c.oldestReadySince) c.oldestReadySince = since;
     };
     for (let o = this.startOffset; o < this.endOffset; o++) {
-      const e = this.entries.get(o)!;
+      const e = this.win.get(o)!;
       if (e.state === RecordState.ACQUIRED) {
         if (e.lockUntil > now) c.inFlight++;
         else ready(Math.max(e.lockUntil, e.timestamp));
@@ -457,7 +510,7 @@ export class SharePartition {
     if (this.replaced) return { snapshot: true, state: this.snapshot() };
     if (!this.headerDirty && this.dirty.size === 0) return undefined;
     const records = [...this.dirty].filter((o) => o >= this.startOffset).sort((a, b) => a - b)
-      .map((o) => persisted(o, this.entries.get(o)!));
+      .map((o) => persisted(o, this.entry(o)!));
     this.dirty.clear();
     this.headerDirty = false;
     return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, records } };
@@ -468,9 +521,30 @@ export class SharePartition {
     this.dirty.clear();
     this.headerDirty = false;
     this.replaced = false;
-    const records = [...this.entries].filter(([o]) => o >= this.startOffset).sort(([a], [b]) => a - b)
-      .map(([o, e]) => persisted(o, e)).filter((r) => !isFresh(r));
+    const records: PersistedRecord[] = [];
+    const keep = (o: number, e: Entry): void => {
+      const r = persisted(o, e);
+      if (!isFresh(r)) records.push(r);
+    };
+    // Most of a window is records never delivered: looked at in place, and only the others made into records.
+    for (let o = this.startOffset; o < this.endOffset; o++) {
+      const e = this.win.get(o)!;
+      if (e.state !== RecordState.AVAILABLE || e.deliveryCount !== 0 || e.notBefore !== 0 || e.reason !== null) keep(o, e);
+    }
+    for (const o of [...this.ahead.keys()].sort((a, b) => a - b)) if (o >= this.startOffset) keep(o, this.ahead.get(o)!);
     return { start: this.startOffset, archived: this.archivedTotal, records };
+  }
+
+  /** The entry of `offset`: in the window, or restored and not reached yet. */
+  private entry(offset: number): Entry | undefined {
+    if (offset < this.startOffset) return undefined;
+    return offset < this.endOffset ? this.win.get(offset) : this.ahead.get(offset);
+  }
+
+  /** Adds the entry of offset `end` to the window, moving the end. */
+  private appendEntry(e: Entry): void {
+    this.win.set(this.endOffset, e);
+    this.endOffset++;
   }
 
   /** A record coming back from a consumer: available again (after `delayMs`), or archived at the limit. */
@@ -503,15 +577,17 @@ export class SharePartition {
   /** Moves the start offset over the finished prefix, forgetting it. */
   private advance(): void {
     for (;;) {
-      const e = this.entries.get(this.startOffset);
+      const o = this.startOffset;
+      const e = this.entry(o);
       if (e === undefined || !isFinished(e.state)) break;
-      this.entries.delete(this.startOffset);
-      this.dirty.delete(this.startOffset);
-      this.parked.delete(this.startOffset);
+      if (o >= this.endOffset) this.ahead.delete(o);
+      this.dirty.delete(o);
+      if (this.parked.size > 0) this.parked.delete(o);
       this.startOffset++;
       this.headerDirty = true;
     }
     if (this.endOffset < this.startOffset) this.endOffset = this.startOffset;
+    this.win.dropBefore(this.startOffset);
     if (this.availableFrom < this.startOffset) this.availableFrom = this.startOffset;
   }
 }

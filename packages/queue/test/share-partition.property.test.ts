@@ -9,9 +9,10 @@ import { replayable } from './helpers.js';
 
 /**
  * One SharePartition against a model that keeps every record forever in a plain array and recomputes
- * everything from it: random loads (some records delayed by a deliver-at time), acquisitions, acks of every
- * type (on records held, and on any offset), time passing, consumers leaving, and restarts from what the
- * partition handed to the state writer (through the state topic's record encoding).
+ * everything from it: random loads (some records delayed by a deliver-at time, some after offsets the log
+ * skipped), acquisitions, acks of every type (on records held, and on any offset), time passing, consumers
+ * leaving, records dropped from the front of the log (retention), and restarts from what the partition handed
+ * to the state writer (through the state topic's record encoding).
  */
 const LIMITS: SharePartitionLimits = {
   lockMs: 1_000, maxDeliveries: 3, maxRecordLocks: 4, maxWindowRecords: 1_000, backoff: { baseMs: 100, maxMs: 250 }, deadLetters: false,
@@ -32,6 +33,21 @@ class Model {
 
   load(deliverAt: number): void {
     this.recs.push({ state: 'available', count: 0, notBefore: 0, deliverAt, owner: null, lockUntil: 0 });
+  }
+
+  /** An offset the log holds no record at: nothing to deliver. */
+  gap(): void {
+    this.recs.push({ state: 'acknowledged', count: 0, notBefore: 0, deliverAt: 0, owner: null, lockUntil: 0 });
+  }
+
+  /** The log no longer has the records before `offset`: they are gone, held or not. */
+  skipTo(offset: number): void {
+    while (this.recs.length < offset) this.gap();
+    for (let o = 0; o < offset; o++) {
+      const r = this.recs[o];
+      if (r.state !== 'archived') r.state = 'acknowledged';
+      r.owner = null;
+    }
   }
 
   private giveBack(r: MRecord, delay: number, now: number): void {
@@ -116,7 +132,9 @@ class Model {
 }
 
 type Op =
-  | { kind: 'load'; n: number; delayed: boolean; long: boolean }
+  | { kind: 'load'; n: number; delayed: boolean; long: boolean; gap: number }
+  | { kind: 'skip'; n: number }
+  | { kind: 'ackRange'; who: number; pick: number; len: number; type: AckType; delay: number | undefined }
   | { kind: 'acquire'; who: number; max: number }
   | { kind: 'ack'; who: number; pick: number; type: AckType; delay: number | undefined; anyOffset: boolean }
   | { kind: 'advance'; ms: number }
@@ -124,7 +142,22 @@ type Op =
   | { kind: 'restart'; snapshot: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('load' as const), n: fc.integer({ min: 1, max: 4 }), delayed: fc.boolean(), long: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('load' as const), n: fc.integer({ min: 1, max: 4 }), delayed: fc.boolean(), long: fc.boolean(),
+      gap: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('skip' as const), n: fc.integer({ min: 1, max: 6 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('ackRange' as const), who: fc.nat(2), pick: fc.nat(20), len: fc.integer({ min: 1, max: 6 }),
+      type: fc.constantFrom<AckType>('accept', 'accept', 'release', 'reject', 'renew'),
+      delay: fc.option(fc.integer({ min: -5, max: 2_000 }), { nil: undefined }),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('acquire' as const), who: fc.nat(2), max: fc.integer({ min: 1, max: 3 }) }) },
   {
     weight: 6,
@@ -170,19 +203,32 @@ it('a share partition behaves as the model under any sequence of operations, res
       let now = 1_000_000;
       let disk: PartitionState = { start: 0, archived: 0, records: [] };
       let sp = new SharePartition(LIMITS, disk);
-      const deliverAts: number[] = [];
+      // Per offset of the log: its record's deliver-at time, or null where the log has no record.
+      const deliverAts: (number | null)[] = [];
       const held = new Map<string, { offset: number; deliveryCount: number }[]>();
       for (const op of ops) {
         switch (op.kind) {
           case 'load':
+            for (let i = 0; i < op.gap; i++) {
+              deliverAts.push(null);
+              model.gap();
+            }
             for (let i = 0; i < op.n; i++) {
               // A long delay parks the record (PARK_AFTER_MS): delivery must not notice.
               const deliverAt = op.delayed && i === 0 ? now + (op.long ? 7_000 : 700) : 0;
+              sp.load(deliverAts.length, { timestamp: now, deliverAt }, now);
               deliverAts.push(deliverAt);
               model.load(deliverAt);
-              sp.load(sp.end, { timestamp: now, deliverAt }, now);
             }
             break;
+          case 'skip': {
+            const to = sp.start + op.n;
+            sp.skipTo(to);
+            model.skipTo(to);
+            while (deliverAts.length < to) deliverAts.push(null);
+            count('skip');
+            break;
+          }
           case 'acquire': {
             const c = `c${op.who}`;
             const got = sp.acquire(c, op.max, now);
@@ -209,6 +255,27 @@ it('a share partition behaves as the model under any sequence of operations, res
             if (got === undefined && op.type !== 'renew' && !op.anyOffset) held.set(c, mine.filter((h) => h !== target));
             break;
           }
+          case 'ackRange': {
+            // A range is the acks of its offsets one by one, without delivery counts.
+            const c = `c${op.who}`;
+            const first = op.pick % (deliverAts.length + 2);
+            const last = first + op.len - 1;
+            const expected: Record<number, string> = {};
+            for (let o = first; o <= last; o++) {
+              const code = model.ack(c, o, op.type, undefined, op.delay, now);
+              if (code !== undefined) expected[o] = code;
+            }
+            const got: Record<number, string> = {};
+            try {
+              for (const f of sp.acknowledgeRange(c, first, last, op.type, { delayMs: op.delay, reason: 'r' }, now)) got[f.offset] = f.error.code;
+            } catch (err) {
+              if (!isKlogError(err)) throw err;
+              for (let o = first; o <= last; o++) got[o] = err.code; // the range refused whole (a bad delay)
+            }
+            expect(got, `${op.type} of ${first}..${last} by ${c}`).toEqual(expected);
+            if (Object.keys(got).length < op.len) count(`range ${op.type}`);
+            break;
+          }
           case 'advance':
             now += op.ms;
             break;
@@ -221,7 +288,10 @@ it('a share partition behaves as the model under any sequence of operations, res
             disk = persist(sp, disk, op.snapshot);
             sp = new SharePartition(LIMITS, disk);
             // The window is read from the log again, from the restored start offset.
-            for (let o = sp.end; o < deliverAts.length; o++) sp.load(o, { timestamp: now, deliverAt: deliverAts[o] }, now);
+            for (let o = sp.end; o < deliverAts.length; o++) {
+              const deliverAt = deliverAts[o];
+              if (deliverAt !== null) sp.load(o, { timestamp: now, deliverAt }, now);
+            }
             model.restart();
             held.clear();
             break;
@@ -252,7 +322,7 @@ it('a share partition behaves as the model under any sequence of operations, res
     }),
     replayable('share partition vs model', 300),
   );
-  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked', 'deadline exact']) {
+  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked', 'deadline exact', 'skip', 'range accept', 'range release']) {
     expect(seen.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
   }
 });

@@ -63,7 +63,9 @@ export class StateLog {
   /** Writes every change made before this call; resolves once they are appended. */
   flush(): Promise<void> {
     if (this.pending === undefined) {
-      const round = this.running.then(() => {
+      // A round begins on the event loop's next turn, not at once: the requests read in this turn (a broker's
+      // other connections, each fetching and acknowledging) join it, and one append carries them all.
+      const round = this.running.then(nextTurn).then(() => {
         this.pending = undefined;
         return this.round();
       });
@@ -123,6 +125,10 @@ export class StateLog {
     }
     return queues;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function applyRecord(queues: Map<string, RestoredQueue>, rec: StateRecord): void {

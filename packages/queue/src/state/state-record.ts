@@ -37,11 +37,29 @@ export function encodeStateRecord(rec: StateRecord): { key: Buffer; value: Buffe
     };
   }
   const s = rec.value;
-  const records: RecordTuple[] = s.records.map((r) => [r.offset, r.state, r.deliveryCount, r.notBefore, r.reason, r.cause, r.dlqFrom]);
   return {
     key: Buffer.from(JSON.stringify([rec.kind, rec.name, rec.topic, rec.partition])),
-    value: Buffer.from(JSON.stringify({ v: VERSION, start: s.start, archived: s.archived, records })),
+    value: Buffer.from(`{"v":${VERSION},"start":${json(s.start)},"archived":${json(s.archived)},"records":${recordsJson(s.records)}}`),
   };
+}
+
+/**
+ * The records as JSON.stringify would write their tuples (the same bytes), but written straight from the records:
+ * a state write carries every record changed in its round, and a tuple array per record cost more than the text.
+ */
+function recordsJson(records: PersistedRecord[]): string {
+  let out = '[';
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (i > 0) out += ',';
+    out += `[${json(r.offset)},${json(r.state)},${json(r.deliveryCount)},${json(r.notBefore)},${json(r.reason)},${json(r.cause)},${json(r.dlqFrom)}]`;
+  }
+  return out + ']';
+}
+
+function json(x: number | string | null): string {
+  if (typeof x === 'number') return Number.isFinite(x) ? String(x) : 'null';
+  return x === null ? 'null' : JSON.stringify(x);
 }
 
 /** Undefined for a record this version does not understand (a newer klog wrote it): replay skips it. Throws on bad JSON. */

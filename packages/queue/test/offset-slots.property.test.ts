@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { OffsetSlots } from '../src/offset-slots.js';
+import { replayable } from './helpers.js';
+
+type Op =
+  | { kind: 'set'; at: number; value: number }
+  | { kind: 'delete'; at: number }
+  | { kind: 'drop'; by: number }
+  | { kind: 'clear'; at: number };
+
+/** Offsets near the current front: most ops land in the window, some before it or far past it. */
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), at: fc.integer({ min: -3, max: 40 }), value: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.integer({ min: -3, max: 40 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drop' as const), by: fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: 1000, max: 3000 })) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const), at: fc.integer({ min: -50, max: 50 }) }) },
+);
+
+it('OffsetSlots holds what a Map would, under any sequence of sets, deletes, drops from the front and clears', () => {
+  fc.assert(
+    fc.property(fc.array(opArb, { minLength: 1, maxLength: 200 }), (ops) => {
+      const slots = new OffsetSlots<number>();
+      const model = new Map<number, number>();
+      let front = 0;
+      for (const op of ops) {
+        switch (op.kind) {
+          case 'set':
+            slots.set(front + op.at, op.value);
+            model.set(front + op.at, op.value);
+            break;
+          case 'delete':
+            slots.delete(front + op.at);
+            model.delete(front + op.at);
+            break;
+          case 'drop':
+            front += op.by;
+            slots.dropBefore(front);
+            for (const k of [...model.keys()]) if (k < front) model.delete(k);
+            break;
+          case 'clear':
+            front = Math.max(0, front + op.at);
+            slots.clear(front);
+            model.clear();
+            break;
+        }
+        for (let o = front - 5; o < front + 45; o++) expect(slots.get(o), `offset ${o}`).toBe(model.get(o));
+        for (const [k, v] of model) expect(slots.get(k)).toBe(v);
+      }
+    }),
+    replayable('offset slots vs map', 300),
+  );
+});
