@@ -158,7 +158,8 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     const known = await this.results.get(id);
     if (known?.args === undefined || known.name === '') throw new KlogError('UNKNOWN_TASK', `task ${id}: the results topic has no task with this id (never enqueued, or expired after resultTtlMs)`);
     if (!isFinal(known.state)) throw new KlogError('INVALID_CONFIG', `task ${id} is ${known.state}: only a finished task (FAILURE, REVOKED, SUCCESS) can be retried`);
-    await this.send({ id, name: known.name, args: known.args, enqueuedAt: this.clock.now() }, undefined);
+    // PENDING first: the worker must not find the previous run's final state and take the task for done.
+    await this.send({ id, name: known.name, args: known.args, enqueuedAt: this.clock.now() }, undefined, true);
     return this.handle(known.name, id);
   }
 
@@ -202,7 +203,9 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     const encoded = encodeValue(args, `the arguments of task ${name}`);
     await this.ready();
     const id = randomUUID();
-    await this.send({ id, name, args: encoded, enqueuedAt: this.clock.now() }, deliverAt);
+    // A task for now is taken at once: its task record says PENDING, and a state record would cost the caller a
+    // round trip first. One that waits for its time gets one, so that status, list and revoke name it meanwhile.
+    await this.send({ id, name, args: encoded, enqueuedAt: this.clock.now() }, deliverAt, deliverAt !== undefined);
     return id;
   }
 
@@ -232,9 +235,9 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     };
   }
 
-  /** PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
-  private async send(msg: TaskMessage, deliverAt: number | undefined): Promise<void> {
-    await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
+  /** With `pending`, PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
+  private async send(msg: TaskMessage, deliverAt: number | undefined, pending: boolean): Promise<void> {
+    if (pending) await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
     await this.appends.append(this.topics.queue, {
       key: msg.id, value: encodeRecord(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
     });
