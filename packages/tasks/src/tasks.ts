@@ -209,8 +209,8 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     return id;
   }
 
-  handle<R>(name: string, id: string): TaskHandle<R> {
-    return { id, name, result: (o) => this.result<R>(id, o?.timeoutMs), status: () => this.status<R>(id) };
+  handle<R>(name: string, id: string, fresh = false): TaskHandle<R> {
+    return { id, name, result: (o) => this.result<R>(id, o?.timeoutMs, fresh), status: () => this.status<R>(id) };
   }
 
   now(): number {
@@ -254,10 +254,16 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     return encodeValue(opts.args ?? [], `the arguments of the schedule of task ${task.name}`);
   }
 
-  private async result<R>(id: string, timeoutMs: number | undefined): Promise<R> {
+  /**
+   * `fresh`: the id was made by this process's enqueue. Then, while the view has read nothing about it, no sync is
+   * needed (an end-offset request): there is no earlier run whose states the view could still be catching up on,
+   * so every state of the task is either still to be read (and watched for here) or none was written yet.
+   */
+  private async result<R>(id: string, timeoutMs: number | undefined, fresh: boolean): Promise<R> {
     await this.ready();
     return new Promise<R>((resolve, reject) => {
-      let synced = false;
+      const current = fresh && this.results.peek(id) === undefined;
+      let synced = current;
       const stopTimer = new AbortController();
       const finish = (s: TaskStatusRecord | undefined): void => {
         if (s === undefined || !isFinal(s.state)) return;
@@ -272,14 +278,18 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       const unwatch = this.results.watch(id, (s) => {
         if (synced) finish(s);
       });
-      this.results.get(id).then((s) => {
-        synced = true;
-        finish(this.results.peek(id) ?? s);
-      }, (err: unknown) => {
-        unwatch();
-        stopTimer.abort('failed');
-        reject(err);
-      });
+      if (current) {
+        this.results.start();
+      } else {
+        this.results.get(id).then((s) => {
+          synced = true;
+          finish(this.results.peek(id) ?? s);
+        }, (err: unknown) => {
+          unwatch();
+          stopTimer.abort('failed');
+          reject(err);
+        });
+      }
       if (timeoutMs !== undefined) {
         void this.clock.sleep(timeoutMs, stopTimer.signal).then(() => {
           if (stopTimer.signal.aborted) return;
