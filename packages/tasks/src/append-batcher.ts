@@ -3,12 +3,16 @@ import type { OutgoingRecord, TaskTransport } from './transport.js';
 type At = { partition: number; offset: number };
 
 interface Waiting {
-  record: OutgoingRecord;
+  /** A function until the record is taken for sending (a replaceable one is built only if it is sent). */
+  record: OutgoingRecord | (() => OutgoingRecord);
   /** Set once the record is taken for sending: from then on it can no longer be replaced. */
   taken: boolean;
   resolve: (at: At) => void;
   reject: (err: unknown) => void;
 }
+
+/** A record taken for sending: built. */
+type Sending = Waiting & { record: OutgoingRecord };
 
 /** A record appended with appendReplaceable: until it is sent, another record may take its place in the batch. */
 export interface ReplaceableAppend {
@@ -38,9 +42,10 @@ export class AppendBatcher {
 
   /**
    * As append, but the record may be replaced while it waits for its turn: how a task's STARTED gives its place to
-   * the outcome of a task that ended before the STARTED was sent (status-writer.ts).
+   * the outcome of a task that ended before the STARTED was sent (status-writer.ts). `record` is called once the
+   * record is taken for sending, so a record replaced before then is never encoded.
    */
-  appendReplaceable(topic: string, record: OutgoingRecord): ReplaceableAppend {
+  appendReplaceable(topic: string, record: () => OutgoingRecord): ReplaceableAppend {
     let waiting!: Waiting;
     const written = new Promise<At>((resolve, reject) => {
       waiting = { record, taken: false, resolve, reject };
@@ -76,14 +81,18 @@ export class AppendBatcher {
     }
   }
 
-  private take(topic: string): Waiting[] | undefined {
+  private take(topic: string): Sending[] | undefined {
     const batch = this.queued.get(topic);
     this.queued.delete(topic);
-    if (batch !== undefined) for (const w of batch) w.taken = true;
-    return batch;
+    if (batch === undefined) return undefined;
+    for (const w of batch) {
+      w.taken = true;
+      if (typeof w.record === 'function') w.record = w.record();
+    }
+    return batch as Sending[];
   }
 
-  private async send(topic: string, batch: Waiting[]): Promise<void> {
+  private async send(topic: string, batch: Sending[]): Promise<void> {
     try {
       const at = await this.transport.append(topic, batch.map((w) => w.record));
       batch.forEach((w, i) => w.resolve(at[i]!));

@@ -26,15 +26,19 @@ export async function runAttempt(
   // ctx.signal is the interrupt's own signal, aborted here too when the attempt ends otherwise than by returning:
   // one controller per attempt, not one per way of ending it.
   const ctx: TaskContext = { ...base, signal: interrupt.signal };
+  let returned: unknown;
+  try {
+    returned = spec.handler(ctx, ...args);
+  } catch (error) {
+    if (!interrupt.signal.aborted) return ended({ kind: 'threw', error }, interrupt);
+    returned = Promise.reject(error);
+  }
+  // A handler that returned without a promise has ended before a timeout or an interrupt could: no race, listener
+  // or timer to set up (most short tasks). An interrupt already there still wins, as it would the race.
+  if (!isThenable(returned) && !interrupt.signal.aborted) return { kind: 'returned', value: returned };
   let onInterrupt: (() => void) | undefined;
   const ends: Promise<AttemptOutcome>[] = [
-    (async (): Promise<AttemptOutcome> => {
-      try {
-        return { kind: 'returned', value: await spec.handler(ctx, ...args) };
-      } catch (error) {
-        return { kind: 'threw', error };
-      }
-    })(),
+    Promise.resolve(returned).then((value): AttemptOutcome => ({ kind: 'returned', value }), (error: unknown): AttemptOutcome => ({ kind: 'threw', error })),
     new Promise<AttemptOutcome>((resolve) => {
       onInterrupt = (): void => resolve({ kind: 'interrupted', why: interrupt.signal.reason === 'revoked' ? 'revoked' : 'shutdown' });
       if (interrupt.signal.aborted) onInterrupt();
@@ -53,6 +57,15 @@ export async function runAttempt(
   const outcome = await Promise.race(ends);
   interrupt.signal.removeEventListener('abort', onInterrupt!);
   timerStop?.abort('attempt over'); // a reason given: no DOMException built
+  return ended(outcome, interrupt);
+}
+
+/** A failed attempt aborts ctx.signal, for whatever the handler left running. */
+function ended(outcome: AttemptOutcome, interrupt: AbortController): AttemptOutcome {
   if (outcome.kind === 'threw' && !interrupt.signal.aborted) interrupt.abort('timeout');
   return outcome;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

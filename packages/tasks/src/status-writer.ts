@@ -35,9 +35,14 @@ export class StatusWriter {
     return this.appends.append(this.topic, record).then(offsetOf);
   }
 
-  /** Writes a state that the next write given it may replace until it is sent; `offset` as write's promise. */
+  /**
+   * Writes a state that the next write given it may replace until it is sent; `offset` as write's promise. It is
+   * stamped now and encoded only if it is sent.
+   */
   writeReplaceable(status: Omit<TaskStatusRecord, 'updatedAt'>): ReplaceableState {
-    const record = this.record(status);
+    const updatedAt = this.clock.now();
+    let built: OutgoingRecord | undefined;
+    const record = (): OutgoingRecord => (built ??= { key: status.id, value: encodeRecord({ ...status, updatedAt }) });
     const state = new ReplaceableState(this.appends.appendReplaceable(this.topic, record));
     this.open.set(status.id, state);
     const close = (): void => {
@@ -49,7 +54,7 @@ export class StatusWriter {
     }, (err: unknown) => {
       close();
       // The record that took this one's place failed (its writer hears of it): write this one after all.
-      if (state.replaced) return this.appends.append(this.topic, record).then(offsetOf);
+      if (state.replaced) return this.appends.append(this.topic, record()).then(offsetOf);
       throw err;
     });
     return state;
