@@ -121,6 +121,26 @@ describe('tasks, embedded', () => {
     expect(aborted).toBe(true);
   });
 
+  it('a handler that reads ctx.signal only after its attempt timed out finds it aborted, with the reason', async () => {
+    app = await embeddedApp();
+    const { tasks, clock } = app;
+    let proceed!: () => void;
+    const gate = new Promise<void>((r) => (proceed = r));
+    let seen: { aborted: boolean; reason: unknown } | undefined;
+    const slow = tasks.define('slow', async (ctx) => {
+      await gate; // ignores the signal until let through
+      seen = { aborted: ctx.signal.aborted, reason: ctx.signal.reason };
+    }, { retries: 0, timeoutMs: 5_000 });
+    const handle = await slow.delay();
+    await tasks.worker({ handleSignals: false });
+    await until(async () => (await tasks.status(handle.id)).state === 'STARTED', 'it runs');
+    clock.advance(5_000);
+    await expect(handle.result({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'TASK_FAILED' });
+    proceed();
+    await until(() => seen !== undefined, 'the handler went on');
+    expect(seen).toEqual({ aborted: true, reason: 'timeout' });
+  });
+
   it('revoked before it runs: never runs, REVOKED; result() says so', async () => {
     app = await embeddedApp();
     const { tasks, clock } = app;

@@ -2,6 +2,7 @@ import type { Logger } from '@klog/log-core';
 import type { Clock } from '@klog/queue';
 import { retryDelay } from './backoff.js';
 import { decodeValue, encodeValue } from './codec.js';
+import { Interrupt } from './interrupt.js';
 import { RateLimiter } from './rate-limit.js';
 import { decodeTaskMessage, type TaskMessage } from './records.js';
 import type { ResultsView } from './results-view.js';
@@ -246,7 +247,7 @@ export class Worker {
  * offset read is kept and compared then.
  */
 class Run {
-  readonly interrupt = new AbortController();
+  readonly interrupt = new Interrupt();
   since: number | undefined;
   revokedAt = -1;
 
