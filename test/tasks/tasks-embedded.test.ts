@@ -1,6 +1,7 @@
 // The tasks API over an embedded LogStore, time driven by a ManualClock: every state, results, progress.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKlogError } from '@klog/log-core';
+import { systemClock } from '@klog/queue';
 import type { TaskState } from '@klog/tasks';
 import { embeddedApp, until, type EmbeddedApp } from './helpers.js';
 
@@ -139,6 +140,25 @@ describe('tasks, embedded', () => {
     proceed();
     await until(() => seen !== undefined, 'the handler went on');
     expect(seen).toEqual({ aborted: true, reason: 'timeout' });
+  });
+
+  it('result() gives up after timeoutMs with RESULT_TIMEOUT, on the given clock and on the system clock', async () => {
+    app = await embeddedApp();
+    const t = app.tasks.define('t', async () => 1);
+    const handle = await t.delay(); // no worker: it never runs
+    const waiting = handle.result({ timeoutMs: 1_000 });
+    const settled = waiting.then(() => 'resolved', (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 20)); // its timer is set once the call has its setup
+    app.clock.advance(999);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await Promise.race([settled, 'still waiting'])).toBe('still waiting');
+    app.clock.advance(1);
+    expect(await settled).toMatchObject({ code: 'RESULT_TIMEOUT' });
+    await app.close();
+
+    app = await embeddedApp({ clock: systemClock });
+    const u = app.tasks.define('u', async () => 1);
+    await expect((await u.delay()).result({ timeoutMs: 30 })).rejects.toMatchObject({ code: 'RESULT_TIMEOUT' });
   });
 
   it('revoked before it runs: never runs, REVOKED; result() says so', async () => {

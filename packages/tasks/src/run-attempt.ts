@@ -3,6 +3,7 @@ import type { Clock } from '@klog/queue';
 import type { Interrupt } from './interrupt.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskSpec } from './task-options.js';
+import { startTimer } from './timer.js';
 
 /** How one attempt ended. */
 export type AttemptOutcome =
@@ -51,18 +52,19 @@ export async function runAttempt(
       else stopListening = interrupt.onAbort(onInterrupt);
     }),
   ];
-  let timerStop: AbortController | undefined;
+  let stopTimer: (() => void) | undefined;
   if (spec.timeoutMs !== undefined) {
     const limit = spec.timeoutMs;
-    timerStop = new AbortController();
-    ends.push(clock.sleep(limit, timerStop.signal).then((): AttemptOutcome => ({
-      kind: 'threw',
-      error: new KlogError('TASK_TIMEOUT', `task ${spec.name} ${base.id}: attempt ${base.attempt} ran longer than its timeoutMs (${limit} ms)`),
-    })));
+    ends.push(new Promise<AttemptOutcome>((resolve) => {
+      stopTimer = startTimer(clock, limit, () => resolve({
+        kind: 'threw',
+        error: new KlogError('TASK_TIMEOUT', `task ${spec.name} ${base.id}: attempt ${base.attempt} ran longer than its timeoutMs (${limit} ms)`),
+      }));
+    }));
   }
   const outcome = await Promise.race(ends);
   stopListening?.();
-  timerStop?.abort('attempt over'); // a reason given: no DOMException built
+  stopTimer?.();
   return ended(outcome, interrupt);
 }
 

@@ -10,6 +10,7 @@ import { ResultsView } from './results-view.js';
 import { ScheduleClaims } from './schedule-claims.js';
 import { cronSchedule, intervalSchedule, tickId, type Schedule } from './scheduler.js';
 import { StatusWriter } from './status-writer.js';
+import { startTimer } from './timer.js';
 import type { TaskHandler } from './task-context.js';
 import { TaskDefinition, type TaskEnqueuer, type TaskHandle } from './task-definition.js';
 import { infoOf, TaskFailedError, type TaskInfo } from './task-info.js';
@@ -264,11 +265,11 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     return new Promise<R>((resolve, reject) => {
       const current = fresh && this.results.peek(id) === undefined;
       let synced = current;
-      const stopTimer = new AbortController();
+      let stopTimer: (() => void) | undefined;
       const finish = (s: TaskStatusRecord | undefined): void => {
         if (s === undefined || !isFinal(s.state)) return;
         unwatch();
-        stopTimer.abort('settled');
+        stopTimer?.();
         if (s.state === 'SUCCESS') resolve(infoOf<R>(id, s).result as R);
         else if (s.state === 'REVOKED') reject(new KlogError('TASK_REVOKED', `task ${s.name} ${id} was revoked`));
         else reject(new TaskFailedError(id, s.name, s.error ?? { name: 'Error', message: 'unknown error' }));
@@ -286,13 +287,12 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
           finish(this.results.peek(id) ?? s);
         }, (err: unknown) => {
           unwatch();
-          stopTimer.abort('failed');
+          stopTimer?.();
           reject(err);
         });
       }
       if (timeoutMs !== undefined) {
-        void this.clock.sleep(timeoutMs, stopTimer.signal).then(() => {
-          if (stopTimer.signal.aborted) return;
+        stopTimer = startTimer(this.clock, timeoutMs, () => {
           unwatch();
           reject(new KlogError('RESULT_TIMEOUT', `task ${id}: no result within ${timeoutMs} ms (its state: see status())`));
         });
