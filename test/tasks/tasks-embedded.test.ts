@@ -1,6 +1,7 @@
 // The tasks API over an embedded LogStore, time driven by a ManualClock: every state, results, progress.
 import { afterEach, describe, expect, it } from 'vitest';
 import { isKlogError } from '@klog/log-core';
+import { systemClock } from '@klog/queue';
 import type { TaskState } from '@klog/tasks';
 import { embeddedApp, until, type EmbeddedApp } from './helpers.js';
 
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('tasks, embedded', () => {
-  it('PENDING, STARTED (with progress), SUCCESS: the result comes back with its types', async () => {
+  it('PENDING (no state written yet), STARTED (with progress), SUCCESS: the result comes back with its types', async () => {
     app = await embeddedApp();
     const { tasks } = app;
     let release!: () => void;
@@ -37,7 +38,9 @@ describe('tasks, embedded', () => {
     expect(Buffer.isBuffer(result.blob)).toBe(true);
     expect(result.seen.get(handle.id)).toBe(1);
     expect(await tasks.status(handle.id)).toMatchObject({ state: 'SUCCESS', attempts: 1, result });
-    expect(states).toEqual(['PENDING', 'STARTED', 'STARTED', 'SUCCESS']);
+    // delay writes no PENDING (the task record says it); the handler's progress, sent before the STARTED was,
+    // took its place (a STARTED with progress 50); SUCCESS came once the gate opened.
+    expect(states).toEqual(['STARTED', 'SUCCESS']);
     expect(progress).toEqual([50]);
   });
 
@@ -119,6 +122,45 @@ describe('tasks, embedded', () => {
     expect(aborted).toBe(true);
   });
 
+  it('a handler that reads ctx.signal only after its attempt timed out finds it aborted, with the reason', async () => {
+    app = await embeddedApp();
+    const { tasks, clock } = app;
+    let proceed!: () => void;
+    const gate = new Promise<void>((r) => (proceed = r));
+    let seen: { aborted: boolean; reason: unknown } | undefined;
+    const slow = tasks.define('slow', async (ctx) => {
+      await gate; // ignores the signal until let through
+      seen = { aborted: ctx.signal.aborted, reason: ctx.signal.reason };
+    }, { retries: 0, timeoutMs: 5_000 });
+    const handle = await slow.delay();
+    await tasks.worker({ handleSignals: false });
+    await until(async () => (await tasks.status(handle.id)).state === 'STARTED', 'it runs');
+    clock.advance(5_000);
+    await expect(handle.result({ timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'TASK_FAILED' });
+    proceed();
+    await until(() => seen !== undefined, 'the handler went on');
+    expect(seen).toEqual({ aborted: true, reason: 'timeout' });
+  });
+
+  it('result() gives up after timeoutMs with RESULT_TIMEOUT, on the given clock and on the system clock', async () => {
+    app = await embeddedApp();
+    const t = app.tasks.define('t', async () => 1);
+    const handle = await t.delay(); // no worker: it never runs
+    const waiting = handle.result({ timeoutMs: 1_000 });
+    const settled = waiting.then(() => 'resolved', (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 20)); // its timer is set once the call has its setup
+    app.clock.advance(999);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await Promise.race([settled, 'still waiting'])).toBe('still waiting');
+    app.clock.advance(1);
+    expect(await settled).toMatchObject({ code: 'RESULT_TIMEOUT' });
+    await app.close();
+
+    app = await embeddedApp({ clock: systemClock });
+    const u = app.tasks.define('u', async () => 1);
+    await expect((await u.delay()).result({ timeoutMs: 30 })).rejects.toMatchObject({ code: 'RESULT_TIMEOUT' });
+  });
+
   it('revoked before it runs: never runs, REVOKED; result() says so', async () => {
     app = await embeddedApp();
     const { tasks, clock } = app;
@@ -134,6 +176,27 @@ describe('tasks, embedded', () => {
     expect((await tasks.status(handle.id)).state).toBe('REVOKED');
     await expect(handle.result()).rejects.toMatchObject({ code: 'TASK_REVOKED' });
     expect(await tasks.revoke(other.id)).toBe(false); // already finished
+  });
+
+  it('revoked before any state was written (delay writes none): the worker names it, and task retry runs it', async () => {
+    app = await embeddedApp();
+    const { tasks } = app;
+    let runs = 0;
+    const t = tasks.define('t', async (_ctx, n: number) => {
+      runs++;
+      return n + 1;
+    });
+    const handle = await t.delay(1);
+    const marker = await t.delay(2);
+    expect(await tasks.status(handle.id)).toEqual({ id: handle.id, state: 'PENDING', attempts: 0 });
+    expect(await tasks.revoke(handle.id)).toBe(true);
+    await tasks.worker({ handleSignals: false });
+    expect(await marker.result({ timeoutMs: 10_000 })).toBe(3);
+    await until(async () => (await tasks.status(handle.id)).name === 't', 'the worker names the revoked task');
+    expect(runs).toBe(1);
+    expect((await tasks.status(handle.id)).state).toBe('REVOKED');
+    await tasks.retry(handle.id);
+    expect(await handle.result({ timeoutMs: 10_000 })).toBe(2);
   });
 
   it('revoked while it runs: ctx.signal aborts, its outcome is dropped, the state stays REVOKED', async () => {

@@ -1,9 +1,25 @@
 import type { OutgoingRecord, TaskTransport } from './transport.js';
 
+type At = { partition: number; offset: number };
+
 interface Waiting {
-  record: OutgoingRecord;
-  resolve: (at: { partition: number; offset: number }) => void;
+  /** A function until the record is taken for sending (a replaceable one is built only if it is sent). */
+  record: OutgoingRecord | (() => OutgoingRecord);
+  /** Set once the record is taken for sending: from then on it can no longer be replaced. */
+  taken: boolean;
+  resolve: (at: At) => void;
   reject: (err: unknown) => void;
+}
+
+/** A record taken for sending: built. */
+type Sending = Waiting & { record: OutgoingRecord };
+
+/** A record appended with appendReplaceable: until it is sent, another record may take its place in the batch. */
+export interface ReplaceableAppend {
+  /** Where the record in this place went, once written (the replacement's, if replaced). */
+  readonly written: Promise<At>;
+  /** Puts `record` in this one's place; false once it is on its way (then append `record` as usual). */
+  replace(record: OutgoingRecord): boolean;
 }
 
 /**
@@ -20,16 +36,39 @@ export class AppendBatcher {
   constructor(private readonly transport: TaskTransport) {}
 
   /** Resolves with where the record went, once it is written. */
-  append(topic: string, record: OutgoingRecord): Promise<{ partition: number; offset: number }> {
-    return new Promise((resolve, reject) => {
-      let waiting = this.queued.get(topic);
-      if (waiting === undefined) {
-        this.queued.set(topic, (waiting = []));
-        // Idle: send at the end of this turn, with whatever else this turn appends.
-        if (!this.busy.has(topic)) setImmediate(() => void this.drain(topic));
-      }
-      waiting.push({ record, resolve, reject });
+  append(topic: string, record: OutgoingRecord): Promise<At> {
+    return new Promise((resolve, reject) => this.enqueue(topic, { record, taken: false, resolve, reject }));
+  }
+
+  /**
+   * As append, but the record may be replaced while it waits for its turn: how a task's STARTED gives its place to
+   * the outcome of a task that ended before the STARTED was sent (status-writer.ts). `record` is called once the
+   * record is taken for sending, so a record replaced before then is never encoded.
+   */
+  appendReplaceable(topic: string, record: () => OutgoingRecord): ReplaceableAppend {
+    let waiting!: Waiting;
+    const written = new Promise<At>((resolve, reject) => {
+      waiting = { record, taken: false, resolve, reject };
+      this.enqueue(topic, waiting);
     });
+    return {
+      written,
+      replace: (next) => {
+        if (waiting.taken) return false;
+        waiting.record = next;
+        return true;
+      },
+    };
+  }
+
+  private enqueue(topic: string, w: Waiting): void {
+    let waiting = this.queued.get(topic);
+    if (waiting === undefined) {
+      this.queued.set(topic, (waiting = []));
+      // Idle: send at the end of this turn, with whatever else this turn appends.
+      if (!this.busy.has(topic)) setImmediate(() => void this.drain(topic));
+    }
+    waiting.push(w);
   }
 
   private async drain(topic: string): Promise<void> {
@@ -42,13 +81,18 @@ export class AppendBatcher {
     }
   }
 
-  private take(topic: string): Waiting[] | undefined {
+  private take(topic: string): Sending[] | undefined {
     const batch = this.queued.get(topic);
     this.queued.delete(topic);
-    return batch;
+    if (batch === undefined) return undefined;
+    for (const w of batch) {
+      w.taken = true;
+      if (typeof w.record === 'function') w.record = w.record();
+    }
+    return batch as Sending[];
   }
 
-  private async send(topic: string, batch: Waiting[]): Promise<void> {
+  private async send(topic: string, batch: Sending[]): Promise<void> {
     try {
       const at = await this.transport.append(topic, batch.map((w) => w.record));
       batch.forEach((w, i) => w.resolve(at[i]!));

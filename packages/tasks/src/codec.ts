@@ -10,8 +10,8 @@ import { Packr } from 'msgpackr';
 const packr = new Packr({ moreTypes: true });
 
 export function encodeValue(value: unknown, what: string): Buffer {
-  const problem = findProblem(value, '', new Set());
-  if (problem !== undefined) throw new KlogError('UNSERIALISABLE_VALUE', `${what} cannot be serialised: ${problem}`);
+  const problem = findProblem(value, new Set());
+  if (problem !== undefined) throw new KlogError('UNSERIALISABLE_VALUE', `${what} cannot be serialised: ${describe(problem)}`);
   return packr.pack(value);
 }
 
@@ -19,42 +19,80 @@ export function decodeValue(bytes: Buffer | Uint8Array): unknown {
   return packr.unpack(bytes);
 }
 
-const LEAF_CLASSES: readonly (abstract new (...args: never[]) => unknown)[] = [Date, RegExp, ArrayBuffer];
+/**
+ * What cannot be carried, and where: the steps from the value down to it, innermost first. The steps are built
+ * only on the way back from a problem, so a value without one (every call, nearly) costs no path strings.
+ */
+interface Problem {
+  what: string;
+  steps: string[];
+}
 
-function findProblem(value: unknown, path: string, seen: Set<object>): string | undefined {
-  const at = path === '' ? 'the value' : path;
+function describe(p: Problem): string {
+  const path = p.steps.reverse().join('');
+  const at = path === '' ? 'the value' : path.startsWith('.') ? path.slice(1) : path;
+  return `${at} ${p.what}`;
+}
+
+function findProblem(value: unknown, seen: Set<object>): Problem | undefined {
   switch (typeof value) {
     case 'function':
-      return `${at} is a function`;
+      return { what: 'is a function', steps: [] };
     case 'symbol':
-      return `${at} is a symbol`;
+      return { what: 'is a symbol', steps: [] };
     case 'object':
       break;
     default:
       return undefined;
   }
-  if (value === null || ArrayBuffer.isView(value) || LEAF_CLASSES.some((c) => value instanceof c)) return undefined;
-  if (seen.has(value)) return `${at} refers back to itself (a cycle)`;
+  if (value === null || ArrayBuffer.isView(value) || value instanceof Date || value instanceof RegExp || value instanceof ArrayBuffer) return undefined;
+  if (seen.has(value)) return { what: 'refers back to itself (a cycle)', steps: [] };
   seen.add(value);
   try {
-    if (Array.isArray(value)) return firstOf(value.map((v, i) => [v, `${path}[${i}]`]), seen);
-    if (value instanceof Map) return firstOf([...value].flatMap(([k, v], i) => [[k, `${path}<key ${i}>`], [v, `${path}<${String(k)}>`]]), seen);
-    if (value instanceof Set) return firstOf([...value].map((v, i) => [v, `${path}<item ${i}>`]), seen);
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const p = findProblem(value[i], seen);
+        if (p !== undefined) return within(p, `[${i}]`);
+      }
+      return undefined;
+    }
+    if (value instanceof Map) {
+      let i = 0;
+      for (const [k, v] of value) {
+        const pk = findProblem(k, seen);
+        if (pk !== undefined) return within(pk, `<key ${i}>`);
+        const pv = findProblem(v, seen);
+        if (pv !== undefined) return within(pv, `<${String(k)}>`);
+        i++;
+      }
+      return undefined;
+    }
+    if (value instanceof Set) {
+      let i = 0;
+      for (const v of value) {
+        const p = findProblem(v, seen);
+        if (p !== undefined) return within(p, `<item ${i}>`);
+        i++;
+      }
+      return undefined;
+    }
     const proto = Object.getPrototypeOf(value) as unknown;
     if (proto !== Object.prototype && proto !== null) {
       const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-      return `${at} is an instance of ${name}, which would arrive as a plain object (pass its data instead)`;
+      return { what: `is an instance of ${name}, which would arrive as a plain object (pass its data instead)`, steps: [] };
     }
-    return firstOf(Object.entries(value).map(([k, v]) => [v, path === '' ? k : `${path}.${k}`]), seen);
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) {
+      const p = findProblem(record[k], seen);
+      if (p !== undefined) return within(p, `.${k}`);
+    }
+    return undefined;
   } finally {
     seen.delete(value);
   }
 }
 
-function firstOf(entries: [unknown, string][], seen: Set<object>): string | undefined {
-  for (const [v, p] of entries) {
-    const problem = findProblem(v, p, seen);
-    if (problem !== undefined) return problem;
-  }
-  return undefined;
+function within(p: Problem, step: string): Problem {
+  p.steps.push(step);
+  return p;
 }

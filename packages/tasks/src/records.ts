@@ -42,7 +42,10 @@ export function encodeRecord(value: TaskMessage | TaskStatusRecord): Buffer {
 export function decodeTaskMessage(bytes: Buffer): TaskMessage | undefined {
   const v = safeUnpack(bytes) as Partial<TaskMessage> | undefined;
   if (v === undefined || typeof v.id !== 'string' || typeof v.name !== 'string' || !(v.args instanceof Uint8Array)) return undefined;
-  return { ...v, args: Buffer.from(v.args) } as TaskMessage;
+  // No copy of the arguments: the message lives while its task runs, no longer than the delivery whose bytes it
+  // points into.
+  const args: Uint8Array = v.args;
+  return { ...v, args: Buffer.isBuffer(args) ? args : Buffer.from(args.buffer, args.byteOffset, args.byteLength) } as TaskMessage;
 }
 
 export function decodeStatusRecord(bytes: Buffer): TaskStatusRecord | undefined {

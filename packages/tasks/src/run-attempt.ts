@@ -1,7 +1,9 @@
 import { KlogError } from '@klog/log-core';
 import type { Clock } from '@klog/queue';
+import type { Interrupt } from './interrupt.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskSpec } from './task-options.js';
+import { startTimer } from './timer.js';
 
 /** How one attempt ended. */
 export type AttemptOutcome =
@@ -21,38 +23,57 @@ export async function runAttempt(
   base: Omit<TaskContext, 'signal'>,
   args: unknown[],
   clock: Clock,
-  interrupt: AbortController,
+  interrupt: Interrupt,
 ): Promise<AttemptOutcome> {
   // ctx.signal is the interrupt's own signal, aborted here too when the attempt ends otherwise than by returning:
-  // one controller per attempt, not one per way of ending it.
-  const ctx: TaskContext = { ...base, signal: interrupt.signal };
-  let onInterrupt: (() => void) | undefined;
+  // one controller per attempt, not one per way of ending it, and made only if the handler reads it.
+  const ctx: TaskContext = {
+    ...base,
+    get signal() {
+      return interrupt.signal;
+    },
+  };
+  let returned: unknown;
+  try {
+    returned = spec.handler(ctx, ...args);
+  } catch (error) {
+    if (!interrupt.aborted) return ended({ kind: 'threw', error }, interrupt);
+    returned = Promise.reject(error);
+  }
+  // A handler that returned without a promise has ended before a timeout or an interrupt could: no race, listener
+  // or timer to set up (most short tasks). An interrupt already there still wins, as it would the race.
+  if (!isThenable(returned) && !interrupt.aborted) return { kind: 'returned', value: returned };
+  let stopListening: (() => void) | undefined;
   const ends: Promise<AttemptOutcome>[] = [
-    (async (): Promise<AttemptOutcome> => {
-      try {
-        return { kind: 'returned', value: await spec.handler(ctx, ...args) };
-      } catch (error) {
-        return { kind: 'threw', error };
-      }
-    })(),
+    Promise.resolve(returned).then((value): AttemptOutcome => ({ kind: 'returned', value }), (error: unknown): AttemptOutcome => ({ kind: 'threw', error })),
     new Promise<AttemptOutcome>((resolve) => {
-      onInterrupt = (): void => resolve({ kind: 'interrupted', why: interrupt.signal.reason === 'revoked' ? 'revoked' : 'shutdown' });
-      if (interrupt.signal.aborted) onInterrupt();
-      else interrupt.signal.addEventListener('abort', onInterrupt, { once: true });
+      const onInterrupt = (): void => resolve({ kind: 'interrupted', why: interrupt.reason === 'revoked' ? 'revoked' : 'shutdown' });
+      if (interrupt.aborted) onInterrupt();
+      else stopListening = interrupt.onAbort(onInterrupt);
     }),
   ];
-  let timerStop: AbortController | undefined;
+  let stopTimer: (() => void) | undefined;
   if (spec.timeoutMs !== undefined) {
     const limit = spec.timeoutMs;
-    timerStop = new AbortController();
-    ends.push(clock.sleep(limit, timerStop.signal).then((): AttemptOutcome => ({
-      kind: 'threw',
-      error: new KlogError('TASK_TIMEOUT', `task ${spec.name} ${base.id}: attempt ${base.attempt} ran longer than its timeoutMs (${limit} ms)`),
-    })));
+    ends.push(new Promise<AttemptOutcome>((resolve) => {
+      stopTimer = startTimer(clock, limit, () => resolve({
+        kind: 'threw',
+        error: new KlogError('TASK_TIMEOUT', `task ${spec.name} ${base.id}: attempt ${base.attempt} ran longer than its timeoutMs (${limit} ms)`),
+      }));
+    }));
   }
   const outcome = await Promise.race(ends);
-  interrupt.signal.removeEventListener('abort', onInterrupt!);
-  timerStop?.abort('attempt over'); // a reason given: no DOMException built
-  if (outcome.kind === 'threw' && !interrupt.signal.aborted) interrupt.abort('timeout');
+  stopListening?.();
+  stopTimer?.();
+  return ended(outcome, interrupt);
+}
+
+/** A failed attempt aborts ctx.signal, for whatever the handler left running. */
+function ended(outcome: AttemptOutcome, interrupt: Interrupt): AttemptOutcome {
+  if (outcome.kind === 'threw' && !interrupt.aborted) interrupt.abort('timeout');
   return outcome;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

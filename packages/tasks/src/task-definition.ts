@@ -15,7 +15,8 @@ export interface TaskHandle<R> {
 /** What Tasks does for a definition (kept apart so a definition holds no more than it needs). */
 export interface TaskEnqueuer {
   enqueue(name: string, args: unknown[], deliverAt: number | undefined): Promise<string>;
-  handle<R>(name: string, id: string): TaskHandle<R>;
+  /** `fresh`: the id was just made by this process's enqueue (no earlier run of it can exist). */
+  handle<R>(name: string, id: string, fresh?: boolean): TaskHandle<R>;
   now(): number;
 }
 
@@ -28,13 +29,13 @@ export class TaskDefinition<A extends unknown[], R> {
 
   /** Enqueues the task to run as soon as a worker is free. Arguments are checked (serialisable) here. */
   async delay(...args: A): Promise<TaskHandle<R>> {
-    return this.tasks.handle<R>(this.name, await this.tasks.enqueue(this.name, args, undefined));
+    return this.tasks.handle<R>(this.name, await this.tasks.enqueue(this.name, args, undefined), true);
   }
 
   /** Enqueues the task to run no sooner than `countdownMs` from now, or than `eta`. */
   async schedule(when: ScheduleWhen, ...args: A): Promise<TaskHandle<R>> {
     const at = 'eta' in when ? when.eta.getTime() : this.tasks.now() + when.countdownMs;
-    return this.tasks.handle<R>(this.name, await this.tasks.enqueue(this.name, args, at));
+    return this.tasks.handle<R>(this.name, await this.tasks.enqueue(this.name, args, at), true);
   }
 
   /** The handle of a task enqueued earlier (say, by another process), from its id. */

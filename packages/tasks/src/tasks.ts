@@ -10,6 +10,7 @@ import { ResultsView } from './results-view.js';
 import { ScheduleClaims } from './schedule-claims.js';
 import { cronSchedule, intervalSchedule, tickId, type Schedule } from './scheduler.js';
 import { StatusWriter } from './status-writer.js';
+import { startTimer } from './timer.js';
 import type { TaskHandler } from './task-context.js';
 import { TaskDefinition, type TaskEnqueuer, type TaskHandle } from './task-definition.js';
 import { infoOf, TaskFailedError, type TaskInfo } from './task-info.js';
@@ -158,7 +159,8 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     const known = await this.results.get(id);
     if (known?.args === undefined || known.name === '') throw new KlogError('UNKNOWN_TASK', `task ${id}: the results topic has no task with this id (never enqueued, or expired after resultTtlMs)`);
     if (!isFinal(known.state)) throw new KlogError('INVALID_CONFIG', `task ${id} is ${known.state}: only a finished task (FAILURE, REVOKED, SUCCESS) can be retried`);
-    await this.send({ id, name: known.name, args: known.args, enqueuedAt: this.clock.now() }, undefined);
+    // PENDING first: the worker must not find the previous run's final state and take the task for done.
+    await this.send({ id, name: known.name, args: known.args, enqueuedAt: this.clock.now() }, undefined, true);
     return this.handle(known.name, id);
   }
 
@@ -202,12 +204,14 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     const encoded = encodeValue(args, `the arguments of task ${name}`);
     await this.ready();
     const id = randomUUID();
-    await this.send({ id, name, args: encoded, enqueuedAt: this.clock.now() }, deliverAt);
+    // A task for now is taken at once: its task record says PENDING, and a state record would cost the caller a
+    // round trip first. One that waits for its time gets one, so that status, list and revoke name it meanwhile.
+    await this.send({ id, name, args: encoded, enqueuedAt: this.clock.now() }, deliverAt, deliverAt !== undefined);
     return id;
   }
 
-  handle<R>(name: string, id: string): TaskHandle<R> {
-    return { id, name, result: (o) => this.result<R>(id, o?.timeoutMs), status: () => this.status<R>(id) };
+  handle<R>(name: string, id: string, fresh = false): TaskHandle<R> {
+    return { id, name, result: (o) => this.result<R>(id, o?.timeoutMs, fresh), status: () => this.status<R>(id) };
   }
 
   now(): number {
@@ -232,9 +236,9 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     };
   }
 
-  /** PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
-  private async send(msg: TaskMessage, deliverAt: number | undefined): Promise<void> {
-    await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
+  /** With `pending`, PENDING first, then the task: a worker's STARTED can then never be overwritten by this PENDING. */
+  private async send(msg: TaskMessage, deliverAt: number | undefined, pending: boolean): Promise<void> {
+    if (pending) await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
     await this.appends.append(this.topics.queue, {
       key: msg.id, value: encodeRecord(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
     });
@@ -251,15 +255,21 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     return encodeValue(opts.args ?? [], `the arguments of the schedule of task ${task.name}`);
   }
 
-  private async result<R>(id: string, timeoutMs: number | undefined): Promise<R> {
+  /**
+   * `fresh`: the id was made by this process's enqueue. Then, while the view has read nothing about it, no sync is
+   * needed (an end-offset request): there is no earlier run whose states the view could still be catching up on,
+   * so every state of the task is either still to be read (and watched for here) or none was written yet.
+   */
+  private async result<R>(id: string, timeoutMs: number | undefined, fresh: boolean): Promise<R> {
     await this.ready();
     return new Promise<R>((resolve, reject) => {
-      let synced = false;
-      const stopTimer = new AbortController();
+      const current = fresh && this.results.peek(id) === undefined;
+      let synced = current;
+      let stopTimer: (() => void) | undefined;
       const finish = (s: TaskStatusRecord | undefined): void => {
         if (s === undefined || !isFinal(s.state)) return;
         unwatch();
-        stopTimer.abort('settled');
+        stopTimer?.();
         if (s.state === 'SUCCESS') resolve(infoOf<R>(id, s).result as R);
         else if (s.state === 'REVOKED') reject(new KlogError('TASK_REVOKED', `task ${s.name} ${id} was revoked`));
         else reject(new TaskFailedError(id, s.name, s.error ?? { name: 'Error', message: 'unknown error' }));
@@ -269,17 +279,20 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       const unwatch = this.results.watch(id, (s) => {
         if (synced) finish(s);
       });
-      this.results.get(id).then((s) => {
-        synced = true;
-        finish(this.results.peek(id) ?? s);
-      }, (err: unknown) => {
-        unwatch();
-        stopTimer.abort('failed');
-        reject(err);
-      });
+      if (current) {
+        this.results.start();
+      } else {
+        this.results.get(id).then((s) => {
+          synced = true;
+          finish(this.results.peek(id) ?? s);
+        }, (err: unknown) => {
+          unwatch();
+          stopTimer?.();
+          reject(err);
+        });
+      }
       if (timeoutMs !== undefined) {
-        void this.clock.sleep(timeoutMs, stopTimer.signal).then(() => {
-          if (stopTimer.signal.aborted) return;
+        stopTimer = startTimer(this.clock, timeoutMs, () => {
           unwatch();
           reject(new KlogError('RESULT_TIMEOUT', `task ${id}: no result within ${timeoutMs} ms (its state: see status())`));
         });

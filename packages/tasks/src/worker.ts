@@ -2,13 +2,14 @@ import type { Logger } from '@klog/log-core';
 import type { Clock } from '@klog/queue';
 import { retryDelay } from './backoff.js';
 import { decodeValue, encodeValue } from './codec.js';
+import { Interrupt } from './interrupt.js';
 import { RateLimiter } from './rate-limit.js';
 import { decodeTaskMessage, type TaskMessage } from './records.js';
 import type { ResultsView } from './results-view.js';
 import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { ScheduleClaims } from './schedule-claims.js';
 import { Scheduler, type Schedule } from './scheduler.js';
-import type { StatusWriter } from './status-writer.js';
+import type { ReplaceableState, StatusWriter } from './status-writer.js';
 import type { TaskSpec } from './task-options.js';
 import { errorInfoOfThrown, isFinal, type TaskErrorInfo } from './task-state.js';
 import type { TaskConsumer, TaskDelivery, TaskTransport } from './transport.js';
@@ -124,6 +125,11 @@ export class Worker {
     if (known !== undefined && isFinal(known.state) && d.deliveryCount === 1) known = await this.deps.results.get(msg.id);
     if (known !== undefined && isFinal(known.state)) {
       // Revoked before it ran, or a redelivery of a task whose outcome was written before its record's ack.
+      if (known.state === 'REVOKED' && known.args === undefined) {
+        // Revoked before any state of it was written (delay writes none): the revoke knew neither its name nor its
+        // arguments. Written now, so that `klog task retry` can enqueue it again and `list` names it.
+        await this.deps.writer.write({ id: msg.id, name: msg.name, args: msg.args, state: 'REVOKED', attempts: known.attempts });
+      }
       await d.accept();
       return;
     }
@@ -155,8 +161,10 @@ export class Worker {
     }
     const run = new Run();
     // STARTED is not waited for: the handler starts at once, and the outcome, written later by the same writer,
-    // lands after it in the results topic (one writer keeps the order of its writes).
-    writer.write({ ...base, state: 'STARTED', attempts: attempt }).then((offset) => {
+    // lands after it in the results topic (one writer keeps the order of its writes), or in its place when the
+    // task ends before the STARTED is sent (status-writer.ts): a short task then costs one state record.
+    const started = writer.writeReplaceable({ ...base, state: 'STARTED', attempts: attempt });
+    started.offset.then((offset) => {
       run.since = offset;
       if (run.revoked()) run.interrupt.abort('revoked');
     }, (err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing the STARTED state failed'));
@@ -172,25 +180,26 @@ export class Worker {
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
       const progress = (value: number): void => {
         if (ended) return;
-        writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value })
+        writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value }, started)
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
       const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
       ended = true;
-      await this.settle(d, msg, spec, attempt, outcome, run);
+      await this.settle(d, msg, spec, attempt, outcome, run, started);
     } finally {
       unwatch();
       this.running.delete(msg.id);
     }
   }
 
-  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, run: Run): Promise<void> {
+  /** `started`: the attempt's STARTED, which the outcome replaces if it has not been sent yet (status-writer.ts). */
+  private async settle(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, outcome: AttemptOutcome, run: Run, started: ReplaceableState): Promise<void> {
     const base = { id: msg.id, name: msg.name, args: msg.args, attempts: attempt };
     if (outcome.kind === 'interrupted') {
       if (outcome.why === 'revoked') {
         await d.accept();
       } else {
-        await this.deps.writer.write({ ...base, state: 'PENDING' });
+        await this.deps.writer.write({ ...base, state: 'PENDING' }, started);
         await d.release({ delayMs: 0, reason: 'worker stopped before the task finished' });
       }
       return;
@@ -206,10 +215,10 @@ export class Worker {
         result = encodeValue(outcome.value, `the result of task ${msg.name}`);
       } catch (err) {
         // Retrying cannot make the result serialisable.
-        await this.fail(d, msg, spec, attempt, errorInfoOfThrown(err));
+        await this.fail(d, msg, spec, attempt, errorInfoOfThrown(err), started);
         return;
       }
-      await this.deps.writer.write({ ...base, state: 'SUCCESS', result });
+      await this.deps.writer.write({ ...base, state: 'SUCCESS', result }, started);
       // Returning unsettled accepts the record without waiting for the broker's answer (transport.ts): the slot
       // takes its next task while the ack travels, and the outcome is already recorded should the ack be lost.
       return;
@@ -217,16 +226,16 @@ export class Worker {
     const error = errorInfoOfThrown(outcome.error);
     if (attempt <= spec.retries) {
       const delayMs = retryDelay(spec.backoff, attempt);
-      await this.deps.writer.write({ ...base, state: 'RETRY', error, retryAt: this.deps.clock.now() + delayMs });
+      await this.deps.writer.write({ ...base, state: 'RETRY', error, retryAt: this.deps.clock.now() + delayMs }, started);
       await d.release({ delayMs, reason: `${error.name}: ${error.message}` });
       return;
     }
-    await this.fail(d, msg, spec, attempt, error);
+    await this.fail(d, msg, spec, attempt, error, started);
   }
 
   /** FAILURE: the state, then the record to the dead-letter topic with the error and its stack as the reason. */
-  private async fail(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempts: number, error: TaskErrorInfo): Promise<void> {
-    await this.deps.writer.write({ id: msg.id, name: msg.name, args: msg.args, attempts, state: 'FAILURE', error });
+  private async fail(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempts: number, error: TaskErrorInfo, started?: ReplaceableState): Promise<void> {
+    await this.deps.writer.write({ id: msg.id, name: msg.name, args: msg.args, attempts, state: 'FAILURE', error }, started);
     await d.reject(`task ${spec.name} ${msg.id} failed after ${attempts} attempt(s): ${error.stack ?? `${error.name}: ${error.message}`}`);
   }
 }
@@ -238,7 +247,7 @@ export class Worker {
  * offset read is kept and compared then.
  */
 class Run {
-  readonly interrupt = new AbortController();
+  readonly interrupt = new Interrupt();
   since: number | undefined;
   revokedAt = -1;
 
