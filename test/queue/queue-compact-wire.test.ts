@@ -1,12 +1,11 @@
 // shareFetch v2 and shareAcknowledge v1 spoken by hand on a raw connection: acks go as ranges per topic-partition,
 // only the refused ones are answered (by index), and records come grouped per topic-partition and lock deadline
 // as flat value lists with offsets and timestamps as differences. The in-order, per-ack semantics of v1 hold.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Broker } from '@klog/broker';
+import { afterAll, describe, expect, it } from 'vitest';
 import { API_VERSIONS, type ApiName, type VersionRange } from '@klog/protocol';
-import type { Client } from '@klog/client';
-import { clientFor, RawConnection, removeTempDirs, startTestBroker, type Frame } from '../broker/fixture.js';
+import { clientFor, removeTempDirs, startTestBroker, type Frame } from '../broker/fixture.js';
 import { produceNumbered } from '../broker/group-fixture.js';
+import { useRawQueueBroker } from './raw-queue-fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -27,26 +26,12 @@ function delivered(answer: Frame): { offset: number; deliveryCount: number; lock
 }
 
 describe('compact queue wire (shareFetch v2, shareAcknowledge v1)', () => {
-  let broker: Broker;
-  let client: Client;
-  let raw: RawConnection;
-  beforeEach(async () => {
-    broker = await startTestBroker();
-    client = clientFor(broker);
-    await client.admin().createTopic('jobs');
-    await client.admin().createQueue({ name: 'work', topics: ['jobs'], start: 'earliest' });
-    raw = await RawConnection.open(broker.port);
-  });
-  afterEach(async () => {
-    raw.destroy();
-    await client.close();
-    await broker.close();
-  });
+  const setup = useRawQueueBroker();
 
   it('groups records, takes acks as ranges in order, and answers only the refused ones by index', async () => {
-    await produceNumbered(client, 'jobs', 0, 8);
+    await produceNumbered(setup.client, 'jobs', 0, 8);
     const member = { queue: 'work', memberId: 'raw-2' };
-    const first = await raw.request('shareFetch', { ...member, maxRecords: 4, maxWaitMs: 0 }, { version: 2 });
+    const first = await setup.raw.request('shareFetch', { ...member, maxRecords: 4, maxWaitMs: 0 }, { version: 2 });
     expect(first.ackResults).toEqual([]);
     expect(first.records).toHaveLength(1); // one fetch, one partition: one lock deadline for all
     const group = (first.records as Frame[])[0];
@@ -55,7 +40,7 @@ describe('compact queue wire (shareFetch v2, shareAcknowledge v1)', () => {
     expect(delivered(first).map((r) => r.offset)).toEqual([0, 1, 2, 3]);
 
     // 0-1 accepted as one range, 2 with a stale delivery count (LOCK_LOST), 6 never delivered (INVALID_ACK), 3 accepted.
-    const second = await raw.request('shareFetch', {
+    const second = await setup.raw.request('shareFetch', {
       ...member, maxRecords: 10, maxWaitMs: 5_000,
       acks: [{ topic: 'jobs', partition: 0, ranges: [[0, 1, 'accept', 1], [2, 2, 'accept', 7], [6, 6, 'accept', 1], [3, 3, 'accept', 1]] }],
     }, { version: 2 });
@@ -63,20 +48,20 @@ describe('compact queue wire (shareFetch v2, shareAcknowledge v1)', () => {
     expect(delivered(second).map((r) => r.offset)).toEqual([4, 5, 6, 7]);
 
     // shareAcknowledge v1: the rest as one range; all succeed, so the answer lists nothing.
-    const acked = await raw.request('shareAcknowledge', { ...member, acks: [{ topic: 'jobs', partition: 0, ranges: [[2, 2, 'accept', 1], [4, 7, 'accept', 1]] }] }, { version: 1 });
+    const acked = await setup.raw.request('shareAcknowledge', { ...member, acks: [{ topic: 'jobs', partition: 0, ranges: [[2, 2, 'accept', 1], [4, 7, 'accept', 1]] }] }, { version: 1 });
     expect(acked.results).toEqual([]);
-    const [stats] = (await client.admin().describeQueue('work')).partitions;
+    const [stats] = (await setup.client.admin().describeQueue('work')).partitions;
     expect(stats).toMatchObject({ lag: 0, inFlight: 0 });
   });
 
   it('refuses ranges that stand for too many acks with INVALID_REQUEST, before applying any', async () => {
-    await produceNumbered(client, 'jobs', 0, 1);
+    await produceNumbered(setup.client, 'jobs', 0, 1);
     const member = { queue: 'work', memberId: 'raw-3' };
-    const fetched = await raw.request('shareFetch', { ...member, maxRecords: 1, maxWaitMs: 0 }, { version: 2 });
+    const fetched = await setup.raw.request('shareFetch', { ...member, maxRecords: 1, maxWaitMs: 0 }, { version: 2 });
     expect(delivered(fetched)).toHaveLength(1);
-    const res = await raw.request('shareAcknowledge', { ...member, acks: [{ topic: 'jobs', partition: 0, ranges: [[0, 0, 'accept', 1], [1, 1e12, 'accept']] }] }, { version: 1 });
+    const res = await setup.raw.request('shareAcknowledge', { ...member, acks: [{ topic: 'jobs', partition: 0, ranges: [[0, 0, 'accept', 1], [1, 1e12, 'accept']] }] }, { version: 1 });
     expect(res.errorCode).toBe('INVALID_REQUEST');
-    const [stats] = (await client.admin().describeQueue('work')).partitions;
+    const [stats] = (await setup.client.admin().describeQueue('work')).partitions;
     expect(stats).toMatchObject({ inFlight: 1 });
   });
 });
