@@ -2,7 +2,8 @@
 // {member} once per member, {member, value, deliveryCount} after each record's accept succeeded, {held: value}
 // for each record it keeps locked without acknowledging. It never closes by itself: the test ends it.
 // Usage: node queue-member.child.mjs <port> <queue> <members> <mode>
-//   mode "work": every record is accepted;  mode "hold:N": accepts half of its first records, keeps N locked, then idles.
+//   mode "work": every record is accepted;  mode "hold:N": accepts half of its first records, keeps N locked, then idles;
+//   mode "run-hold": run() with one handler that never finishes (its next fetch stays waiting at the broker).
 import { createClient } from '@klog/client';
 
 const [port, name, members, mode] = process.argv.slice(2);
@@ -33,6 +34,14 @@ async function holdSome(queue, count) {
   await new Promise(() => undefined); // keep the locks until killed
 }
 
+async function runHold(queue) {
+  await queue.run({ concurrency: 1, eachMessage: async ({ message }) => {
+    print({ held: message.value, deliveryCount: message.deliveryCount });
+    await new Promise(() => undefined);
+  } });
+}
+
+const modes = { work, 'run-hold': runHold };
 const queues = Array.from({ length: Number(members) }, () => client.queue({ name, valueDeserializer: 'string' }));
 for (const q of queues) print({ member: q.memberId });
-await Promise.all(queues.map((q) => (mode === 'work' ? work(q) : holdSome(q, Number(mode.split(':')[1])))));
+await Promise.all(queues.map((q) => (modes[mode] ?? ((x) => holdSome(x, Number(mode.split(':')[1]))))(q)));

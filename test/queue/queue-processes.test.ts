@@ -90,6 +90,36 @@ describe('queue members in other processes', () => {
     }
   });
 
+  it('a frozen run() member whose lock runs out does not take its record back with the fetch it left waiting', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    const frozen = spawnMembers(broker.port, 'lapse', 1, 'run-hold');
+    try {
+      await client.admin().createTopic('jobs');
+      // The frozen handler's first renewal would come half a lock after it started: long after the SIGSTOP.
+      await client.admin().createQueue({ name: 'lapse', topics: ['jobs'], start: 'earliest', lockMs: 2_000 });
+      await produceNumbered(client, 'jobs', 0, 1);
+      await waitUntil(() => frozen.lines.some((l) => l.held !== undefined), 'the child holds the record');
+      // Its run() has a fetch for the next record waiting at the broker (5 s), the only waiter when the lock runs out.
+      frozen.child.kill('SIGSTOP');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      const q = client.queue({ name: 'lapse', valueDeserializer: 'string' });
+      const counts: number[] = [];
+      const run = q.run({ concurrency: 1, eachMessage: async ({ deliveryCount }) => void counts.push(deliveryCount) });
+      await waitUntil(() => counts.length > 0, 'the live member gets the record', 30_000);
+      // 2, not 3: the frozen member's waiting fetch did not take the record back when its lock ran out (it would
+      // then have held it, unanswered, for another whole lock).
+      expect(counts).toEqual([2]);
+      await q.close();
+      await run;
+    } finally {
+      frozen.child.kill('SIGKILL');
+      await frozen.exited;
+      await client.close();
+      await broker.close();
+    }
+  });
+
   it('a member frozen past its session timeout (its connection still open) loses its records to the others', async () => {
     const broker = await startTestBroker({ queueSessionTimeoutMs: 1_000 });
     const client = clientFor(broker);

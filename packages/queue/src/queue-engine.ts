@@ -162,7 +162,8 @@ export class QueueEngine {
    */
   async acquire(consumer: string, max: number, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Delivery[]> {
     const { signal } = opts;
-    const giveUpAt = opts.maxWaitMs === undefined ? Infinity : this.ctx.clock.now() + Math.max(0, opts.maxWaitMs);
+    const waitingSince = this.ctx.clock.now();
+    const giveUpAt = opts.maxWaitMs === undefined ? Infinity : waitingSince + Math.max(0, opts.maxWaitMs);
     for (;;) {
       this.checkOpen();
       if (signal?.aborted) return [];
@@ -174,7 +175,7 @@ export class QueueEngine {
       if (backs.length > 0) await Promise.all(backs.map((pr) => this.readBack(pr, max)));
       this.checkOpen();
       const pickedAt = this.ctx.clock.now();
-      const got = this.pick(consumer, max, pickedAt);
+      const got = this.pick(consumer, max, pickedAt, waitingSince);
       // Expiry may have archived records at the limit, and acquisitions raised counts: all durable first.
       await this.settle();
       if (got.length > 0) return got;
@@ -410,8 +411,11 @@ export class QueueEngine {
     prune(pr);
   }
 
-  /** Acquires across partitions: by priority rank, and round-robin among partitions of the same rank. */
-  private pick(consumer: string, max: number, now: number): Delivery[] {
+  /**
+   * Acquires across partitions: by priority rank, and round-robin among partitions of the same rank. Records whose
+   * lock ran out on `consumer` while this wait of its was on are left for others (SharePartition.acquire).
+   */
+  private pick(consumer: string, max: number, now: number, waitingSince: number): Delivery[] {
     const n = this.parts.length;
     const start = this.rotation++ % Math.max(1, n);
     const order = this.parts.map((_, i) => this.parts[(start + i) % n]).sort((a, b) => a.rank - b.rank);
@@ -421,7 +425,7 @@ export class QueueEngine {
         pr.sp.expire(now);
         continue;
       }
-      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.get(o) !== undefined)) {
+      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.get(o) !== undefined, waitingSince)) {
         const record = pr.cache.get(a.offset);
         if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
         out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });

@@ -78,11 +78,14 @@ interface Entry {
   dlqFrom: number | null;
   /** Read from the log into the window (restored entries are not, until the window reaches them). */
   loaded: boolean;
+  /** The consumer whose lock on it last ran out, and when (see acquire's `waitingSince`); not stored. */
+  lapsedBy: string | null;
+  lapsedAt: number;
 }
 
 const fresh = (): Entry => ({
   state: RecordState.AVAILABLE, deliveryCount: 0, notBefore: 0, deliverAt: 0, timestamp: 0, owner: null, lockUntil: 0,
-  reason: null, cause: null, dlqFrom: null, loaded: false,
+  reason: null, cause: null, dlqFrom: null, loaded: false, lapsedBy: null, lapsedAt: 0,
 });
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
@@ -280,9 +283,14 @@ export class SharePartition {
   /**
    * Locks up to `max` due records for `consumer`, lowest offsets first, adding one to each delivery count.
    * `deliverable` passes over records the host cannot hand out yet (a parked record not read back): they stay
-   * available.
+   * available. With `waitingSince` (when the consumer's fetch began), a record whose lock ran out on this same
+   * consumer after that time is left for others: a hung consumer's fetch, still waiting at the broker, would
+   * otherwise take back the very record it failed to finish and hold it for another whole lock. Its next fetch
+   * (begun at the lapse or later), proof it is alive, may take it.
    */
-  acquire(consumer: string, max: number, now: number, deliverable: (offset: number) => boolean = () => true): Acquired[] {
+  acquire(
+    consumer: string, max: number, now: number, deliverable: (offset: number) => boolean = () => true, waitingSince = Infinity,
+  ): Acquired[] {
     this.expire(now);
     const out: Acquired[] = [];
     const room = Math.min(max, this.limits.maxRecordLocks - this.locked.size);
@@ -301,11 +309,12 @@ export class SharePartition {
         if (prefix) this.availableFrom = o + 1;
         continue;
       }
-      if (!deliverable(o)) {
+      if (!deliverable(o) || (e.lapsedBy === consumer && e.lapsedAt > waitingSince)) {
         prefix = false;
         continue;
       }
       if (prefix) this.availableFrom = o + 1;
+      e.lapsedBy = null;
       // Sets are looked at only when they hold something: a busy queue rarely parks a record.
       if (this.parked.size > 0) this.parked.delete(o);
       e.state = RecordState.ACQUIRED;
@@ -418,6 +427,8 @@ export class SharePartition {
         next = Math.min(next, e.lockUntil);
         continue;
       }
+      e.lapsedBy = e.owner;
+      e.lapsedAt = now;
       this.giveBack(o, e, 0, now);
       any = true;
     }
