@@ -90,20 +90,39 @@ describe('queue members in other processes', () => {
     }
   });
 
-  it('a frozen run() member whose lock runs out does not take its record back with the fetch it left waiting', async () => {
-    const broker = await startTestBroker();
+  /**
+   * A broker with a topic `jobs` and a queue on it, and one member in a child process that takes `records` and
+   * is frozen (SIGSTOP, its connection left open) once it holds what it will hold; `body` plays the live side.
+   */
+  async function withFrozenMember(
+    opts: { mode: string; records: number; lockMs: number; sessionTimeoutMs?: number; holding: (lines: Line[]) => boolean },
+    body: (client: ReturnType<typeof clientFor>, frozen: ReturnType<typeof spawnMembers>) => Promise<void>,
+  ): Promise<void> {
+    const broker = await startTestBroker(opts.sessionTimeoutMs === undefined ? {} : { queueSessionTimeoutMs: opts.sessionTimeoutMs });
     const client = clientFor(broker);
-    const frozen = spawnMembers(broker.port, 'lapse', 1, 'run-hold');
+    const frozen = spawnMembers(broker.port, 'frozen', 1, opts.mode);
     try {
       await client.admin().createTopic('jobs');
-      // The frozen handler's first renewal would come half a lock after it started: long after the SIGSTOP.
-      await client.admin().createQueue({ name: 'lapse', topics: ['jobs'], start: 'earliest', lockMs: 2_000 });
-      await produceNumbered(client, 'jobs', 0, 1);
-      await waitUntil(() => frozen.lines.some((l) => l.held !== undefined), 'the child holds the record');
-      // Its run() has a fetch for the next record waiting at the broker (5 s), the only waiter when the lock runs out.
+      await client.admin().createQueue({ name: 'frozen', topics: ['jobs'], start: 'earliest', lockMs: opts.lockMs });
+      await produceNumbered(client, 'jobs', 0, opts.records);
+      await waitUntil(() => opts.holding(frozen.lines), 'the child holds its records');
       frozen.child.kill('SIGSTOP');
+      await body(client, frozen);
+    } finally {
+      frozen.child.kill('SIGKILL');
+      await frozen.exited;
+      await client.close();
+      await broker.close();
+    }
+  }
+
+  it('a frozen run() member whose lock runs out does not take its record back with the fetch it left waiting', async () => {
+    // The frozen handler's first renewal would come half a lock after it started: long after the SIGSTOP. Its
+    // run() has a fetch for the next record waiting at the broker (5 s): the only waiter when the lock runs out.
+    const holding = (lines: Line[]) => lines.some((l) => l.held !== undefined);
+    await withFrozenMember({ mode: 'run-hold', records: 1, lockMs: 2_000, holding }, async (client) => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
-      const q = client.queue({ name: 'lapse', valueDeserializer: 'string' });
+      const q = client.queue({ name: 'frozen', valueDeserializer: 'string' });
       const counts: number[] = [];
       const run = q.run({ concurrency: 1, eachMessage: async ({ deliveryCount }) => void counts.push(deliveryCount) });
       await waitUntil(() => counts.length > 0, 'the live member gets the record', 30_000);
@@ -112,38 +131,21 @@ describe('queue members in other processes', () => {
       expect(counts).toEqual([2]);
       await q.close();
       await run;
-    } finally {
-      frozen.child.kill('SIGKILL');
-      await frozen.exited;
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 
   it('a member frozen past its session timeout (its connection still open) loses its records to the others', async () => {
-    const broker = await startTestBroker({ queueSessionTimeoutMs: 1_000 });
-    const client = clientFor(broker);
-    const frozen = spawnMembers(broker.port, 'frozen', 1, 'hold:5');
-    try {
-      await client.admin().createTopic('jobs');
-      await client.admin().createQueue({ name: 'frozen', topics: ['jobs'], start: 'earliest', lockMs: 600_000 });
-      await produceNumbered(client, 'jobs', 0, 20);
-      await waitUntil(() => frozen.lines.some((l) => l.holding !== undefined), 'the child holds records');
-      frozen.child.kill('SIGSTOP');
+    const holding = (lines: Line[]) => lines.some((l) => l.holding !== undefined);
+    // The lock lasts ten minutes: only the end of the session can hand these records over.
+    await withFrozenMember({ mode: 'hold:5', records: 20, lockMs: 600_000, sessionTimeoutMs: 1_000, holding }, async (client, frozen) => {
       const held = frozen.lines.filter((l) => l.held !== undefined).map((l) => l.held!);
       const q = client.queue({ name: 'frozen', valueDeserializer: 'string' });
       const got = new Set<string>();
       const run = q.run({ concurrency: 2, eachMessage: async ({ message }) => void got.add(message.value as string) });
-      // The lock lasts ten minutes: only the end of the session can hand these records over.
       await waitUntil(() => held.every((v) => got.has(v)), 'the frozen member\'s records go to the live one');
       expect((await client.admin().describeQueue('frozen')).members.map((m) => m.memberId)).toEqual([q.memberId]);
       await q.close();
       await run;
-    } finally {
-      frozen.child.kill('SIGKILL');
-      await frozen.exited;
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 });
