@@ -6,7 +6,7 @@ import { deliverAtOf } from './delivery-header.js';
 import { OffsetSlots } from './offset-slots.js';
 import { ReadAhead } from './read-ahead.js';
 import { redriveDeadLetters } from './redrive.js';
-import { SharePartition, type AckFailure, type AckType, type SharePartitionLimits } from './share-partition.js';
+import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
 import { partitionKey } from './state/state-log.js';
 import type { StateRecord } from './state/state-record.js';
@@ -42,17 +42,6 @@ export interface AckRequest {
   offset: number;
   type: AckType;
   deliveryCount?: number;
-  delayMs?: number;
-  reason?: string;
-}
-
-/** One acknowledgement for every offset in [firstOffset, lastOffset] of one partition (no delivery count). */
-export interface AckRangeRequest {
-  topic: string;
-  partition: number;
-  firstOffset: number;
-  lastOffset: number;
-  type: AckType;
   delayMs?: number;
   reason?: string;
 }
@@ -206,35 +195,6 @@ export class QueueEngine {
         return undefined;
       } catch (err) {
         if (err instanceof KlogError) return err;
-        throw err;
-      }
-    });
-    for (const pr of touched) prune(pr);
-    this.wake();
-    await this.settle();
-    return results;
-  }
-
-  /**
-   * Applies acknowledgement ranges; each gets the offsets it refused, with their errors (empty: all applied; one
-   * entry at its first offset when the range itself is refused). Resolves once the new states are durable.
-   */
-  async acknowledgeRanges(consumer: string, ranges: AckRangeRequest[]): Promise<AckFailure[][]> {
-    this.checkOpen();
-    const now = this.ctx.clock.now();
-    const touched = new Set<PartitionRuntime>();
-    const results = ranges.map((a): AckFailure[] => {
-      try {
-        const pr = this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
-        if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
-        const failed = pr.sp.acknowledgeRange(consumer, a.firstOffset, a.lastOffset, a.type, { delayMs: a.delayMs, reason: a.reason }, now);
-        if (a.type === 'release' && pr.sp.parkedCount > 0) {
-          for (let o = a.firstOffset; o <= a.lastOffset; o++) if (pr.sp.isParked(o)) pr.cache.delete(o);
-        }
-        touched.add(pr);
-        return failed;
-      } catch (err) {
-        if (err instanceof KlogError) return [{ offset: a.firstOffset, error: err }];
         throw err;
       }
     });

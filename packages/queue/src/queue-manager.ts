@@ -3,8 +3,7 @@ import { pacedRedrive } from '@klog/protocol';
 import { systemClock, type Clock } from './clock.js';
 import { resolveQueueConfig, type QueueConfig, type QueueOptions } from './config.js';
 import { Queue } from './queue.js';
-import type { AckFailure } from './share-partition.js';
-import { QueueEngine, type AckRangeRequest, type AckRequest, type Delivery, type EngineContext, type PartitionStats, type ResetTarget } from './queue-engine.js';
+import { QueueEngine, type AckRequest, type Delivery, type EngineContext, type PartitionStats, type ResetTarget } from './queue-engine.js';
 import { StateLog, type StateSource } from './state/state-log.js';
 import type { StateRecord } from './state/state-record.js';
 import type { QueueStore } from './store-port.js';
@@ -114,11 +113,6 @@ export class QueueManager implements StateSource {
   /** For a host: a batch of acknowledgements; each gets its error or undefined. */
   async acknowledge(name: string, consumerId: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     return this.engine(name).acknowledge(consumerId, acks);
-  }
-
-  /** For a host: acknowledgement ranges; each gets the offsets it refused, with their errors. */
-  async acknowledgeRanges(name: string, consumerId: string, ranges: AckRangeRequest[]): Promise<AckFailure[][]> {
-    return this.engine(name).acknowledgeRanges(consumerId, ranges);
   }
 
   /** For a host: the consumer left (or its session ended): its records are released at once. */

@@ -90,15 +90,6 @@ const fresh = (): Entry => ({
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
 
-/** Offsets one ack range may cover at most (a consumer holds at most maxRecordLocks ≤ 100,000 records). */
-export const MAX_ACK_RANGE = 100_000;
-
-/** An offset of an ack range that was refused. */
-export interface AckFailure {
-  offset: number;
-  error: KlogError;
-}
-
 function checkAckOptions(type: AckType, opts: AckOptions): void {
   if (type === 'release' && opts.delayMs !== undefined && !(Number.isFinite(opts.delayMs) && opts.delayMs >= 0)) {
     throw ackError(`release delay must be a number of ms, 0 or more, got ${opts.delayMs}`);
@@ -338,31 +329,6 @@ export class SharePartition {
     const state = this.applyAck(consumer, offset, type, opts, now);
     this.advance();
     return state;
-  }
-
-  /**
-   * Applies one acknowledgement to every offset in [first, last], as acknowledge() would one by one but with one
-   * look at the locks for them all. A range carries no delivery count, so it cannot tell an earlier delivery of a
-   * record from the one held. Returns the offsets refused, with their errors.
-   */
-  acknowledgeRange(consumer: string, first: number, last: number, type: AckType, opts: Omit<AckOptions, 'deliveryCount'>, now: number): AckFailure[] {
-    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || last < first || last - first >= MAX_ACK_RANGE) {
-      throw ackError(`an ack range runs from a first offset to a last one, at most ${MAX_ACK_RANGE} offsets, got ${first}..${last}`);
-    }
-    this.expire(now);
-    checkAckOptions(type, opts);
-    const failed: AckFailure[] = [];
-    for (let offset = first; offset <= last; offset++) {
-      try {
-        this.applyAck(consumer, offset, type, opts, now);
-      } catch (err) {
-        if (!(err instanceof KlogError)) throw err;
-        failed.push({ offset, error: err });
-      }
-      // After each offset, as one by one: a finished record the start has passed is refused as acknowledged.
-      this.advance();
-    }
-    return failed;
   }
 
   /** One acknowledgement, checked and applied; the caller expires locks before and moves the start after. */

@@ -134,7 +134,6 @@ class Model {
 type Op =
   | { kind: 'load'; n: number; delayed: boolean; long: boolean; gap: number }
   | { kind: 'skip'; n: number }
-  | { kind: 'ackRange'; who: number; pick: number; len: number; type: AckType; delay: number | undefined }
   | { kind: 'acquire'; who: number; max: number }
   | { kind: 'ack'; who: number; pick: number; type: AckType; delay: number | undefined; anyOffset: boolean }
   | { kind: 'advance'; ms: number }
@@ -150,14 +149,6 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('skip' as const), n: fc.integer({ min: 1, max: 6 }) }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      kind: fc.constant('ackRange' as const), who: fc.nat(2), pick: fc.nat(20), len: fc.integer({ min: 1, max: 6 }),
-      type: fc.constantFrom<AckType>('accept', 'accept', 'release', 'reject', 'renew'),
-      delay: fc.option(fc.integer({ min: -5, max: 2_000 }), { nil: undefined }),
-    }),
-  },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('acquire' as const), who: fc.nat(2), max: fc.integer({ min: 1, max: 3 }) }) },
   {
     weight: 6,
@@ -255,27 +246,6 @@ it('a share partition behaves as the model under any sequence of operations, res
             if (got === undefined && op.type !== 'renew' && !op.anyOffset) held.set(c, mine.filter((h) => h !== target));
             break;
           }
-          case 'ackRange': {
-            // A range is the acks of its offsets one by one, without delivery counts.
-            const c = `c${op.who}`;
-            const first = op.pick % (deliverAts.length + 2);
-            const last = first + op.len - 1;
-            const expected: Record<number, string> = {};
-            for (let o = first; o <= last; o++) {
-              const code = model.ack(c, o, op.type, undefined, op.delay, now);
-              if (code !== undefined) expected[o] = code;
-            }
-            const got: Record<number, string> = {};
-            try {
-              for (const f of sp.acknowledgeRange(c, first, last, op.type, { delayMs: op.delay, reason: 'r' }, now)) got[f.offset] = f.error.code;
-            } catch (err) {
-              if (!isKlogError(err)) throw err;
-              for (let o = first; o <= last; o++) got[o] = err.code; // the range refused whole (a bad delay)
-            }
-            expect(got, `${op.type} of ${first}..${last} by ${c}`).toEqual(expected);
-            if (Object.keys(got).length < op.len) count(`range ${op.type}`);
-            break;
-          }
           case 'advance':
             now += op.ms;
             break;
@@ -322,7 +292,7 @@ it('a share partition behaves as the model under any sequence of operations, res
     }),
     replayable('share partition vs model', 300),
   );
-  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked', 'deadline exact', 'skip', 'range accept', 'range release']) {
+  for (const outcome of ['accept', 'release', 'reject', 'renew', 'LOCK_LOST', 'INVALID_ACK', 'delayed', 'limit', 'parked', 'deadline exact', 'skip']) {
     expect(seen.get(outcome) ?? 0, outcome).toBeGreaterThan(10);
   }
 });

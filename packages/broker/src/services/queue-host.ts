@@ -1,4 +1,4 @@
-import { QueueManager, type AckFailure, type AckRangeRequest, type AckRequest, type Delivery, type QueueStore } from '@klog/queue';
+import { QueueManager, type AckRequest, type Delivery, type QueueStore } from '@klog/queue';
 import type { KlogError, Logger } from '@klog/log-core';
 
 /** One member of one queue, as the broker knows it: who it is, where it connects from, when it was last heard. */
@@ -78,11 +78,6 @@ export class QueueHost {
 
   async acknowledge(queue: string, memberId: string, origin: MemberOrigin, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     return this.during(queue, memberId, origin, () => this.manager.acknowledge(queue, memberId, acks));
-  }
-
-  /** Acknowledgement ranges (see QueueEngine.acknowledgeRanges): each gets the offsets it refused. */
-  async acknowledgeRanges(queue: string, memberId: string, origin: MemberOrigin, ranges: AckRangeRequest[]): Promise<AckFailure[][]> {
-    return this.during(queue, memberId, origin, () => this.manager.acknowledgeRanges(queue, memberId, ranges));
   }
 
   async leave(queue: string, memberId: string): Promise<void> {
