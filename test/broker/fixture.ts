@@ -29,6 +29,18 @@ export function clientFor(broker: Broker, clientId = 'test'): Client {
   return createClient({ brokers: [`127.0.0.1:${broker.port}`], clientId });
 }
 
+/** Runs `fn` with a client of a fresh test broker; closes both afterwards, whatever `fn` did. */
+export async function withClient<T>(fn: (client: Client, broker: Broker) => Promise<T>, opts: Partial<BrokerOptions> = {}): Promise<T> {
+  const broker = await startTestBroker(opts);
+  const client = clientFor(broker);
+  try {
+    return await fn(client, broker);
+  } finally {
+    await client.close();
+    await broker.close();
+  }
+}
+
 export type Frame = Record<string, unknown>;
 
 /**

@@ -2,7 +2,7 @@
 // however many sends are left unawaited.
 import { isKlogError } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientFor, consumeAll, removeTempDirs, startTestBroker } from '../broker/fixture.js';
+import { consumeAll, removeTempDirs, withClient } from '../broker/fixture.js';
 import { fuzzSeed } from '../reliability/fuzz-seed.js';
 
 afterAll(removeTempDirs);
@@ -12,9 +12,7 @@ const MiB = 1024 * KiB;
 
 describe('producer batch limits', () => {
   it('splits batches to fit a topic whose maxBatchBytes is below the producer batchBytes', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       // segmentBytes 64 KiB makes the topic's maxBatchBytes 64 KiB too; the producer's default batchBytes is 512 KiB.
       await client.admin().createTopic('small-batches', { partitions: 2, segmentBytes: 64 * KiB });
       const producer = client.producer({ lingerMs: 20 });
@@ -27,16 +25,11 @@ describe('producer batch limits', () => {
       expect(acks).toHaveLength(count);
       const ends = await client.admin().fetchOffsets('small-batches');
       expect(ends.reduce((sum, p) => sum + p.offset, 0)).toBe(count);
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 
   it('rejects a record larger than the topic maxBatchBytes with its size and the limit, buffering none of the send', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('limited', { partitions: 1, segmentBytes: 64 * KiB });
       const producer = client.producer();
       const err = await producer.send({
@@ -49,18 +42,13 @@ describe('producer batch limits', () => {
       await producer.send({ topic: 'limited', messages: [{ value: Buffer.alloc(64 * KiB - 200, 2) }] });
       await producer.close();
       expect(await client.admin().fetchOffsets('limited')).toEqual([{ partition: 0, offset: 1 }]);
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 });
 
 describe('producer input', () => {
   it('a malformed send is a rejected promise with a typed error, never a throw, and buffers nothing', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('input', { partitions: 1 });
       const producer = client.producer();
       await producer.send({ topic: 'input', messages: [{ value: 'warm' }] }); // the topic is known: the fast path
@@ -73,18 +61,13 @@ describe('producer input', () => {
       }
       await producer.close();
       expect(await client.admin().fetchOffsets('input')).toEqual([{ partition: 0, offset: 1 }]);
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 });
 
 describe('producer back-pressure', () => {
   it('unawaited sends of mixed sizes that wait for buffer room land in the log in the order they were sent', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('ordered', { partitions: 1 });
       const producer = client.producer({ bufferBytes: 4 * KiB });
       const count = 2_000;
@@ -96,16 +79,11 @@ describe('producer back-pressure', () => {
       expect(acks.map(([a]) => a.offset)).toEqual(Array.from({ length: count }, (_, i) => i));
       const stored = await consumeAll(client, 'ordered', 1, count);
       expect(stored.map((m) => (m.value as Buffer).toString())).toEqual(Array.from({ length: count }, (_, i) => value(i)));
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 
   it('unawaited sends keep their order while the topic\'s metadata goes stale and is fetched again between them', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('stale-order', { partitions: 1 });
       // Metadata older than 1 ms is asked for again, so some sends wait for a lookup while others find it cached;
       // the gaps (microtasks, timers, earlier sends' answers) put later sends in every position relative to a lookup's
@@ -128,16 +106,11 @@ describe('producer back-pressure', () => {
       await producer.close();
       const stored = await consumeAll(client, 'stale-order', 1, count);
       expect(stored.map((m) => Number((m.value as Buffer).toString())), `seed ${seed} (replay: KLOG_FUZZ_SEED=${seed} npx vitest run test/client/producer-limits.test.ts)`).toEqual(Array.from({ length: count }, (_, i) => i));
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 
   it('200k unawaited sends of small records all complete, with memory bounded near the buffer size', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('many-sends', { partitions: 1 });
       const producer = client.producer({ bufferBytes: 1 * MiB });
       await producer.send({ topic: 'many-sends', messages: [{ value: 'warm-up' }] });
@@ -160,9 +133,6 @@ describe('producer back-pressure', () => {
       // The pending sends themselves cost memory (a promise and a message each); what must not happen is every
       // waiting send being let into the buffer at once.
       expect(peak - before).toBeLessThan(768 * MiB);
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 });
