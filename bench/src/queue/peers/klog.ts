@@ -5,7 +5,9 @@ import { requireAddress, type QueuePeer, type QueueWorker } from '../queue-peer.
 /**
  * klog's queue mode on a broker process (fsync every second, like the peers' interval settings): the topic has
  * one partition, as the peers have one queue or stream. Workers are `client.queue().run()` members; each handler
- * accepts its record and waits for the broker's answer. The client sends the acks of a turn together, in the
+ * accepts its record and returns, as a run() handler does (its slot takes the next record while the ack travels),
+ * and the record counts as accepted only when the broker answers that the ack is durable (stricter than the
+ * RabbitMQ and NATS workers, whose acks count once sent). The client sends the acks of a turn together, in the
  * member's next shareFetch when one goes out (shareFetch v1), else in a shareAcknowledge.
  */
 export const klogQueue: QueuePeer = {
@@ -38,8 +40,8 @@ export const klogQueue: QueuePeer = {
               await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
               throw new Error('held');
             }
-            await message.accept();
-            onAccepted();
+            // Not awaited: a LOCK_LOST or a lost connection leaves the record uncounted, and the run stalls.
+            message.accept().then(onAccepted, () => undefined);
           },
         });
       },
