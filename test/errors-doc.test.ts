@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { errorCodes, errorInfo } from '@klog/protocol';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error -- a plain .mjs script, without type declarations
 import { ERRORS_DOC, renderErrorsDoc } from '../scripts/errors-doc.mjs';
 
 const doc = readFileSync(ERRORS_DOC as string, 'utf8');

@@ -199,8 +199,8 @@ describe('bad contents get typed errors per partition or per request', () => {
     ['offsetCommit', { groupId: 'g', offsets: [{ topic: 't', partition: 0, offset: null }] }, 'offsetCommit.offsets[0].offset'],
   ])('%s with a wrong field type: INVALID_REQUEST naming the field (%j)', (api, body, field) => withRaw(async (raw) => {
     const res = await raw.request(api, body);
-    const topics = (res.topics as { partitions?: Frame[] }[] | undefined) ?? [];
-    const errors = [res, ...topics, ...topics.flatMap((t) => t.partitions ?? [])]
+    const topics = (res.topics as (Frame & { partitions?: Frame[] })[] | undefined) ?? [];
+    const errors: Frame[] = [res, ...topics, ...topics.flatMap((t) => t.partitions ?? [])]
       .filter((f) => f.errorCode !== undefined);
     expect(errors[0]).toMatchObject({ errorCode: 'INVALID_REQUEST' });
     expect(errors[0].errorMessage).toContain(field);

@@ -26,7 +26,7 @@ async function readFromStart(client: Client, topic: string, end: number): Promis
 }
 
 const latestByKey = (msgs: ConsumedMessage[]): Map<string, string | null> =>
-  new Map(msgs.map((m) => [m.key!.toString(), m.value === null ? null : m.value.toString()]));
+  new Map(msgs.map((m) => [m.key!.toString(), m.value == null ? null : m.value.toString()]));
 
 describe('a compacted topic over the native protocol', () => {
   it('serves the latest value of every key from offset 0 across the gaps; tombstones go after deleteRetentionMs', async () => {

@@ -54,7 +54,7 @@ export async function closedPort(): Promise<number> {
 
 /** Starts `klog <args>` as a child process with KLOG_BROKER pointing at `broker` (when given). */
 export function spawnKlog(args: string[], opts: { broker?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  const env = { ...process.env, KLOG_DEBUG: '', ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, KLOG_DEBUG: '', ...opts.env };
   if (opts.broker) env.KLOG_BROKER = opts.broker;
   return spawn(process.execPath, [KLOG_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
 }

@@ -1,7 +1,7 @@
 // Shared by the HTTP listener tests: a quiet broker with its HTTP listener on a free loopback port, and requests
 // made with node:http so that a test controls exactly what goes on the wire (raw paths that fetch would
 // normalise, Host and Origin headers, bodies of any size).
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Broker, BrokerOptions } from '@klog/broker';
 import { startTestBroker } from '../broker/fixture.js';
@@ -34,7 +34,7 @@ export interface RequestOptions {
 export function request(port: number, path: string, opts: RequestOptions = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const target = { host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: opts.headers };
-    const send = opts.ca ? (cb: Parameters<typeof httpRequest>[1]) => httpsRequest({ ...target, ca: opts.ca }, cb) : (cb: Parameters<typeof httpRequest>[1]) => httpRequest(target, cb);
+    const send = (cb: (res: IncomingMessage) => void): ClientRequest => (opts.ca ? httpsRequest({ ...target, ca: opts.ca }, cb) : httpRequest(target, cb));
     const req = send((res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -136,7 +136,7 @@ describe('tasks across processes', () => {
       expect(runs.filter((r) => recordedAttempt.get(r.id) === r.attempt), 'one run wrote each SUCCESS').toHaveLength(TASKS);
       const cutShort = runs.filter((r) => recordedAttempt.get(r.id) !== r.attempt);
       expect(cutShort.filter((r) => !killedPids.has(r.pid)), 'runs lost without a kill').toEqual([]);
-      const inFlightAtKills = [...killedPids].reduce((sum, pid) => sum + cutShort.filter((r) => r.pid === pid).length, 0);
+      const inFlightAtKills = [...killedPids].reduce<number>((sum, pid) => sum + cutShort.filter((r) => r.pid === pid).length, 0);
       expect(inFlightAtKills).toBeLessThanOrEqual(kills * CONCURRENCY);
       expect(runs.length - TASKS, 'runs beyond one per task').toBeLessThanOrEqual(inFlightAtKills);
       console.log(`tasks crash test: ${kills} workers killed, ${runs.length} runs for ${TASKS} tasks (${inFlightAtKills} in flight at the kills), ${((Date.now() - started) / 1000).toFixed(1)} s`);

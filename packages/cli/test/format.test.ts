@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ConsumedMessage } from '@klog/client';
 import { compileFormat, DEFAULT_FORMAT, toJsonLine } from '../src/format.js';
 
+/** A consumed message; its headerList follows the headers given, as a consumer's does (unless given too). */
 function message(over: Partial<ConsumedMessage> = {}): ConsumedMessage {
-  return { topic: 't', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1700000000000, headers: {}, ...over };
+  const headerList = Object.entries(over.headers ?? {}).map(([key, value]) => ({ key, value }));
+  return { topic: 't', partition: 2, offset: 41, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1700000000000, headers: {}, headerList, ...over };
 }
 
 describe('compileFormat', () => {

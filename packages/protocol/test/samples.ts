@@ -5,8 +5,8 @@ import type { ApiName, RequestOf, ResponseOf, ShareAckOutcome } from '../src/ind
 const batch = Buffer.from('0000000000000000000000', 'hex');
 const queueConfig = {
   name: 'work', topics: ['urgent', 'jobs'], priority: true, lockMs: 30_000, maxDeliveries: 5, maxRecordLocks: 2_000, maxWindowRecords: 20_000,
-  deadLetterTopic: 'jobs.dlq', backoff: { baseMs: 100, maxMs: 60_000 }, start: 'earliest',
-} as const;
+  deadLetterTopic: 'jobs.dlq', backoff: { baseMs: 100, maxMs: 60_000 }, start: 'earliest' as const,
+};
 const problem = { errorCode: 'UNKNOWN_TOPIC', errorMessage: 'topic "gone" does not exist' } as const;
 
 export const SAMPLES: { [A in ApiName]: { request: RequestOf<A>; response: ResponseOf<A> } } = {

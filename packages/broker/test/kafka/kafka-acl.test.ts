@@ -10,6 +10,7 @@ import { produceApi } from '../../src/kafka/apis/produce.js';
 import { KafkaReader } from '../../src/kafka/codec/reader.js';
 import { KafkaWriter } from '../../src/kafka/codec/writer.js';
 import { KafkaError } from '../../src/kafka/error-codes.js';
+import { KafkaSaslSession } from '../../src/kafka/kafka-sasl.js';
 import type { KafkaApi } from '../../src/kafka/kafka-api.js';
 import { dispatchRequest } from '../../src/kafka/request-dispatch.js';
 import { readMessage } from '../../src/kafka/schema/message-reader.js';
@@ -41,7 +42,9 @@ async function call<Req extends MessageSchema, Res extends MessageSchema>(
   const w = new KafkaWriter().int16(api.key).int16(version).int32(1).nullableString('acl-client');
   if (isFlexible(api.request, version)) w.uvarint(0);
   writeMessage(api.request, { ...defaults(api.request), ...request } as Infer<Req>, version, w);
-  const ctx = { broker, remoteHost: '127.0.0.1', advertised: { host: 'broker.test', port: 9092 }, closed: new AbortController().signal, principal };
+  // The principal is given directly (as if the connection had authenticated); the session is one that never did.
+  const sasl = new KafkaSaslSession(broker.security, { plainAllowed: false, remoteHost: '127.0.0.1', certificatePrincipal: null, log: pino({ level: 'silent' }) });
+  const ctx = { broker, remoteHost: '127.0.0.1', advertised: { host: 'broker.test', port: 9092 }, closed: new AbortController().signal, principal, sasl };
   const outcome = await dispatchRequest(Buffer.concat(w.toBuffers()), ctx, pino({ level: 'silent' }));
   if (outcome.action !== 'respond') throw new Error(`no answer: ${outcome.action}`);
   return readMessage(api.response, new KafkaReader(Buffer.concat(outcome.body.toBuffers())), version) as Infer<Res>;
