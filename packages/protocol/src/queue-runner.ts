@@ -1,4 +1,5 @@
 import type { QueueAcknowledgements } from './queue-acknowledgements.js';
+import { AutoPrefetch } from './queue-prefetch.js';
 
 /** A delivery as run() sees it: acknowledgeable, and counted. */
 export interface RunnableMessage extends QueueAcknowledgements {
@@ -27,10 +28,15 @@ export interface QueueRunHost<M extends RunnableMessage> {
    * failed since the fetch, so the broker gave its records back): dropped, not handled nor acknowledged.
    */
   stale?(message: M): boolean;
+  /** A clock in ms, for prefetch 'auto' (without one, 'auto' fetches `concurrency` ahead). */
+  now?(): number;
 }
 
 /** Handler `worker` (0-based, one of `concurrency`) works on `message`; resolving accepts it, throwing releases it. */
 export type QueueHandler<M> = (message: M, worker: number) => Promise<void>;
+
+/** Records fetched ahead: a number, or 'auto' (paced by the handlers, see AutoPrefetch; needs host.now). */
+export type QueuePrefetch = number | 'auto';
 
 /** The reason the renewal timer's sleep stops: given, because abort() without one builds a DOMException. */
 const HANDLER_DONE = new Error('handler done');
@@ -40,6 +46,9 @@ const HANDLER_DONE = new Error('handler done');
  * `prefetch` records more than the handlers hold are fetched ahead and wait in the member (like RabbitMQ's
  * prefetch or Kafka's share-fetch max records), so that a handler that finishes starts its next record at once
  * instead of after a fetch's round trip, and each fetch brings many records; their locks run from the fetch.
+ * The next fetch goes out when the records fetched ahead are all started or half the room is free, not at the
+ * first free slot: fast handlers would otherwise send a fetch (a round trip, and a state write at the broker)
+ * for every record or two they finish.
  * While a handler runs, its record's lock is renewed once lockMs / 2 has passed since it last started (by 3/4 of the
  * lock at the latest; one timer per run()). A handler that resolves accepts its
  * record, one that throws releases it (with the queue's backoff, archived at the limit), one that acknowledged
@@ -49,10 +58,13 @@ const HANDLER_DONE = new Error('handler done');
  * handlers finished. A fetch that throws rejects run(), after the running handlers finished.
  */
 export async function runQueueHandlers<M extends RunnableMessage>(
-  host: QueueRunHost<M>, concurrency: number, handler: QueueHandler<M>, prefetch = 0,
+  host: QueueRunHost<M>, concurrency: number, handler: QueueHandler<M>, prefetch: QueuePrefetch = 0,
 ): Promise<void> {
-  const idle = Array.from({ length: Math.max(1, Math.trunc(concurrency)) }, (_, i) => i).reverse();
-  const limit = idle.length + Math.max(0, Math.trunc(prefetch));
+  const slots = Math.max(1, Math.trunc(concurrency));
+  const idle = Array.from({ length: slots }, (_, i) => i).reverse();
+  const auto = prefetch === 'auto' && host.now !== undefined ? new AutoPrefetch(slots, host.lockMs, () => host.now!()) : undefined;
+  const fixed = typeof prefetch === 'number' ? Math.max(0, Math.trunc(prefetch)) : slots;
+  const ahead = (): number => auto?.current ?? fixed;
   const waiting: M[] = [];
   let next = 0;
   const running = new Set<Promise<void>>();
@@ -62,13 +74,31 @@ export async function runQueueHandlers<M extends RunnableMessage>(
     acks.add(p);
     void p.finally(() => acks.delete(p));
   };
+  /** Records to ask for now; 0: wait (no room, or the records fetched ahead still fill more than half of it). */
+  const room = (): number => {
+    const limit = slots + ahead();
+    const queued = waiting.length - next;
+    const free = limit - running.size - queued;
+    if (free <= 0 || (idle.length === 0 && ahead() <= 0)) return 0;
+    return queued === 0 || 2 * free >= limit ? free : 0;
+  };
+  // The fetch loop sleeps on one promise, resolved when a slot frees and a fetch is due (or the queue stops):
+  // not a race over every running handler, which cost a reaction per handler per wake.
+  let wake: (() => void) | undefined;
+  const nudge = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
   // A finished handler takes the next waiting record itself: no wait for the fetch loop (which may be polling).
   const start = (message: M, worker: number): void => {
+    auto?.recordStarted();
     const p = handleOne(host, message, worker, handler, track, renewals).finally(() => {
       running.delete(p);
       const more = host.stopped.aborted ? undefined : take();
       if (more !== undefined) start(more, worker);
       else idle.push(worker);
+      if (wake !== undefined && room() > 0) nudge();
     });
     running.add(p);
   };
@@ -85,20 +115,24 @@ export async function runQueueHandlers<M extends RunnableMessage>(
     return m;
   };
   // Stop wakes the loop while every handler is busy, so that the records fetched ahead are released at once.
-  const stopping = new Promise<void>((resolve) => host.stopped.addEventListener('abort', () => resolve(), { once: true }));
+  host.stopped.addEventListener('abort', nudge, { once: true });
   try {
     while (!host.stopped.aborted) {
-      const room = limit - running.size - (waiting.length - next);
-      if (room <= 0 || idle.length === 0 && prefetch <= 0) {
-        await Promise.race([stopping, ...running]);
+      const want = room();
+      if (want === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
         continue;
       }
-      const batch = await host.fetch(room);
+      const batch = await host.fetch(want);
+      auto?.fetched();
       if (batch === null) break;
       for (const message of batch) waiting.push(message);
       for (let m = idle.length > 0 ? take() : undefined; m !== undefined; m = idle.length > 0 ? take() : undefined) start(m, idle.pop()!);
     }
   } finally {
+    host.stopped.removeEventListener('abort', nudge);
     // Fetched ahead but never started: available again now, not when their locks run out.
     for (let m = take(); m !== undefined; m = take()) track(m.release({ delayMs: 0 }).catch((e: unknown) => host.ackFailed(m!, e)));
     while (running.size > 0) await Promise.all(running);
