@@ -136,6 +136,7 @@ export async function runQueueHandlers<M extends RunnableMessage>(
     // Fetched ahead but never started: available again now, not when their locks run out.
     for (let m = take(); m !== undefined; m = take()) track(m.release({ delayMs: 0 }).catch((e: unknown) => host.ackFailed(m!, e)));
     while (running.size > 0) await Promise.all(running);
+    renewals.stop();
     await renewals.idle();
     await Promise.all(acks);
   }
@@ -165,8 +166,9 @@ const TICKS_PER_LOCK = 4;
 /**
  * The locks of the records whose handlers run, renewed from one timer per run() instead of one per record (a
  * timer per record cost about 5 % of a worker's CPU, for handlers that almost always finish long before their
- * lock is half gone). The timer runs only while some handler does. Time is counted in ticks, not read from a
- * clock, so the embedded queue's clock (host.sleep) drives it as well as real time (host.repeat).
+ * lock is half gone). The timer runs while some handler does, and stops at its first tick with none. Time is
+ * counted in ticks, not read from a clock, so the embedded queue's clock (host.sleep) drives it as well as real
+ * time (host.repeat).
  */
 class LockRenewals<M extends RunnableMessage> {
   /** Each running record, with the tick at which its lock last started (its handler's start or last renewal). */
@@ -188,10 +190,12 @@ class LockRenewals<M extends RunnableMessage> {
   /** The handler finished: no renewal starts for it from now on (one on its way is awaited by idle()). */
   drop(message: M): void {
     this.held.delete(message);
-    if (this.held.size === 0 && this.stopTimer !== undefined) {
-      this.stopTimer();
-      this.stopTimer = undefined;
-    }
+  }
+
+  /** No handler runs any more (run() ends): the timer stops now rather than at its next tick. */
+  stop(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
   }
 
   /** Resolves once no renewal is on its way. */
@@ -219,6 +223,12 @@ class LockRenewals<M extends RunnableMessage> {
   }
 
   private onTick(): void {
+    // Stopped at a tick with no handler running, not when the last handler finishes: fast handlers would
+    // otherwise start and stop a timer for nearly every record.
+    if (this.held.size === 0) {
+      this.stop();
+      return;
+    }
     this.tick++;
     for (const [message, since] of this.held) {
       if (this.tick - since < TICKS_PER_LOCK / 2) continue;
