@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { SHARE_RECORD, isRetriable, runQueueHandlers, type QueuePrefetch, type ShareAckOutcome } from '@klog/protocol';
+import { SHARE_RECORD, isRetriable, runQueueHandlers, type QueuePrefetch, type ResponseOf, type ShareAckOutcome } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { AckBatcher, acksOf, type QueuedAck, type WireAck } from './queue-ack-batcher.js';
@@ -109,9 +109,16 @@ export class Queue implements AsyncIterable<QueueMessage> {
     // Acks made since the last request ride along (one round trip for both); the broker then answers at once.
     const carried = this.carryAcks ? this.acks.take() : [];
     try {
-      const request = this.fetchConn.request('shareFetch', {
-        queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: acksOf(carried) } : {}),
-      }, { timeoutMs: maxWaitMs + 30_000 });
+      let request: Promise<ResponseOf<'shareFetch'>>;
+      try {
+        request = this.fetchConn.request('shareFetch', {
+          queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: acksOf(carried) } : {}),
+        }, { timeoutMs: maxWaitMs + 30_000 });
+      } catch (err) {
+        // Not sent at all: the acks it was to carry fail with it (and no longer hold back the member's others).
+        if (carried.length > 0) this.acks.fail(carried, err);
+        throw err;
+      }
       if (carried.length > 0) this.answerCarried(request, carried);
       const res = await untilAborted(request, this.stop.signal);
       // Closed while waiting: whatever the fetch locks later is released by the broker when this member leaves.
