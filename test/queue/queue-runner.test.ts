@@ -188,8 +188,9 @@ describe('runQueueHandlers', () => {
     const runFast = runQueueHandlers({ ...hf.host, now: () => 0 }, 4, async () => undefined, 'auto');
     await turns(20);
     expect(hf.asked[0]).toBe(8);
-    // Room for four handlers and AUTO_PREFETCH_MAX ahead, less the handlers still running when a fetch goes out.
-    expect(Math.max(...hf.asked)).toBeGreaterThanOrEqual(AUTO_PREFETCH_MAX);
+    // Room for four handlers and AUTO_PREFETCH_MAX ahead, less the records still running or waiting when a fetch
+    // goes out (at most half the room).
+    expect(Math.max(...hf.asked)).toBeGreaterThan(AUTO_PREFETCH_MAX / 2);
     expect(Math.max(...hf.asked)).toBeLessThanOrEqual(4 + AUTO_PREFETCH_MAX);
     hf.stop();
     await runFast;

@@ -21,7 +21,7 @@ export interface QueueRunHost<M extends RunnableMessage> {
    * instead of a loop of sleeps (which the embedded queue uses, so that its clock drives renewals).
    */
   repeat?(ms: number, fn: () => void): () => void;
-  /** An acknowledgement failed (LOCK_LOST, say): nothing to do but say so. */
+  /** An acknowledgement failed (LOCK_LOST, say): nothing to do but say so. Must not throw (it reports, from callbacks). */
   ackFailed(message: M, err: unknown): void;
   /**
    * A record fetched ahead whose lock is lost before its handler started (the member's connection to the broker
@@ -67,18 +67,22 @@ export async function runQueueHandlers<M extends RunnableMessage>(
   const ahead = (): number => auto?.current ?? fixed;
   const waiting: M[] = [];
   let next = 0;
-  const running = new Set<Promise<void>>();
+  // Counted, not kept in sets: a set entry and a `finally` promise per record were a good part of a fast
+  // handler's cost.
+  const running = new Outstanding();
   const renewals = new LockRenewals(host);
-  const acks = new Set<Promise<void>>();
+  const acks = new Outstanding();
+  const ackDone = (): void => acks.done();
+  /** `p` never rejects (its failure is reported to host.ackFailed first). */
   const track = (p: Promise<void>): void => {
-    acks.add(p);
-    void p.finally(() => acks.delete(p));
+    acks.add();
+    void p.then(ackDone);
   };
   /** Records to ask for now; 0: wait (no room, or the records fetched ahead still fill more than half of it). */
   const room = (): number => {
     const limit = slots + ahead();
     const queued = waiting.length - next;
-    const free = limit - running.size - queued;
+    const free = limit - running.count - queued;
     if (free <= 0 || (idle.length === 0 && ahead() <= 0)) return 0;
     return queued === 0 || 2 * free >= limit ? free : 0;
   };
@@ -93,14 +97,15 @@ export async function runQueueHandlers<M extends RunnableMessage>(
   // A finished handler takes the next waiting record itself: no wait for the fetch loop (which may be polling).
   const start = (message: M, worker: number): void => {
     auto?.recordStarted();
-    const p = handleOne(host, message, worker, handler, track, renewals).finally(() => {
-      running.delete(p);
-      const more = host.stopped.aborted ? undefined : take();
-      if (more !== undefined) start(more, worker);
-      else idle.push(worker);
-      if (wake !== undefined && room() > 0) nudge();
-    });
-    running.add(p);
+    running.add();
+    void handleOne(host, message, worker, handler, track, renewals, finished);
+  };
+  const finished = (worker: number): void => {
+    running.done();
+    const more = host.stopped.aborted ? undefined : take();
+    if (more !== undefined) start(more, worker);
+    else idle.push(worker);
+    if (wake !== undefined && room() > 0) nudge();
   };
   const take = (): M | undefined => {
     let m: M | undefined;
@@ -135,16 +140,17 @@ export async function runQueueHandlers<M extends RunnableMessage>(
     host.stopped.removeEventListener('abort', nudge);
     // Fetched ahead but never started: available again now, not when their locks run out.
     for (let m = take(); m !== undefined; m = take()) track(m.release({ delayMs: 0 }).catch((e: unknown) => host.ackFailed(m!, e)));
-    while (running.size > 0) await Promise.all(running);
+    await running.idle();
     renewals.stop();
     await renewals.idle();
-    await Promise.all(acks);
+    await acks.idle();
   }
 }
 
+/** Runs one record's handler and settles the record; never rejects; calls `finished` last. */
 async function handleOne<M extends RunnableMessage>(
   host: QueueRunHost<M>, message: M, worker: number, handler: QueueHandler<M>, track: (ack: Promise<void>) => void,
-  renewals: LockRenewals<M>,
+  renewals: LockRenewals<M>, finished: (worker: number) => void,
 ): Promise<void> {
   renewals.hold(message);
   const settle = (ack: Promise<void>): void => track(ack.catch((e: unknown) => host.ackFailed(message, e)));
@@ -156,6 +162,30 @@ async function handleOne<M extends RunnableMessage>(
     else host.ackFailed(message, err);
   } finally {
     renewals.drop(message);
+    finished(worker);
+  }
+}
+
+/** Work in progress (handlers, acks), counted; idle() resolves once there is none. */
+class Outstanding {
+  count = 0;
+  private waiters: (() => void)[] = [];
+
+  add(): void {
+    this.count++;
+  }
+
+  done(): void {
+    this.count--;
+    if (this.count === 0 && this.waiters.length > 0) {
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w();
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 }
 
