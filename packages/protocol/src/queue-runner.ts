@@ -70,7 +70,7 @@ export async function runQueueHandlers<M extends RunnableMessage>(
   // Counted, not kept in sets: a set entry and a `finally` promise per record were a good part of a fast
   // handler's cost.
   const running = new Outstanding();
-  const renewals = new LockRenewals(host);
+  const renewals = new LockRenewals(host, slots);
   const acks = new Outstanding();
   const ackDone = (): void => acks.done();
   /** `p` never rejects (its failure is reported to host.ackFailed first). */
@@ -152,7 +152,7 @@ async function handleOne<M extends RunnableMessage>(
   host: QueueRunHost<M>, message: M, worker: number, handler: QueueHandler<M>, track: (ack: Promise<void>) => void,
   renewals: LockRenewals<M>, finished: (worker: number) => void,
 ): Promise<void> {
-  renewals.hold(message);
+  renewals.hold(message, worker);
   const settle = (ack: Promise<void>): void => track(ack.catch((e: unknown) => host.ackFailed(message, e)));
   try {
     await handler(message, worker);
@@ -161,7 +161,7 @@ async function handleOne<M extends RunnableMessage>(
     if (!message.settled) settle(message.release({ reason: err instanceof Error ? err.message : String(err) }));
     else host.ackFailed(message, err);
   } finally {
-    renewals.drop(message);
+    renewals.drop(worker);
     finished(worker);
   }
 }
@@ -201,25 +201,36 @@ const TICKS_PER_LOCK = 4;
  * time (host.repeat).
  */
 class LockRenewals<M extends RunnableMessage> {
-  /** Each running record, with the tick at which its lock last started (its handler's start or last renewal). */
-  private readonly held = new Map<M, number>();
+  /**
+   * The record each handler (by its worker index) runs, and the tick at which its lock last started (its
+   * handler's start or last renewal; Infinity: not to be renewed now). By slot rather than in a map: a handler
+   * holds one record at a time, and a map entry per record was a measurable part of a fast handler's cost.
+   */
+  private readonly held: (M | undefined)[];
+  private readonly since: number[];
+  private running = 0;
   private readonly renewing = new Set<Promise<void>>();
   private readonly every: number;
   private tick = 0;
   private stopTimer: (() => void) | undefined;
 
-  constructor(private readonly host: QueueRunHost<M>) {
+  constructor(private readonly host: QueueRunHost<M>, slots: number) {
     this.every = Math.max(1, Math.floor(host.lockMs / TICKS_PER_LOCK));
+    this.held = new Array<M | undefined>(slots).fill(undefined);
+    this.since = new Array<number>(slots).fill(0);
   }
 
-  hold(message: M): void {
-    this.held.set(message, this.tick);
+  hold(message: M, worker: number): void {
+    this.held[worker] = message;
+    this.since[worker] = this.tick;
+    this.running++;
     if (this.stopTimer === undefined) this.startTimer();
   }
 
-  /** The handler finished: no renewal starts for it from now on (one on its way is awaited by idle()). */
-  drop(message: M): void {
-    this.held.delete(message);
+  /** Handler `worker` finished: no renewal starts for its record from now on (one on its way is awaited by idle()). */
+  drop(worker: number): void {
+    this.held[worker] = undefined;
+    this.running--;
   }
 
   /** No handler runs any more (run() ends): the timer stops now rather than at its next tick. */
@@ -255,20 +266,20 @@ class LockRenewals<M extends RunnableMessage> {
   private onTick(): void {
     // Stopped at a tick with no handler running, not when the last handler finishes: fast handlers would
     // otherwise start and stop a timer for nearly every record.
-    if (this.held.size === 0) {
+    if (this.running === 0) {
       this.stop();
       return;
     }
     this.tick++;
-    for (const [message, since] of this.held) {
-      if (this.tick - since < TICKS_PER_LOCK / 2) continue;
+    for (let worker = 0; worker < this.held.length; worker++) {
+      const message = this.held[worker];
+      if (message === undefined || this.tick - this.since[worker] < TICKS_PER_LOCK / 2) continue;
       // Not renewed again until this renewal is answered: the next one is due 2 ticks after this one anyway.
-      this.held.set(message, Number.POSITIVE_INFINITY);
+      this.since[worker] = Number.POSITIVE_INFINITY;
       const renewal: Promise<void> = message.renew().then(() => {
-        if (this.held.has(message)) this.held.set(message, this.tick);
+        if (this.held[worker] === message) this.since[worker] = this.tick;
       }, (err: unknown) => {
-        // The lock is gone (LOCK_LOST, say): renewing it again cannot help.
-        this.held.delete(message);
+        // The lock is gone (LOCK_LOST, say): renewing it again cannot help, so its tick stays at Infinity.
         this.host.ackFailed(message, err);
       }).finally(() => this.renewing.delete(renewal));
       this.renewing.add(renewal);
