@@ -3,7 +3,7 @@
 // with records fetched ahead, and how locks are renewed. Order of events only, never timing.
 import { describe, expect, it } from 'vitest';
 import { KlogError } from '@klog/log-core';
-import { QueueAcknowledgements, runQueueHandlers, type QueueAckType, type QueueRunHost } from '@klog/protocol';
+import { AUTO_PREFETCH_MAX, QueueAcknowledgements, runQueueHandlers, type QueueAckType, type QueueRunHost } from '@klog/protocol';
 
 interface Deferred {
   promise: Promise<void>;
@@ -158,6 +158,57 @@ describe('runQueueHandlers', () => {
     expect(messages[0].types()).toEqual(['accept']);
   });
 
+  it('fetches again once the records fetched ahead are all started or half the room is free, not at every freed slot', async () => {
+    const messages = Array.from({ length: 40 }, (_, o) => new HandMessage(o, true));
+    const h = handHost(messages);
+    const gates = messages.map(() => deferred());
+    const run = runQueueHandlers(h.host, 2, async (m) => {
+      await gates[m.offset].promise;
+    }, 6);
+    await turns();
+    // Two handlers and six ahead: eight records asked for.
+    expect(h.asked).toEqual([8]);
+    // Records 0..2 done: three slots are free, fewer than half of eight, and records fetched ahead still wait.
+    for (const o of [0, 1, 2]) gates[o].resolve();
+    await turns();
+    expect(h.asked).toEqual([8]);
+    // The fourth frees half the room: one fetch for all four.
+    gates[3].resolve();
+    await turns();
+    expect(h.asked).toEqual([8, 4]);
+    h.stop();
+    for (const g of gates) g.resolve();
+    await run;
+  });
+
+  it("prefetch 'auto' grows while handlers keep up, up to AUTO_PREFETCH_MAX, and stays at concurrency for slow handlers", async () => {
+    // Fast: the host's clock stands still, so every record starts at once.
+    const fast = Array.from({ length: 2_000 }, (_, o) => new HandMessage(o, true));
+    const hf = handHost(fast);
+    const runFast = runQueueHandlers({ ...hf.host, now: () => 0 }, 4, async () => undefined, 'auto');
+    await turns(20);
+    expect(hf.asked[0]).toBe(8);
+    // Room for four handlers and AUTO_PREFETCH_MAX ahead, less the records still running or waiting when a fetch
+    // goes out (at most half the room).
+    expect(Math.max(...hf.asked)).toBeGreaterThan(AUTO_PREFETCH_MAX / 2);
+    expect(Math.max(...hf.asked)).toBeLessThanOrEqual(4 + AUTO_PREFETCH_MAX);
+    hf.stop();
+    await runFast;
+    // Slow: each record takes a second of the host's clock with a 30 s lock, so an eighth of the lock is
+    // about 4 records at 4 handlers: prefetch stays at concurrency.
+    const slow = Array.from({ length: 200 }, (_, o) => new HandMessage(o, true));
+    const hs = handHost(slow);
+    let clock = 0;
+    const runSlow = runQueueHandlers({ ...hs.host, now: () => clock }, 4, async () => {
+      clock += 1_000;
+    }, 'auto');
+    await turns(20);
+    expect(hs.asked.length).toBeGreaterThan(3);
+    for (const n of hs.asked) expect(n).toBeLessThanOrEqual(8);
+    hs.stop();
+    await runSlow;
+  });
+
   it('one renewal timer while handlers run: a record is renewed two ticks after its lock last started, not after it finished', async () => {
     const messages = [new HandMessage(0, true), new HandMessage(1, true), new HandMessage(2, true)];
     const h = handHost(messages, { lockMs: 1_000 });
@@ -185,8 +236,13 @@ describe('runQueueHandlers', () => {
     gates[0].resolve();
     gates[2].resolve();
     await turns();
-    // No handler runs: no timer.
+    // No handler runs: the timer stops at its next tick, without renewing anything.
+    expect(h.timers()).toBe(1);
+    const before = messages.map((m) => m.types());
+    h.tick();
+    await turns();
     expect(h.timers()).toBe(0);
+    expect(messages.map((m) => m.types())).toEqual(before);
     h.stop();
     await run;
   });

@@ -28,6 +28,13 @@ export class AckBatcher {
   private queued: QueuedAck[] = [];
   private sending: Promise<void> | undefined;
   private scheduled = false;
+  /**
+   * Fetches on their way that carry acks (taken with take()). Such a fetch is answered at once, and a run()
+   * loop sends its next fetch soon after: acks made meanwhile wait for that one rather than go in a
+   * shareAcknowledge of their own, so that a busy member makes one request per batch, not two. Once the carrying
+   * fetch is answered they go on the next turn in any case.
+   */
+  private carriers = 0;
 
   constructor(
     private readonly conn: AckConnection,
@@ -49,14 +56,14 @@ export class AckBatcher {
 
   /** Resolves once every ack queued so far has been answered (before the member leaves, say). */
   async idle(): Promise<void> {
-    while (this.sending !== undefined || this.queued.length > 0 || this.scheduled) {
+    while (this.sending !== undefined || this.queued.length > 0 || this.scheduled || this.carriers > 0) {
       if (this.sending !== undefined) await this.sending;
       else await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
   private schedule(): void {
-    if (this.sending !== undefined || this.scheduled) return;
+    if (this.sending !== undefined || this.scheduled || this.carriers > 0) return;
     this.scheduled = true;
     // The next turn, not this one: a handler pool settling several records at once fills one request.
     setImmediate(() => {
@@ -66,7 +73,7 @@ export class AckBatcher {
   }
 
   private sendNext(): void {
-    if (this.sending !== undefined || this.queued.length === 0) return;
+    if (this.sending !== undefined || this.queued.length === 0 || this.carriers > 0) return;
     const batch = this.queued.splice(0, MAX_ACKS_PER_REQUEST);
     this.sending = this.exchange(batch).finally(() => {
       this.sending = undefined;
@@ -81,11 +88,13 @@ export class AckBatcher {
    */
   take(): QueuedAck[] {
     if (this.sending !== undefined || this.queued.length === 0) return [];
+    this.carriers++;
     return this.queued.splice(0, MAX_ACKS_PER_REQUEST);
   }
 
   /** Acks taken that a request did not carry (an older broker): they go first, in the next shareAcknowledge. */
   putBack(batch: QueuedAck[]): void {
+    this.carried();
     if (batch.length === 0) return;
     this.queued.unshift(...batch);
     this.schedule();
@@ -93,8 +102,8 @@ export class AckBatcher {
 
   /** The request carrying `batch` failed as a whole: every ack in it is rejected with its failure. */
   fail(batch: QueuedAck[], err: unknown): void {
-    this.onFailed();
-    for (const w of batch) w.reject(err);
+    this.carried();
+    this.rejectAll(batch, err);
   }
 
   /**
@@ -103,6 +112,16 @@ export class AckBatcher {
    * mismatch is an error, not another record's answer.
    */
   settle(batch: QueuedAck[], outcome: ShareAckOutcome): void {
+    this.carried();
+    this.answer(batch, outcome);
+  }
+
+  private rejectAll(batch: QueuedAck[], err: unknown): void {
+    this.onFailed();
+    for (const w of batch) w.reject(err);
+  }
+
+  private answer(batch: QueuedAck[], outcome: ShareAckOutcome): void {
     this.onAnswered();
     const refused = refusalsByIndex(batch, outcome);
     for (let i = 0; i < batch.length; i++) {
@@ -113,15 +132,22 @@ export class AckBatcher {
     }
   }
 
+  /** A fetch that carried acks was answered (settle, fail or putBack): acks held for the next one may go. */
+  private carried(): void {
+    if (this.carriers === 0) return;
+    this.carriers--;
+    if (this.queued.length > 0) this.schedule();
+  }
+
   private async exchange(batch: QueuedAck[]): Promise<void> {
     let res: ResponseOf<'shareAcknowledge'>;
     try {
       res = await this.conn.request('shareAcknowledge', { queue: this.queue, memberId: this.memberId, acks: acksOf(batch) });
     } catch (err) {
-      this.fail(batch, err);
+      this.rejectAll(batch, err);
       return;
     }
-    this.settle(batch, res.results);
+    this.answer(batch, res.results);
   }
 }
 

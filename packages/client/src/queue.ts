@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { KlogError, defaultLogger, isKlogError, type Logger } from '@klog/log-core';
-import { SHARE_RECORD, isRetriable, runQueueHandlers, type ShareAckOutcome } from '@klog/protocol';
+import { SHARE_RECORD, isRetriable, runQueueHandlers, type QueuePrefetch, type ResponseOf, type ShareAckOutcome } from '@klog/protocol';
 import { Admin, type QueueConfig, type QueueSettings } from './admin.js';
 import type { BrokerConnection } from './broker-connection.js';
 import { AckBatcher, acksOf, type QueuedAck, type WireAck } from './queue-ack-batcher.js';
@@ -35,11 +36,13 @@ export interface QueueRunOptions {
   /** Handlers running at once (default 1); each holds one record at a time. */
   concurrency?: number;
   /**
-   * Records fetched ahead beyond those the handlers hold (default: `concurrency`), so that a finished handler
-   * starts its next record without a round trip to the broker. Their locks run from the fetch; 0 fetches only
-   * for idle handlers.
+   * Records fetched ahead beyond those the handlers hold, so that a finished handler starts its next record
+   * without a round trip to the broker. Their locks run from the fetch; 0 fetches only for idle handlers.
+   * Default 'auto': `concurrency`, raised (up to AUTO_PREFETCH_MAX, 256) while the handlers start records fast
+   * enough that one fetched ahead waits at most an eighth of its lock, so that fast handlers fetch (and send
+   * their acks) in few, large requests.
    */
-  prefetch?: number;
+  prefetch?: QueuePrefetch;
   /** Resolves: the record is accepted. Throws: released with the queue's backoff (archived at the delivery limit). */
   eachMessage: (payload: QueueEachMessagePayload) => Promise<void>;
 }
@@ -106,9 +109,16 @@ export class Queue implements AsyncIterable<QueueMessage> {
     // Acks made since the last request ride along (one round trip for both); the broker then answers at once.
     const carried = this.carryAcks ? this.acks.take() : [];
     try {
-      const request = this.fetchConn.request('shareFetch', {
-        queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: acksOf(carried) } : {}),
-      }, { timeoutMs: maxWaitMs + 30_000 });
+      let request: Promise<ResponseOf<'shareFetch'>>;
+      try {
+        request = this.fetchConn.request('shareFetch', {
+          queue: this.name, memberId: this.memberId, maxRecords: opts.max ?? 1, maxWaitMs, ...(carried.length > 0 ? { acks: acksOf(carried) } : {}),
+        }, { timeoutMs: maxWaitMs + 30_000 });
+      } catch (err) {
+        // Not sent at all: the acks it was to carry fail with it (and no longer hold back the member's others).
+        if (carried.length > 0) this.acks.fail(carried, err);
+        throw err;
+      }
       if (carried.length > 0) this.answerCarried(request, carried);
       const res = await untilAborted(request, this.stop.signal);
       // Closed while waiting: whatever the fetch locks later is released by the broker when this member leaves.
@@ -239,8 +249,9 @@ export class Queue implements AsyncIterable<QueueMessage> {
       },
       ackFailed: (message, err) => this.logAck(message, err),
       stale: (message) => message[FETCH_EPOCH] !== this.epoch,
+      now: () => performance.now(),
     }, concurrency, (message, worker) => opts.eachMessage({ message, deliveryCount: message.deliveryCount, worker, signal: this.stop.signal }),
-    opts.prefetch ?? concurrency);
+    opts.prefetch ?? 'auto');
   }
 
   /** A failed request (the broker restarting, say): what was fetched ahead is not handed out. */

@@ -170,6 +170,36 @@ describe('AckBatcher', () => {
     expect(await Promise.all([back, newer])).toEqual(['ok', 'ok']);
   });
 
+  it('holds acks made while a fetch carrying acks is on its way for the next fetch; once it is answered they go on the next turn', async () => {
+    const fake = new FakeConnection();
+    const b = new AckBatcher(fake.conn, 'q', 'm');
+    const first = outcome(b.send(ack(0)));
+    const taken = b.take();
+    // Made while the carrying fetch is on its way: no shareAcknowledge of their own, however many turns pass.
+    const held = [1, 2].map((o) => outcome(b.send(ack(o))));
+    await turn();
+    await turn();
+    expect(fake.requests).toHaveLength(0);
+    b.settle(taken, { failures: [] });
+    expect(await first).toBe('ok');
+    // The member's next fetch takes them, in order...
+    const next = b.take();
+    expect(next.map((w) => w.ack.offset)).toEqual([1, 2]);
+    b.settle(next, { failures: [] });
+    expect(await Promise.all(held)).toEqual(['ok', 'ok']);
+    // ...and without a next fetch they go in a shareAcknowledge on the turn after the carrying fetch's answer.
+    const carrying = (b.send(ack(3)), b.take());
+    const late = outcome(b.send(ack(4)));
+    await turn();
+    expect(fake.requests).toHaveLength(0);
+    b.settle(carrying, { failures: [] });
+    await turn();
+    expect(fake.requests.map((r) => r.body.acks.map((a) => a.offset))).toEqual([[4]]);
+    fake.answer(0);
+    expect(await late).toBe('ok');
+    await b.idle();
+  });
+
   it('rejects every carried ack when the fetch carrying them fails', async () => {
     const fake = new FakeConnection();
     let failures = 0;

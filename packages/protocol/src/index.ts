@@ -53,4 +53,5 @@ export { ScramServer, AUTHENTICATION_FAILED_MESSAGE } from './sasl/scram-server.
 export { pacedRedrive } from './redrive-pacing.js';
 export type { PacedRedriveOptions, PacingClock } from './redrive-pacing.js';
 export { runQueueHandlers } from './queue-runner.js';
-export type { QueueRunHost, QueueHandler, RunnableMessage } from './queue-runner.js';
+export type { QueueRunHost, QueueHandler, QueuePrefetch, RunnableMessage } from './queue-runner.js';
+export { AUTO_PREFETCH_MAX } from './queue-prefetch.js';

@@ -81,11 +81,13 @@ interface Entry {
   /** The consumer whose lock on it last ran out, and when (see acquire's `waitingSince`); not stored. */
   lapsedBy: string | null;
   lapsedAt: number;
+  /** Changed since the last takeChanges (its offset is then in the partition's dirty list). */
+  dirty: boolean;
 }
 
 const fresh = (): Entry => ({
   state: RecordState.AVAILABLE, deliveryCount: 0, notBefore: 0, deliverAt: 0, timestamp: 0, owner: null, lockUntil: 0,
-  reason: null, cause: null, dlqFrom: null, loaded: false, lapsedBy: null, lapsedAt: 0,
+  reason: null, cause: null, dlqFrom: null, loaded: false, lapsedBy: null, lapsedAt: 0, dirty: false,
 });
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
@@ -113,6 +115,11 @@ export const PARKED_PER_WINDOW_RECORD = 10;
  * to read from the log). Each record in it is available, acquired (locked by one consumer until lockUntil),
  * acknowledged, archiving or archived. The start offset moves over the finished prefix. Every change that must
  * survive a restart marks the record dirty; takeChanges() hands the dirty records to the state writer.
+ *
+ * The records in flight and the dirty ones are marked on their entries (a count, and a list of offsets) rather
+ * than kept in sets: every delivered record entered and left both, and the hashing and the sets' growth were a
+ * good part of a busy queue's cost per record. What needs the records in flight (a lock running out, a consumer
+ * leaving) walks the window instead, which happens rarely.
  */
 export class SharePartition {
   private startOffset: number;
@@ -124,10 +131,12 @@ export class SharePartition {
   private readonly win = new OffsetSlots<Entry>();
   /** Restored entries the window has not reached yet (all at or past the end). */
   private readonly ahead = new Map<number, Entry>();
-  private readonly locked = new Set<number>();
+  /** Records ACQUIRED (all of them in the window). */
+  private lockedCount = 0;
   /** ARCHIVING records: kept apart so that finding work for the dead-letter writer costs nothing when there is none. */
   private readonly archiving = new Set<number>();
-  private readonly dirty = new Set<number>();
+  /** Offsets whose entry is marked dirty, each once, in no order; some may have left the window since. */
+  private dirtyList: number[] = [];
   /** Available records due beyond PARK_AFTER_MS when they were loaded or released: outside the window's count. */
   private readonly parked = new Set<number>();
   /**
@@ -170,7 +179,7 @@ export class SharePartition {
   }
 
   get inFlight(): number {
-    return this.locked.size;
+    return this.lockedCount;
   }
 
   /** Whether some record waits for its dead letter. */
@@ -239,7 +248,7 @@ export class SharePartition {
     if (e?.state !== RecordState.AVAILABLE) return;
     e.state = RecordState.ACKNOWLEDGED;
     this.parked.delete(offset);
-    this.dirty.add(offset);
+    this.markDirty(offset, e);
     this.advance();
   }
 
@@ -247,8 +256,12 @@ export class SharePartition {
   skipTo(offset: number): void {
     if (offset <= this.startOffset) return;
     for (const o of [...this.ahead.keys()]) if (o < offset) this.ahead.delete(o);
-    for (const set of [this.locked, this.archiving, this.dirty, this.parked]) {
+    for (const set of [this.archiving, this.parked]) {
       for (const o of [...set]) if (o < offset) set.delete(o);
+    }
+    // Dirty entries dropped here stay in the list, which takeChanges filters by the start offset.
+    for (let o = this.startOffset; o < Math.min(offset, this.endOffset); o++) {
+      if (this.win.get(o)?.state === RecordState.ACQUIRED) this.lockedCount--;
     }
     this.win.dropBefore(offset);
     this.startOffset = offset;
@@ -261,9 +274,9 @@ export class SharePartition {
   reset(offset: number): void {
     this.win.clear(offset);
     this.ahead.clear();
-    this.locked.clear();
+    this.lockedCount = 0;
     this.archiving.clear();
-    this.dirty.clear();
+    this.dirtyList = [];
     this.parked.clear();
     this.startOffset = offset;
     this.endOffset = offset;
@@ -284,7 +297,7 @@ export class SharePartition {
   ): Acquired[] {
     this.expire(now);
     const out: Acquired[] = [];
-    const room = Math.min(max, this.limits.maxRecordLocks - this.locked.size);
+    const room = Math.min(max, this.limits.maxRecordLocks - this.lockedCount);
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
     for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
@@ -314,8 +327,8 @@ export class SharePartition {
       e.owner = consumer;
       e.lockUntil = now + this.limits.lockMs;
       this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
-      this.locked.add(o);
-      this.dirty.add(o);
+      this.lockedCount++;
+      this.markDirty(o, e);
       out.push({ offset: o, deliveryCount: e.deliveryCount, lockUntil: e.lockUntil });
     }
     this.advance();
@@ -350,9 +363,9 @@ export class SharePartition {
     if (opts.reason !== undefined) e.reason = opts.reason;
     switch (type) {
       case 'accept':
-        this.locked.delete(offset);
+        this.lockedCount--;
         e.state = RecordState.ACKNOWLEDGED;
-        this.dirty.add(offset);
+        this.markDirty(offset, e);
         break;
       case 'reject':
         this.archive(offset, e, 'rejected');
@@ -371,9 +384,9 @@ export class SharePartition {
   /** A consumer left: its records go back at once (archived if they used up their deliveries). */
   releaseAll(consumer: string, now: number): number {
     let released = 0;
-    for (const o of [...this.locked]) {
-      const e = this.entry(o)!;
-      if (e.owner !== consumer) continue;
+    for (let o = this.startOffset; o < this.endOffset && this.lockedCount > 0; o++) {
+      const e = this.win.get(o)!;
+      if (e.state !== RecordState.ACQUIRED || e.owner !== consumer) continue;
       this.giveBack(o, e, 0, now);
       released++;
     }
@@ -387,8 +400,9 @@ export class SharePartition {
     if (now < this.nextExpiry) return;
     let any = false;
     let next = Infinity;
-    for (const o of this.locked) {
-      const e = this.entry(o)!;
+    for (let o = this.startOffset; o < this.endOffset && this.lockedCount > 0; o++) {
+      const e = this.win.get(o)!;
+      if (e.state !== RecordState.ACQUIRED) continue;
       if (e.lockUntil > now) {
         next = Math.min(next, e.lockUntil);
         continue;
@@ -409,7 +423,10 @@ export class SharePartition {
     let locks = this.nextExpiry;
     if (locks <= now) {
       locks = Infinity;
-      for (const o of this.locked) locks = Math.min(locks, this.entry(o)!.lockUntil);
+      for (let o = this.startOffset; o < this.endOffset && this.lockedCount > 0; o++) {
+        const e = this.win.get(o)!;
+        if (e.state === RecordState.ACQUIRED) locks = Math.min(locks, e.lockUntil);
+      }
     }
     if (this.nextDue <= now) {
       let due = Infinity;
@@ -440,7 +457,7 @@ export class SharePartition {
     const e = this.entry(offset);
     if (e?.state !== RecordState.ARCHIVING) return;
     e.dlqFrom = dlqFrom;
-    this.dirty.add(offset);
+    this.markDirty(offset, e);
   }
 
   /** The dead letter is written: ARCHIVING becomes ARCHIVED. */
@@ -449,7 +466,7 @@ export class SharePartition {
     if (e?.state !== RecordState.ARCHIVING) return;
     e.state = RecordState.ARCHIVED;
     this.archiving.delete(offset);
-    this.dirty.add(offset);
+    this.markDirty(offset, e);
     this.deadLetteredCount++;
     this.advance();
   }
@@ -485,17 +502,30 @@ export class SharePartition {
   /** What changed since the last call (undefined: nothing); the records handed over are no longer dirty. */
   takeChanges(): PartitionChanges | undefined {
     if (this.replaced) return { snapshot: true, state: this.snapshot() };
-    if (!this.headerDirty && this.dirty.size === 0) return undefined;
-    const records = [...this.dirty].filter((o) => o >= this.startOffset).sort((a, b) => a - b)
-      .map((o) => persisted(o, this.entry(o)!));
-    this.dirty.clear();
+    if (!this.headerDirty && this.dirtyList.length === 0) return undefined;
+    const offsets: number[] = [];
+    for (const o of this.dirtyList) {
+      const e = this.entry(o);
+      if (e === undefined || !e.dirty) continue; // left the window since it was marked
+      e.dirty = false;
+      offsets.push(o);
+    }
+    this.dirtyList = [];
+    if (!this.headerDirty && offsets.length === 0) return undefined;
+    // Marked in the order of the changes: mostly ascending already.
+    offsets.sort((a, b) => a - b);
+    const records = offsets.map((o) => persisted(o, this.entry(o)!));
     this.headerDirty = false;
     return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, records } };
   }
 
   /** The whole state to resume from; nothing is dirty afterwards. */
   snapshot(): PartitionState {
-    this.dirty.clear();
+    for (const o of this.dirtyList) {
+      const e = this.entry(o);
+      if (e !== undefined) e.dirty = false;
+    }
+    this.dirtyList = [];
     this.headerDirty = false;
     this.replaced = false;
     const records: PersistedRecord[] = [];
@@ -526,7 +556,10 @@ export class SharePartition {
 
   /** A record coming back from a consumer: available again (after `delayMs`), or archived at the limit. */
   private giveBack(offset: number, e: Entry, delayMs: number, now: number): void {
-    this.locked.delete(offset);
+    if (e.state === RecordState.ACQUIRED) {
+      this.lockedCount--;
+      e.state = RecordState.AVAILABLE; // or archived just below: either way no longer in flight
+    }
     e.owner = null;
     if (e.deliveryCount >= this.limits.maxDeliveries) {
       this.archive(offset, e, 'limit');
@@ -537,18 +570,24 @@ export class SharePartition {
     e.notBefore = delayMs > 0 ? now + delayMs : 0;
     this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
-    this.dirty.add(offset);
+    this.markDirty(offset, e);
   }
 
   private archive(offset: number, e: Entry, cause: ArchiveCause): void {
-    this.locked.delete(offset);
+    if (e.state === RecordState.ACQUIRED) this.lockedCount--;
     this.parked.delete(offset);
     e.state = this.limits.deadLetters ? RecordState.ARCHIVING : RecordState.ARCHIVED;
     if (e.state === RecordState.ARCHIVING) this.archiving.add(offset);
     e.cause = cause;
     this.archivedTotal++;
     this.headerDirty = true;
-    this.dirty.add(offset);
+    this.markDirty(offset, e);
+  }
+
+  private markDirty(offset: number, e: Entry): void {
+    if (e.dirty) return;
+    e.dirty = true;
+    this.dirtyList.push(offset);
   }
 
   /** Moves the start offset over the finished prefix, forgetting it. */
@@ -558,7 +597,6 @@ export class SharePartition {
       const e = this.entry(o);
       if (e === undefined || !isFinished(e.state)) break;
       if (o >= this.endOffset) this.ahead.delete(o);
-      this.dirty.delete(o);
       if (this.parked.size > 0) this.parked.delete(o);
       this.startOffset++;
       this.headerDirty = true;

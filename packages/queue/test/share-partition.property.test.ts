@@ -271,6 +271,8 @@ it('a share partition behaves as the model under any sequence of operations, res
         model.expire(now);
         sp.expire(now);
         expect(sp.start).toBe(model.start());
+        // The count of records in flight (kept apart from the entries) matches them, through skips, leaves and limits.
+        expect(sp.inFlight).toBe(model.recs.filter((r) => r.state === 'acquired').length);
         // The process counters (re-deliveries, dead letters written) start again at each load: the model has no such thing.
         const { oldestReadySince: _, redelivered: _r, deadLettered: _d, ...counts } = sp.counts(now);
         expect(counts).toEqual(model.counts(now));

@@ -126,7 +126,21 @@ function nullableBytes(v: unknown, path: string): Buffer | null {
   return v === null || v === undefined ? null : expectBytes(v, path);
 }
 
-/** Validates a group's records as they came off the wire and turns the differences back into values, in place. */
+/** An offset or timestamp difference: checked inline, the path of the value spelt out only for an error. */
+function wireInt(v: unknown, path: string, i: number): number {
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v : expectInt(v, `${path}[${i}]`);
+}
+
+/** Key or value bytes: a Buffer as msgpack reads them, checked inline (the common case) before the general check. */
+function wireBytes(v: unknown, path: string, i: number): Buffer | null {
+  return v === null || v === undefined ? null : Buffer.isBuffer(v) ? v : expectBytes(v, `${path}[${i}]`);
+}
+
+/**
+ * Validates a group's records as they came off the wire and turns the differences back into values, in place.
+ * Every value is checked, but the path naming it is built only when the check fails: a path per value was most
+ * of this function's cost and garbage.
+ */
 function fromWireDeltas(v: unknown, path: string): unknown[] {
   const r = expectArray(v, path);
   if (r.length % SHARE_RECORD.stride !== 0) {
@@ -135,13 +149,15 @@ function fromWireDeltas(v: unknown, path: string): unknown[] {
   let offset = 0;
   let timestamp = 0;
   for (let i = 0; i < r.length; i += SHARE_RECORD.stride) {
-    offset = expectInt(offset + expectInt(r[i], `${path}[${i}]`), `${path}[${i}] (offset)`);
-    timestamp = expectInt(timestamp + expectInt(r[i + 1], `${path}[${i + 1}]`), `${path}[${i + 1}] (timestamp)`);
+    offset += wireInt(r[i], path, i);
+    timestamp += wireInt(r[i + 1], path, i + 1);
+    if (!Number.isSafeInteger(offset)) expectInt(offset, `${path}[${i}] (offset)`);
+    if (!Number.isSafeInteger(timestamp)) expectInt(timestamp, `${path}[${i + 1}] (timestamp)`);
     r[i] = offset;
     r[i + 1] = timestamp;
-    r[i + 2] = nullableBytes(r[i + 2], `${path}[${i + 2}]`);
-    r[i + 3] = nullableBytes(r[i + 3], `${path}[${i + 3}]`);
-    expectInt(r[i + 4], `${path}[${i + 4}]`);
+    r[i + 2] = wireBytes(r[i + 2], path, i + 2);
+    r[i + 3] = wireBytes(r[i + 3], path, i + 3);
+    wireInt(r[i + 4], path, i + 4);
     const h = r[i + 5];
     if (h === undefined || h === null) {
       r[i + 5] = null;
