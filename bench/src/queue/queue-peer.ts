@@ -7,6 +7,13 @@ import type { Target, TargetInstance } from '../target.js';
  */
 export interface QueuePeer {
   readonly target: Target;
+  /**
+   * The rows' setting, when it is not the target's: two peers on one target (klog at its defaults, and klog holding
+   * no more than the others) are told apart by it.
+   */
+  readonly setting?: string;
+  /** What a worker holds at most, as the table says it, when that is not just `concurrency`. */
+  holds?(concurrency: number): string;
   /** Creates queue `name` (and the topic or stream behind it, also called `name`) before records are produced. */
   createQueue(instance: TargetInstance, name: string, settings: QueueSettings): Promise<void>;
   /** One worker: its own connection, connected and ready when this resolves; it takes nothing until start(). */
@@ -42,6 +49,11 @@ export interface QueueWorker {
 
 /** How a worker holding a record is made to fail. */
 export type HolderFate = 'kill' | 'stop';
+
+/** The setting a peer's rows and worker processes go by. */
+export function peerSetting(peer: QueuePeer): string {
+  return peer.setting ?? peer.target.setting;
+}
 
 /** The instance's client address; every target the queue suite uses is a server with one. */
 export function requireAddress(address: string | undefined): string {

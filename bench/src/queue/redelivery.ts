@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { producePhase } from '../phases.js';
 import type { TargetInstance } from '../target.js';
 import { MessageSource } from '../workload.js';
-import { requireAddress, type HolderFate, type QueuePeer } from './queue-peer.js';
+import { peerSetting, requireAddress, type HolderFate, type QueuePeer } from './queue-peer.js';
 import { WorkerProcess } from './worker-process.js';
 
 /** Time given to the second worker to be waiting for records before the holder is made to fail. */
@@ -33,7 +33,7 @@ export async function measureRedelivery(
 
 async function oneTrial(peer: QueuePeer, instance: TargetInstance, queue: string, fate: HolderFate, lockMs: number): Promise<number> {
   const address = requireAddress(instance.address);
-  const holder = WorkerProcess.start({ system: peer.target.system, address, queue, workers: 1, concurrency: 1, hold: true });
+  const holder = WorkerProcess.start({ system: peer.target.system, setting: peerSetting(peer), address, queue, workers: 1, concurrency: 1, hold: true });
   let redelivered!: (at: number) => void;
   const arrival = new Promise<number>((resolve) => (redelivered = resolve));
   const watcher = await peer.worker(address, queue, {

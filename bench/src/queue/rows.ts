@@ -7,6 +7,8 @@ export interface QueueRow {
   workers: number;
   processes: number;
   concurrency: number;
+  /** What each worker held at most (records handled and fetched ahead), as the table prints it. */
+  holds: string;
   records: number;
   seconds: number;
   acceptedPerSec: number;

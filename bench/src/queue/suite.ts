@@ -3,7 +3,7 @@ import type { BenchOptions } from '../options.js';
 import type { TargetInstance } from '../target.js';
 import { selectTargets } from '../targets/registry.js';
 import { queuePeers } from './peers/registry.js';
-import type { HolderFate, QueuePeer } from './queue-peer.js';
+import { peerSetting, type HolderFate, type QueuePeer } from './queue-peer.js';
 import { measureRedelivery } from './redelivery.js';
 import type { QueueRow, RedeliveryRow } from './rows.js';
 import { measureThroughput } from './throughput.js';
@@ -23,7 +23,8 @@ export async function runQueueSuite(o: BenchOptions): Promise<QueueResults> {
   const results: QueueResults = { throughput: [], redelivery: [] };
   const selected = selectTargets(o.only, queuePeers.map((p) => p.target));
   for (const peer of queuePeers.filter((p) => selected.includes(p.target))) {
-    const { system, setting } = peer.target;
+    const { system } = peer.target;
+    const setting = peerSetting(peer);
     const reason = await peer.target.unavailable();
     if (reason !== null) {
       log(`queue ${system}:${setting}: skipped — ${reason}`);
@@ -51,7 +52,10 @@ export async function runQueueSuite(o: BenchOptions): Promise<QueueResults> {
 
 async function throughputRow(peer: QueuePeer, instance: TargetInstance, o: BenchOptions, workers: number): Promise<QueueRow> {
   const processes = Math.min(workers, o.queueProcesses);
-  const base = { system: peer.target.system, setting: peer.target.setting, workers, processes, concurrency: o.queueConcurrency, records: o.queueRecords };
+  const base = {
+    system: peer.target.system, setting: peerSetting(peer), workers, processes, concurrency: o.queueConcurrency, records: o.queueRecords,
+    holds: peer.holds?.(o.queueConcurrency) ?? String(o.queueConcurrency),
+  };
   const label = `queue ${base.system}:${base.setting} ${workers} worker(s) in ${processes} process(es)`;
   try {
     const r = await measureThroughput(peer, instance, {
@@ -67,7 +71,7 @@ async function throughputRow(peer: QueuePeer, instance: TargetInstance, o: Bench
 }
 
 async function redeliveryRow(peer: QueuePeer, instance: TargetInstance, o: BenchOptions, fate: HolderFate): Promise<RedeliveryRow> {
-  const base = { system: peer.target.system, setting: peer.target.setting, fate, lockMs: o.lockMs };
+  const base = { system: peer.target.system, setting: peerSetting(peer), fate, lockMs: o.lockMs };
   const label = `queue ${base.system}:${base.setting} redelivery after ${fate === 'kill' ? 'kill -9' : 'SIGSTOP'}`;
   const unsupported = peer.redelivers[fate];
   if (unsupported !== null) return { ...base, samplesMs: [], skipped: unsupported };
@@ -82,10 +86,12 @@ async function redeliveryRow(peer: QueuePeer, instance: TargetInstance, o: Bench
 }
 
 function skipAll(results: QueueResults, peer: QueuePeer, o: BenchOptions, reason: string): void {
-  const { system, setting } = peer.target;
+  const { system } = peer.target;
+  const setting = peerSetting(peer);
   for (const workers of o.queueWorkers) {
     results.throughput.push({
-      system, setting, workers, processes: Math.min(workers, o.queueProcesses), concurrency: o.queueConcurrency, records: 0,
+      system, setting, workers, processes: Math.min(workers, o.queueProcesses), concurrency: o.queueConcurrency,
+      holds: peer.holds?.(o.queueConcurrency) ?? String(o.queueConcurrency), records: 0,
       seconds: 0, acceptedPerSec: 0, producedPerSec: 0, serverCpuSeconds: 0, workerCpuSeconds: 0, skipped: reason,
     });
   }

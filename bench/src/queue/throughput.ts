@@ -3,7 +3,7 @@ import { producePhase } from '../phases.js';
 import { cpuSeconds } from '../proc-stats.js';
 import type { TargetInstance } from '../target.js';
 import { MessageSource } from '../workload.js';
-import { requireAddress, type QueuePeer } from './queue-peer.js';
+import { peerSetting, requireAddress, type QueuePeer } from './queue-peer.js';
 import { WorkerProcess } from './worker-process.js';
 
 /** A run that accepts nothing for this long has hung: fail it rather than the whole suite. */
@@ -42,7 +42,7 @@ export async function measureThroughput(peer: QueuePeer, instance: TargetInstanc
   const producedPerSec = c.records / ((performance.now() - t0) / 1000);
 
   const processes = spread(c.workers, c.processes).map((workers) =>
-    WorkerProcess.start({ system: peer.target.system, address: requireAddress(instance.address), queue: c.queue, workers, concurrency: c.concurrency, hold: false }),
+    WorkerProcess.start({ system: peer.target.system, setting: peerSetting(peer), address: requireAddress(instance.address), queue: c.queue, workers, concurrency: c.concurrency, hold: false }),
   );
   try {
     await Promise.all(processes.map((p) => p.ready));

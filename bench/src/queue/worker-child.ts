@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { queuePeers } from './peers/registry.js';
-import type { QueueWorker } from './queue-peer.js';
+import { peerSetting, type QueueWorker } from './queue-peer.js';
 import type { FromWorker, ToWorker, WorkerConfig } from './worker-protocol.js';
 
 const PROGRESS_MS = 50;
@@ -17,8 +17,8 @@ const send = (msg: FromWorker): void => {
   process.send?.(msg);
 };
 
-const peer = queuePeers.find((p) => p.target.system === config.system);
-if (!peer) throw new Error(`no queue peer ${config.system}`);
+const peer = queuePeers.find((p) => p.target.system === config.system && peerSetting(p) === config.setting);
+if (!peer) throw new Error(`no queue peer ${config.system}:${config.setting}`);
 
 let delivered = 0;
 let accepted = 0;

@@ -3,6 +3,8 @@
 export interface WorkerConfig {
   /** Which QueuePeer's workers to run: its target's system name. */
   system: string;
+  /** …and its setting (peerSetting), as one system may have two peers. */
+  setting: string;
   address: string;
   queue: string;
   /** Workers in this process, each with its own connection. */
