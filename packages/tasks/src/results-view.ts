@@ -4,6 +4,13 @@ import { decodeStatusRecord, looksLikeStatusRecord, type TaskStatusRecord } from
 import { TopicTail } from './topic-tail.js';
 import type { TaskTransport } from './transport.js';
 
+/**
+ * How long the view waits between reads while nobody waits on it promptly (see TailPace): a worker's view, which
+ * looks only for revokes of its running tasks, then reads the results topic some fifty times a second at most,
+ * rather than once per append of any worker, and a revoke reaches a running task that much later.
+ */
+const PACED_READ_GAP_MS = 20;
+
 /** A task's latest record: decoded, or its bytes until someone asks (see the class comment). */
 interface Entry {
   offset: number;
@@ -26,6 +33,8 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
   private readonly latest = new Map<string, Entry>();
   /** Callers watching one id each (result(), a worker's running task): a record costs nothing per other watcher. */
   private readonly watchers = new Map<string, Set<(s: TaskStatusRecord, offset: number) => void>>();
+  /** Watchers that want each state as soon as it is written (result()): while there are any, reads are not paced. */
+  private prompt = 0;
   private readonly tail: TopicTail;
 
   constructor(transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
@@ -52,15 +61,27 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
       this.latest.set(r.key, { status, offset: r.offset });
       this.emit('status', status, r.offset);
       if (watching !== undefined) for (const w of watching) w(status, r.offset);
-    }, logger);
+    }, logger, { gapMs: PACED_READ_GAP_MS, urgent: () => this.prompt > 0 || this.listenerCount('status') > 0 });
+    // Someone following every state (tasks.on('state')) wants them as they come.
+    (this as EventEmitter).on('newListener', () => this.tail.hurry());
   }
 
-  /** Calls `fn` with each state of task `id` read from now on (and its offset); returns how to stop. */
-  watch(id: string, fn: (s: TaskStatusRecord, offset: number) => void): () => void {
+  /**
+   * Calls `fn` with each state of task `id` read from now on (and its offset); returns how to stop. `paced`: the
+   * states may come up to a read gap late (PACED_READ_GAP_MS), as for a worker watching for revokes; otherwise the
+   * view reads without gaps while this watcher is there.
+   */
+  watch(id: string, fn: (s: TaskStatusRecord, offset: number) => void, opts: { paced?: boolean } = {}): () => void {
     let set = this.watchers.get(id);
     if (set === undefined) this.watchers.set(id, (set = new Set()));
     set.add(fn);
+    const prompt = opts.paced !== true;
+    if (prompt && this.prompt++ === 0) this.tail.hurry();
+    let watching = true;
     return () => {
+      if (!watching) return;
+      watching = false;
+      if (prompt) this.prompt--;
       set.delete(fn);
       if (set.size === 0 && this.watchers.get(id) === set) this.watchers.delete(id);
     };

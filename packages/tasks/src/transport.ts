@@ -80,8 +80,11 @@ export interface TaskTransport {
   append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]>;
   /** The offset after the last record of a partition, now. */
   endOffset(topic: string, partition: number): Promise<number>;
-  /** Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts. */
-  tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void>;
+  /**
+   * Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts.
+   * When onRecords returns a promise, the next read waits for it (how a paced reader spaces its reads).
+   */
+  tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void>;
   /**
    * Runs `concurrency` handlers over the queue; each holds one delivery at a time, whose lock the queue renews
    * while its handler runs. A handler may settle its delivery itself; one that returns without settling has it

@@ -174,7 +174,7 @@ export class Worker {
       if (s.state !== 'REVOKED') return;
       run.revokedAt = Math.max(run.revokedAt, offset);
       if (run.revoked()) run.interrupt.abort('revoked');
-    });
+    }, { paced: true });
     try {
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
