@@ -106,15 +106,34 @@ export interface QueueDeliveryLike {
 
 /** A queue message seen as a task delivery; `value` is its bytes (the two messages type their values apart). */
 export function asDelivery(m: QueueDeliveryLike, value: Buffer | null): TaskDelivery {
-  return {
-    id: m.id,
-    value,
-    deliveryCount: m.deliveryCount,
-    get settled() {
-      return m.settled;
-    },
-    accept: () => m.accept(),
-    release: (o) => m.release(o),
-    reject: (reason) => m.reject(reason),
-  };
+  return new QueueDelivery(m, value);
+}
+
+/** A class rather than an object literal of closures: one object per delivery, its methods shared. */
+class QueueDelivery implements TaskDelivery {
+  constructor(private readonly m: QueueDeliveryLike, readonly value: Buffer | null) {}
+
+  get id(): string {
+    return this.m.id;
+  }
+
+  get deliveryCount(): number {
+    return this.m.deliveryCount;
+  }
+
+  get settled(): boolean {
+    return this.m.settled;
+  }
+
+  accept(): Promise<void> {
+    return this.m.accept();
+  }
+
+  release(opts?: { delayMs?: number; reason?: string }): Promise<void> {
+    return this.m.release(opts);
+  }
+
+  reject(reason?: string): Promise<void> {
+    return this.m.reject(reason);
+  }
 }
