@@ -3,8 +3,8 @@
  * Redis the bench starts, bench/src/targets/redis.ts), same machine, same run. Workers run in processes of their
  * own (1 and 4, each running CONCURRENCY tasks at once); one client in this process enqueues no-op tasks and reads
  * every outcome back. Two figures: tasks/s end to end (first delay to the last SUCCESS read), and the time from
- * `delay` to the handler's start at a steady rate, below both systems' capacity. Each is the median of `--runs` runs (default 3),
- * with the range; CPU seconds (user + sys) of client, workers and server are given beside, since wall time on a
+ * `delay` to the handler's start at a steady rate, below both systems' capacity. Each is the median of `--runs`
+ * runs (default 3), with the range; CPU seconds (user + sys) of client, workers and server are given beside, since wall time on a
  * shared machine is noisy. Both servers keep their default durability (klog fsync 'never', Redis without AOF).
  */
 import { availableParallelism, loadavg } from 'node:os';

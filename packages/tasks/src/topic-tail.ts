@@ -7,13 +7,13 @@ import type { TailedRecord, TaskTransport } from './transport.js';
  * brings all that was written over the gap, rather than one read per append: for a reader nobody waits on (a
  * worker's view of the results topic, which only looks for revokes) that is most of the requests it sends.
  */
-/** A read that brings this many records or more is catching up on a backlog: the next follows at once. */
-const CATCHING_UP = 1_000;
-
 export interface TailPace {
   gapMs: number;
   urgent(): boolean;
 }
+
+/** A read that brings this many records or more is catching up on a backlog: the next follows at once. */
+const CATCHING_UP = 1_000;
 
 /**
  * Reads one partition from its start and then follows it, handing every record to `apply` in offset order, so
