@@ -11,6 +11,13 @@ import type { TaskTransport } from './transport.js';
  */
 const PACED_READ_GAP_MS = 20;
 
+/**
+ * How often the view forgets the tasks whose latest record retention has deleted (resultTtlMs): such an id reads
+ * PENDING, as in a process that starts now, and the view, which every process keeps, stays about as big as the
+ * topic instead of growing with every task ever read.
+ */
+const FORGET_EXPIRED_EVERY_MS = 60_000;
+
 /** A task's latest record: decoded, or its bytes until someone asks (see the class comment). */
 interface Entry {
   offset: number;
@@ -36,8 +43,9 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
   /** Watchers that want each state as soon as it is written (result()): while there are any, reads are not paced. */
   private prompt = 0;
   private readonly tail: TopicTail;
+  private forgetting: NodeJS.Timeout | undefined;
 
-  constructor(transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
+  constructor(private readonly transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
     super();
     this.setMaxListeners(0);
     this.tail = new TopicTail(transport, topic, (r) => {
@@ -95,12 +103,15 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
 
   /** The state with everything written before this call taken into account. */
   async get(id: string): Promise<TaskStatusRecord | undefined> {
+    this.start();
     await this.tail.sync();
     return this.peek(id);
   }
 
   async all(): Promise<TaskStatusRecord[]> {
+    this.start();
     await this.tail.sync();
+    await this.forgetExpired();
     const out: TaskStatusRecord[] = [];
     for (const [id, entry] of this.latest) {
       const status = this.decoded(id, entry);
@@ -114,12 +125,23 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
     return this.tail.reach(offset + 1);
   }
 
+  /** Starts following the topic (and forgetting expired tasks) if not yet done. */
   start(): void {
     this.tail.start();
+    this.forgetting ??= setInterval(() => {
+      this.forgetExpired().catch((err: unknown) => this.logger.warn({ err, topic: this.topic }, 'could not read where the results topic starts; expired tasks are forgotten later'));
+    }, FORGET_EXPIRED_EVERY_MS).unref();
   }
 
   close(): Promise<void> {
+    clearInterval(this.forgetting);
     return this.tail.close();
+  }
+
+  /** Drops the tasks whose latest record is before the topic's start: retention deleted it (see FORGET_EXPIRED_EVERY_MS). */
+  private async forgetExpired(): Promise<void> {
+    const start = await this.transport.startOffset(this.topic, 0);
+    for (const [id, entry] of this.latest) if (entry.offset < start) this.latest.delete(id);
   }
 
   private decoded(id: string, entry: Entry): TaskStatusRecord | undefined {

@@ -38,6 +38,10 @@ export class EmbeddedTransport implements TaskTransport {
     return this.store.logEndOffset(topic, partition);
   }
 
+  async startOffset(topic: string, partition: number): Promise<number> {
+    return this.store.logStartOffset(topic, partition);
+  }
+
   async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     let offset = this.store.logStartOffset(topic, partition);
     while (!signal.aborted) {

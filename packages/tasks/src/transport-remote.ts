@@ -42,6 +42,11 @@ export class RemoteTransport implements TaskTransport {
     return offsets.find((o) => o.partition === partition)?.offset ?? 0;
   }
 
+  async startOffset(topic: string, partition: number): Promise<number> {
+    const offsets = await this.client.admin().fetchOffsets(topic, 'earliest');
+    return offsets.find((o) => o.partition === partition)?.offset ?? 0;
+  }
+
   async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     const consumer = this.client.consumer({ maxWaitMs: 200 });
     consumer.assign([{ topic, partition, offset: 'earliest' }]);

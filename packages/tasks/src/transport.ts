@@ -80,6 +80,8 @@ export interface TaskTransport {
   append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]>;
   /** The offset after the last record of a partition, now. */
   endOffset(topic: string, partition: number): Promise<number>;
+  /** The offset of the first record a partition still holds (retention moves it on), now. */
+  startOffset(topic: string, partition: number): Promise<number>;
   /**
    * Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts.
    * When onRecords returns a promise, the next read waits for it (how a paced reader spaces its reads).

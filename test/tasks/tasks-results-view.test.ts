@@ -1,9 +1,10 @@
-// A worker's view of the results topic reads with gaps while nobody in its process waits on it (it looks only for
-// revokes of its running tasks): what must still hold over a real broker, with the view kept busy by a stream of
-// short tasks so that it is between two paced reads most of the time.
+// Each process's view of the results topic, over a real broker. It reads with gaps while nobody in its process
+// waits on it (a worker's view looks only for revokes of its running tasks): what must still hold, with the view
+// kept busy by a stream of short tasks so that it is between two paced reads most of the time. And it forgets the
+// tasks whose records retention deleted.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTasks, type Tasks } from '@klog/tasks';
-import { removeTempDirs, startTestBroker } from '../broker/fixture.js';
+import { clientFor, removeTempDirs, startTestBroker } from '../broker/fixture.js';
 import { silentLogger } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -28,7 +29,7 @@ function define(tasks: Tasks, onSlowStart: () => void = () => {}, onSlowAbort: (
   return { slow, quick };
 }
 
-describe('tasks: a paced results view', () => {
+describe('tasks: the results view over a broker', () => {
   it('a revoke from another process still reaches a running task, and result() and status() in the worker process are current', async () => {
     const broker = await startTestBroker();
     const workerSide = app(broker.port);
@@ -65,6 +66,29 @@ describe('tasks: a paced results view', () => {
       streaming = false;
       await clientSide.close();
       await workerSide.close();
+      await broker.close();
+    }
+  });
+
+  it('a task whose records retention deleted reads PENDING again and is not listed, in a process that had read it', async () => {
+    const broker = await startTestBroker();
+    const tasks = app(broker.port);
+    const admin = clientFor(broker);
+    try {
+      const t = tasks.define('t', (_ctx, n: number) => n);
+      await tasks.worker({ handleSignals: false });
+      const gone = await t.delay(1);
+      expect(await gone.result({ timeoutMs: 10_000 })).toBe(1);
+      const [end] = await admin.admin().fetchOffsets(tasks.topics.results, 'latest');
+      // What retention does once resultTtlMs has passed: the records before an offset are deleted.
+      await admin.admin().deleteRecords(tasks.topics.results, 0, end!.offset);
+      const kept = await t.delay(2);
+      expect(await kept.result({ timeoutMs: 10_000 })).toBe(2);
+      expect((await tasks.list()).map((i) => i.id)).toEqual([kept.id]);
+      expect(await tasks.status(gone.id)).toEqual({ id: gone.id, state: 'PENDING', attempts: 0 });
+    } finally {
+      await admin.close();
+      await tasks.close();
       await broker.close();
     }
   });
