@@ -267,4 +267,21 @@ describe('tasks, embedded', () => {
     await tasks.retry(handle.id);
     expect(await handle.result({ timeoutMs: 10_000 })).toBe(42);
   });
+
+  it('a task whose records retention deleted reads PENDING again and is not listed, in the process that read it too', async () => {
+    app = await embeddedApp();
+    const { tasks, store } = app;
+    const t = tasks.define('t', async (_ctx, n: number) => n);
+    await tasks.worker({ handleSignals: false });
+    const gone = await t.delay(1);
+    expect(await gone.result({ timeoutMs: 10_000 })).toBe(1);
+    expect((await tasks.status(gone.id)).state).toBe('SUCCESS');
+    // What retention does once resultTtlMs has passed: the records before an offset are deleted.
+    await store.deleteRecordsBefore(tasks.topics.results, 0, store.logEndOffset(tasks.topics.results, 0));
+    const kept = await t.delay(2);
+    expect(await kept.result({ timeoutMs: 10_000 })).toBe(2);
+    expect((await tasks.list()).map((i) => i.id)).toEqual([kept.id]);
+    expect(await tasks.status(gone.id)).toEqual({ id: gone.id, state: 'PENDING', attempts: 0 });
+    expect((await tasks.status(kept.id)).state).toBe('SUCCESS');
+  });
 });

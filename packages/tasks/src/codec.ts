@@ -10,10 +10,14 @@ import { Packr } from 'msgpackr';
 const packr = new Packr({ moreTypes: true });
 
 export function encodeValue(value: unknown, what: string): Buffer {
-  const problem = findProblem(value, new Set());
+  // A primitive (a number result, most often) has nothing to look through: no set of visited objects made for it.
+  const problem = typeof value === 'object' && value !== null ? findProblem(value, new Set()) : findProblem(value, NO_OBJECTS);
   if (problem !== undefined) throw new KlogError('UNSERIALISABLE_VALUE', `${what} cannot be serialised: ${describe(problem)}`);
   return packr.pack(value);
 }
+
+/** The visited set for a primitive value, which findProblem never adds to. */
+const NO_OBJECTS: Set<object> = new Set();
 
 export function decodeValue(bytes: Buffer | Uint8Array): unknown {
   return packr.unpack(bytes);

@@ -43,9 +43,10 @@ export function decodeTaskMessage(bytes: Buffer): TaskMessage | undefined {
   const v = safeUnpack(bytes) as Partial<TaskMessage> | undefined;
   if (v === undefined || typeof v.id !== 'string' || typeof v.name !== 'string' || !(v.args instanceof Uint8Array)) return undefined;
   // No copy of the arguments: the message lives while its task runs, no longer than the delivery whose bytes it
-  // points into.
+  // points into. The object is unpack's own, made for this call: completed in place rather than copied.
   const args: Uint8Array = v.args;
-  return { ...v, args: Buffer.isBuffer(args) ? args : Buffer.from(args.buffer, args.byteOffset, args.byteLength) } as TaskMessage;
+  if (!Buffer.isBuffer(args)) v.args = Buffer.from(args.buffer, args.byteOffset, args.byteLength);
+  return v as TaskMessage;
 }
 
 export function decodeStatusRecord(bytes: Buffer): TaskStatusRecord | undefined {

@@ -4,6 +4,20 @@ import { decodeStatusRecord, looksLikeStatusRecord, type TaskStatusRecord } from
 import { TopicTail } from './topic-tail.js';
 import type { TaskTransport } from './transport.js';
 
+/**
+ * How long the view waits between reads while nobody waits on it promptly (see TailPace): a worker's view, which
+ * looks only for revokes of its running tasks, then reads the results topic some fifty times a second at most,
+ * rather than once per append of any worker, and a revoke reaches a running task that much later.
+ */
+const PACED_READ_GAP_MS = 20;
+
+/**
+ * How often the view forgets the tasks whose latest record retention has deleted (resultTtlMs): such an id reads
+ * PENDING, as in a process that starts now, and the view, which every process keeps, stays about as big as the
+ * topic instead of growing with every task ever read.
+ */
+const FORGET_EXPIRED_EVERY_MS = 60_000;
+
 /** A task's latest record: decoded, or its bytes until someone asks (see the class comment). */
 interface Entry {
   offset: number;
@@ -26,9 +40,12 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
   private readonly latest = new Map<string, Entry>();
   /** Callers watching one id each (result(), a worker's running task): a record costs nothing per other watcher. */
   private readonly watchers = new Map<string, Set<(s: TaskStatusRecord, offset: number) => void>>();
+  /** Watchers that want each state as soon as it is written (result()): while there are any, reads are not paced. */
+  private prompt = 0;
   private readonly tail: TopicTail;
+  private forgetting: NodeJS.Timeout | undefined;
 
-  constructor(transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
+  constructor(private readonly transport: TaskTransport, private readonly topic: string, private readonly logger: Logger) {
     super();
     this.setMaxListeners(0);
     this.tail = new TopicTail(transport, topic, (r) => {
@@ -52,15 +69,27 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
       this.latest.set(r.key, { status, offset: r.offset });
       this.emit('status', status, r.offset);
       if (watching !== undefined) for (const w of watching) w(status, r.offset);
-    }, logger);
+    }, logger, { gapMs: PACED_READ_GAP_MS, urgent: () => this.prompt > 0 || this.listenerCount('status') > 0 });
+    // Someone following every state (tasks.on('state')) wants them as they come.
+    (this as EventEmitter).on('newListener', () => this.tail.hurry());
   }
 
-  /** Calls `fn` with each state of task `id` read from now on (and its offset); returns how to stop. */
-  watch(id: string, fn: (s: TaskStatusRecord, offset: number) => void): () => void {
+  /**
+   * Calls `fn` with each state of task `id` read from now on (and its offset); returns how to stop. `paced`: the
+   * states may come up to a read gap late (PACED_READ_GAP_MS), as for a worker watching for revokes; otherwise the
+   * view reads without gaps while this watcher is there.
+   */
+  watch(id: string, fn: (s: TaskStatusRecord, offset: number) => void, opts: { paced?: boolean } = {}): () => void {
     let set = this.watchers.get(id);
     if (set === undefined) this.watchers.set(id, (set = new Set()));
     set.add(fn);
+    const prompt = opts.paced !== true;
+    if (prompt && this.prompt++ === 0) this.tail.hurry();
+    let watching = true;
     return () => {
+      if (!watching) return;
+      watching = false;
+      if (prompt) this.prompt--;
       set.delete(fn);
       if (set.size === 0 && this.watchers.get(id) === set) this.watchers.delete(id);
     };
@@ -74,12 +103,15 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
 
   /** The state with everything written before this call taken into account. */
   async get(id: string): Promise<TaskStatusRecord | undefined> {
+    this.start();
     await this.tail.sync();
     return this.peek(id);
   }
 
   async all(): Promise<TaskStatusRecord[]> {
+    this.start();
     await this.tail.sync();
+    await this.forgetExpired();
     const out: TaskStatusRecord[] = [];
     for (const [id, entry] of this.latest) {
       const status = this.decoded(id, entry);
@@ -93,12 +125,23 @@ export class ResultsView extends EventEmitter<{ status: [TaskStatusRecord, numbe
     return this.tail.reach(offset + 1);
   }
 
+  /** Starts following the topic (and forgetting expired tasks) if not yet done. */
   start(): void {
     this.tail.start();
+    this.forgetting ??= setInterval(() => {
+      this.forgetExpired().catch((err: unknown) => this.logger.warn({ err, topic: this.topic }, 'could not read where the results topic starts; expired tasks are forgotten later'));
+    }, FORGET_EXPIRED_EVERY_MS).unref();
   }
 
   close(): Promise<void> {
+    clearInterval(this.forgetting);
     return this.tail.close();
+  }
+
+  /** Drops the tasks whose latest record is before the topic's start: retention deleted it (see FORGET_EXPIRED_EVERY_MS). */
+  private async forgetExpired(): Promise<void> {
+    const start = await this.transport.startOffset(this.topic, 0);
+    for (const [id, entry] of this.latest) if (entry.offset < start) this.latest.delete(id);
   }
 
   private decoded(id: string, entry: Entry): TaskStatusRecord | undefined {

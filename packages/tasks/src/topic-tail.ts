@@ -2,6 +2,20 @@ import type { Logger } from '@klog/log-core';
 import type { TailedRecord, TaskTransport } from './transport.js';
 
 /**
+ * How a tail may space its reads: after a read that brought records, wait `gapMs` before the next one unless
+ * someone waits on the tail (`reach`, `sync`) or `urgent()` says so (a wait cut short by `hurry`). One read then
+ * brings all that was written over the gap, rather than one read per append: for a reader nobody waits on (a
+ * worker's view of the results topic, which only looks for revokes) that is most of the requests it sends.
+ */
+export interface TailPace {
+  gapMs: number;
+  urgent(): boolean;
+}
+
+/** A read that brings this many records or more is catching up on a backlog: the next follows at once. */
+const CATCHING_UP = 1_000;
+
+/**
  * Reads one partition from its start and then follows it, handing every record to `apply` in offset order, so
  * that each process folds the same records in the same order into the same view. `sync()` waits until the view
  * holds everything written before it was called: what makes a read from another process up to date.
@@ -14,12 +28,15 @@ export class TopicTail {
   /** The end-offset request on its way, and the one callers arriving meanwhile wait for (see endOffset). */
   private asking: Promise<number> | undefined;
   private nextAsk: Promise<number> | undefined;
+  /** Ends the current gap between paced reads (see TailPace), when one is under way. */
+  private endGap: (() => void) | undefined;
 
   constructor(
     private readonly transport: TaskTransport,
     private readonly topic: string,
     private readonly apply: (record: TailedRecord) => void,
     private readonly logger: Logger,
+    private readonly pace?: TailPace,
   ) {}
 
   start(): void {
@@ -60,14 +77,42 @@ export class TopicTail {
   reach(offset: number): Promise<void> {
     this.start();
     if (this.position >= offset) return Promise.resolve();
+    this.hurry();
     return new Promise((resolve) => this.waiters.add({ offset, resolve }));
+  }
+
+  /** Reads at once if the tail is waiting out a gap between paced reads (see TailPace). */
+  hurry(): void {
+    this.endGap?.();
   }
 
   async close(): Promise<void> {
     this.stop.abort();
+    this.hurry();
     await this.running;
     for (const w of this.waiters) w.resolve();
     this.waiters.clear();
+  }
+
+  /**
+   * Whether to wait out a gap after a read of `n` records: not after an empty one (the next read is a long poll,
+   * which answers as soon as something is written), nor after a large one (catching up on a backlog), nor while
+   * someone waits on the tail.
+   */
+  private paced(n: number): boolean {
+    return this.pace !== undefined && n > 0 && n < CATCHING_UP && this.waiters.size === 0 && !this.pace.urgent();
+  }
+
+  /** Waits `ms` (real time: pacing is about requests, not about a task's clock) or until hurry(). */
+  private gap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endGap?.(), ms);
+      this.endGap = () => {
+        clearTimeout(timer);
+        this.endGap = undefined;
+        resolve();
+      };
+    });
   }
 
   private async follow(): Promise<void> {
@@ -82,6 +127,8 @@ export class TopicTail {
               w.resolve();
             }
           }
+          if (this.paced(records.length)) return this.gap(this.pace!.gapMs);
+          return undefined;
         }, this.stop.signal);
       } catch (err) {
         if (this.stop.signal.aborted) return;

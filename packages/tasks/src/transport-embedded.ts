@@ -38,13 +38,17 @@ export class EmbeddedTransport implements TaskTransport {
     return this.store.logEndOffset(topic, partition);
   }
 
-  async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void> {
+  async startOffset(topic: string, partition: number): Promise<number> {
+    return this.store.logStartOffset(topic, partition);
+  }
+
+  async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     let offset = this.store.logStartOffset(topic, partition);
     while (!signal.aborted) {
       // Compaction or retention may have removed what we were about to read: go on from the new start.
       offset = Math.max(offset, this.store.logStartOffset(topic, partition));
       const { records, nextOffset } = await this.store.read(topic, partition, { offset });
-      onRecords(records.map((r) => ({ key: r.key === null ? null : r.key.toString('utf8'), value: r.value, offset: r.offset })), nextOffset);
+      await onRecords(records.map((r) => ({ key: r.key === null ? null : r.key.toString('utf8'), value: r.value, offset: r.offset })), nextOffset);
       if (nextOffset > offset) {
         offset = nextOffset;
         continue;

@@ -42,7 +42,12 @@ export class RemoteTransport implements TaskTransport {
     return offsets.find((o) => o.partition === partition)?.offset ?? 0;
   }
 
-  async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void> {
+  async startOffset(topic: string, partition: number): Promise<number> {
+    const offsets = await this.client.admin().fetchOffsets(topic, 'earliest');
+    return offsets.find((o) => o.partition === partition)?.offset ?? 0;
+  }
+
+  async tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void> {
     const consumer = this.client.consumer({ maxWaitMs: 200 });
     consumer.assign([{ topic, partition, offset: 'earliest' }]);
     const stop = (): void => void consumer.close();
@@ -56,7 +61,7 @@ export class RemoteTransport implements TaskTransport {
           offset: m.offset,
         }));
         const next = consumer.position(topic, partition);
-        if (next !== undefined) onRecords(records, next);
+        if (next !== undefined) await onRecords(records, next);
       }
     } finally {
       signal.removeEventListener('abort', stop);

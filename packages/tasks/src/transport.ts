@@ -80,8 +80,13 @@ export interface TaskTransport {
   append(topic: string, records: OutgoingRecord[]): Promise<{ partition: number; offset: number }[]>;
   /** The offset after the last record of a partition, now. */
   endOffset(topic: string, partition: number): Promise<number>;
-  /** Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts. */
-  tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void, signal: AbortSignal): Promise<void>;
+  /** The offset of the first record a partition still holds (retention moves it on), now. */
+  startOffset(topic: string, partition: number): Promise<number>;
+  /**
+   * Calls onRecords with every record of the partition from its start, then with new ones, until signal aborts.
+   * When onRecords returns a promise, the next read waits for it (how a paced reader spaces its reads).
+   */
+  tail(topic: string, partition: number, onRecords: (records: TailedRecord[], nextOffset: number) => void | Promise<void>, signal: AbortSignal): Promise<void>;
   /**
    * Runs `concurrency` handlers over the queue; each holds one delivery at a time, whose lock the queue renews
    * while its handler runs. A handler may settle its delivery itself; one that returns without settling has it
@@ -103,15 +108,34 @@ export interface QueueDeliveryLike {
 
 /** A queue message seen as a task delivery; `value` is its bytes (the two messages type their values apart). */
 export function asDelivery(m: QueueDeliveryLike, value: Buffer | null): TaskDelivery {
-  return {
-    id: m.id,
-    value,
-    deliveryCount: m.deliveryCount,
-    get settled() {
-      return m.settled;
-    },
-    accept: () => m.accept(),
-    release: (o) => m.release(o),
-    reject: (reason) => m.reject(reason),
-  };
+  return new QueueDelivery(m, value);
+}
+
+/** A class rather than an object literal of closures: one object per delivery, its methods shared. */
+class QueueDelivery implements TaskDelivery {
+  constructor(private readonly m: QueueDeliveryLike, readonly value: Buffer | null) {}
+
+  get id(): string {
+    return this.m.id;
+  }
+
+  get deliveryCount(): number {
+    return this.m.deliveryCount;
+  }
+
+  get settled(): boolean {
+    return this.m.settled;
+  }
+
+  accept(): Promise<void> {
+    return this.m.accept();
+  }
+
+  release(opts?: { delayMs?: number; reason?: string }): Promise<void> {
+    return this.m.release(opts);
+  }
+
+  reject(reason?: string): Promise<void> {
+    return this.m.reject(reason);
+  }
 }

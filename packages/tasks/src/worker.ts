@@ -140,7 +140,9 @@ export class Worker {
       await this.fail(d, msg, spec, attempt - 1, error);
       return;
     }
-    await this.limiters.get(spec.name)?.take(this.stopping.signal);
+    // Awaited only when there is a limit: a task without one starts in this turn, no microtask hop.
+    const limiter = this.limiters.get(spec.name);
+    if (limiter !== undefined) await limiter.take(this.stopping.signal);
     if (this.stopping.signal.aborted) {
       await d.release({ delayMs: 0, reason: 'worker stopping' });
       return;
@@ -174,7 +176,7 @@ export class Worker {
       if (s.state !== 'REVOKED') return;
       run.revokedAt = Math.max(run.revokedAt, offset);
       if (run.revoked()) run.interrupt.abort('revoked');
-    });
+    }, { paced: true });
     try {
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
