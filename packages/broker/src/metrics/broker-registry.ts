@@ -41,8 +41,8 @@ export class BrokerRegistry implements BrokerMetrics {
   /** Made at a listener's first bytes, not before: a series appears in /metrics once it has counted. */
   private readonly receivedSlots: Partial<Record<ListenerName, CountSlot>> = {};
   private readonly sentSlots: Partial<Record<ListenerName, CountSlot>> = {};
-  private readonly producedSlots = new Map<string, { records: CountSlot; bytes: CountSlot }>();
-  private readonly fetchedSlots = new Map<string, { records: CountSlot; bytes: CountSlot }>();
+  private readonly producedSlots = new Map<string, TopicSlots>();
+  private readonly fetchedSlots = new Map<string, TopicSlots>();
   private readonly open: Record<ListenerName, number> = { native: 0, kafka: 0 };
   private readonly totals: TrafficTotals = { producedRecords: 0, producedBytes: 0, fetchedRecords: 0, fetchedBytes: 0 };
   private sources: MetricSources | null = null;
@@ -138,11 +138,7 @@ export class BrokerRegistry implements BrokerMetrics {
   produced(topic: string, records: number, bytes: number): void {
     this.totals.producedRecords += records;
     this.totals.producedBytes += bytes;
-    let slots = this.producedSlots.get(topic);
-    if (slots === undefined) {
-      slots = { records: this.recordsProduced.slot(topic, { topic }), bytes: this.bytesProduced.slot(topic, { topic }) };
-      this.producedSlots.set(topic, slots);
-    }
+    const slots = topicSlots(this.producedSlots, this.recordsProduced, this.bytesProduced, topic);
     slots.records.n += records;
     slots.bytes.n += bytes;
   }
@@ -150,12 +146,25 @@ export class BrokerRegistry implements BrokerMetrics {
   fetched(topic: string, records: number, bytes: number): void {
     this.totals.fetchedRecords += records;
     this.totals.fetchedBytes += bytes;
-    let slots = this.fetchedSlots.get(topic);
-    if (slots === undefined) {
-      slots = { records: this.recordsFetched.slot(topic, { topic }), bytes: this.bytesFetched.slot(topic, { topic }) };
-      this.fetchedSlots.set(topic, slots);
-    }
+    const slots = topicSlots(this.fetchedSlots, this.recordsFetched, this.bytesFetched, topic);
     slots.records.n += records;
     slots.bytes.n += bytes;
   }
+}
+
+/** A topic's record and byte slots, made at its first count. */
+function topicSlots(
+  cache: Map<string, TopicSlots>, records: DeferredCounter<'topic'>, bytes: DeferredCounter<'topic'>, topic: string,
+): TopicSlots {
+  let slots = cache.get(topic);
+  if (slots === undefined) {
+    slots = { records: records.slot(topic, { topic }), bytes: bytes.slot(topic, { topic }) };
+    cache.set(topic, slots);
+  }
+  return slots;
+}
+
+interface TopicSlots {
+  records: CountSlot;
+  bytes: CountSlot;
 }
