@@ -8,7 +8,9 @@ import { decodeStatusRecord, decodeTaskMessage, encodeStatusRecord, encodeTaskMe
 import { propertyParameters } from '../reliability/fuzz-seed.js';
 
 // msgpackr as @klog/tasks itself resolves it: the reference encoder, configured as records.ts configures it.
-const { Packr } = createRequire(new URL('../../packages/tasks/package.json', import.meta.url))('msgpackr') as typeof import('msgpackr');
+// (Typed here: the tests' own dependencies do not include msgpackr.)
+type PackrClass = new (o: { useRecords: boolean; moreTypes: boolean }) => { pack(value: unknown): Buffer };
+const { Packr } = createRequire(new URL('../../packages/tasks/package.json', import.meta.url))('msgpackr') as { Packr: PackrClass };
 const reference = new Packr({ useRecords: false, moreTypes: true });
 
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ minLength: 200, maxLength: 300 }), fc.uuid(), fc.constant('é'), fc.string({ unit: 'grapheme', maxLength: 10 }));
