@@ -185,7 +185,9 @@ export class Worker {
         writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value }, started)
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
-      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
+      const running = runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
+      // A handler that returned without a promise is settled in this turn (no await of a plain value, a hop).
+      const outcome = running instanceof Promise ? await running : running;
       ended = true;
       await this.settle(d, msg, spec, attempt, outcome, run, started);
     } finally {
