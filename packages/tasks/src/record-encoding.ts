@@ -4,7 +4,8 @@
  * on random records). Every task costs one or two of these, and msgpackr's general path (walking the object's
  * keys, guessing string sizes) was a visible part of a worker's CPU; the readers (any msgpack decoder) see no
  * difference. What the hand path does not cover (non-ASCII or long strings, error objects, negative or unusual
- * numbers) goes to `fallback`, which packs an object built in the same key order, so both paths agree on it too.
+ * numbers) makes finish() answer undefined: records.ts then has msgpackr pack an object built in the same key order,
+so both paths agree on it too.
  */
 
 /** A msgpack fixstr key: its header byte and its ASCII bytes. */
@@ -12,7 +13,8 @@ function key(name: string): Buffer {
   return Buffer.concat([Buffer.from([0xa0 | name.length]), Buffer.from(name, 'latin1')]);
 }
 
-const K = {
+/** The keys of both record kinds, encoded once. */
+export const RECORD_KEYS = {
   id: key('id'), state: key('state'), name: key('name'), attempts: key('attempts'), updatedAt: key('updatedAt'),
   args: key('args'), result: key('result'), progress: key('progress'), retryAt: key('retryAt'),
   enqueuedAt: key('enqueuedAt'), tick: key('tick'),
@@ -136,4 +138,3 @@ function writeValue(out: Buffer, at: number, v: Value): number {
   return at + v.copy(out, at);
 }
 
-export { K as RECORD_KEYS };
