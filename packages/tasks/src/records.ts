@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr';
+import { begin, field, finish, RECORD_KEYS as K } from './record-encoding.js';
 import type { TaskErrorInfo, TaskState } from './task-state.js';
 
 /** The value of one record of the tasks topic: one invocation of a task (its key is the task id). */
@@ -35,8 +36,59 @@ export interface TaskStatusRecord {
 // Plain maps for plain objects: these records are read by other processes and other versions.
 const packr = new Packr({ useRecords: false, moreTypes: true });
 
-export function encodeRecord(value: TaskMessage | TaskStatusRecord): Buffer {
-  return packr.pack(value);
+/**
+ * A task record's bytes: what msgpackr makes of the message with its keys in this order (id, name, args,
+ * enqueuedAt, tick), written by hand when record-encoding.ts covers its values.
+ */
+export function encodeTaskMessage(m: TaskMessage): Buffer {
+  begin();
+  field(K.id, m.id);
+  field(K.name, m.name);
+  field(K.args, m.args);
+  field(K.enqueuedAt, m.enqueuedAt);
+  if (m.tick !== undefined) field(K.tick, m.tick);
+  return finish() ?? packr.pack(orderedMessage(m));
+}
+
+/**
+ * A status record's bytes: what msgpackr makes of it with its keys in this order (id, state, name, attempts,
+ * updatedAt, then args, result, progress, retryAt, error when set), written by hand when record-encoding.ts
+ * covers its values (not a record with an error: those are rare and go through msgpackr).
+ */
+export function encodeStatusRecord(s: TaskStatusRecord): Buffer {
+  if (s.error === undefined) {
+    begin();
+    field(K.id, s.id);
+    field(K.state, s.state);
+    field(K.name, s.name);
+    field(K.attempts, s.attempts);
+    field(K.updatedAt, s.updatedAt);
+    if (s.args !== undefined) field(K.args, s.args);
+    if (s.result !== undefined) field(K.result, s.result);
+    if (s.progress !== undefined) field(K.progress, s.progress);
+    if (s.retryAt !== undefined) field(K.retryAt, s.retryAt);
+    const bytes = finish();
+    if (bytes !== undefined) return bytes;
+  }
+  return packr.pack(orderedStatus(s));
+}
+
+/** The message as an object with its keys in encodeTaskMessage's order. */
+export function orderedMessage(m: TaskMessage): TaskMessage {
+  const o: TaskMessage = { id: m.id, name: m.name, args: m.args, enqueuedAt: m.enqueuedAt };
+  if (m.tick !== undefined) o.tick = m.tick;
+  return o;
+}
+
+/** The status as an object with its keys in encodeStatusRecord's order. */
+export function orderedStatus(s: TaskStatusRecord): TaskStatusRecord {
+  const o: TaskStatusRecord = { id: s.id, state: s.state, name: s.name, attempts: s.attempts, updatedAt: s.updatedAt };
+  if (s.args !== undefined) o.args = s.args;
+  if (s.result !== undefined) o.result = s.result;
+  if (s.progress !== undefined) o.progress = s.progress;
+  if (s.retryAt !== undefined) o.retryAt = s.retryAt;
+  if (s.error !== undefined) o.error = s.error;
+  return o;
 }
 
 export function decodeTaskMessage(bytes: Buffer): TaskMessage | undefined {

@@ -18,13 +18,13 @@ export type AttemptOutcome =
  * JavaScript cannot stop a function that does not listen, so such a handler runs on, and what it returns is
  * dropped.
  */
-export async function runAttempt(
+export function runAttempt(
   spec: TaskSpec,
   base: Omit<TaskContext, 'signal'>,
   args: unknown[],
   clock: Clock,
   interrupt: Interrupt,
-): Promise<AttemptOutcome> {
+): AttemptOutcome | Promise<AttemptOutcome> {
   // ctx.signal is the interrupt's own signal, aborted here too when the attempt ends otherwise than by returning:
   // one controller per attempt, not one per way of ending it, and made only if the handler reads it.
   const ctx: TaskContext = {
@@ -42,7 +42,13 @@ export async function runAttempt(
   }
   // A handler that returned without a promise has ended before a timeout or an interrupt could: no race, listener
   // or timer to set up (most short tasks). An interrupt already there still wins, as it would the race.
+  // Returned as is, not as a promise: the caller goes on in this turn instead of a microtask later.
   if (!isThenable(returned) && !interrupt.aborted) return { kind: 'returned', value: returned };
+  return race(spec, base, returned, clock, interrupt);
+}
+
+/** The handler's promise against the interrupt and the timeout: the first to end the attempt decides. */
+async function race(spec: TaskSpec, base: Omit<TaskContext, 'signal'>, returned: unknown, clock: Clock, interrupt: Interrupt): Promise<AttemptOutcome> {
   let stopListening: (() => void) | undefined;
   const ends: Promise<AttemptOutcome>[] = [
     Promise.resolve(returned).then((value): AttemptOutcome => ({ kind: 'returned', value }), (error: unknown): AttemptOutcome => ({ kind: 'threw', error })),

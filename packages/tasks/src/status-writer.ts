@@ -1,5 +1,5 @@
 import type { Clock } from '@klog/queue';
-import { encodeRecord, type TaskStatusRecord } from './records.js';
+import { encodeStatusRecord, type TaskStatusRecord } from './records.js';
 import type { AppendBatcher, ReplaceableAppend } from './append-batcher.js';
 import type { OutgoingRecord } from './transport.js';
 
@@ -42,7 +42,8 @@ export class StatusWriter {
   writeReplaceable(status: Omit<TaskStatusRecord, 'updatedAt'>): ReplaceableState {
     const updatedAt = this.clock.now();
     let built: OutgoingRecord | undefined;
-    const record = (): OutgoingRecord => (built ??= { key: status.id, value: encodeRecord({ ...status, updatedAt }) });
+    // Stamped in place, not copied: the status object is the caller's, made for this write.
+    const record = (): OutgoingRecord => (built ??= { key: status.id, value: encodeStatusRecord(Object.assign(status, { updatedAt })) });
     const state = new ReplaceableState(this.appends.appendReplaceable(this.topic, record));
     this.open.set(status.id, state);
     const close = (): void => {
@@ -60,9 +61,11 @@ export class StatusWriter {
     return state;
   }
 
+  /** Stamps the status in place (every caller makes the object for its write) and encodes it. */
   private record(status: Omit<TaskStatusRecord, 'updatedAt'>): OutgoingRecord {
-    const rec: TaskStatusRecord = { ...status, updatedAt: this.clock.now() };
-    return { key: rec.id, value: encodeRecord(rec) };
+    const rec = status as TaskStatusRecord;
+    rec.updatedAt = this.clock.now();
+    return { key: rec.id, value: encodeStatusRecord(rec) };
   }
 }
 

@@ -5,7 +5,7 @@ import { defaultLogger, KlogError, type Logger, type LogStore } from '@klog/log-
 import { deliverAtHeader, systemClock, type Clock } from '@klog/queue';
 import { AppendBatcher } from './append-batcher.js';
 import { encodeValue } from './codec.js';
-import { encodeRecord, type TaskMessage, type TaskStatusRecord } from './records.js';
+import { encodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
 import { ResultsView } from './results-view.js';
 import { ScheduleClaims } from './schedule-claims.js';
 import { cronSchedule, intervalSchedule, tickId, type Schedule } from './scheduler.js';
@@ -240,14 +240,14 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   private async send(msg: TaskMessage, deliverAt: number | undefined, pending: boolean): Promise<void> {
     if (pending) await this.writer.write({ id: msg.id, name: msg.name, state: 'PENDING', attempts: 0, args: msg.args });
     await this.appends.append(this.topics.queue, {
-      key: msg.id, value: encodeRecord(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
+      key: msg.id, value: encodeTaskMessage(msg), headers: deliverAt === undefined ? [] : [deliverAtHeader(deliverAt) as { key: string; value: Buffer }],
     });
   }
 
   /** A tick is enqueued without a PENDING state: several schedulers enqueue it, and a late PENDING would overwrite the run's state. */
   private async enqueueTick(s: Schedule, tickMs: number): Promise<void> {
     const msg: TaskMessage = { id: tickId(s, tickMs), name: s.task, args: s.args, enqueuedAt: this.clock.now(), tick: true };
-    await this.appends.append(this.topics.queue, { key: msg.id, value: encodeRecord(msg) });
+    await this.appends.append(this.topics.queue, { key: msg.id, value: encodeTaskMessage(msg) });
   }
 
   private scheduleArgs<A extends unknown[]>(task: TaskDefinition<A, unknown>, opts: ScheduleOptions<A>): Buffer {

@@ -165,7 +165,7 @@ export class Worker {
     // STARTED is not waited for: the handler starts at once, and the outcome, written later by the same writer,
     // lands after it in the results topic (one writer keeps the order of its writes), or in its place when the
     // task ends before the STARTED is sent (status-writer.ts): a short task then costs one state record.
-    const started = writer.writeReplaceable({ ...base, state: 'STARTED', attempts: attempt });
+    const started = writer.writeReplaceable({ id: msg.id, name: msg.name, args: msg.args, state: 'STARTED', attempts: attempt });
     started.offset.then((offset) => {
       run.since = offset;
       if (run.revoked()) run.interrupt.abort('revoked');
@@ -185,7 +185,9 @@ export class Worker {
         writer.write({ ...base, state: 'STARTED', attempts: attempt, progress: value }, started)
           .catch((err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing progress failed'));
       };
-      const outcome = await runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
+      const running = runAttempt(spec, { id: msg.id, name: msg.name, attempt, progress }, args, this.deps.clock, run.interrupt);
+      // A handler that returned without a promise is settled in this turn (no await of a plain value, a hop).
+      const outcome = running instanceof Promise ? await running : running;
       ended = true;
       await this.settle(d, msg, spec, attempt, outcome, run, started);
     } finally {
@@ -220,7 +222,8 @@ export class Worker {
         await this.fail(d, msg, spec, attempt, errorInfoOfThrown(err), started);
         return;
       }
-      await this.deps.writer.write({ ...base, state: 'SUCCESS', result }, started);
+      // A literal rather than a spread of `base`: this is every successful task's write.
+      await this.deps.writer.write({ id: msg.id, name: msg.name, args: msg.args, attempts: attempt, state: 'SUCCESS', result }, started);
       // Returning unsettled accepts the record without waiting for the broker's answer (transport.ts): the slot
       // takes its next task while the ack travels, and the outcome is already recorded should the ack be lost.
       return;
