@@ -10,7 +10,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { BenchOptions } from '../options.js';
 import { loadWarning, machine } from '../machine.js';
-import { writeJson } from '../report.js';
+import { provenance } from '../provenance.js';
+import { writeJson, writeJsonTo } from '../report.js';
 import { klogBrokerTargets } from '../targets/klog-broker.js';
 import { redisTargets } from '../targets/redis.js';
 import type { Target, TargetInstance } from '../target.js';
@@ -105,10 +106,13 @@ export async function runTasksSuite(options: BenchOptions, argv: string[]): Prom
   const warning = loadWarning(loadAtStart);
   if (warning) header.push('', warning);
   process.stdout.write(`${[...header, '', ...tasksMarkdown(results)].join('\n')}\n`);
-  const file = writeJson(options.resultsDir, 'tasks', startedAt, {
-    suite: 'tasks', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine: machine(), loadAverageAtStart: loadAtStart, tasks: results,
-  });
+  const body = {
+    suite: 'tasks', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), ...provenance(), machine: machine(),
+    loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg()[0], tasks: results,
+  };
+  const file = writeJson(options.resultsDir, 'tasks', startedAt, body);
   process.stdout.write(`\nJSON: ${file}\n`);
+  if (options.saveAs !== null) process.stdout.write(`JSON kept: ${writeJsonTo(options.saveAs, body)}\n`);
   return results;
 }
 
