@@ -43,7 +43,7 @@ class HandMessage extends QueueAcknowledgements {
 }
 
 /** Hands out `messages` in fetches of at most what run() asks for; then waits until stopped. */
-function handHost(messages: HandMessage[], opts: { lockMs?: number } = {}) {
+function handHost(messages: HandMessage[], opts: { lockMs?: number; now?: () => number } = {}) {
   const stop = new AbortController();
   const failures: { message: HandMessage; err: unknown }[] = [];
   const asked: number[] = [];
@@ -68,6 +68,7 @@ function handHost(messages: HandMessage[], opts: { lockMs?: number } = {}) {
       return () => ticks.delete(fn);
     },
     ackFailed: (message, err) => failures.push({ message, err }),
+    ...(opts.now ? { now: opts.now } : {}),
   };
   return {
     host, failures, asked, stop: () => stop.abort(),
@@ -156,6 +157,32 @@ describe('runQueueHandlers', () => {
     await run;
     expect(started).toEqual([0]);
     expect(messages[0].types()).toEqual(['accept']);
+  });
+
+  it.each([
+    [999, [0, 1, 2]],
+    [1_000, [0]],
+  ])('a record fetched ahead that waited %i ms of a 1,000 ms lock: started only if its lock can still hold (%j)', async (waited, expected) => {
+    let clock = 0;
+    const messages = [0, 1, 2].map((o) => new HandMessage(o, true));
+    const h = handHost(messages, { lockMs: 1_000, now: () => clock });
+    const gate = deferred();
+    const started: number[] = [];
+    const run = runQueueHandlers(h.host, 1, async (m) => {
+      started.push(m.offset);
+      if (m.offset === 0) await gate.promise;
+    }, 2);
+    await turns();
+    expect(h.asked[0]).toBe(3);
+    clock += waited;
+    gate.resolve();
+    await turns();
+    h.stop();
+    await run;
+    expect(started).toEqual(expected);
+    // A lapsed record is dropped: no accept, and no release either (the broker would refuse both).
+    for (const m of messages) expect(m.types()).toEqual(expected.includes(m.offset) ? ['accept'] : []);
+    expect(h.failures).toEqual([]);
   });
 
   it('fetches again once the records fetched ahead are all started or half the room is free, not at every freed slot', async () => {

@@ -28,7 +28,10 @@ export interface QueueRunHost<M extends RunnableMessage> {
    * failed since the fetch, so the broker gave its records back): dropped, not handled nor acknowledged.
    */
   stale?(message: M): boolean;
-  /** A clock in ms, for prefetch 'auto' (without one, 'auto' fetches `concurrency` ahead). */
+  /**
+   * A clock in ms, for prefetch 'auto' (without one, 'auto' fetches `concurrency` ahead), and to drop a record
+   * fetched ahead that waited a whole lock before a handler was free (its lock has run out: it is not started).
+   */
   now?(): number;
 }
 
@@ -66,6 +69,8 @@ export async function runQueueHandlers<M extends RunnableMessage>(
   const fixed = typeof prefetch === 'number' ? Math.max(0, Math.trunc(prefetch)) : slots;
   const ahead = (): number => auto?.current ?? fixed;
   const waiting: M[] = [];
+  /** When each waiting record's fetch was answered (host.now), beside it in `waiting`; empty without a clock. */
+  const fetchedAt: number[] = [];
   let next = 0;
   // Counted, not kept in sets: a set entry and a `finally` promise per record were a good part of a fast
   // handler's cost.
@@ -107,14 +112,20 @@ export async function runQueueHandlers<M extends RunnableMessage>(
     else idle.push(worker);
     if (wake !== undefined && room() > 0) nudge();
   };
+  // A record that waited a whole lock since its fetch was answered has lost its lock for sure (the lock started at
+  // the broker before the answer left): the broker hands it out again, maybe already has, so starting it would be a
+  // second run whose accept is refused. Dropped like a stale one (an ack would only be refused as well).
+  const lapsed = (i: number): boolean => fetchedAt.length > i && host.now!() - fetchedAt[i] >= host.lockMs;
   const take = (): M | undefined => {
     let m: M | undefined;
     while (m === undefined && next < waiting.length) {
-      m = waiting[next++];
-      if (host.stale?.(m) === true) m = undefined;
+      const i = next++;
+      m = waiting[i];
+      if (host.stale?.(m) === true || lapsed(i)) m = undefined;
     }
     if (next === waiting.length) {
       waiting.length = 0;
+      fetchedAt.length = 0;
       next = 0;
     }
     return m;
@@ -133,7 +144,11 @@ export async function runQueueHandlers<M extends RunnableMessage>(
       const batch = await host.fetch(want);
       auto?.fetched();
       if (batch === null) break;
-      for (const message of batch) waiting.push(message);
+      const at = host.now?.();
+      for (const message of batch) {
+        waiting.push(message);
+        if (at !== undefined) fetchedAt.push(at);
+      }
       for (let m = idle.length > 0 ? take() : undefined; m !== undefined; m = idle.length > 0 ? take() : undefined) start(m, idle.pop()!);
     }
   } finally {
