@@ -25,6 +25,9 @@ export class OffsetSlots<T> {
       this.base = offset;
       i = 0;
     }
+    // Into the part already dropped (a set below the front): that slot holds a value again, so the next drop past
+    // it must clear it too, not take it as cleared.
+    if (i < this.cleared) this.cleared = i;
     // Filled one by one, so that the array never has a gap past its end (V8 would turn it into a dictionary).
     while (this.slots.length < i) this.slots.push(undefined);
     this.slots[i] = value;

@@ -51,3 +51,15 @@ it('OffsetSlots holds what a Map would, under any sequence of sets, deletes, dro
     replayable('offset slots vs map', 300),
   );
 });
+
+it('a value set below the front after a drop is dropped by the next drop past it (found by the property above)', () => {
+  const slots = new OffsetSlots<number>();
+  slots.set(0, 0);
+  slots.set(1, 0);
+  slots.dropBefore(1);
+  slots.set(0, 7);
+  expect(slots.get(0)).toBe(7);
+  slots.dropBefore(1);
+  expect(slots.get(0)).toBeUndefined();
+  expect(slots.get(1)).toBe(0);
+});
