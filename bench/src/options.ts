@@ -72,7 +72,10 @@ export function defaultOptions(resultsDir: string): BenchOptions {
     producerPartitions: 3,
     engineRecords: 1_000_000,
     suites: [...DEFAULT_SUITES],
-    queueRecords: 200_000,
+    // A million: klog's workers took 200,000 in about a second, much of it the JIT warming up (140–170k
+    // accepted/s, against about 240–300k/s over a million on the same build); a queue's workers run for hours.
+    // The peers run the same count, which costs the suite minutes (RabbitMQ takes about a minute per case).
+    queueRecords: 1_000_000,
     queueWorkers: [1, 8],
     queueProcesses: 2,
     queueConcurrency: 16,
@@ -179,7 +182,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --producer-processes 3 --producer-partitions 3   producers suite: processes against one broker, partitions
   --engine-records N              engine suite: records log-core appends in batches of 1000, then reads (default 1000000)
   --suites throughput,latency,scale,capacity,producers,engine,queue,tasks   (default: all but queue and tasks)
-  --queue-records N               queue suite: records pre-filled per case (default 200000)
+  --queue-records N               queue suite: records pre-filled per case (default 1000000)
   --queue-workers 1,8 --queue-processes 2 --queue-concurrency 16   workers per case, processes they share, records each holds
   --lock-ms MS --redelivery-trials N   redelivery: lock (NATS ack_wait) and trials per case (default 5000, 3)
   --only redis,nats:file,klog-embedded,klog-broker:fsync-never   targets to run (system or system:setting; rabbitmq: queue suite)
