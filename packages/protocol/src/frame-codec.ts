@@ -1,4 +1,5 @@
 import { Packr, RESERVE_START_SPACE } from 'msgpackr';
+import { MsgpackWriter } from './msgpack-writer.js';
 
 /**
  * Frames on the wire: a 4-byte big-endian length, then that many bytes of msgpack. Record batches ride inside
@@ -17,7 +18,46 @@ export const FRAME_HEADER_BYTES = 4;
 const RESERVE_HEADER = RESERVE_START_SPACE | FRAME_HEADER_BYTES;
 
 export function encodeFrame(message: unknown): Buffer {
+  if (hasPreEncoded(message)) return encodeSpliced(message);
   const frame = packr.pack(message, RESERVE_HEADER);
+  frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
+  return frame;
+}
+
+/**
+ * A value at the top level of a message that writes its own msgpack straight into the frame: a Field's write
+ * returns one where msgpackr's walk over a large value costs (a shareFetch answer's records, six values per
+ * record). msgpack is a sequence of encodings, so the frame is the same whichever code wrote each value. Only a
+ * message's top level is looked at: deeper, msgpackr would see a plain object.
+ */
+export class PreEncoded {
+  constructor(readonly writeTo: (w: MsgpackWriter) => void) {}
+}
+
+const writer = new MsgpackWriter();
+
+function hasPreEncoded(message: unknown): message is Record<string, unknown> {
+  if (typeof message !== 'object' || message === null) return false;
+  for (const key in message) if ((message as Record<string, unknown>)[key] instanceof PreEncoded) return true;
+  return false;
+}
+
+/**
+ * The frame of a message holding PreEncoded values: the map written here as msgpackr writes a plain object (a
+ * map 16, keys in order), the PreEncoded values by themselves, every other value packed by msgpackr.
+ */
+function encodeSpliced(message: Record<string, unknown>): Buffer {
+  writer.begin();
+  writer.skip(FRAME_HEADER_BYTES);
+  const keys = Object.keys(message);
+  writer.mapHeader(keys.length);
+  for (const key of keys) {
+    writer.string(key);
+    const value = message[key];
+    if (value instanceof PreEncoded) value.writeTo(writer);
+    else writer.raw(packr.pack(value));
+  }
+  const frame = writer.finish();
   frame.writeUInt32BE(frame.length - FRAME_HEADER_BYTES, 0);
   return frame;
 }
