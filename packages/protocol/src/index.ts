@@ -21,6 +21,8 @@ export {
 export type { RequestHeader } from './messages.js';
 export { negotiateVersion, versionTableOf } from './version-negotiation.js';
 export { FRAME_HEADER_BYTES, encodeFrame, decodeBody, FrameTooLargeError, FrameReader } from './frame-codec.js';
+// msgpack written by hand, byte for byte as msgpackr writes it (for records encoded in a hot path).
+export { MsgpackWriter, encodedKey } from './msgpack-writer.js';
 export { toWireError, fromWireError, internalError } from './wire-error.js';
 export { CLEANUP_POLICY_CODES, topicSettingsFromWire, topicSettingsToWire } from './topic-config-wire.js';
 export type { WireError } from './wire-error.js';
