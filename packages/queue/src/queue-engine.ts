@@ -9,7 +9,7 @@ import { redriveDeadLetters } from './redrive.js';
 import { SharePartition, type AckType, type SharePartitionLimits } from './share-partition.js';
 import type { PartitionState } from './state/partition-state.js';
 import { partitionKey } from './state/state-log.js';
-import type { StateRecord } from './state/state-record.js';
+import type { StateRecord, WritableStateRecord } from './state/state-record.js';
 import type { QueueStore } from './store-port.js';
 
 const READ_BYTES = 1024 * 1024;
@@ -270,12 +270,14 @@ export class QueueEngine {
 
   // ---- the state writer's side --------------------------------------------------------------------------------
 
-  takeChanges(): StateRecord[] {
-    const out: StateRecord[] = [];
+  takeChanges(): WritableStateRecord[] {
+    const out: WritableStateRecord[] = [];
     if (this.queueDirty) out.push(this.queueRecord());
     for (const pr of this.parts) {
       const c = pr.sp.takeChanges();
-      if (c !== undefined) out.push({ kind: c.snapshot ? 'snapshot' : 'update', name: this.name, topic: pr.topic, partition: pr.partition, value: c.state });
+      if (c === undefined) continue;
+      const where = { name: this.name, topic: pr.topic, partition: pr.partition };
+      out.push(c.snapshot ? { kind: 'snapshot', ...where, value: c.state } : { kind: 'update', ...where, value: c.state });
     }
     return out;
   }
@@ -378,18 +380,19 @@ export class QueueEngine {
   private pick(consumer: string, max: number, now: number, waitingSince: number): Delivery[] {
     const n = this.parts.length;
     const start = this.rotation++ % Math.max(1, n);
-    const order = this.parts.map((_, i) => this.parts[(start + i) % n]).sort((a, b) => a.rank - b.rank);
+    const order = n === 1 ? this.parts : this.parts.map((_, i) => this.parts[(start + i) % n]).sort((a, b) => a.rank - b.rank);
     const out: Delivery[] = [];
     for (const pr of order) {
       if (out.length >= max) {
         pr.sp.expire(now);
         continue;
       }
-      for (const a of pr.sp.acquire(consumer, max - out.length, now, (o) => pr.cache.get(o) !== undefined, waitingSince)) {
-        const record = pr.cache.get(a.offset);
-        if (record === undefined) throw new Error(`queue ${this.name}: record ${pr.topic}/${pr.partition}@${a.offset} acquired but not read`);
-        out.push({ topic: pr.topic, partition: pr.partition, record, deliveryCount: a.deliveryCount, lockUntil: a.lockUntil });
-      }
+      const { topic, partition, cache } = pr;
+      pr.sp.acquireEach(consumer, max - out.length, now, (o) => cache.get(o) !== undefined, waitingSince, (offset, deliveryCount, lockUntil) => {
+        const record = cache.get(offset);
+        if (record === undefined) throw new Error(`queue ${this.name}: record ${topic}/${partition}@${offset} acquired but not read`);
+        out.push({ topic, partition, record, deliveryCount, lockUntil });
+      });
       prune(pr);
     }
     return out;

@@ -5,7 +5,7 @@ import { resolveQueueConfig, type QueueConfig, type QueueOptions } from './confi
 import { Queue } from './queue.js';
 import { QueueEngine, type AckRequest, type Delivery, type EngineContext, type PartitionStats, type ResetTarget } from './queue-engine.js';
 import { StateLog, type StateSource } from './state/state-log.js';
-import type { StateRecord } from './state/state-record.js';
+import type { StateRecord, WritableStateRecord } from './state/state-record.js';
 import type { QueueStore } from './store-port.js';
 
 export interface QueueManagerOptions {
@@ -163,8 +163,8 @@ export class QueueManager implements StateSource {
 
   // ---- StateSource ------------------------------------------------------------------------------------------
 
-  takeChanges(): StateRecord[] {
-    const out: StateRecord[] = this.takeTombstones();
+  takeChanges(): WritableStateRecord[] {
+    const out: WritableStateRecord[] = this.takeTombstones();
     for (const e of this.engines.values()) out.push(...e.takeChanges());
     return out;
   }

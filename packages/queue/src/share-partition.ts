@@ -3,6 +3,7 @@ import { backoffDelay, type BackoffConfig } from './config.js';
 import { OffsetSlots } from './offset-slots.js';
 import { isFinished, RecordState, type RecordStateId } from './record-state.js';
 import { isFresh, type ArchiveCause, type PartitionState, type PersistedRecord } from './state/partition-state.js';
+import { addToRuns, type PartitionRuns, type RunTuple } from './state/record-runs.js';
 import type { QueueAckType } from '@klog/protocol';
 
 /** The settings one share partition enforces (a queue's config, less what concerns the log). */
@@ -57,11 +58,11 @@ export interface PartitionCounts {
   deadLettered: number;
 }
 
-/** Changes since the last call: an update, or a whole snapshot when the state was replaced (reset). */
-export interface PartitionChanges {
-  snapshot: boolean;
-  state: PartitionState;
-}
+/** Changes since the last call: an update (the changed records as runs), or a whole snapshot when the state was replaced (reset). */
+export type PartitionChanges = { snapshot: true; state: PartitionState } | { snapshot: false; state: PartitionRuns };
+
+/** Called for each record acquire() locks, in offset order. */
+export type OnAcquired = (offset: number, deliveryCount: number, lockUntil: number) => void;
 
 interface Entry {
   state: RecordStateId;
@@ -295,12 +296,26 @@ export class SharePartition {
   acquire(
     consumer: string, max: number, now: number, deliverable: (offset: number) => boolean = () => true, waitingSince = Infinity,
   ): Acquired[] {
-    this.expire(now);
     const out: Acquired[] = [];
+    this.acquireEach(consumer, max, now, deliverable, waitingSince, (offset, deliveryCount, lockUntil) => {
+      out.push({ offset, deliveryCount, lockUntil });
+    });
+    return out;
+  }
+
+  /**
+   * acquire(), handing each record locked to `onAcquired` rather than building a list: a host that makes its own
+   * object per delivery (the engine) then makes one per record, not two. Returns how many were locked.
+   */
+  acquireEach(
+    consumer: string, max: number, now: number, deliverable: (offset: number) => boolean, waitingSince: number, onAcquired: OnAcquired,
+  ): number {
+    this.expire(now);
+    let got = 0;
     const room = Math.min(max, this.limits.maxRecordLocks - this.lockedCount);
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
-    for (let o = this.availableFrom; o < this.endOffset && out.length < room; o++) {
+    for (let o = this.availableFrom; o < this.endOffset && got < room; o++) {
       const e = this.win.get(o)!;
       if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
       if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
@@ -329,10 +344,11 @@ export class SharePartition {
       this.nextExpiry = Math.min(this.nextExpiry, e.lockUntil);
       this.lockedCount++;
       this.markDirty(o, e);
-      out.push({ offset: o, deliveryCount: e.deliveryCount, lockUntil: e.lockUntil });
+      got++;
+      onAcquired(o, e.deliveryCount, e.lockUntil);
     }
     this.advance();
-    return out;
+    return got;
   }
 
   /** Applies one acknowledgement from `consumer`; returns the record's state after it. */
@@ -503,20 +519,54 @@ export class SharePartition {
   takeChanges(): PartitionChanges | undefined {
     if (this.replaced) return { snapshot: true, state: this.snapshot() };
     if (!this.headerDirty && this.dirtyList.length === 0) return undefined;
-    const offsets: number[] = [];
-    for (const o of this.dirtyList) {
+    const runs = this.takeDirtyRuns();
+    if (!this.headerDirty && runs.length === 0) return undefined;
+    this.headerDirty = false;
+    return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, runs } };
+  }
+
+  /**
+   * The dirty records as runs in offset order, no longer dirty afterwards. They were marked in the order of the
+   * changes: a round's acquisitions ascend, and so do each consumer's acks, so the list is often in order already
+   * (taken as it is) or a few ascending stretches over a short span of the window (walked in place, no sort).
+   */
+  private takeDirtyRuns(): RunTuple[] {
+    const list = this.dirtyList;
+    this.dirtyList = [];
+    let live = 0;
+    let ascending = true;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i];
       const e = this.entry(o);
       if (e === undefined || !e.dirty) continue; // left the window since it was marked
-      e.dirty = false;
-      offsets.push(o);
+      if (o < max) ascending = false;
+      if (o < min) min = o;
+      if (o > max) max = o;
+      list[live++] = o;
     }
-    this.dirtyList = [];
-    if (!this.headerDirty && offsets.length === 0) return undefined;
-    // Marked in the order of the changes: mostly ascending already.
-    offsets.sort((a, b) => a - b);
-    const records = offsets.map((o) => persisted(o, this.entry(o)!));
-    this.headerDirty = false;
-    return { snapshot: false, state: { start: this.startOffset, archived: this.archivedTotal, records } };
+    const runs: RunTuple[] = [];
+    if (live === 0) return runs;
+    if (ascending) {
+      for (let i = 0; i < live; i++) this.addDirtyRun(runs, list[i], this.entry(list[i])!);
+    } else if (max < this.endOffset && max - min < 4 * live) {
+      for (let o = min; o <= max; o++) {
+        const e = this.win.get(o)!;
+        if (e.dirty) this.addDirtyRun(runs, o, e);
+      }
+    } else {
+      const sorted = Float64Array.from(list.slice(0, live)).sort();
+      for (const o of sorted) this.addDirtyRun(runs, o, this.entry(o)!);
+    }
+    return runs;
+  }
+
+  /** Adds a dirty record to the runs being handed over (as persisted(): ACQUIRED is stored as AVAILABLE). */
+  private addDirtyRun(runs: RunTuple[], offset: number, e: Entry): void {
+    e.dirty = false;
+    const state = e.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : e.state;
+    addToRuns(runs, offset, state, e.deliveryCount, e.notBefore, e.reason, e.cause, e.dlqFrom);
   }
 
   /** The whole state to resume from; nothing is dirty afterwards. */

@@ -9,27 +9,49 @@ import type { ArchiveCause, PersistedRecord } from './partition-state.js';
  */
 export type RunTuple = [number, number, number, number, number, string | null, string | null, number | null];
 
-/** The records as a JSON array of runs, in their order; a record joins the run before it only if it follows on. */
-export function runsJson(records: PersistedRecord[]): string {
-  let out = '[';
-  let i = 0;
-  while (i < records.length) {
-    const first = records[i];
-    let n = 1;
-    while (i + n < records.length && continues(records[i + n - 1], records[i + n])) n++;
-    if (i > 0) out += ',';
-    out += `[${json(first.offset)},${n},${json(first.state)},${json(first.deliveryCount)},${json(first.notBefore)},`
-      + `${json(first.reason)},${json(first.cause)},${json(first.dlqFrom)}]`;
-    i += n;
-  }
-  return out + ']';
+/**
+ * A partition's changes as a share partition hands them to the state writer: the records that changed, already as
+ * runs in offset order (built straight from its entries, with no object per record and no sort).
+ */
+export interface PartitionRuns {
+  start: number;
+  archived: number;
+  runs: RunTuple[];
 }
 
-/** `next` is the record after `prev` and in the same state: the two can share one run. */
-function continues(prev: PersistedRecord, next: PersistedRecord): boolean {
-  return next.offset === prev.offset + 1 && next.state === prev.state && next.deliveryCount === prev.deliveryCount
-    && next.notBefore === prev.notBefore && next.reason === prev.reason && next.cause === prev.cause
-    && next.dlqFrom === prev.dlqFrom;
+/**
+ * Adds the record at `offset` to `runs` (built in offset order): to the last run if the record follows on and is
+ * alike in every field, else as a new run.
+ */
+export function addToRuns(
+  runs: RunTuple[], offset: number, state: number, deliveryCount: number, notBefore: number, reason: string | null,
+  cause: string | null, dlqFrom: number | null,
+): void {
+  const last = runs.length > 0 ? runs[runs.length - 1] : undefined;
+  if (last !== undefined && offset === last[0] + last[1] && state === last[2] && deliveryCount === last[3]
+    && notBefore === last[4] && reason === last[5] && cause === last[6] && dlqFrom === last[7]) {
+    last[1]++;
+    return;
+  }
+  runs.push([offset, 1, state, deliveryCount, notBefore, reason, cause, dlqFrom]);
+}
+
+/** The records (in offset order) as runs. */
+export function runsOf(records: PersistedRecord[]): RunTuple[] {
+  const runs: RunTuple[] = [];
+  for (const r of records) addToRuns(runs, r.offset, r.state, r.deliveryCount, r.notBefore, r.reason, r.cause, r.dlqFrom);
+  return runs;
+}
+
+/** The runs as a JSON array, each field as JSON.stringify would write it. */
+export function runsJson(runs: RunTuple[]): string {
+  let out = '[';
+  for (let i = 0; i < runs.length; i++) {
+    const [offset, count, state, deliveryCount, notBefore, reason, cause, dlqFrom] = runs[i];
+    if (i > 0) out += ',';
+    out += `[${json(offset)},${count},${state},${json(deliveryCount)},${json(notBefore)},${json(reason)},${json(cause)},${json(dlqFrom)}]`;
+  }
+  return out + ']';
 }
 
 /** Undefined if a run is not one this version wrote (a state it does not know, a count that is not a count). */

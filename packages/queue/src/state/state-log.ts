@@ -1,7 +1,9 @@
 import { KlogError, type Logger } from '@klog/log-core';
 import type { QueueStore } from '../store-port.js';
 import { applyUpdate, type PartitionState } from './partition-state.js';
-import { decodeStateRecord, encodeStateRecord, type QueueRecordValue, type StateRecord } from './state-record.js';
+import {
+  decodeStateRecord, encodeStateRecord, type QueueRecordValue, type StateRecord, type WritableStateRecord,
+} from './state-record.js';
 
 /** Kafka's name for the topic of share-partition state. One partition: replay order is write order. */
 export const STATE_TOPIC = '__share_group_state';
@@ -10,7 +12,7 @@ const REPLAY_READ_BYTES = 1024 * 1024;
 
 /** Where the writer gets what to write: the changes since the last round, or everything (a snapshot). */
 export interface StateSource {
-  takeChanges(): StateRecord[];
+  takeChanges(): WritableStateRecord[];
   snapshotAll(): StateRecord[];
 }
 

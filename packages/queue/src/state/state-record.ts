@@ -1,6 +1,8 @@
 import type { QueueConfig } from '../config.js';
 import type { PartitionState, PersistedRecord } from './partition-state.js';
-import { decodeRecordTuple, expandRuns, json, runsJson, type RecordTuple, type RunTuple } from './record-runs.js';
+import {
+  decodeRecordTuple, expandRuns, json, runsJson, runsOf, type PartitionRuns, type RecordTuple, type RunTuple,
+} from './record-runs.js';
 
 /**
  * The records of the state topic. Key: UTF-8 JSON array, its first element the kind; value: UTF-8 JSON with a
@@ -20,6 +22,14 @@ export type StateRecord =
   | { kind: 'queue'; name: string; value: QueueRecordValue | null }
   | { kind: 'snapshot' | 'update'; name: string; topic: string; partition: number; value: PartitionState };
 
+/**
+ * What the state writer appends: a StateRecord, or an update whose records are already runs (what a share partition
+ * hands over). Both encode the same way; replay reads either back as a StateRecord.
+ */
+export type WritableStateRecord =
+  | StateRecord
+  | { kind: 'update'; name: string; topic: string; partition: number; value: PartitionRuns };
+
 export interface QueueRecordValue {
   config: QueueConfig;
   /** Dead-letter partition → the next dead-letter offset to re-drive. */
@@ -31,7 +41,7 @@ const QUEUE_VERSION = 1;
 /** The version written for `snapshot` and `update` records: 1 (a tuple per record) is still read. */
 const PARTITION_VERSION = 2;
 
-export function encodeStateRecord(rec: StateRecord): { key: Buffer; value: Buffer | null } {
+export function encodeStateRecord(rec: WritableStateRecord): { key: Buffer; value: Buffer | null } {
   if (rec.kind === 'queue') {
     return {
       key: Buffer.from(JSON.stringify(['queue', rec.name])),
@@ -39,9 +49,10 @@ export function encodeStateRecord(rec: StateRecord): { key: Buffer; value: Buffe
     };
   }
   const s = rec.value;
+  const runs = 'runs' in s ? s.runs : runsOf(s.records);
   return {
     key: Buffer.from(JSON.stringify([rec.kind, rec.name, rec.topic, rec.partition])),
-    value: Buffer.from(`{"v":${PARTITION_VERSION},"start":${json(s.start)},"archived":${json(s.archived)},"runs":${runsJson(s.records)}}`),
+    value: Buffer.from(`{"v":${PARTITION_VERSION},"start":${json(s.start)},"archived":${json(s.archived)},"runs":${runsJson(runs)}}`),
   };
 }
 
