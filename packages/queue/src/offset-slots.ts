@@ -3,6 +3,10 @@
  * offset - base rather than a Map, since a share partition's window holds a value for (nearly) every offset in
  * it. A get, set or drop is an array index, with no hashing and no per-entry allocation. Slots dropped from the
  * front are cleared at once and cut off the array now and then (amortized O(1) per offset).
+ *
+ * Slots with no value hold `empty` (undefined unless given): numeric slots given a number stay an array of unboxed
+ * doubles in V8, which the garbage collector does not scan, rather than an array of boxed numbers. A get in the
+ * span of the array returns `empty` where no value is set; outside it, undefined.
  */
 export class OffsetSlots<T> {
   private slots: (T | undefined)[] = [];
@@ -10,6 +14,8 @@ export class OffsetSlots<T> {
   private base = 0;
   /** Leading slots already cleared (offsets below base + cleared were dropped). */
   private cleared = 0;
+
+  constructor(private readonly empty: T | undefined = undefined) {}
 
   get(offset: number): T | undefined {
     const i = offset - this.base;
@@ -21,7 +27,7 @@ export class OffsetSlots<T> {
     let i = offset - this.base;
     if (i < 0) {
       // Before the first slot (a window moved back, as a reset to the earliest offset does): rare, so a copy.
-      this.slots = [...new Array<undefined>(-i).fill(undefined), ...this.slots];
+      this.slots = [...new Array<T | undefined>(-i).fill(this.empty), ...this.slots];
       this.base = offset;
       i = 0;
     }
@@ -29,13 +35,13 @@ export class OffsetSlots<T> {
     // it must clear it too, not take it as cleared.
     if (i < this.cleared) this.cleared = i;
     // Filled one by one, so that the array never has a gap past its end (V8 would turn it into a dictionary).
-    while (this.slots.length < i) this.slots.push(undefined);
+    while (this.slots.length < i) this.slots.push(this.empty);
     this.slots[i] = value;
   }
 
   delete(offset: number): void {
     const i = offset - this.base;
-    if (i >= 0 && i < this.slots.length) this.slots[i] = undefined;
+    if (i >= 0 && i < this.slots.length) this.slots[i] = this.empty;
   }
 
   /** Drops every value below `offset`. */
@@ -46,7 +52,7 @@ export class OffsetSlots<T> {
       this.restart(offset);
       return;
     }
-    for (let i = this.cleared; i < n; i++) this.slots[i] = undefined;
+    for (let i = this.cleared; i < n; i++) this.slots[i] = this.empty;
     this.cleared = n;
     if (n >= 1024 && 2 * n >= this.slots.length) {
       this.slots = this.slots.slice(n);

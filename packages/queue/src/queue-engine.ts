@@ -187,7 +187,8 @@ export class QueueEngine {
         const pr = last !== undefined && last.topic === a.topic && last.partition === a.partition
           ? last : this.parts.find((x) => x.topic === a.topic && x.partition === a.partition);
         if (pr === undefined) throw new KlogError('INVALID_ACK', `queue ${this.name} has no partition ${a.topic}/${a.partition}`);
-        pr.sp.acknowledge(consumer, a.offset, a.type, { delayMs: a.delayMs, reason: a.reason, deliveryCount: a.deliveryCount }, now);
+        // The request carries the ack's options under their own names: passed as they are, no object per ack.
+        pr.sp.acknowledge(consumer, a.offset, a.type, a, now);
         // Released far ahead: its data is read again when it is due, rather than held until then.
         if (pr.sp.isParked(a.offset)) pr.cache.delete(a.offset);
         if (pr !== last) touched.add(pr);
@@ -345,7 +346,7 @@ export class QueueEngine {
     for (let r = pr.ahead.peek(); r !== undefined && pr.sp.wantsMore(); r = pr.ahead.peek()) {
       pr.ahead.shift();
       if (r.offset < pr.sp.end) continue;
-      pr.sp.load(r.offset, { timestamp: r.timestamp, deliverAt: deliverAtOf(r.headers) }, now);
+      pr.sp.loadRecord(r.offset, r.timestamp, deliverAtOf(r.headers), now);
       if (!pr.sp.isParked(r.offset)) pr.cache.set(r.offset, r);
       pr.ahead.continueFrom(pr.sp.end);
       admitted = true;

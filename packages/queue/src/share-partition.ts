@@ -70,7 +70,6 @@ interface Entry {
   notBefore: number;
   /** From the record's deliver-at header: not stored, since it is read again with the record. */
   deliverAt: number;
-  timestamp: number;
   /** The consumer holding the lock, or (for a finished record) the one that finished it. */
   owner: string | null;
   lockUntil: number;
@@ -87,9 +86,16 @@ interface Entry {
 }
 
 const fresh = (): Entry => ({
-  state: RecordState.AVAILABLE, deliveryCount: 0, notBefore: 0, deliverAt: 0, timestamp: 0, owner: null, lockUntil: 0,
+  state: RecordState.AVAILABLE, deliveryCount: 0, notBefore: 0, deliverAt: 0, owner: null, lockUntil: 0,
   reason: null, cause: null, dlqFrom: null, loaded: false, lapsedBy: null, lapsedAt: 0, dirty: false,
 });
+
+/**
+ * The entry every record read into the window shares until something happens to it (own() gives it one of its
+ * own): most records of a long window only wait, and an object each for them lived long enough to be copied by
+ * the garbage collector, often twice. Frozen, so that a change made to it by mistake fails loudly.
+ */
+const FRESH: Entry = Object.freeze({ ...fresh(), loaded: true });
 
 const ackError = (message: string): KlogError => new KlogError('INVALID_ACK', message);
 
@@ -128,8 +134,10 @@ export class SharePartition {
   private archivedTotal: number;
   private redeliveredCount = 0;
   private deadLetteredCount = 0;
-  /** The entries of the window, [start, end): every offset in it has one, and they leave from the front. */
+  /** The entries of the window, [start, end): every offset in it has one (maybe FRESH), and they leave from the front. */
   private readonly win = new OffsetSlots<Entry>();
+  /** The timestamps of the records of the window, by offset (numbers, so not kept in the entries FRESH stands for). */
+  private readonly times = new OffsetSlots<number>(0);
   /** Restored entries the window has not reached yet (all at or past the end). */
   private readonly ahead = new Map<number, Entry>();
   /** Records ACQUIRED (all of them in the window). */
@@ -208,7 +216,7 @@ export class SharePartition {
 
   /** Whether the record at `offset` is parked: its host need not keep its data until it is due. */
   isParked(offset: number): boolean {
-    return this.parked.has(offset);
+    return this.parked.size > 0 && this.parked.has(offset);
   }
 
   /** The first `max` records that could be delivered now, lowest offset first (a host reads parked ones back). */
@@ -223,21 +231,28 @@ export class SharePartition {
 
   /** Adds the record at `offset` (the next one after the window) to the window; `now` decides whether it is parked. */
   load(offset: number, record: { timestamp: number; deliverAt: number }, now: number): void {
+    this.loadRecord(offset, record.timestamp, record.deliverAt, now);
+  }
+
+  /** load(), given the record's timestamp and deliver-at time as they are (a host loading many builds no object each). */
+  loadRecord(offset: number, timestamp: number, deliverAt: number, now: number): void {
     if (offset < this.endOffset) throw new Error(`share partition: record ${offset} loaded twice (end ${this.endOffset})`);
     // Offsets the log skipped hold no record: nothing to deliver, nothing to remember.
     while (this.endOffset < offset) {
       this.ahead.delete(this.endOffset);
-      this.appendEntry({ ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true });
+      this.appendEntry({ ...fresh(), state: RecordState.ACKNOWLEDGED, loaded: true }, 0);
     }
-    let e = fresh();
+    let e = FRESH;
     if (this.ahead.size > 0) {
       e = this.ahead.get(offset) ?? e;
       this.ahead.delete(offset);
     }
-    e.loaded = true;
-    e.timestamp = record.timestamp;
-    e.deliverAt = record.deliverAt;
-    this.appendEntry(e);
+    if (e === FRESH && deliverAt !== FRESH.deliverAt) e = fresh();
+    if (e !== FRESH) {
+      e.loaded = true;
+      e.deliverAt = deliverAt;
+    }
+    this.appendEntry(e, timestamp);
     this.nextDue = Math.min(this.nextDue, dueAt(e));
     if (e.state === RecordState.AVAILABLE && dueAt(e) > now + PARK_AFTER_MS) this.parked.add(offset);
     this.advance();
@@ -245,8 +260,9 @@ export class SharePartition {
 
   /** The log no longer has the record at `offset` (compacted away while parked): nothing left to deliver. */
   vanished(offset: number): void {
-    const e = this.entry(offset);
-    if (e?.state !== RecordState.AVAILABLE) return;
+    const found = this.entry(offset);
+    if (found?.state !== RecordState.AVAILABLE) return;
+    const e = this.own(offset, found);
     e.state = RecordState.ACKNOWLEDGED;
     this.parked.delete(offset);
     this.markDirty(offset, e);
@@ -264,7 +280,7 @@ export class SharePartition {
     for (let o = this.startOffset; o < Math.min(offset, this.endOffset); o++) {
       if (this.win.get(o)?.state === RecordState.ACQUIRED) this.lockedCount--;
     }
-    this.win.dropBefore(offset);
+    this.dropWindowBefore(offset);
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.headerDirty = true;
@@ -274,6 +290,7 @@ export class SharePartition {
   /** Starts over at `offset` with an empty window (reset): locks are dropped, and the state is written whole. */
   reset(offset: number): void {
     this.win.clear(offset);
+    this.times.clear(offset);
     this.ahead.clear();
     this.lockedCount = 0;
     this.archiving.clear();
@@ -316,7 +333,7 @@ export class SharePartition {
     // Moves over the records that are no longer available, up to the first one left AVAILABLE.
     let prefix = true;
     for (let o = this.availableFrom; o < this.endOffset && got < room; o++) {
-      const e = this.win.get(o)!;
+      let e = this.win.get(o)!;
       if (prefix && e.state !== RecordState.AVAILABLE) this.availableFrom = o + 1;
       if (e.state !== RecordState.AVAILABLE || dueAt(e) > now) {
         if (e.state === RecordState.AVAILABLE) prefix = false;
@@ -333,6 +350,7 @@ export class SharePartition {
         continue;
       }
       if (prefix) this.availableFrom = o + 1;
+      e = this.own(o, e);
       e.lapsedBy = null;
       // Sets are looked at only when they hold something: a busy queue rarely parks a record.
       if (this.parked.size > 0) this.parked.delete(o);
@@ -505,11 +523,11 @@ export class SharePartition {
       const e = this.win.get(o)!;
       if (e.state === RecordState.ACQUIRED) {
         if (e.lockUntil > now) c.inFlight++;
-        else ready(Math.max(e.lockUntil, e.timestamp));
+        else ready(Math.max(e.lockUntil, this.times.get(o)!));
       } else if (e.state === RecordState.AVAILABLE) {
         const due = dueAt(e);
         if (due > now) c.delayed++;
-        else ready(Math.max(due, e.timestamp));
+        else ready(Math.max(due, this.times.get(o)!));
       }
     }
     return c;
@@ -598,10 +616,25 @@ export class SharePartition {
     return offset < this.endOffset ? this.win.get(offset) : this.ahead.get(offset);
   }
 
-  /** Adds the entry of offset `end` to the window, moving the end. */
-  private appendEntry(e: Entry): void {
+  /** Adds the entry of offset `end` (its record's timestamp) to the window, moving the end. */
+  private appendEntry(e: Entry, timestamp: number): void {
     this.win.set(this.endOffset, e);
+    this.times.set(this.endOffset, timestamp);
     this.endOffset++;
+  }
+
+  /** The entry of a record in the window about to change: its own, made now if it shared FRESH. */
+  private own(offset: number, e: Entry): Entry {
+    if (e !== FRESH) return e;
+    const own = fresh();
+    own.loaded = true;
+    this.win.set(offset, own);
+    return own;
+  }
+
+  private dropWindowBefore(offset: number): void {
+    this.win.dropBefore(offset);
+    this.times.dropBefore(offset);
   }
 
   /** A record coming back from a consumer: available again (after `delayMs`), or archived at the limit. */
@@ -652,7 +685,7 @@ export class SharePartition {
       this.headerDirty = true;
     }
     if (this.endOffset < this.startOffset) this.endOffset = this.startOffset;
-    this.win.dropBefore(this.startOffset);
+    this.dropWindowBefore(this.startOffset);
     if (this.availableFrom < this.startOffset) this.availableFrom = this.startOffset;
   }
 }
