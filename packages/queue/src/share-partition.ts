@@ -394,7 +394,9 @@ export class SharePartition {
       if (e.deliveryCount === 0) throw ackError(`offset ${offset} was never delivered`);
       throw new KlogError('LOCK_LOST', `the lock on offset ${offset} is no longer held by ${consumer} (expired, or the consumer left)`);
     }
-    if (opts.reason !== undefined) e.reason = opts.reason;
+    // A renew is no outcome, and changes nothing the state topic keeps: a reason it carried was kept in memory only
+    // (a snapshot wrote it, an update did not). The reason stays the one of the last release or reject.
+    if (opts.reason !== undefined && type !== 'renew') e.reason = opts.reason;
     switch (type) {
       case 'accept':
         this.lockedCount--;

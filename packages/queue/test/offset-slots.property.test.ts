@@ -21,31 +21,42 @@ it('OffsetSlots holds what a Map would, under any sequence of sets, deletes, dro
   fc.assert(
     fc.property(fc.array(opArb, { minLength: 1, maxLength: 200 }), (ops) => {
       const slots = new OffsetSlots<number>();
+      // The same operations on slots whose empty value is a number (as a share partition keeps timestamps): each
+      // offset reads as the Map's value, or as -1 or undefined where the Map has none.
+      const numeric = new OffsetSlots<number>(-1);
       const model = new Map<number, number>();
       let front = 0;
       for (const op of ops) {
         switch (op.kind) {
           case 'set':
             slots.set(front + op.at, op.value);
+            numeric.set(front + op.at, op.value);
             model.set(front + op.at, op.value);
             break;
           case 'delete':
             slots.delete(front + op.at);
+            numeric.delete(front + op.at);
             model.delete(front + op.at);
             break;
           case 'drop':
             front += op.by;
             slots.dropBefore(front);
+            numeric.dropBefore(front);
             for (const k of [...model.keys()]) if (k < front) model.delete(k);
             break;
           case 'clear':
             front = Math.max(0, front + op.at);
             slots.clear(front);
+            numeric.clear(front);
             model.clear();
             break;
         }
-        for (let o = front - 5; o < front + 45; o++) expect(slots.get(o), `offset ${o}`).toBe(model.get(o));
+        for (let o = front - 5; o < front + 45; o++) {
+          expect(slots.get(o), `offset ${o}`).toBe(model.get(o));
+          expect(numeric.get(o) ?? -1, `numeric offset ${o}`).toBe(model.get(o) ?? -1);
+        }
         for (const [k, v] of model) expect(slots.get(k)).toBe(v);
+        for (const [k, v] of model) expect(numeric.get(k)).toBe(v);
       }
     }),
     replayable('offset slots vs map', 300),
