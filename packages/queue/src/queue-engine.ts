@@ -17,6 +17,8 @@ const READ_BYTES = 1024 * 1024;
 const READ_BACK_BYTES = 64 * 1024;
 /** A long-poll on the log is re-armed this often; acks, releases and deadlines wake it earlier. */
 const APPEND_WAIT_MS = 30_000;
+/** Consumer ids remembered at most (see sameId); past that the memory starts over, which only costs speed. */
+const MAX_IDS = 4_096;
 
 /** What the engine needs from its host (the QueueManager). */
 export interface EngineContext {
@@ -97,6 +99,8 @@ export class QueueEngine {
   private queueDirty = false;
   private closed = false;
   private deadLetterRun: Promise<void> = Promise.resolve();
+  /** One string per consumer id (see sameId). */
+  private readonly ids = new Map<string, string>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -149,7 +153,8 @@ export class QueueEngine {
    * releases and the end of locks and delays all wake it. Resolves [] when `signal` aborts or `maxWaitMs` (by
    * the queue's clock; default: no limit) passes with nothing to deliver.
    */
-  async acquire(consumer: string, max: number, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Delivery[]> {
+  async acquire(id: string, max: number, opts: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<Delivery[]> {
+    const consumer = this.sameId(id);
     const { signal } = opts;
     const waitingSince = this.ctx.clock.now();
     const giveUpAt = opts.maxWaitMs === undefined ? Infinity : waitingSince + Math.max(0, opts.maxWaitMs);
@@ -176,8 +181,9 @@ export class QueueEngine {
   }
 
   /** Applies acknowledgements; each gets its error, or undefined. Resolves once the new states are durable. */
-  async acknowledge(consumer: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
+  async acknowledge(id: string, acks: AckRequest[]): Promise<(KlogError | undefined)[]> {
     this.checkOpen();
+    const consumer = this.sameId(id);
     const now = this.ctx.clock.now();
     const touched = new Set<PartitionRuntime>();
     let last: PartitionRuntime | undefined;
@@ -207,6 +213,7 @@ export class QueueEngine {
 
   /** The consumer is gone: its records are available again at once. */
   async leave(consumer: string): Promise<void> {
+    this.ids.delete(consumer);
     const now = this.ctx.clock.now();
     let released = 0;
     for (const pr of this.parts) released += pr.sp.releaseAll(consumer, now);
@@ -295,6 +302,19 @@ export class QueueEngine {
   private queueRecord(): StateRecord {
     this.queueDirty = false;
     return { kind: 'queue', name: this.name, value: { config: this.cfg, redrive: { ...this.redrivePositions } } };
+  }
+
+  /**
+   * The one string this engine uses for a consumer id. A host reads the id from the wire afresh for each request,
+   * and every ack compares it with the owner of its record: the same string compares at once, an equal one
+   * character by character.
+   */
+  private sameId(id: string): string {
+    const known = this.ids.get(id);
+    if (known !== undefined) return known;
+    if (this.ids.size >= MAX_IDS) this.ids.clear();
+    this.ids.set(id, id);
+    return id;
   }
 
   private checkOpen(): void {
