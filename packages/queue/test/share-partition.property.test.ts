@@ -166,9 +166,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** What the state writer would have on disk: every change handed over, folded in, through the record encoding. */
 function persist(sp: SharePartition, disk: PartitionState, snapshot: boolean): PartitionState {
-  const change = snapshot ? { snapshot: true, state: sp.snapshot() } : sp.takeChanges();
+  const change = snapshot ? { snapshot: true as const, state: sp.snapshot() } : sp.takeChanges();
   if (change === undefined) return disk;
-  const encoded = encodeStateRecord({ kind: change.snapshot ? 'snapshot' : 'update', name: 'q', topic: 't', partition: 0, value: change.state });
+  const where = { name: 'q', topic: 't', partition: 0 };
+  const encoded = encodeStateRecord(change.snapshot ? { kind: 'snapshot', ...where, value: change.state } : { kind: 'update', ...where, value: change.state });
   const decoded = decodeStateRecord(encoded.key, encoded.value);
   if (decoded === undefined || decoded.kind === 'queue') throw new Error('state record did not survive encoding');
   return decoded.kind === 'snapshot' ? decoded.value : applyUpdate(disk, decoded.value);
