@@ -1,6 +1,6 @@
 // The task and status records are written by hand (record-encoding.ts) to the bytes msgpackr makes of the same
-// object with the same key order: compared here with msgpackr's own output on random records, including the
-// values the hand path leaves to msgpackr (non-ASCII and long strings, errors, negative and odd numbers).
+// object with the same key order: compared here with msgpackr's own output on random records, including
+// non-ASCII and long strings, negative and odd numbers, and errors (which records.ts leaves to msgpackr).
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -38,7 +38,7 @@ const packr = new Packr({ useRecords: false, moreTypes: true });
 
 /**
  * A task record's bytes: what msgpackr makes of the message with its keys in this order (id, name, args,
- * enqueuedAt, tick), written by hand when record-encoding.ts covers its values.
+ * enqueuedAt, tick), written by hand (record-encoding.ts).
  */
 export function encodeTaskMessage(m: TaskMessage): Buffer {
   begin();
@@ -47,13 +47,13 @@ export function encodeTaskMessage(m: TaskMessage): Buffer {
   field(K.args, m.args);
   field(K.enqueuedAt, m.enqueuedAt);
   if (m.tick !== undefined) field(K.tick, m.tick);
-  return finish() ?? packr.pack(orderedMessage(m));
+  return finish();
 }
 
 /**
  * A status record's bytes: what msgpackr makes of it with its keys in this order (id, state, name, attempts,
- * updatedAt, then args, result, progress, retryAt, error when set), written by hand when record-encoding.ts
- * covers its values (not a record with an error: those are rare and go through msgpackr).
+ * updatedAt, then args, result, progress, retryAt, error when set), written by hand (record-encoding.ts), but
+ * for a record with an error: those are rare and go through msgpackr.
  */
 export function encodeStatusRecord(s: TaskStatusRecord): Buffer {
   if (s.error === undefined) {
@@ -67,17 +67,9 @@ export function encodeStatusRecord(s: TaskStatusRecord): Buffer {
     if (s.result !== undefined) field(K.result, s.result);
     if (s.progress !== undefined) field(K.progress, s.progress);
     if (s.retryAt !== undefined) field(K.retryAt, s.retryAt);
-    const bytes = finish();
-    if (bytes !== undefined) return bytes;
+    return finish();
   }
   return packr.pack(orderedStatus(s));
-}
-
-/** The message as an object with its keys in encodeTaskMessage's order. */
-export function orderedMessage(m: TaskMessage): TaskMessage {
-  const o: TaskMessage = { id: m.id, name: m.name, args: m.args, enqueuedAt: m.enqueuedAt };
-  if (m.tick !== undefined) o.tick = m.tick;
-  return o;
 }
 
 /** The status as an object with its keys in encodeStatusRecord's order. */
