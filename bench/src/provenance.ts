@@ -17,7 +17,8 @@ export function provenance(): Provenance {
     return r.status === 0 ? r.stdout : null;
   };
   const commit = git(['rev-parse', 'HEAD'])?.trim() ?? null;
-  // Untracked files count: a new source file changes what was built. Ignored ones (results, dist) do not.
-  const status = git(['status', '--porcelain']);
+  // Untracked files count: a new source file changes what was built. Ignored ones (dist) do not, nor anything in
+  // bench/results: a kept result (--save-as) is untracked until committed, and made the next invocation dirty.
+  const status = git(['status', '--porcelain', '--', '.', ':(exclude)bench/results']);
   return { commit, dirty: status === null ? null : status.trim() !== '' };
 }
