@@ -547,44 +547,31 @@ export class SharePartition {
 
   /**
    * The dirty records as runs in offset order, no longer dirty afterwards. They were marked in the order of the
-   * changes: a round's acquisitions ascend, and so do each consumer's acks, so the list is often in order already
-   * (taken as it is) or a few ascending stretches over a short span of the window (walked in place, no sort).
+   * changes: a round's acquisitions ascend, and so do each consumer's acks, so the list is mostly in order already
+   * and taken as it is; otherwise it is sorted.
    */
   private takeDirtyRuns(): RunTuple[] {
     const list = this.dirtyList;
     this.dirtyList = [];
     let live = 0;
     let ascending = true;
-    let min = Infinity;
-    let max = -Infinity;
     for (let i = 0; i < list.length; i++) {
       const o = list[i];
       const e = this.entry(o);
-      if (e === undefined || !e.dirty) continue; // left the window since it was marked
-      if (o < max) ascending = false;
-      if (o < min) min = o;
-      if (o > max) max = o;
+      if (e === undefined || !e.dirty) continue; // left the window since it was marked (or listed already)
+      e.dirty = false;
+      if (live > 0 && o < list[live - 1]) ascending = false;
       list[live++] = o;
     }
+    list.length = live;
+    if (!ascending) list.sort((a, b) => a - b);
     const runs: RunTuple[] = [];
-    if (live === 0) return runs;
-    if (ascending) {
-      for (let i = 0; i < live; i++) this.addDirtyRun(runs, list[i], this.entry(list[i])!);
-    } else if (max < this.endOffset && max - min < 4 * live) {
-      for (let o = min; o <= max; o++) {
-        const e = this.win.get(o)!;
-        if (e.dirty) this.addDirtyRun(runs, o, e);
-      }
-    } else {
-      const sorted = Float64Array.from(list.slice(0, live)).sort();
-      for (const o of sorted) this.addDirtyRun(runs, o, this.entry(o)!);
-    }
+    for (const o of list) this.addDirtyRun(runs, o, this.entry(o)!);
     return runs;
   }
 
   /** Adds a dirty record to the runs being handed over (as persisted(): ACQUIRED is stored as AVAILABLE). */
   private addDirtyRun(runs: RunTuple[], offset: number, e: Entry): void {
-    e.dirty = false;
     const state = e.state === RecordState.ACQUIRED ? RecordState.AVAILABLE : e.state;
     addToRuns(runs, offset, state, e.deliveryCount, e.notBefore, e.reason, e.cause, e.dlqFrom);
   }

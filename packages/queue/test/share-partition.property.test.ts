@@ -320,8 +320,8 @@ it('a share partition behaves as the model under any sequence of operations, res
 });
 
 it('the changes of many records, made in any order and handed over at any point, reach the writer whole', () => {
-  // A long window with acks scattered over it: the dirty records are handed over in order, scattered (sorted) or
-  // close together (walked in place); the writer's folded state must be the partition's whole state each time.
+  // A long window with acks scattered over it: the dirty records are handed over in order or scattered (sorted);
+  // the writer's folded state must be the partition's whole state each time.
   const limits: SharePartitionLimits = { ...LIMITS, maxRecordLocks: 1_000 };
   fc.assert(
     fc.property(
