@@ -17,6 +17,7 @@ export interface QueueAckOptions {
  */
 export abstract class QueueAcknowledgements {
   private final = false;
+  private deferred: Promise<void> | undefined;
 
   protected constructor(readonly topic: string, readonly partition: number, readonly offset: number) {}
 
@@ -45,6 +46,30 @@ export abstract class QueueAcknowledgements {
   /** Cannot be done: archive it (and write its dead letter, if the queue has a dead-letter topic). */
   reject(reason?: string): Promise<void> {
     return this.finish('reject', reason === undefined ? {} : { reason });
+  }
+
+  /**
+   * Done once `ready` resolves: accepted then, or released (with the queue's backoff and the error as reason) if
+   * `ready` rejects. Settled from now on, so a run() handler that calls it and returns frees its slot at once while
+   * `ready` (the write of the work's outcome, say) is on its way, and the record is still acknowledged only once
+   * that write landed: the outbox order, without holding a handler per write. run() waits for it as for its own
+   * acknowledgements. Resolves once the accept is answered; rejects with `ready`'s error once the release is sent.
+   */
+  acceptAfter(ready: Promise<unknown>): Promise<void> {
+    this.final = true;
+    this.deferred = ready.then(
+      () => this.acknowledge('accept', {}),
+      async (err: unknown) => {
+        await this.acknowledge('release', { reason: err instanceof Error ? err.message : String(err) });
+        throw err;
+      },
+    );
+    return this.deferred;
+  }
+
+  /** The acknowledgement acceptAfter will send, while it may still be on its way (for run(), which waits for it). */
+  get pendingAcceptance(): Promise<void> | undefined {
+    return this.deferred;
   }
 
   /** Keep the lock for another lockMs from now. */

@@ -55,7 +55,8 @@ const HANDLER_DONE = new Error('handler done');
  * While a handler runs, its record's lock is renewed once lockMs / 2 has passed since it last started (by 3/4 of the
  * lock at the latest; one timer per run()). A handler that resolves accepts its
  * record, one that throws releases it (with the queue's backoff, archived at the limit), one that acknowledged
- * the record itself is left alone. A handler is idle again once its ack is made, not answered, so the next record
+ * the record itself is left alone (one that called acceptAfter frees its slot at once, and run() still waits for
+ * that acknowledgement, as for its own). A handler is idle again once its ack is made, not answered, so the next record
  * overlaps the ack. Records fetched ahead and not started when the queue stops are released at once. run()
  * resolves only after every ack it made was answered, once the queue stopped (or fetch said to stop) and the
  * handlers finished. A fetch that throws rejects run(), after the running handlers finished.
@@ -172,6 +173,7 @@ async function handleOne<M extends RunnableMessage>(
   try {
     await handler(message, worker);
     if (!message.settled) settle(message.accept());
+    else if (message.pendingAcceptance !== undefined) settle(message.pendingAcceptance);
   } catch (err) {
     if (!message.settled) settle(message.release({ reason: err instanceof Error ? err.message : String(err) }));
     else host.ackFailed(message, err);

@@ -139,4 +139,38 @@ describe('runQueueHandlers', () => {
     expect(msgs[0].acks.map((a) => a.type)).toEqual(['accept']);
     expect(msgs.slice(1).map((m) => m.acks.map((a) => [a.type, a.opts.delayMs]))).toEqual([[['release', 0]], [['release', 0]], [['release', 0]]]);
   });
+
+  it('acceptAfter frees the slot at once, accepts only once the given write resolves (releases if it rejects), and run() waits for it', async () => {
+    const msgs = Array.from({ length: 3 }, (_, o) => new FakeMessage(o));
+    const stop = new AbortController();
+    const writes: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    const handled: number[] = [];
+    const failed: unknown[] = [];
+    let resolved = false;
+    // One handler: were the slot held until each write lands, only the first record would be handled.
+    const done = runQueueHandlers({ ...host([...msgs], stop, []), ackFailed: (_m, e) => void failed.push(e) }, 1, async (m) => {
+      handled.push(m.offset);
+      void m.acceptAfter(new Promise<void>((resolve, reject) => writes.push({ resolve, reject })));
+    }).then(() => {
+      resolved = true;
+    });
+    await turns(20);
+    expect(handled).toEqual([0, 1, 2]);
+    expect(msgs.every((m) => m.settled && m.acks.length === 0)).toBe(true); // nothing acknowledged before its write
+    writes[0]!.resolve();
+    writes[1]!.reject(new Error('append refused'));
+    await turns();
+    expect(msgs[0]!.acks.map((a) => a.type)).toEqual(['accept']);
+    expect(msgs[1]!.acks.map((a) => [a.type, a.opts.reason])).toEqual([['release', 'append refused']]);
+    expect(msgs[2]!.acks).toEqual([]);
+    for (const m of msgs) m.answer();
+    await turns();
+    expect(resolved).toBe(false); // record 2's write, and so its accept, still outstanding
+    writes[2]!.resolve();
+    await turns();
+    msgs[2]!.answer();
+    await done;
+    expect(msgs[2]!.acks.map((a) => a.type)).toEqual(['accept']);
+    expect(failed.map((e) => (e as Error).message)).toEqual(['append refused']);
+  });
 });

@@ -58,6 +58,11 @@ export interface TaskDelivery {
   readonly deliveryCount: number;
   readonly settled: boolean;
   accept(): Promise<void>;
+  /**
+   * Accepts once `ready` (the outcome's write) resolves, releases if it rejects; the handler may return at once,
+   * and its slot takes the next task while the write travels (the consumer still waits for this ack on close).
+   */
+  acceptAfter(ready: Promise<unknown>): Promise<void>;
   release(opts?: { delayMs?: number; reason?: string }): Promise<void>;
   reject(reason?: string): Promise<void>;
 }
@@ -102,6 +107,7 @@ export interface QueueDeliveryLike {
   readonly deliveryCount: number;
   readonly settled: boolean;
   accept(): Promise<void>;
+  acceptAfter(ready: Promise<unknown>): Promise<void>;
   release(opts?: { delayMs?: number; reason?: string }): Promise<void>;
   reject(reason?: string): Promise<void>;
 }
@@ -129,6 +135,10 @@ class QueueDelivery implements TaskDelivery {
 
   accept(): Promise<void> {
     return this.m.accept();
+  }
+
+  acceptAfter(ready: Promise<unknown>): Promise<void> {
+    return this.m.acceptAfter(ready);
   }
 
   release(opts?: { delayMs?: number; reason?: string }): Promise<void> {
