@@ -41,12 +41,18 @@ export interface LatencyRun {
   cpu: CpuSpent;
 }
 
-/** Workers started and warm (one task done end to end), a client, and CPU counters read around `body`. */
-async function withSetup<T>(s: Setup, body: (client: TaskClient) => Promise<T>): Promise<{ value: T; cpu: CpuSpent }> {
+/**
+ * Workers started, a client, `warmup` tasks run through them untimed (after one done end to end, so that topics,
+ * queue and connections exist), then CPU counters read around `body`. The warm-up is there because the workers,
+ * the client and the broker are long-lived processes whose first tens of thousands of tasks run through code the
+ * JIT has not optimised yet: a measurement of cold processes weighs that warm-up more, the fewer tasks it times.
+ */
+async function withSetup<T>(s: Setup, warmup: number, body: (client: TaskClient) => Promise<T>): Promise<{ value: T; cpu: CpuSpent }> {
   const workers = await TaskWorkerProcess.startAll(s.processes, { system: s.system, address: s.address, queue: s.queue, concurrency: s.concurrency });
   const client = await taskClient(s.system, s.address, s.queue);
   try {
-    await (await client.submit(-1)).started; // topics, queue and connections exist before the clock starts
+    await (await client.submit(-1)).started;
+    if (warmup > 0) await submitAll(client, warmup);
     const workerCpu = (): number => workers.reduce((sum, w) => sum + w.cpuSeconds(), 0);
     const clientCpu = (): number => {
       const u = process.cpuUsage();
@@ -62,27 +68,32 @@ async function withSetup<T>(s: Setup, body: (client: TaskClient) => Promise<T>):
   }
 }
 
-/** `tasks` no-op tasks enqueued with ENQUEUE_WINDOW calls in flight; timed from the first delay to the last outcome read. */
-export async function measureThroughput(s: Setup, tasks: number): Promise<ThroughputRun> {
-  const { value: seconds, cpu } = await withSetup(s, async (client) => {
+/** `tasks` no-op tasks enqueued with ENQUEUE_WINDOW calls in flight; resolves once every outcome is read. */
+async function submitAll(client: TaskClient, tasks: number): Promise<void> {
+  const outcomes: Promise<number>[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(ENQUEUE_WINDOW, tasks) }, async () => {
+    while (next < tasks) {
+      const i = next++;
+      outcomes.push((await client.submit(i)).started);
+    }
+  }));
+  await Promise.all(outcomes);
+}
+
+/** After `warmup` untimed tasks, `tasks` more, timed from the first delay to the last outcome read. */
+export async function measureThroughput(s: Setup, tasks: number, warmup: number): Promise<ThroughputRun> {
+  const { value: seconds, cpu } = await withSetup(s, warmup, async (client) => {
     const t0 = performance.now();
-    const outcomes: Promise<number>[] = [];
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(ENQUEUE_WINDOW, tasks) }, async () => {
-      while (next < tasks) {
-        const i = next++;
-        outcomes.push((await client.submit(i)).started);
-      }
-    }));
-    await Promise.all(outcomes);
+    await submitAll(client, tasks);
     return (performance.now() - t0) / 1_000;
   });
   return { tasks, seconds, tasksPerSec: tasks / seconds, cpu };
 }
 
-/** Tasks enqueued at a steady `rate` for `seconds`: the time from each delay call to its handler's start. */
-export async function measureLatency(s: Setup, rate: number, seconds: number): Promise<LatencyRun> {
-  const { value: samples, cpu } = await withSetup(s, async (client) => {
+/** After `warmup` untimed tasks, tasks enqueued at a steady `rate` for `seconds`: the time from each delay call to its handler's start. */
+export async function measureLatency(s: Setup, rate: number, seconds: number, warmup: number): Promise<LatencyRun> {
+  const { value: samples, cpu } = await withSetup(s, warmup, async (client) => {
     const total = Math.max(1, Math.round(rate * seconds));
     const latencies = new Float64Array(total);
     const outcomes: Promise<void>[] = [];

@@ -23,7 +23,10 @@ const CONCURRENCY = 16;
 const PROCESSES = [1, 4];
 
 export interface TasksSuiteSizes {
+  /** Tasks timed per throughput run. */
   tasks: number;
+  /** Tasks run untimed first, through the same processes, before each throughput and latency run. */
+  warmup: number;
   latencyRate: number;
   latencySeconds: number;
 }
@@ -36,12 +39,16 @@ export interface TasksResults {
 }
 
 /**
- * 20,000 tasks per throughput run: a run of 5,000 lasted under a second, so the workers' and the broker's JIT
- * warm-up and fixed costs weighed on it (klog spent about 330 µs of CPU per task over 5,000 and 190 µs over 50,000;
- * BullMQ 260 and 240); 20,000 takes a few seconds per run for either system.
+ * Each run first sends 20,000 tasks untimed through the processes it then times (both systems alike): task
+ * workers are long-lived, and cold processes spent most of a short run in the JIT's warm-up. Measured with klog's
+ * one worker process: about 150 µs of CPU per task over the first 20,000 tasks of fresh processes, 65–75 µs once
+ * warm (BullMQ's client and workers warm up too; Redis does not need to). Then 50,000 timed tasks, a few seconds
+ * per run for either system; the latency runs 10 s at 200 tasks/s (2,000 samples, so p99 is the 20th worst).
  */
 export function tasksSizes(quick: boolean): TasksSuiteSizes {
-  return quick ? { tasks: 2_000, latencyRate: 200, latencySeconds: 2 } : { tasks: 20_000, latencyRate: 200, latencySeconds: 5 };
+  return quick
+    ? { tasks: 2_000, warmup: 1_000, latencyRate: 200, latencySeconds: 2 }
+    : { tasks: 50_000, warmup: 20_000, latencyRate: 200, latencySeconds: 10 };
 }
 
 const SERVERS: Record<TaskSystemName, { target: () => Target | undefined }> = {
@@ -85,11 +92,11 @@ export async function runTasksSuite(options: BenchOptions, argv: string[]): Prom
     // Runs interleaved (klog, BullMQ, klog, …) so that a change in the machine's load falls on both systems.
     for (let run = 0; run < runs; run++) {
       for (const row of results.throughput) {
-        row.runs.push(await measureThroughput(setup(row.system, row.processes), sizes.tasks));
+        row.runs.push(await measureThroughput(setup(row.system, row.processes), sizes.tasks, sizes.warmup));
         process.stderr.write(`bench: tasks ${row.system} ${row.processes} process(es) run ${run + 1}: ${Math.round(row.runs.at(-1)!.tasksPerSec)} tasks/s\n`);
       }
       for (const row of results.latency) {
-        row.runs.push(await measureLatency(setup(row.system, row.processes), sizes.latencyRate, sizes.latencySeconds));
+        row.runs.push(await measureLatency(setup(row.system, row.processes), sizes.latencyRate, sizes.latencySeconds, sizes.warmup));
         const last = row.runs.at(-1)!;
         process.stderr.write(`bench: tasks ${row.system} latency run ${run + 1}: p50 ${last.p50.toFixed(2)} ms, p99 ${last.p99.toFixed(2)} ms\n`);
       }
@@ -101,7 +108,8 @@ export async function runTasksSuite(options: BenchOptions, argv: string[]): Prom
     `## Background tasks — ${startedAt.toISOString()}`,
     '',
     `Node ${process.version}, ${availableParallelism()} CPUs. Worker processes run ${CONCURRENCY} tasks at once each; one client enqueues ` +
-      `(${sizes.tasks.toLocaleString('en-US')} no-op tasks per throughput run) and reads every outcome back. Median of ${runs} run(s) [min–max].`,
+      `(${sizes.tasks.toLocaleString('en-US')} no-op tasks per throughput run, after ${sizes.warmup.toLocaleString('en-US')} untimed ones through the same processes) ` +
+      `and reads every outcome back. Median of ${runs} run(s) [min–max].`,
   ];
   const warning = loadWarning(loadAtStart);
   if (warning) header.push('', warning);
