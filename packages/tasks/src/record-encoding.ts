@@ -1,7 +1,7 @@
 import { encodedKey, MsgpackWriter } from '@klog/protocol';
 
 /**
- * The two record kinds of this layer (records.ts) written by hand, with the protocol's MsgpackWriter: byte for
+ * The record kinds of this layer (records.ts) written by hand, with the protocol's MsgpackWriter: byte for
  * byte what msgpackr's `pack` makes of the same object with the keys in the order written here
  * (test/tasks/record-encoding.test.ts compares the two on random records). Every task costs one or two of these,
  * and msgpackr's general path (walking the object's keys, testing each value's type) was a visible part of a
@@ -13,7 +13,7 @@ import { encodedKey, MsgpackWriter } from '@klog/protocol';
 export const RECORD_KEYS = {
   id: encodedKey('id'), state: encodedKey('state'), name: encodedKey('name'), attempts: encodedKey('attempts'),
   updatedAt: encodedKey('updatedAt'), args: encodedKey('args'), result: encodedKey('result'), progress: encodedKey('progress'),
-  retryAt: encodedKey('retryAt'), enqueuedAt: encodedKey('enqueuedAt'), tick: encodedKey('tick'),
+  retryAt: encodedKey('retryAt'), enqueuedAt: encodedKey('enqueuedAt'), tick: encodedKey('tick'), at: encodedKey('at'),
 };
 
 type Value = string | number | boolean | Buffer;

@@ -33,6 +33,14 @@ export interface TaskStatusRecord {
   retryAt?: number;
 }
 
+/**
+ * The value of one record of the revokes topic (its key is the task id): a revoke was written to the results
+ * topic at `at` (ms since the epoch). Only its presence matters to a worker, which then reads the task's state.
+ */
+export interface RevokeNotice {
+  at: number;
+}
+
 // Plain maps for plain objects: these records are read by other processes and other versions.
 const packr = new Packr({ useRecords: false, moreTypes: true });
 
@@ -81,6 +89,18 @@ export function orderedStatus(s: TaskStatusRecord): TaskStatusRecord {
   if (s.retryAt !== undefined) o.retryAt = s.retryAt;
   if (s.error !== undefined) o.error = s.error;
   return o;
+}
+
+/** A revoke notice's bytes: what msgpackr makes of `{ at }`, written by hand (record-encoding.ts). */
+export function encodeRevokeNotice(n: RevokeNotice): Buffer {
+  begin();
+  field(K.at, n.at);
+  return finish();
+}
+
+export function decodeRevokeNotice(bytes: Buffer): RevokeNotice | undefined {
+  const v = safeUnpack(bytes) as Partial<RevokeNotice> | undefined;
+  return v === undefined || v === null || typeof v.at !== 'number' ? undefined : { at: v.at };
 }
 
 export function decodeTaskMessage(bytes: Buffer): TaskMessage | undefined {

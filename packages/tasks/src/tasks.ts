@@ -5,8 +5,9 @@ import { defaultLogger, KlogError, type Logger, type LogStore } from '@klog/log-
 import { deliverAtHeader, systemClock, type Clock } from '@klog/queue';
 import { AppendBatcher } from './append-batcher.js';
 import { encodeValue } from './codec.js';
-import { encodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
+import { encodeRevokeNotice, encodeTaskMessage, type TaskMessage, type TaskStatusRecord } from './records.js';
 import { ResultsView } from './results-view.js';
+import { RevokesView } from './revokes-view.js';
 import { ScheduleClaims } from './schedule-claims.js';
 import { cronSchedule, intervalSchedule, tickId, type Schedule } from './scheduler.js';
 import { StatusWriter } from './status-writer.js';
@@ -28,7 +29,7 @@ export interface TasksOptions {
   client?: Omit<ClientOptions, 'brokers'>;
   /** Run embedded over this LogStore instead of a broker. */
   store?: LogStore;
-  /** Names the topics: `<app>` (the queue), `<app>.results`, `<app>.claims`, `dlq.<app>`. Default 'tasks'. */
+  /** Names the topics: `<app>` (the queue), `<app>.results`, `<app>.claims`, `<app>.revokes`, `dlq.<app>`. Default 'tasks'. */
   app?: string;
   /** Partitions of the queue's topic when it is created (default 1; queue members may outnumber partitions). */
   partitions?: number;
@@ -68,6 +69,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   private readonly schedules: Schedule[] = [];
   private readonly transport: TaskTransport;
   private readonly results: ResultsView;
+  private readonly revokes: RevokesView;
   private readonly claims: ScheduleClaims;
   private readonly writer: StatusWriter;
   private readonly appends: AppendBatcher;
@@ -86,6 +88,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
       ? new EmbeddedTransport(opts.store, opts.clock)
       : new RemoteTransport({ ...opts.client, brokers: opts.brokers ?? [process.env.KLOG_BROKER ?? '127.0.0.1:7420'] });
     this.results = new ResultsView(this.transport, this.topics.results, this.logger);
+    this.revokes = new RevokesView(this.transport, this.topics.revokes, this.logger);
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
     this.appends = new AppendBatcher(this.transport);
     this.writer = new StatusWriter(this.appends, this.topics.results, this.clock);
@@ -142,14 +145,17 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
 
   /**
    * Cancels a task: one not started yet never runs; a running one has its ctx.signal aborted and its outcome
-   * dropped. Resolves false when the task had already finished (nothing to revoke).
+   * dropped. Resolves false when the task had already finished (nothing to revoke). Writes REVOKED to the results
+   * topic, then a notice to the revokes topic, which is what workers follow.
    */
   async revoke(id: string): Promise<boolean> {
     await this.ready();
     const known = await this.results.get(id);
     if (known !== undefined && isFinal(known.state)) return false;
     const offset = await this.writer.write({ id, name: known?.name ?? '', state: 'REVOKED', attempts: known?.attempts ?? 0, ...(known?.args ? { args: known.args } : {}) });
-    await this.results.reach(offset);
+    // The notice only once the state is written: a worker that reads it then finds the REVOKED in the results topic.
+    const notice = this.appends.append(this.topics.revokes, { key: id, value: encodeRevokeNotice({ at: this.clock.now() }) });
+    await Promise.all([this.results.reach(offset), notice]);
     return true;
   }
 
@@ -168,13 +174,16 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
   async worker(opts: WorkerOptions = {}): Promise<Worker> {
     await this.ready();
     await this.transport.setUpQueue(this.setup());
+    // The worker reads states only now and then (redeliveries, revoke notices): the view need not follow the
+    // topic in between.
+    this.results.stopWhenIdle(this.clock);
     const worker = new Worker({
-      transport: this.transport, results: this.results, claims: this.claims, writer: this.writer, specs: this.specs,
+      transport: this.transport, results: this.results, revokes: this.revokes, claims: this.claims, writer: this.writer, specs: this.specs,
       clock: this.clock, logger: this.logger, schedules: this.schedules, enqueueTick: (s, t) => this.enqueueTick(s, t),
     }, opts);
     this.workers.add(worker);
     void worker.done.then(() => this.workers.delete(worker));
-    worker.start();
+    await worker.start();
     if (opts.handleSignals ?? true) {
       const stop = (): void => void worker.stop();
       process.once('SIGTERM', stop);
@@ -193,6 +202,7 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     this.closed = true;
     await Promise.all([...this.workers].map((w) => w.stop()));
     await this.results.close();
+    await this.revokes.close();
     await this.claims.close();
     await this.transport.close();
   }

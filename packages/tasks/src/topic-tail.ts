@@ -4,8 +4,8 @@ import type { TailedRecord, TaskTransport } from './transport.js';
 /**
  * How a tail may space its reads: after a read that brought records, wait `gapMs` before the next one unless
  * someone waits on the tail (`reach`, `sync`) or `urgent()` says so (a wait cut short by `hurry`). One read then
- * brings all that was written over the gap, rather than one read per append: for a reader nobody waits on (a
- * worker's view of the results topic, which only looks for revokes) that is most of the requests it sends.
+ * brings all that was written over the gap, rather than one read per append: for a reader nobody waits on (the
+ * results view of a process that read a status once) that is most of the requests it sends.
  */
 export interface TailPace {
   gapMs: number;
@@ -138,4 +138,13 @@ export class TopicTail {
       }
     }
   }
+}
+
+/**
+ * Drops the entries of a view folded from `topic` whose record is before the partition's start: retention deleted
+ * it, so the id reads as unknown again, as in a process that starts now, and the view stays about as big as the topic.
+ */
+export async function forgetDeleted<V>(transport: TaskTransport, topic: string, entries: Map<string, V>, offsetOf: (v: V) => number): Promise<void> {
+  const start = await transport.startOffset(topic, 0);
+  for (const [id, v] of entries) if (offsetOf(v) < start) entries.delete(id);
 }

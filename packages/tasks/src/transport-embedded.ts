@@ -20,6 +20,7 @@ export class EmbeddedTransport implements TaskTransport {
     };
     await create(s.topics.queue, { partitions: s.partitions });
     await create(s.topics.results, { partitions: 1, cleanupPolicy: 'compact,delete', retentionMs: s.resultTtlMs });
+    await create(s.topics.revokes, { partitions: 1, cleanupPolicy: 'compact,delete', retentionMs: s.resultTtlMs });
     await create(s.topics.claims, { partitions: 1, retentionMs: s.claimsRetentionMs });
     await create(s.topics.deadLetters, { partitions: 1 });
   }

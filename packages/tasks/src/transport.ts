@@ -11,19 +11,24 @@ export interface TaskTopics {
   results: string;
   /** Claims of periodic ticks: the first claim of a tick id runs it. */
   claims: string;
+  /**
+   * One small notice per revoke (key = task id), appended after its REVOKED state: what a worker follows instead
+   * of the whole results topic to learn of revokes.
+   */
+  revokes: string;
   /** Dead letters of tasks whose last attempt failed. */
   deadLetters: string;
 }
 
 export function topicsFor(app: string): TaskTopics {
-  return { queue: app, results: `${app}.results`, claims: `${app}.claims`, deadLetters: `dlq.${app}` };
+  return { queue: app, results: `${app}.results`, claims: `${app}.claims`, revokes: `${app}.revokes`, deadLetters: `dlq.${app}` };
 }
 
 export interface TransportSetup {
   topics: TaskTopics;
   partitions: number;
   lockMs: number;
-  /** Retention of the results topic (compact,delete): a status not updated for this long is deleted. */
+  /** Retention of the results and revokes topics (compact,delete): a status not updated for this long is deleted. */
   resultTtlMs: number;
   claimsRetentionMs: number;
 }

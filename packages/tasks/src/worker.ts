@@ -6,6 +6,7 @@ import { Interrupt } from './interrupt.js';
 import { RateLimiter } from './rate-limit.js';
 import { decodeTaskMessage, type TaskMessage } from './records.js';
 import type { ResultsView } from './results-view.js';
+import type { RevokesView } from './revokes-view.js';
 import { runAttempt, type AttemptOutcome } from './run-attempt.js';
 import type { ScheduleClaims } from './schedule-claims.js';
 import { Scheduler, type Schedule } from './scheduler.js';
@@ -30,6 +31,7 @@ export interface WorkerOptions {
 export interface WorkerDeps {
   transport: TaskTransport;
   results: ResultsView;
+  revokes: RevokesView;
   claims: ScheduleClaims;
   writer: StatusWriter;
   specs: ReadonlyMap<string, TaskSpec>;
@@ -47,6 +49,11 @@ const UNKNOWN_TASK_DELAY_MS = 5_000;
  * Takes tasks from the queue and runs them: at least once (a crashed worker's tasks come back after its lock
  * runs out or its connection closes), each attempt's state written to the results topic before its record is
  * acknowledged, so a redelivered task that already finished is not run again.
+ *
+ * The worker follows the revokes topic, not the results topic: a task delivered for the first time with no
+ * revoke notice runs without any state being read. The results topic is read (through the process's view, which
+ * starts on demand) only for a redelivery, whose outcome may already be written, and for a task with a notice,
+ * whose state decides whether the revoke is current or history.
  */
 export class Worker {
   private consumer: TaskConsumer | undefined;
@@ -55,6 +62,7 @@ export class Worker {
   private readonly running = new Map<string, Run>();
   private readonly limiters = new Map<string, RateLimiter>();
   private readonly stopping = new AbortController();
+  private stopNotices: (() => void) | undefined;
   private stopped: Promise<void> | undefined;
   /** Settles when the worker has stopped. */
   readonly done: Promise<void>;
@@ -72,9 +80,14 @@ export class Worker {
     return [...this.deps.specs.keys()];
   }
 
-  start(): void {
+  /** Resolves once the worker takes tasks: after it has read every revoke notice written before it started. */
+  async start(): Promise<void> {
     const concurrency = Math.max(1, Math.trunc(this.opts.concurrency ?? 1));
-    this.deps.results.start();
+    this.stopNotices = this.deps.revokes.onNotice((id) => {
+      const run = this.running.get(id);
+      if (run !== undefined) this.confirmRevoke(id, run);
+    });
+    await this.deps.revokes.follow();
     this.consumer = this.deps.transport.consume({ concurrency, eachDelivery: (d) => this.handle(d) });
     if (this.deps.schedules.length > 0) {
       this.scheduler = new Scheduler(this.deps.schedules, this.deps.enqueueTick, this.deps.claims, this.deps.clock, this.deps.logger);
@@ -87,6 +100,7 @@ export class Worker {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping.abort();
+      this.stopNotices?.();
       const graceOver = new AbortController();
       void this.deps.clock.sleep(this.opts.graceMs ?? 30_000, graceOver.signal).then(() => {
         if (graceOver.signal.aborted) return;
@@ -117,12 +131,12 @@ export class Worker {
       await d.accept(); // another copy of this tick runs it
       return;
     }
-    // A first delivery reads the view as it is (a revoke it has not read yet still interrupts the run as soon as
-    // it arrives); a redelivery reads it up to date, since its outcome may just have been written by a worker that
-    // died before acknowledging.
-    // A final state read without syncing may be an earlier run's, before `klog task retry` enqueued it again: sync.
-    let known = d.deliveryCount === 1 ? this.deps.results.peek(msg.id) : await this.deps.results.get(msg.id);
-    if (known !== undefined && isFinal(known.state) && d.deliveryCount === 1) known = await this.deps.results.get(msg.id);
+    // A first delivery with no revoke notice runs without reading its state (a notice read later still interrupts
+    // the run). A notice, or a redelivery (whose outcome may have been written by a worker that died before
+    // acknowledging), reads the state up to date: a REVOKED there is current, and one followed by PENDING is
+    // history (`klog task retry` enqueued it again).
+    const noticeAt = this.deps.revokes.noticeAt(msg.id);
+    const known = d.deliveryCount > 1 || noticeAt >= 0 ? await this.deps.results.get(msg.id) : undefined;
     if (known !== undefined && isFinal(known.state)) {
       // Revoked before it ran, or a redelivery of a task whose outcome was written before its record's ack.
       if (known.state === 'REVOKED' && known.args === undefined) {
@@ -147,10 +161,11 @@ export class Worker {
       await d.release({ delayMs: 0, reason: 'worker stopping' });
       return;
     }
-    await this.execute(d, msg, spec, attempt);
+    await this.execute(d, msg, spec, attempt, noticeAt);
   }
 
-  private async execute(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number): Promise<void> {
+  /** `noticeAt`: the latest revoke notice of the task that handle() took into account (-1: none). */
+  private async execute(d: TaskDelivery, msg: TaskMessage, spec: TaskSpec, attempt: number, noticeAt: number): Promise<void> {
     const { writer } = this.deps;
     const base = { id: msg.id, name: msg.name, args: msg.args };
     let args: unknown[];
@@ -171,12 +186,8 @@ export class Worker {
       if (run.revoked()) run.interrupt.abort('revoked');
     }, (err: unknown) => this.deps.logger.warn({ err, id: msg.id }, 'writing the STARTED state failed'));
     this.running.set(msg.id, run);
-    // Only the running tasks' states are looked at here (for a revoke): the view decodes no other task's.
-    const unwatch = this.deps.results.watch(msg.id, (s, offset) => {
-      if (s.state !== 'REVOKED') return;
-      run.revokedAt = Math.max(run.revokedAt, offset);
-      if (run.revoked()) run.interrupt.abort('revoked');
-    }, { paced: true });
+    // A notice read since handle() looked (while a rate limit held the task, say) was for no running task.
+    if (this.deps.revokes.noticeAt(msg.id) > noticeAt) this.confirmRevoke(msg.id, run);
     try {
       let ended = false;
       // A handler left running after its attempt ended (timeout, revoke) must not write over the outcome.
@@ -191,9 +202,21 @@ export class Worker {
       ended = true;
       await this.settle(d, msg, spec, attempt, outcome, run, started);
     } finally {
-      unwatch();
       this.running.delete(msg.id);
     }
+  }
+
+  /**
+   * A revoke notice for a running task: its state, read up to date, decides. The run is interrupted if the task's
+   * latest record is REVOKED and comes after the attempt's STARTED (see Run); a notice of an older revoke (before a
+   * `klog task retry`) finds a later state, or a REVOKED before the STARTED, and changes nothing.
+   */
+  private confirmRevoke(id: string, run: Run): void {
+    this.deps.results.latestOf(id).then((latest) => {
+      if (latest === undefined || latest.status.state !== 'REVOKED') return;
+      run.revokedAt = Math.max(run.revokedAt, latest.offset);
+      if (run.revoked()) run.interrupt.abort('revoked');
+    }, (err: unknown) => this.deps.logger.warn({ err, id }, 'reading the state of a task with a revoke notice failed; it runs on'));
   }
 
   /** `started`: the attempt's STARTED, which the outcome replaces if it has not been sent yet (status-writer.ts). */
@@ -251,8 +274,8 @@ export class Worker {
 /**
  * One running attempt. A REVOKED record interrupts it only when it comes after the attempt's STARTED record
  * (`since`, known once that write is answered): an older one is history, such as the revoke before a
- * `klog task retry`, which a view still catching up reads late. Until `since` is known, the newest REVOKED
- * offset read is kept and compared then.
+ * `klog task retry`, whose notice a worker may read late. Until `since` is known, the newest REVOKED offset read
+ * is kept and compared then.
  */
 class Run {
   readonly interrupt = new Interrupt();
