@@ -1,10 +1,10 @@
-// The task and status records are written by hand (record-encoding.ts) to the bytes msgpackr makes of the same
+// The task, status and revoke-notice records are written by hand (record-encoding.ts) to the bytes msgpackr makes of the same
 // object with the same key order: compared here with msgpackr's own output on random records, including
 // non-ASCII and long strings, negative and odd numbers, and errors (which records.ts leaves to msgpackr).
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeStatusRecord, decodeTaskMessage, encodeStatusRecord, encodeTaskMessage, TASK_STATES, type TaskMessage, type TaskStatusRecord } from '@klog/tasks';
+import { decodeRevokeNotice, decodeStatusRecord, decodeTaskMessage, encodeRevokeNotice, encodeStatusRecord, encodeTaskMessage, TASK_STATES, type TaskMessage, type TaskStatusRecord } from '@klog/tasks';
 import { propertyParameters } from '../reliability/fuzz-seed.js';
 
 // msgpackr as @klog/tasks itself resolves it: the reference encoder, configured as records.ts configures it.
@@ -50,6 +50,17 @@ describe('task and status records', () => {
       expect(written.equals(reference.pack(inOrder(m, ['id', 'name', 'args', 'enqueuedAt', 'tick'])))).toBe(true);
       expect(decodeTaskMessage(written)).toEqual(m);
     }), propertyParameters(300));
+  });
+
+  it('a revoke notice is written byte for byte as msgpackr writes { at }, and decodes to itself', () => {
+    fc.assert(fc.property(number, (at) => {
+      const written = encodeRevokeNotice({ at });
+      expect(written.equals(reference.pack({ at }))).toBe(true);
+      expect(decodeRevokeNotice(written)).toEqual({ at });
+    }), propertyParameters(300));
+    // The bytes of a notice as docs/tasks.md shows them: a map 16 of one key, `at`, a float 64 (as msgpackr writes integers above 2^32).
+    expect(encodeRevokeNotice({ at: 1_764_528_000_123 }).toString('hex')).toBe('de0001a26174cb4279ad6108c7b000');
+    expect(decodeRevokeNotice(Buffer.from('not msgpack'))).toBeUndefined();
   });
 
   it('a typical status is written by the hand path (its bytes are a map 16 with the id first)', () => {

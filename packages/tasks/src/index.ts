@@ -20,6 +20,6 @@ export { TASK_ERRORS } from '@klog/protocol';
 export type { TaskErrorCode } from '@klog/protocol';
 export { topicsFor } from './transport.js';
 export type { TaskTopics } from './transport.js';
-// The record formats of the tasks and results topics (docs/tasks.md), for tools that read those topics.
-export { decodeStatusRecord, decodeTaskMessage, encodeStatusRecord, encodeTaskMessage } from './records.js';
-export type { TaskMessage, TaskStatusRecord } from './records.js';
+// The record formats of the tasks, results and revokes topics (docs/tasks.md), for tools that read those topics.
+export { decodeRevokeNotice, decodeStatusRecord, decodeTaskMessage, encodeRevokeNotice, encodeStatusRecord, encodeTaskMessage } from './records.js';
+export type { RevokeNotice, TaskMessage, TaskStatusRecord } from './records.js';
