@@ -1,7 +1,7 @@
 // Each process's view of the results topic, over a real broker. It reads with gaps while nobody in its process
-// waits on it (a worker's view looks only for revokes of its running tasks): what must still hold, with the view
-// kept busy by a stream of short tasks so that it is between two paced reads most of the time. And it forgets the
-// tasks whose records retention deleted.
+// waits on it, and a worker learns of revokes from the revokes topic, reading a task's state only on a notice: what
+// must still hold, with a stream of short tasks flowing the whole time. And it forgets the tasks whose records
+// retention deleted.
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTasks, type Tasks } from '@klog/tasks';
 import { clientFor, removeTempDirs, startTestBroker } from '../broker/fixture.js';
