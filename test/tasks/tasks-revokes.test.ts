@@ -5,14 +5,16 @@
 // unused and folds the topic again from its start when next needed. Embedded, two tasks objects over one store:
 // one runs the worker, the other enqueues, revokes and waits for results, as two processes would.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createTasks, encodeRevokeNotice, type Tasks } from '@klog/tasks';
+import { createTasks, encodeRevokeNotice, encodeStatusRecord, type TaskContext, type Tasks } from '@klog/tasks';
 import { embeddedApp, silentLogger, until, type EmbeddedApp } from './helpers.js';
 
 let app: EmbeddedApp | undefined;
 let workerSide: Tasks | undefined;
 
 afterEach(async () => {
-  await workerSide?.close();
+  const closing = workerSide?.close();
+  app?.clock.advance(30_000); // the grace period of a task a failed test left running
+  await closing;
   await app?.close();
   workerSide = undefined;
   app = undefined;
@@ -146,6 +148,35 @@ describe('tasks: revokes reach workers through the revokes topic', () => {
     release();
     expect(await gated.handle(id).result({ timeoutMs: 10_000 })).toBe('done');
     expect((await client.status(victim)).state).toBe('REVOKED');
+  });
+
+  it('a revoke followed by the attempt\'s own progress before its notice is read still interrupts the run', async () => {
+    app = await embeddedApp();
+    const { tasks: client, store, clock } = app;
+    const { tasks: worker } = workerTasks(app);
+    workerSide = worker;
+    let context: TaskContext | undefined;
+    let abortedWith: unknown;
+    const define = (side: Tasks) => side.define('reporting', async (ctx) => {
+      context = ctx;
+      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
+        abortedWith = ctx.signal.reason;
+        reject(new Error(String(ctx.signal.reason)));
+      }, { once: true }));
+    });
+    define(worker);
+    const reporting = define(client);
+    await worker.worker({ handleSignals: false });
+    const handle = await reporting.delay();
+    await until(async () => (await client.status(handle.id)).state === 'STARTED', 'its STARTED is written');
+    // The three records in this order, as a revoke racing with progress writes them: REVOKED (what revoke writes
+    // first), the attempt's progress, then the notice.
+    await store.append(worker.topics.results, [{ key: Buffer.from(handle.id), value: encodeStatusRecord({ id: handle.id, name: 'reporting', state: 'REVOKED', attempts: 1, updatedAt: clock.now() }) }]);
+    context!.progress(50);
+    await until(async () => (await client.status(handle.id)).progress === 50, 'the progress is written after the REVOKED');
+    await store.append(worker.topics.revokes, [{ key: Buffer.from(handle.id), value: encodeRevokeNotice({ at: clock.now() }) }]);
+    await until(() => abortedWith !== undefined, 'the running task is interrupted', 5_000);
+    expect(abortedWith).toBe('revoked');
   });
 
   it('a worker process\'s results view stops after a minute unused, and starts again from scratch when needed', async () => {

@@ -207,16 +207,26 @@ export class Worker {
   }
 
   /**
-   * A revoke notice for a running task: its state, read up to date, decides. The run is interrupted if the task's
-   * latest record is REVOKED and comes after the attempt's STARTED (see Run); a notice of an older revoke (before a
+   * A revoke notice for a running task: its state, read up to date, decides. The run is interrupted by a REVOKED
+   * that comes after the attempt's STARTED (see Run): the task's latest record, or any REVOKED of it the view reads
+   * while it catches up (the attempt's own progress may have followed it). A notice of an older revoke (before a
    * `klog task retry`) finds a later state, or a REVOKED before the STARTED, and changes nothing.
    */
   private confirmRevoke(id: string, run: Run): void {
+    const revokedAt = (offset: number): void => {
+      run.revokedAt = Math.max(run.revokedAt, offset);
+    };
+    const unwatch = this.deps.results.watch(id, (s, offset) => {
+      if (s.state === 'REVOKED') revokedAt(offset);
+    });
     this.deps.results.latestOf(id).then((latest) => {
-      if (latest === undefined || latest.status.state !== 'REVOKED') return;
-      run.revokedAt = Math.max(run.revokedAt, latest.offset);
+      unwatch();
+      if (latest?.status.state === 'REVOKED') revokedAt(latest.offset);
       if (run.revoked()) run.interrupt.abort('revoked');
-    }, (err: unknown) => this.deps.logger.warn({ err, id }, 'reading the state of a task with a revoke notice failed; it runs on'));
+    }, (err: unknown) => {
+      unwatch();
+      this.deps.logger.warn({ err, id }, 'reading the state of a task with a revoke notice failed; it runs on');
+    });
   }
 
   /** `started`: the attempt's STARTED, which the outcome replaces if it has not been sent yet (status-writer.ts). */
