@@ -448,7 +448,7 @@ export class QueueEngine {
    */
   private async waitForWork(giveUpAt: number, pickedAt: number, signal?: AbortSignal): Promise<void> {
     const ac = new AbortController();
-    const stop = (): void => ac.abort();
+    const stop = (): void => ac.abort(WAIT_OVER);
     this.wakers.add(stop);
     signal?.addEventListener('abort', stop, { once: true });
     try {
@@ -464,12 +464,18 @@ export class QueueEngine {
       if (this.closed || signal?.aborted) return;
       await Promise.race(waits);
     } finally {
-      ac.abort();
+      ac.abort(WAIT_OVER);
       this.wakers.delete(stop);
       signal?.removeEventListener('abort', stop);
     }
   }
 }
+
+/**
+ * The reason a wait for work is ended with: given, because abort() without one builds a DOMException (with its
+ * stack) every time, and a busy queue ends a wait for every fetch it answers.
+ */
+const WAIT_OVER = new Error('wait for work over');
 
 function limitsOf(cfg: QueueConfig): SharePartitionLimits {
   return {
