@@ -5,6 +5,7 @@ import { readBatchHeader, validateBatch, type BatchHeader } from './batch/record
 import { walkBatches, type PositionalReader } from './batch-walker.js';
 import { KlogError, isKlogError } from './errors.js';
 import type { HandlePool, PooledFile } from './handle-pool.js';
+import { RecentBatches } from './recent-batches.js';
 import { SparseIndex } from './sparse-index.js';
 import { appendOffsetEntry, appendTimeEntry, createOffsetIndex, createTimeIndex, readOffsetEntry, readTimeEntry } from './segment-indexes.js';
 import { segmentPaths } from './segment-files.js';
@@ -14,6 +15,11 @@ import {
 
 /** Bytes of log between two index entries (Kafka's index.interval.bytes default). */
 export const INDEX_INTERVAL_BYTES = 4096;
+/**
+ * Batches whose exact positions a segment remembers, newest last (see Segment.positionFor): enough for readers at
+ * the tail, which ask for what was appended a moment ago.
+ */
+const RECENT_BATCHES = 64;
 
 export interface BatchSlice {
   buf: Buffer;
@@ -43,6 +49,8 @@ export class Segment implements PooledFile, RecoverableSegment {
   private fd: number | null = null;
   private writable = false;
   private retired = false;
+  /** Exact positions of the last batches indexed (see positionFor). */
+  private readonly recent = new RecentBatches(RECENT_BATCHES);
   /** Descriptors released while in use; closed when the last user is done (a closed number could be reused). */
   private fdsToClose: number[] = [];
   /** Bytes written since the last fdatasync; a descriptor closed by the pool does not lose them (see sync). */
@@ -200,6 +208,7 @@ export class Segment implements PooledFile, RecoverableSegment {
     // No descriptor: the write failed reopening it, so it wrote nothing.
     if (this.fd !== null) ftruncateSync(this.fd, size);
     this.size = size;
+    this.recent.dropFrom(size);
   }
 
   /**
@@ -266,6 +275,7 @@ export class Segment implements PooledFile, RecoverableSegment {
   /** Records a batch that is now at position `size` in the file. */
   indexBatch(header: BatchHeader, length: number): void {
     const position = this.size;
+    this.recent.remember(header.baseOffset, position);
     const relative = header.baseOffset - this.baseOffset;
     if (header.maxTimestamp > this.maxTimestamp) this.maxTimestamp = header.maxTimestamp;
     if (position === 0 || this.bytesSinceIndex >= INDEX_INTERVAL_BYTES) {
@@ -280,6 +290,7 @@ export class Segment implements PooledFile, RecoverableSegment {
   }
 
   resumeIndexingAt(position: number): void {
+    this.recent.clear();
     this.size = position;
     this.bytesSinceIndex = position === 0 ? 0 : INDEX_INTERVAL_BYTES;
   }
@@ -350,7 +361,15 @@ export class Segment implements PooledFile, RecoverableSegment {
   }
 
   /** File position of the last indexed batch starting at or before `offset`. */
+  /**
+   * Where to start walking for `offset`: a batch at or before it. The offset index is sparse (an entry per
+   * INDEX_INTERVAL_BYTES), so a read from it walks, parses and copies every batch from the entry on; a reader
+   * at the tail of a partition taking small appends (a queue, a results topic) walked tens of batches per read
+   * to reach the one or two it wanted. The positions of the last RECENT_BATCHES batches are kept exactly.
+   */
   private positionFor(offset: number): number {
+    const recent = this.recent.positionFor(offset);
+    if (recent >= 0) return recent;
     const i = this.offsetIndex.floor(offset - this.baseOffset);
     return i < 0 ? 0 : readOffsetEntry(this.offsetIndex, i).position;
   }
