@@ -40,3 +40,14 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/**
+ * A promise that rejects, with an Error naming ctx.signal's reason, once the attempt is aborted (revoke, timeout,
+ * shutdown): what a handler awaits to stand for work that listens to its signal. `onAbort` sees the raw reason first.
+ */
+export function abortedOf(ctx: { signal: AbortSignal }, onAbort: (reason: unknown) => void = () => {}): Promise<never> {
+  return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
+    onAbort(ctx.signal.reason);
+    reject(new Error(String(ctx.signal.reason)));
+  }, { once: true }));
+}

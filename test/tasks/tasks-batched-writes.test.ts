@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskState } from '@klog/tasks';
 import { propertyParameters } from '../reliability/fuzz-seed.js';
-import { embeddedApp, until, type EmbeddedApp } from './helpers.js';
+import { abortedOf, embeddedApp, until, type EmbeddedApp } from './helpers.js';
 
 let app: EmbeddedApp | undefined;
 afterEach(async () => {
@@ -103,7 +103,7 @@ describe('tasks: the results view decodes lazily', () => {
     const running = new Promise<void>((r) => (started = r));
     const slow = tasks.define('slow', async (ctx) => {
       started();
-      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error(String(ctx.signal.reason))), { once: true }));
+      await abortedOf(ctx);
     });
     const quick = tasks.define('quick', async () => 'done');
     const handle = await slow.delay();

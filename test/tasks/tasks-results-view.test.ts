@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTasks, type Tasks } from '@klog/tasks';
 import { clientFor, removeTempDirs, startTestBroker } from '../broker/fixture.js';
-import { silentLogger } from './helpers.js';
+import { abortedOf, silentLogger } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -20,10 +20,7 @@ function app(port: number): Tasks {
 function define(tasks: Tasks, onSlowStart: () => void = () => {}, onSlowAbort: (why: unknown) => void = () => {}) {
   const slow = tasks.define('slow', async (ctx) => {
     onSlowStart();
-    await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
-      onSlowAbort(ctx.signal.reason);
-      reject(new Error(String(ctx.signal.reason)));
-    }, { once: true }));
+    await abortedOf(ctx, onSlowAbort);
   });
   const quick = tasks.define('quick', (_ctx, i: number) => i);
   return { slow, quick };

@@ -6,7 +6,7 @@
 // one runs the worker, the other enqueues, revokes and waits for results, as two processes would.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTasks, encodeRevokeNotice, encodeStatusRecord, type TaskContext, type Tasks } from '@klog/tasks';
-import { embeddedApp, silentLogger, until, type EmbeddedApp } from './helpers.js';
+import { abortedOf, embeddedApp, silentLogger, until, type EmbeddedApp } from './helpers.js';
 
 let app: EmbeddedApp | undefined;
 let workerSide: Tasks | undefined;
@@ -68,10 +68,7 @@ describe('tasks: revokes reach workers through the revokes topic', () => {
       }),
       slow: side.define('slow', async (ctx) => {
         slowStarted = true;
-        await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
-          abortedWith = ctx.signal.reason;
-          reject(new Error(String(ctx.signal.reason)));
-        }, { once: true }));
+        await abortedOf(ctx, (reason) => (abortedWith = reason));
       }),
     });
     define(worker);
@@ -115,13 +112,7 @@ describe('tasks: revokes reach workers through the revokes topic', () => {
     const aborted = new Map<string, unknown>();
     const define = (side: Tasks) => side.define('gated', async (ctx) => {
         started.add(ctx.id);
-        await new Promise<void>((resolve, reject) => {
-          ctx.signal.addEventListener('abort', () => {
-            aborted.set(ctx.id, ctx.signal.reason);
-            reject(new Error(String(ctx.signal.reason)));
-          }, { once: true });
-          void gate.then(resolve);
-        });
+        await Promise.race([gate, abortedOf(ctx, (reason) => aborted.set(ctx.id, reason))]);
         return 'done';
       });
     define(worker);
@@ -159,10 +150,7 @@ describe('tasks: revokes reach workers through the revokes topic', () => {
     let abortedWith: unknown;
     const define = (side: Tasks) => side.define('reporting', async (ctx) => {
       context = ctx;
-      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
-        abortedWith = ctx.signal.reason;
-        reject(new Error(String(ctx.signal.reason)));
-      }, { once: true }));
+      await abortedOf(ctx, (reason) => (abortedWith = reason));
     });
     define(worker);
     const reporting = define(client);
