@@ -400,6 +400,15 @@ export class LogStore {
     return this.partition(topic, partition).activeProducers();
   }
 
+  /**
+   * Whether a reader waits (waitForAppend) for the partition's next append; false for a partition that does not
+   * exist. A broker answers the producer of such an append after the readers it woke (see its produce handler).
+   */
+  hasWaitingReaders(topic: string, partition: number): boolean {
+    if (this.closed) return false;
+    return this.topics.get(topic)?.partitions[partition]?.hasWaiters ?? false;
+  }
+
   waitForAppend(topic: string, partition: number, afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.partition(topic, partition).waitForAppend(afterOffset, timeoutMs, signal);
   }

@@ -104,6 +104,11 @@ export class PartitionLog implements PendingWriter {
     return this.hw;
   }
 
+  /** Someone is waiting (waitForAppend) for the next append. */
+  get hasWaiters(): boolean {
+    return this.waiters.size > 0;
+  }
+
   get logStartOffset(): number {
     return this.startOffset;
   }

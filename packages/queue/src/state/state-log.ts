@@ -42,6 +42,8 @@ export class StateLog {
   private pending: Promise<void> | undefined;
   private sinceSnapshot = 0;
   private forceSnapshot = false;
+  /** A round began in this turn of the event loop: the next one waits for the turn's end (see flush). */
+  private roundThisTurn = false;
 
   private constructor(
     private readonly store: QueueStore,
@@ -65,9 +67,17 @@ export class StateLog {
   /** Writes every change made before this call; resolves once they are appended. */
   flush(): Promise<void> {
     if (this.pending === undefined) {
-      // A round begins on the event loop's next turn, not at once: the requests read in this turn (a broker's
-      // other connections, each fetching and acknowledging) join it, and one append carries them all.
-      const round = this.running.then(nextTurn).then(() => {
+      // The first round of a turn of the event loop begins as soon as the code that asked yields: a lone request
+      // (a consumer waiting for the record just produced) is answered in the turn that read it, without waiting
+      // for the event loop to come round. A later round of the same turn begins at the turn's end instead: the
+      // requests read meanwhile (a broker's other connections, each fetching and acknowledging) join it, and one
+      // append carries them all. So a busy broker writes at most two rounds a turn.
+      const begin = this.roundThisTurn ? nextTurn : undefined;
+      if (!this.roundThisTurn) {
+        this.roundThisTurn = true;
+        setImmediate(this.turnOver);
+      }
+      const round = this.running.then(begin).then(() => {
         this.pending = undefined;
         return this.round();
       });
@@ -76,6 +86,10 @@ export class StateLog {
     }
     return this.pending;
   }
+
+  private readonly turnOver = (): void => {
+    this.roundThisTurn = false;
+  };
 
   /** Waits for the rounds under way (close). */
   async drain(): Promise<void> {

@@ -1,5 +1,6 @@
 import { KlogError } from '@klog/log-core';
 import { isInternalTopic } from '../../services/internal-topics.js';
+import { appendReadersFirst } from '../../services/readers-first.js';
 import { KafkaError, reportedErrorCode } from '../error-codes.js';
 import { defineKafkaApi, type KafkaRequestContext } from '../kafka-api.js';
 import { mayCreateTopic } from '../kafka-authorization.js';
@@ -82,7 +83,7 @@ async function appendPartition(ctx: KafkaRequestContext, topic: string, index: n
     await broker.ensureTopic(topic, mayCreateTopic(broker.authorizer, ctx.principal, topic));
     let baseOffset = -1;
     for (const batch of batches) {
-      const appended = await broker.store.appendBatch(topic, index, batch);
+      const appended = await appendReadersFirst(broker.store, topic, index, batch);
       broker.metrics.produced(topic, appended.lastOffset - appended.baseOffset + 1, batch.length);
       if (baseOffset < 0) baseOffset = appended.baseOffset;
     }

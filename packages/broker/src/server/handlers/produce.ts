@@ -1,5 +1,6 @@
 import { KlogError } from '@klog/log-core';
 import { toWireError, type RequestOf, type ResponseOf } from '@klog/protocol';
+import { appendReadersFirst } from '../../services/readers-first.js';
 import { isInternalTopic, type BrokerContext } from '../broker-context.js';
 
 /**
@@ -22,7 +23,7 @@ export async function produce(req: RequestOf<'produce'>, ctx: BrokerContext): Pr
     }
     const partitions = await Promise.all(parts.map(async ({ partition, batch }) => {
       try {
-        const { baseOffset, lastOffset } = await ctx.store.appendBatch(topic, partition, batch);
+        const { baseOffset, lastOffset } = await appendReadersFirst(ctx.store, topic, partition, batch);
         ctx.metrics.produced(topic, lastOffset - baseOffset + 1, batch.length);
         if (acks === -1) await ctx.store.flushPartition(topic, partition);
         return { partition, baseOffset, lastOffset };
