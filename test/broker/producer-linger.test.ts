@@ -2,7 +2,8 @@
 // in flight gather into one batch that goes when the request is answered. Each lingerMs here is ten minutes, so a
 // send that waited for it would fail the test by its time-out.
 import { iterateBatches } from '@klog/log-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { clientFor, removeTempDirs, startTestBroker } from './fixture.js';
 
 afterAll(removeTempDirs);
@@ -48,6 +49,38 @@ describe('producer linger', () => {
       const { data } = await broker.store.readBatches('gather', 0, { offset: 0, maxBytes: 1 << 20 });
       const batches = [...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1);
       expect(batches).toEqual([1, 1, 3]);
+      await producer.close();
+    } finally {
+      await client.close();
+      await broker.close();
+    }
+  });
+
+  it('with lingerMs 0 a send is written before the turn is over, with the records sent meanwhile in its batch', async () => {
+    const broker = await startTestBroker();
+    const client = clientFor(broker);
+    try {
+      await client.admin().createTopic('now');
+      const producer = client.producer({ lingerMs: 0 });
+      await producer.send({ topic: 'now', messages: [{ value: 'warm-up' }] }); // metadata and producer id known
+      await new Promise((resolve) => setTimeout(resolve, 0)); // from a timer: this turn ends with its check phase
+      let turnOver = false;
+      setImmediate(() => (turnOver = true));
+      // Observed, not replaced: each socket write still happens. Nothing was sent to the broker since the warm-up
+      // was answered, so the first write of this turn is the producer's.
+      const writes: boolean[] = [];
+      const originalWrite = net.Socket.prototype.write;
+      const write = vi.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
+        writes.push(turnOver);
+        return Reflect.apply(originalWrite, this, args) as boolean;
+      });
+      const sends = ['a', 'b'].map((value) => producer.send({ topic: 'now', messages: [{ value }] }));
+      const offsets = (await Promise.all(sends)).map(([m]) => m.offset);
+      write.mockRestore();
+      expect(writes[0]).toBe(false);
+      expect(offsets).toEqual([1, 2]);
+      const { data } = await broker.store.readBatches('now', 0, { offset: 1, maxBytes: 1 << 20 });
+      expect([...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1)).toEqual([2]);
       await producer.close();
     } finally {
       await client.close();

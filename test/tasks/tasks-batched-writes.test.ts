@@ -2,6 +2,7 @@
 // each task's states land in the order its worker wrote them, whatever the interleaving of tasks and slots, and
 // a record that cannot be written fails only its own task, not the tasks that travelled in the same append.
 import fc from 'fast-check';
+import { iterateBatches } from '@klog/log-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskState } from '@klog/tasks';
 import { propertyParameters } from '../reliability/fuzz-seed.js';
@@ -79,6 +80,26 @@ describe('tasks: batched state writes', () => {
     // (a STARTED sent between its handler's start and end, when an earlier append was answered, stays).
     expect(written.filter((r) => r.value !== null && r.value.includes('SUCCESS'))).toHaveLength(20);
     expect(written.length).toBeLessThan(30);
+  });
+
+  it('a task delayed on an idle client is in the queue before the turn is over; tasks delayed together share one append', async () => {
+    app = await embeddedApp();
+    const { tasks, store } = app;
+    const noop = tasks.define('noop', async (_ctx, i: number) => i);
+    await noop.delay(0); // topics set up
+    await new Promise((r) => setTimeout(r, 0)); // from a timer, so that the turn's end is this turn's check phase
+    const queueEnd = (): number => store.logEndOffset(tasks.topics.queue, 0);
+    let turnOver = false;
+    setImmediate(() => (turnOver = true));
+    await noop.delay(1);
+    // A worker waits on the queue: the task did not wait for the event loop to come round.
+    expect(turnOver).toBe(false);
+    expect(queueEnd()).toBe(2);
+    await Promise.all([2, 3, 4].map((i) => noop.delay(i)));
+    const { records } = await store.read(tasks.topics.queue, 0, { offset: 2 });
+    expect(records.map((r) => r.offset)).toEqual([2, 3, 4]);
+    const { data } = await store.readBatches(tasks.topics.queue, 0, { offset: 2, maxBytes: 1 << 20 });
+    expect([...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1)).toEqual([3]);
   });
 
   it('a result too large for the results topic fails only its own write: the tasks beside it succeed', async () => {

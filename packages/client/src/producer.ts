@@ -12,7 +12,8 @@ export interface ProducerOptions {
   /**
    * How long a batch waits for more records before it is sent, while earlier batches to its partition are still
    * unanswered (it also goes as soon as they are). With nothing in flight to the partition a batch is sent once
-   * the current turn of the event loop is done: an idle producer does not make a lone send wait. Default 5 ms.
+   * the current turn of the event loop is done: an idle producer does not make a lone send wait. 0: a batch is
+   * sent as soon as the code that sent its records yields (a microtask), in flight or not. Default 5 ms.
    */
   lingerMs?: number;
   /**
@@ -366,13 +367,16 @@ export class Producer {
    * When a new open batch is sent. Lingering only pays while requests to the partition are in flight: records
    * gather during the round trip (as with Nagle's algorithm) and go when it ends (sealIdle) or after lingerMs.
    * With nothing in flight there is nothing to wait for, and the batch goes once this turn is done (setImmediate:
-   * setTimeout(0) would wait at least 1 ms), which also takes every record sent in this turn.
+   * setTimeout(0) would wait at least 1 ms), which also takes every record sent in this turn. With lingerMs 0
+   * nothing waits at all: the batch goes as soon as the code that sent it yields (a microtask), with the records
+   * sent meanwhile (a loop of sends, one send's many records).
    */
   private scheduleSeal(key: string, batch: Batch): void {
     const sealLater = (): void => {
       if (this.open.get(key) === batch) this.seal(key);
     };
-    if (this.opts.lingerMs === 0 || this.idle(key)) setImmediate(sealLater);
+    if (this.opts.lingerMs === 0) queueMicrotask(sealLater);
+    else if (this.idle(key)) setImmediate(sealLater);
     else setTimeout(sealLater, this.opts.lingerMs).unref?.();
   }
 

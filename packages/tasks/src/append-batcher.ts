@@ -33,7 +33,12 @@ export class AppendBatcher {
   private readonly queued = new Map<string, Waiting[]>();
   private readonly busy = new Set<string>();
 
-  constructor(private readonly transport: TaskTransport) {}
+  /**
+   * `urgent`: topics someone waits on (the queue, where a worker waits for its next task), sent as soon as the
+   * code that appended yields. Appends to other topics wait for the end of the turn, where a task's STARTED can
+   * still give its place to its outcome.
+   */
+  constructor(private readonly transport: TaskTransport, private readonly urgent: ReadonlySet<string> = new Set()) {}
 
   /** Resolves with where the record went, once it is written. */
   append(topic: string, record: OutgoingRecord): Promise<At> {
@@ -65,8 +70,14 @@ export class AppendBatcher {
     let waiting = this.queued.get(topic);
     if (waiting === undefined) {
       this.queued.set(topic, (waiting = []));
-      // Idle: send at the end of this turn, with whatever else this turn appends.
-      if (!this.busy.has(topic)) setImmediate(() => void this.drain(topic));
+      // Idle: send with whatever else is appended before then (a loop of delay() calls, the outcomes of the
+      // tasks one fetch brought): an urgent topic's as soon as the code that appended yields, so that a lone task
+      // does not wait for the event loop to come round; another's at the end of this turn. While a send is on its
+      // way, appends gather for the next one.
+      if (!this.busy.has(topic)) {
+        if (this.urgent.has(topic)) queueMicrotask(() => void this.drain(topic));
+        else setImmediate(() => void this.drain(topic));
+      }
     }
     waiting.push(w);
   }

@@ -90,7 +90,8 @@ export class Tasks extends EventEmitter<TasksEvents> implements TaskEnqueuer {
     this.results = new ResultsView(this.transport, this.topics.results, this.logger);
     this.revokes = new RevokesView(this.transport, this.topics.revokes, this.logger);
     this.claims = new ScheduleClaims(this.transport, this.topics.claims, this.logger);
-    this.appends = new AppendBatcher(this.transport);
+    // A worker waits on the queue for tasks, and a running task's worker on the revokes topic.
+    this.appends = new AppendBatcher(this.transport, new Set([this.topics.queue, this.topics.revokes]));
     this.writer = new StatusWriter(this.appends, this.topics.results, this.clock);
     // The view decodes every state only while someone follows them all: forwarding starts with the first
     // 'state' or 'progress' listener, so a worker process nobody listens to decodes only its own tasks' states.
