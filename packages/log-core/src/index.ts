@@ -1,5 +1,6 @@
 // Public API of @klog/log-core. Other packages import only from here.
 export { LogStore } from './log-store.js';
+export { WaitForFirst } from './wait-for-first.js';
 export type {
   LogStoreOptions, PartitionInfo, RawReadResult, ReadOptions, ReadResult, StoreStats, TopicDescription,
 } from './log-store.js';

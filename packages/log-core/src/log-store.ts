@@ -413,6 +413,15 @@ export class LogStore {
     return this.partition(topic, partition).waitForAppend(afterOffset, timeoutMs, signal);
   }
 
+  /**
+   * waitForAppend as a callback, for a caller that waits on many things at once and ends the wait itself (with a
+   * WaitForFirst): `wake` is called once, when the partition's end passes `afterOffset` or the store closes, unless
+   * the returned cancel comes first. Null, with nothing registered, when the end is past `afterOffset` already.
+   */
+  onAppend(topic: string, partition: number, afterOffset: number, wake: () => void): (() => void) | null {
+    return this.partition(topic, partition).onAppend(afterOffset, wake);
+  }
+
   logStartOffset(topic: string, partition: number): number {
     return this.partition(topic, partition).logStartOffset;
   }

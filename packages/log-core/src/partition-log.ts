@@ -13,6 +13,7 @@ import { Segment, type BatchSlice } from './segment.js';
 import type { RecoveryReport } from './segment-recovery.js';
 import type { PartitionSummary } from './shutdown-marker.js';
 import { deletesByAge, type TopicConfig } from './topic-config.js';
+import { WaitForFirst } from './wait-for-first.js';
 import type { PendingWriter, WriteCoalescer } from './write-coalescer.js';
 
 export interface AppendResult {
@@ -433,19 +434,28 @@ export class PartitionLog implements PendingWriter {
 
   /** Resolves when the high watermark passes `afterOffset`, after `timeoutMs`, or on abort. */
   waitForAppend(afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.hw > afterOffset || this.closed || signal?.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
+    const wait = new WaitForFirst();
+    wait.add(this.onAppend(afterOffset, wait.end));
+    if (signal !== undefined) wait.addSignal(signal);
+    wait.addTimeout(timeoutMs);
+    return wait.promise;
+  }
+
+  /**
+   * Calls `wake` once, when the high watermark passes `afterOffset` or the log closes, unless the returned cancel
+   * comes first. Null, with nothing registered, when it has passed already (or the log is closed).
+   */
+  onAppend(afterOffset: number, wake: () => void): (() => void) | null {
+    if (this.hw > afterOffset || this.closed) return null;
+    const waiter: Waiter = {
+      afterOffset,
+      wake: () => {
         this.waiters.delete(waiter);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const waiter: Waiter = { afterOffset, wake: done };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      this.waiters.add(waiter);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+        wake();
+      },
+    };
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
   }
 
   /** The first batch holding offsets >= `fromOffset` whose max timestamp is >= timestamp, or null when there is none. */

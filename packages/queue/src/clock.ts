@@ -23,6 +23,24 @@ export const systemClock: Clock = {
   }),
 };
 
+/**
+ * Calls `fn` once `ms` have passed on `clock`, unless the returned cancel is called first. On the system clock it is
+ * one unref'd Node timer (as systemClock.sleep, it keeps no process alive); on another clock (a ManualClock in
+ * tests) it sleeps on that clock. Why not clock.sleep with an AbortController every time: a timer set per waiting
+ * fetch or per result() waiter, with its controller, signal and abort event, cost as much as the work it waited for.
+ */
+export function startTimer(clock: Clock, ms: number, fn: () => void): () => void {
+  if (clock === systemClock) {
+    const timer = setTimeout(fn, Math.max(0, ms)).unref();
+    return () => clearTimeout(timer);
+  }
+  const stop = new AbortController();
+  void clock.sleep(ms, stop.signal).then(() => {
+    if (!stop.signal.aborted) fn();
+  });
+  return () => stop.abort('cancelled'); // a reason given: no DOMException built
+}
+
 interface Sleeper {
   due: number;
   seq: number;

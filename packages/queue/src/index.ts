@@ -19,7 +19,7 @@ export type { PartitionRuns } from './state/record-runs.js';
 export { DELIVER_AT_HEADER, deliverAtHeader, deliverAtOf } from './delivery-header.js';
 export { DEAD_LETTER_HEADERS, deadLetterOrigin } from './dead-letters.js';
 export type { DeadLetterOrigin } from './dead-letters.js';
-export { ManualClock, systemClock } from './clock.js';
+export { ManualClock, startTimer, systemClock } from './clock.js';
 export type { Clock } from './clock.js';
 export type { QueueStore } from './store-port.js';
 export { QUEUE_ERRORS } from '@klog/protocol';

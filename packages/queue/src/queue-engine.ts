@@ -1,5 +1,5 @@
-import { KlogError, type Logger, type StoredRecord } from '@klog/log-core';
-import type { Clock } from './clock.js';
+import { KlogError, WaitForFirst, type Logger, type StoredRecord } from '@klog/log-core';
+import { startTimer, type Clock } from './clock.js';
 import type { QueueConfig } from './config.js';
 import { writeDeadLetters } from './dead-letter-writer.js';
 import { deliverAtOf } from './delivery-header.js';
@@ -446,36 +446,28 @@ export class QueueEngine {
    * Deadlines count from `pickedAt`, the time of the pick that found nothing: a delay or lock that ended while
    * that pick's state write was under way has a deadline already past, so the wait ends at once.
    */
-  private async waitForWork(giveUpAt: number, pickedAt: number, signal?: AbortSignal): Promise<void> {
-    const ac = new AbortController();
-    const stop = (): void => ac.abort(WAIT_OVER);
-    this.wakers.add(stop);
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      const now = this.ctx.clock.now();
-      const waits: Promise<void>[] = [new Promise<void>((resolve) => ac.signal.addEventListener('abort', () => resolve(), { once: true }))];
-      let deadline = giveUpAt;
-      for (const pr of this.parts) {
-        const d = pr.sp.nextDeadline(pickedAt);
-        if (d !== null) deadline = Math.min(deadline, d);
-        if (pr.sp.wantsMore()) waits.push(this.ctx.store.waitForAppend(pr.topic, pr.partition, pr.sp.end, APPEND_WAIT_MS, ac.signal));
+  private waitForWork(giveUpAt: number, pickedAt: number, signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    const wait = new WaitForFirst();
+    this.wakers.add(wait.end);
+    wait.add(() => this.wakers.delete(wait.end));
+    if (signal !== undefined) wait.addSignal(signal);
+    const now = this.ctx.clock.now();
+    let deadline = giveUpAt;
+    for (const pr of this.parts) {
+      const d = pr.sp.nextDeadline(pickedAt);
+      if (d !== null) deadline = Math.min(deadline, d);
+      if (pr.sp.wantsMore()) {
+        wait.add(this.ctx.store.onAppend(pr.topic, pr.partition, pr.sp.end, wait.end));
+        deadline = Math.min(deadline, now + APPEND_WAIT_MS);
       }
-      if (deadline !== Infinity) waits.push(this.ctx.clock.sleep(deadline - now, ac.signal));
-      if (this.closed || signal?.aborted) return;
-      await Promise.race(waits);
-    } finally {
-      ac.abort(WAIT_OVER);
-      this.wakers.delete(stop);
-      signal?.removeEventListener('abort', stop);
     }
+    // A deadline already past (a delay that ended while the pick's state write was under way) ends the wait now.
+    if (deadline <= now) wait.end();
+    else if (deadline !== Infinity) wait.add(startTimer(this.ctx.clock, deadline - now, wait.end));
+    return wait.promise;
   }
 }
-
-/**
- * The reason a wait for work is ended with: given, because abort() without one builds a DOMException (with its
- * stack) every time, and a busy queue ends a wait for every fetch it answers.
- */
-const WAIT_OVER = new Error('wait for work over');
 
 function limitsOf(cfg: QueueConfig): SharePartitionLimits {
   return {

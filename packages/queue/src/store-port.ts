@@ -13,7 +13,8 @@ export interface QueueStore {
   partitionCount(topic: string): number;
   append(topic: string, records: RecordInput[], opts?: { partition?: number }): Promise<{ partition: number; offset: number }[]>;
   read(topic: string, partition: number, opts: { offset: number; maxBytes?: number }): Promise<{ records: StoredRecord[]; nextOffset: number }>;
-  waitForAppend(topic: string, partition: number, afterOffset: number, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  /** LogStore.onAppend: `wake` once the partition's end passes `afterOffset`, unless cancelled; null if it has. */
+  onAppend(topic: string, partition: number, afterOffset: number, wake: () => void): (() => void) | null;
   logStartOffset(topic: string, partition: number): number;
   logEndOffset(topic: string, partition: number): number;
   offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<number | null>;

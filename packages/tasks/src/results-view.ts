@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '@klog/log-core';
-import type { Clock } from '@klog/queue';
+import { startTimer, type Clock } from '@klog/queue';
 import { decodeStatusRecord, looksLikeStatusRecord, type TaskStatusRecord } from './records.js';
-import { startTimer } from './timer.js';
 import { forgetDeleted, TopicTail } from './topic-tail.js';
 import type { TailedRecord, TaskTransport } from './transport.js';
 

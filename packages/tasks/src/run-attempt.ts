@@ -1,9 +1,8 @@
 import { KlogError } from '@klog/log-core';
-import type { Clock } from '@klog/queue';
+import { startTimer, type Clock } from '@klog/queue';
 import type { Interrupt } from './interrupt.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskSpec } from './task-options.js';
-import { startTimer } from './timer.js';
 
 /** How one attempt ended. */
 export type AttemptOutcome =

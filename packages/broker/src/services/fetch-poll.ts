@@ -1,4 +1,4 @@
-import { KlogError } from '@klog/log-core';
+import { KlogError, WaitForFirst } from '@klog/log-core';
 import type { BrokerServices } from './broker-services.js';
 import { tallyBatches } from './batch-tally.js';
 
@@ -27,7 +27,6 @@ export interface PollLimits {
 }
 
 const EMPTY = Buffer.alloc(0);
-const WAIT_OVER = new Error('fetch wait over');
 
 /**
  * The fetch long-poll shared by the native and the Kafka listener: reads whole stored batches for each
@@ -75,20 +74,15 @@ async function readAll(wanted: PartitionRead[], maxBytes: number, ctx: BrokerSer
 }
 
 function waitForAny(wanted: PartitionRead[], results: PartitionData[], timeoutMs: number, ctx: BrokerServices, closed: AbortSignal): Promise<void> {
-  const stop = new AbortController();
-  const abort = (): void => stop.abort();
-  closed.addEventListener('abort', abort, { once: true });
-  ctx.shutdown.signal.addEventListener('abort', abort, { once: true });
+  const wait = new WaitForFirst();
+  wait.addSignal(closed);
+  wait.addSignal(ctx.shutdown.signal);
   // Wait for the end of each partition to move past what was just seen (not past the offset asked for:
   // data may be there already, just fewer bytes of it than minBytes).
-  const waits = wanted
-    .map((w, i) => ({ w, r: results[i] }))
-    .filter(({ r }) => r.error === undefined)
-    .map(({ w, r }) => ctx.store.waitForAppend(w.topic, w.partition, Math.max(w.offset, r.highWatermark ?? 0), timeoutMs, stop.signal));
-  if (waits.length === 0) waits.push(new Promise((r) => setTimeout(r, timeoutMs)));
-  return Promise.race(waits).finally(() => {
-    stop.abort(WAIT_OVER); // a reason of our own: the default one builds a DOMException each time
-    closed.removeEventListener('abort', abort);
-    ctx.shutdown.signal.removeEventListener('abort', abort);
+  wanted.forEach((w, i) => {
+    const r = results[i];
+    if (r.error === undefined) wait.add(ctx.store.onAppend(w.topic, w.partition, Math.max(w.offset, r.highWatermark ?? 0), wait.end));
   });
+  wait.addTimeout(timeoutMs);
+  return wait.promise;
 }
