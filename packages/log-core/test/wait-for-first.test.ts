@@ -1,20 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { LogStore, WaitForFirst } from '../src/index.js';
+import { afterEach, expect, it } from 'vitest';
+import { WaitForFirst, type LogStore } from '../src/index.js';
+import { openStore, removeTempDirs, tempDir } from './store-fixture.js';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+afterEach(removeTempDirs);
 
 async function withStore(fn: (store: LogStore) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'klog-wait-'));
-  const store = await LogStore.open(dir, { fsync: 'never', logger: quiet });
+  const store = await openStore(tempDir());
+  await store.createTopic('t', { partitions: 3 });
   try {
-    await store.createTopic('t', { partitions: 3 });
     await fn(store);
   } finally {
     await store.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
