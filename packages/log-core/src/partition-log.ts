@@ -1,4 +1,4 @@
-import { readBatchHeader, setBaseOffset, type BatchHeader } from './batch/record-batch.js';
+import { setBaseOffset, type BatchHeader } from './batch/record-batch.js';
 import type { ByteThrottle } from './byte-throttle.js';
 import { commitCompaction, settleCompaction } from './compaction-swap.js';
 import { KlogError } from './errors.js';
@@ -62,17 +62,6 @@ interface Waiter {
   wake: () => void;
 }
 
-/** A batch at most this large is kept in memory as the partition's last (see PartitionLog.tail). */
-const TAIL_BATCH_BYTES = 4096;
-
-/** A copy of the last batch written, and the segment it went to. */
-interface TailBatch {
-  seg: Segment;
-  buf: Buffer;
-  baseOffset: number;
-  lastOffset: number;
-}
-
 /**
  * One partition's log: an ordered list of segments, the last of which takes appends. Offsets are assigned
  * here, densely; the high watermark is the end of what is acknowledged (written, and under fsync 'always'
@@ -89,14 +78,6 @@ export class PartitionLog implements PendingWriter {
   private startOffset = 0;
   private producers: Promise<ProducerState> | null = null;
   private waiters = new Set<Waiter>();
-  /**
-   * A copy of the last batch written, when small. A reader at the tail (a consumer long-polling the partition, a
-   * queue taking the record just produced) asks for exactly this batch and is answered from here, without a
-   * read(2): on a machine that was idle a moment ago that system call alone costs tens of microseconds, more
-   * than the rest of the read. Only while its segment takes appends: compaction and retention change only
-   * sealed segments, and a failed write cuts only what it was writing.
-   */
-  private tail: TailBatch | null = null;
   /** Every offset below this is on disk (fdatasync done); sealed segments are synced when they roll. */
   private syncedOffset = 0;
   private syncing: Promise<void> | null = null;
@@ -324,10 +305,6 @@ export class PartitionLog implements PendingWriter {
       }
       return queue.length;
     }
-    const newest = queue[queue.length - 1];
-    this.tail = newest.buf.length <= TAIL_BATCH_BYTES
-      ? { seg, buf: Buffer.from(newest.buf), baseOffset: newest.result.baseOffset, lastOffset: newest.result.lastOffset }
-      : null;
     if (this.ctx.fsync !== 'always') this.advance(seg.nextOffset);
     for (const q of queue) {
       q.state = 'written';
@@ -420,12 +397,6 @@ export class PartitionLog implements PendingWriter {
     this.checkOffset(offset);
     const loading = this.whenLoaded();
     if (loading) await loading;
-    const tail = this.tail;
-    if (tail !== null && offset >= tail.baseOffset && offset <= tail.lastOffset && tail.lastOffset < this.hw && tail.seg === this.active) {
-      // A copy per reader: what a reader does with its bytes (or the records decoded from them) is its own.
-      const buf = Buffer.from(tail.buf);
-      return [{ buf, header: readBatchHeader(buf, 0) }];
-    }
     let i = this.segmentIndexFor(offset);
     while (i < this.segments.length) {
       const seg = this.segments[i];

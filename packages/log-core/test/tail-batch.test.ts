@@ -1,6 +1,6 @@
-// A reader at the tail is answered from a copy of the last batch written (PartitionLog's tail), not from the file.
-// What must hold: the same bytes as the file holds, a copy per reader, and nothing from it once it is not the
-// newest batch of the active segment.
+// A reader at the tail is answered from a copy of the last batch written, which the active segment keeps, not from
+// the file. What must hold: the same bytes as the file holds, a copy per reader, and nothing from it once it is not
+// the newest batch of the active segment.
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
