@@ -4,7 +4,7 @@
 import { iterateBatches } from '@klog/log-core';
 import net from 'node:net';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { clientFor, removeTempDirs, startTestBroker } from './fixture.js';
+import { clientFor, removeTempDirs, startTestBroker, withClient } from './fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -57,9 +57,7 @@ describe('producer linger', () => {
   });
 
   it('with lingerMs 0 a send is written before the turn is over, with the records sent meanwhile in its batch', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client, broker) => {
       await client.admin().createTopic('now');
       const producer = client.producer({ lingerMs: 0 });
       await producer.send({ topic: 'now', messages: [{ value: 'warm-up' }] }); // metadata and producer id known
@@ -73,18 +71,15 @@ describe('producer linger', () => {
       const write = vi.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: net.Socket, ...args: unknown[]) {
         writes.push(turnOver);
         return Reflect.apply(originalWrite, this, args) as boolean;
-      });
-      const sends = ['a', 'b'].map((value) => producer.send({ topic: 'now', messages: [{ value }] }));
-      const offsets = (await Promise.all(sends)).map(([m]) => m.offset);
-      write.mockRestore();
-      expect(writes[0]).toBe(false);
-      expect(offsets).toEqual([1, 2]);
-      const { data } = await broker.store.readBatches('now', 0, { offset: 1, maxBytes: 1 << 20 });
-      expect([...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1)).toEqual([2]);
-      await producer.close();
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
+    const sends = ['a', 'b'].map((value) => producer.send({ topic: 'now', messages: [{ value }] }));
+    const offsets = (await Promise.all(sends)).map(([m]) => m.offset);
+    write.mockRestore();
+    expect(writes[0]).toBe(false);
+    expect(offsets).toEqual([1, 2]);
+    const { data } = await broker.store.readBatches('now', 0, { offset: 1, maxBytes: 1 << 20 });
+    expect([...iterateBatches(data)].map(({ header }) => header.lastOffsetDelta + 1)).toEqual([2]);
+    await producer.close();
+    });
   });
 });

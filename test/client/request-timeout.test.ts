@@ -2,7 +2,7 @@
 // stream may be out of step); the connection's one timer serves requests with different timeouts in any order.
 import { isKlogError } from '@klog/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clientFor, removeTempDirs, startTestBroker } from '../broker/fixture.js';
+import { removeTempDirs, withClient, type clientFor } from '../broker/fixture.js';
 
 afterAll(removeTempDirs);
 
@@ -16,9 +16,7 @@ const outcome = (p: Promise<unknown>, t0: number): Promise<{ code: string; ms: n
 
 describe('request timeouts', () => {
   it('times out each request at its own deadline (a later, shorter one first), answers those in time, and reconnects after', async () => {
-    const broker = await startTestBroker();
-    const client = clientFor(broker);
-    try {
+    await withClient(async (client) => {
       await client.admin().createTopic('quiet', { partitions: 1 });
       const conn = client.connection();
       await conn.request('metadata', { topics: ['quiet'] });
@@ -38,9 +36,6 @@ describe('request timeouts', () => {
       // The next request opens a new connection and is answered; one held within its timeout is answered too.
       await conn.request('metadata', { topics: ['quiet'] });
       expect((await outcome(heldFetch(conn, 100, 2_000), performance.now())).code).toBe('answered');
-    } finally {
-      await client.close();
-      await broker.close();
-    }
+    });
   });
 });
